@@ -1,0 +1,5 @@
+"""StreamField blocks of the portal, one module per block family."""
+
+from .text import CalloutBlock, RichTextBlock
+
+__all__ = ["CalloutBlock", "RichTextBlock"]

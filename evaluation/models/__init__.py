@@ -1,0 +1,38 @@
+"""Models of the evaluation domain, split by aggregate."""
+
+from .campaigns import (
+    Campaign,
+    IndicatorInput,
+    Publication,
+    PublishedResult,
+    Result,
+    SurveyResponse,
+)
+from .organisations import District, Organisation
+from .plans import ImprovementPlan, Measure, MeasureReport
+from .process import (
+    AuditEvent,
+    CouncilDecision,
+    Submission,
+    TargetIndicator,
+    TargetIndicatorValue,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Campaign",
+    "CouncilDecision",
+    "District",
+    "ImprovementPlan",
+    "IndicatorInput",
+    "Measure",
+    "MeasureReport",
+    "Organisation",
+    "Publication",
+    "PublishedResult",
+    "Result",
+    "Submission",
+    "SurveyResponse",
+    "TargetIndicator",
+    "TargetIndicatorValue",
+]

@@ -1,0 +1,57 @@
+"""The НОК rating method as pure functions over plain values.
+
+No Django and no ORM: persisting results is a service's job. The method is
+described in ``../shared/domain/METHOD.md``; every [S] rule is data of a
+:class:`MethodVersion`.
+"""
+
+from evaluation.rating.compute import (
+    RatingResult,
+    criteria,
+    indicators,
+    rate,
+    round_value,
+    total,
+)
+from evaluation.rating.errors import FieldError, RatingInputError
+from evaluation.rating.inputs import QUESTIONS, OrganisationInputs, parse_inputs
+from evaluation.rating.method import (
+    DEFAULT_METHOD_CODE,
+    METHODS,
+    PRE_2018_MESSAGE,
+    ChecklistPart,
+    CountRule,
+    MethodVersion,
+    SurveyPart,
+    get_method,
+    is_pre_2018_code,
+)
+from evaluation.rating.ranking import Aggregate, aggregate, dense_rank
+from evaluation.rating.rounding import quantize_exact
+
+__all__ = [
+    "DEFAULT_METHOD_CODE",
+    "METHODS",
+    "PRE_2018_MESSAGE",
+    "QUESTIONS",
+    "Aggregate",
+    "ChecklistPart",
+    "CountRule",
+    "FieldError",
+    "MethodVersion",
+    "OrganisationInputs",
+    "RatingInputError",
+    "RatingResult",
+    "SurveyPart",
+    "aggregate",
+    "criteria",
+    "dense_rank",
+    "get_method",
+    "indicators",
+    "is_pre_2018_code",
+    "parse_inputs",
+    "quantize_exact",
+    "rate",
+    "round_value",
+    "total",
+]

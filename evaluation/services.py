@@ -1,0 +1,230 @@
+"""Write operations of the evaluation domain.
+
+Each public function is one use case: it takes explicit arguments (including
+the acting user), runs in one transaction, records an audit event and raises
+domain exceptions with Russian messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from evaluation import deadlines
+from evaluation.enums import CampaignStatus, OrganisationKind, SubmissionKind
+from evaluation.exceptions import NothingToPublishError
+from evaluation.models import (
+    AuditEvent,
+    Campaign,
+    IndicatorInput,
+    Publication,
+    PublishedResult,
+    Result,
+    Submission,
+)
+from evaluation.rating import dense_rank, get_method, parse_inputs, rate
+
+CRITERIA = ("K1", "K2", "K3", "K4", "K5")
+
+
+@dataclass(frozen=True)
+class RecomputeSummary:
+    """What a recomputation did."""
+
+    campaign_id: int
+    organisations: int
+    with_total: int
+
+
+def record(action: str, obj: Any, summary: str, actor=None, **data: Any) -> AuditEvent:
+    """Append an event to the audit log."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        summary=summary[:500],
+        data=data,
+    )
+
+
+def _decimal_json(values: dict[str, Decimal | None]) -> dict[str, str | None]:
+    return {key: None if value is None else str(value) for key, value in values.items()}
+
+
+@transaction.atomic
+def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
+    """Recompute every organisation's indicators, criteria, total and rank.
+
+    Working results are replaced in one transaction; published figures are
+    never touched (see :func:`publish_campaign`).
+
+    Raises:
+        RatingInputError: an organisation's stored inputs are invalid; the
+            message names the organisation and the field, and nothing changes.
+    """
+    method = get_method(campaign.method_version)
+    inputs = list(
+        IndicatorInput.objects.filter(campaign=campaign).select_related("organisation")
+    )
+    rows: list[Result] = []
+    for item in inputs:
+        item.campaign = campaign
+        payload = item.as_calculator_input()
+        rating = rate(parse_inputs(payload, context=item.organisation.short_name), method)
+        rows.append(
+            Result(
+                campaign=campaign,
+                organisation=item.organisation,
+                method_version=method.code,
+                indicators=_decimal_json(rating.indicators),
+                k1=rating.criteria["K1"],
+                k2=rating.criteria["K2"],
+                k3=rating.criteria["K3"],
+                k4=rating.criteria["K4"],
+                k5=rating.criteria["K5"],
+                total=rating.total,
+                notes=list(rating.notes),
+                inputs_snapshot={
+                    **payload,
+                    "source": item.source,
+                    "source_reference": item.source_reference,
+                },
+            )
+        )
+    ranks = dense_rank((row.organisation.pk, row.total) for row in rows)
+    for row in rows:
+        row.rank = ranks[row.organisation.pk]
+    Result.objects.filter(campaign=campaign).delete()
+    Result.objects.bulk_create(rows, batch_size=2000)
+    summary = RecomputeSummary(
+        campaign_id=campaign.pk,
+        organisations=len(rows),
+        with_total=sum(1 for row in rows if row.total is not None),
+    )
+    record(
+        "recompute",
+        campaign,
+        f"Пересчитаны результаты: {campaign} ({len(rows)} организаций)",
+        actor,
+        organisations=len(rows),
+        method=method.code,
+    )
+    return summary
+
+
+@transaction.atomic
+def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publication:
+    """Freeze the campaign's current results as a new public version.
+
+    The first publication is version 1; a correction is version N+1 and must
+    carry a note explaining what changed.
+
+    Raises:
+        NothingToPublishError: there are no computed results.
+    """
+    results = list(Result.objects.filter(campaign=campaign).select_related("organisation"))
+    if not results:
+        raise NothingToPublishError(
+            f"Нет рассчитанных результатов для публикации: «{campaign}». "
+            "Сначала выполните расчёт."
+        )
+    last = campaign.publications.aggregate(last=Max("version"))["last"] or 0
+    if last and not note.strip():
+        raise NothingToPublishError(
+            "Исправленная версия результатов публикуется только с примечанием "
+            "о том, что изменилось."
+        )
+    publication = Publication.objects.create(
+        campaign=campaign, version=last + 1, note=note, published_by=_user(actor)
+    )
+    PublishedResult.objects.bulk_create(
+        [
+            PublishedResult(
+                publication=publication,
+                organisation=row.organisation,
+                method_version=row.method_version,
+                indicators=row.indicators,
+                k1=row.k1,
+                k2=row.k2,
+                k3=row.k3,
+                k4=row.k4,
+                k5=row.k5,
+                total=row.total,
+                rank=row.rank,
+                notes=row.notes,
+                inputs_snapshot=row.inputs_snapshot,
+                input_source=row.inputs_snapshot.get("source", ""),
+                input_reference=row.inputs_snapshot.get("source_reference", ""),
+            )
+            for row in results
+        ],
+        batch_size=2000,
+    )
+    campaign.status = CampaignStatus.PUBLISHED
+    campaign.save(update_fields=["status"])
+    record(
+        "publish",
+        campaign,
+        f"Опубликованы результаты: {campaign}, версия {publication.version}",
+        actor,
+        version=publication.version,
+        organisations=len(results),
+    )
+    return publication
+
+
+# Which documents each kind of organisation owes after a Декада, keyed to the
+# rule codes of ``evaluation.deadlines.DECADE_RULES``.
+INSTITUTION_SUBMISSIONS = (
+    (SubmissionKind.DECADE_SUMMARY, "institution_documents"),
+    (SubmissionKind.EXPLANATORY_NOTE, "institution_documents"),
+    (SubmissionKind.IMPROVEMENT_PLAN, "institution_documents"),
+    (SubmissionKind.FULFILMENT_REPORT, "fulfilment_reports"),
+)
+USZN_SUBMISSIONS = (
+    (SubmissionKind.USZN_SUMMARY, "uszn_summary"),
+    (SubmissionKind.USZN_PLAN, "uszn_plan"),
+    (SubmissionKind.FULFILMENT_REPORT, "fulfilment_reports"),
+)
+
+
+@transaction.atomic
+def create_decade_submissions(campaign: Campaign, actor=None) -> int:
+    """Create what each organisation owes after a Декада, with working-day deadlines.
+
+    Idempotent: existing submissions keep their received dates and statuses;
+    only their deadlines are brought in line with the calendar.
+    """
+    due = {d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)}
+    created = 0
+    for organisation in campaign.organisations.all():
+        plan = (
+            USZN_SUBMISSIONS
+            if organisation.kind == OrganisationKind.USZN_OFFICE
+            else INSTITUTION_SUBMISSIONS
+        )
+        for kind, rule in plan:
+            _, was_created = Submission.objects.update_or_create(
+                campaign=campaign,
+                organisation=organisation,
+                kind=kind,
+                defaults={"deadline": due[rule]},
+            )
+            created += was_created
+    record(
+        "submissions",
+        campaign,
+        f"Сформирован перечень документов Декады: {campaign}",
+        actor,
+        created=created,
+    )
+    return created
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None

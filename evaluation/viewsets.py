@@ -1,0 +1,259 @@
+"""Wagtail admin screens for the evaluation models (admin adapter only)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from evaluation.models import (
+    AuditEvent,
+    Campaign,
+    CouncilDecision,
+    District,
+    ImprovementPlan,
+    IndicatorInput,
+    Organisation,
+    PublishedResult,
+    Result,
+    Submission,
+    SurveyResponse,
+    TargetIndicator,
+)
+
+
+class DistrictViewSet(ModelViewSet):
+    model = District
+    icon = "site"
+    menu_label = _("Районы")
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    search_backend_name = None
+    form_fields = ["name", "slug"]
+    copy_view_enabled = False
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Организации")
+    list_display = ["short_name", "kind", "district", "inn", "code"]
+    list_filter = ["kind", "district", "has_online_questionnaire", "is_active"]
+    search_fields = ["name", "short_name", "inn", "code"]
+    search_backend_name = None
+    list_export = ["name", "short_name", "kind", "district", "inn", "code", "website"]
+    export_filename = "organisations"
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = [
+        "name",
+        "short_name",
+        "slug",
+        "code",
+        "inn",
+        "kind",
+        "district",
+        "parent",
+        "address",
+        "website",
+        "has_online_questionnaire",
+        "recipients_count",
+        "registered_count",
+        "counts_as_of",
+        "is_active",
+    ]
+
+
+class CampaignViewSet(ModelViewSet):
+    model = Campaign
+    icon = "date"
+    menu_label = _("Кампании")
+    list_display = ["title", "kind", "year", "status", "method_version"]
+    list_filter = ["kind", "year", "status"]
+    search_fields = ["title"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "kind",
+        "year",
+        "title",
+        "slug",
+        "period_start",
+        "period_end",
+        "method_version",
+        "status",
+        "organisations",
+    ]
+
+
+class IndicatorInputViewSet(ModelViewSet):
+    model = IndicatorInput
+    icon = "table"
+    menu_label = _("Исходные данные")
+    list_display = ["organisation", "campaign", "respondents", "source", "updated_at"]
+    list_filter = ["campaign", "source"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "campaign",
+        "organisation",
+        "respondents",
+        "info_stand_present",
+        "info_stand_required",
+        "info_site_present",
+        "info_site_required",
+        "remote_channels",
+        "comfort_conditions",
+        "premises_access",
+        "service_access",
+        "yes",
+        "answered",
+        "source",
+        "source_reference",
+    ]
+
+
+class ResultViewSet(ModelViewSet):
+    model = Result
+    icon = "list-ol"
+    menu_label = _("Результаты (рабочие)")
+    list_display = ["organisation", "campaign", "total", "rank", "computed_at"]
+    list_filter = ["campaign"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    add_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["rank"]
+
+
+class PublishedResultViewSet(ModelViewSet):
+    model = PublishedResult
+    icon = "tick-inverse"
+    menu_label = _("Опубликованные результаты")
+    list_display = ["organisation", "publication", "total", "rank"]
+    list_filter = ["publication__campaign"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["publication"]
+
+
+class SurveyResponseViewSet(ModelViewSet):
+    model = SurveyResponse
+    icon = "form"
+    menu_label = _("Анкеты")
+    list_display = ["id", "organisation", "campaign", "channel", "collected_on", "excluded"]
+    list_filter = ["campaign", "channel", "kind", "excluded", "external_territorial"]
+    search_fields = ["organisation__short_name", "suggestion"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "campaign",
+        "organisation",
+        "answers",
+        "suggestion",
+        "channel",
+        "kind",
+        "external_territorial",
+        "sex",
+        "age_group",
+        "collected_on",
+        "excluded",
+        "exclusion_reason",
+    ]
+
+
+class ImprovementPlanViewSet(ModelViewSet):
+    model = ImprovementPlan
+    icon = "doc-full"
+    menu_label = _("Планы мероприятий")
+    list_display = ["organisation", "campaign", "year", "status"]
+    list_filter = ["status", "year", "campaign"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["organisation", "campaign", "year", "status", "approved_on"]
+
+
+class SubmissionViewSet(ModelViewSet):
+    model = Submission
+    icon = "mail"
+    menu_label = _("Представляемые документы")
+    list_display = ["organisation", "campaign", "kind", "deadline", "received_on", "status"]
+    list_filter = ["campaign", "kind", "status"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "campaign",
+        "organisation",
+        "kind",
+        "deadline",
+        "received_on",
+        "status",
+        "file",
+        "comment",
+    ]
+
+
+class TargetIndicatorViewSet(ModelViewSet):
+    model = TargetIndicator
+    icon = "pick"
+    menu_label = _("Целевые показатели")
+    list_display = ["title", "unit", "position"]
+    search_fields = ["title"]
+    search_backend_name = None
+    form_fields = ["title", "unit", "position"]
+
+
+class CouncilDecisionViewSet(ModelViewSet):
+    model = CouncilDecision
+    icon = "openquote"
+    menu_label = _("Решения совета")
+    list_display = ["number", "decided_on", "title", "is_published"]
+    list_filter = ["is_published", "campaign"]
+    search_fields = ["number", "title", "text"]
+    search_backend_name = None
+    form_fields = [
+        "number",
+        "decided_on",
+        "title",
+        "text",
+        "campaign",
+        "organisation",
+        "is_published",
+    ]
+
+
+class AuditEventViewSet(ModelViewSet):
+    model = AuditEvent
+    icon = "history"
+    menu_label = _("Журнал действий")
+    list_display = ["created_at", "action", "summary", "actor"]
+    list_filter = ["action"]
+    search_fields = ["summary"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    add_view_enabled = False
+    copy_view_enabled = False
+    form_fields = ["summary"]
+
+
+class EvaluationViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Оценка качества")
+    menu_icon = "clipboard-list"
+    menu_order = 200
+    items = (
+        OrganisationViewSet,
+        DistrictViewSet,
+        CampaignViewSet,
+        IndicatorInputViewSet,
+        ResultViewSet,
+        PublishedResultViewSet,
+        SurveyResponseViewSet,
+        ImprovementPlanViewSet,
+        SubmissionViewSet,
+        TargetIndicatorViewSet,
+        CouncilDecisionViewSet,
+        AuditEventViewSet,
+    )

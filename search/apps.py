@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """Public search: Elasticsearch when configured, the database otherwise."""
+
+    name = "search"
+    label = "qp_search"
+    verbose_name = "Поиск"

@@ -1,0 +1,38 @@
+"""API wiring: Wagtail API v2 for pages, DRF routes under /api/v1/."""
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+wagtail_api_router = WagtailAPIRouter("wagtailapi")
+wagtail_api_router.register_endpoint("pages", PagesAPIViewSet)
+wagtail_api_router.register_endpoint("images", ImagesAPIViewSet)
+wagtail_api_router.register_endpoint("documents", DocumentsAPIViewSet)
+
+
+def api_root(request: HttpRequest) -> JsonResponse:
+    """List the APIs the portal offers, so a client can discover them."""
+    base = request.build_absolute_uri("/")[:-1]
+    return JsonResponse(
+        {
+            "name": "Портал качества социальных услуг: API",
+            "apis": {
+                "v1": {
+                    "description": "Данные оценки качества: организации, кампании, результаты, калькулятор",
+                    "url": base + "/api/v1/",
+                },
+                "v2": {
+                    "description": "Wagtail API v2: страницы, изображения, документы",
+                    "url": base + reverse("wagtailapi:pages:listing"),
+                },
+                "schema": {
+                    "description": "Схема OpenAPI 3",
+                    "url": base + reverse("api-schema"),
+                },
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

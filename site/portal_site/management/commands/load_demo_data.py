@@ -1,0 +1,36 @@
+"""Load the demo region once (idempotent); ``--organisations`` scales it up."""
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from portal_site import demo
+
+
+class Command(BaseCommand):
+    help = "Создаёт демонстрационный регион (один раз; повторный запуск ничего не меняет)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--organisations",
+            type=int,
+            default=60,
+            help="Сколько организаций создать (по умолчанию 60).",
+        )
+        parser.add_argument(
+            "--responses",
+            type=int,
+            default=None,
+            help="Сколько анкет Декады создать (по умолчанию — правдоподобная выборка).",
+        )
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args, **options) -> None:
+        if demo.is_loaded():
+            self.stdout.write("Демонстрационные данные уже загружены.")
+            return
+        scale = demo.DemoScale(
+            organisations=options["organisations"],
+            responses=options["responses"],
+            seed=options["seed"],
+        )
+        demo.build(scale, log=lambda line: self.stdout.write(f"  {line}"))
+        self.stdout.write(self.style.SUCCESS("Демонстрационные данные загружены."))

@@ -1,0 +1,26 @@
+"""Test overlay: fast hashing, local-memory cache, temporary media, immediate tasks."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env_str
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="qp-test-media-")
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+QP_DEMO = False
+# The test run passes a real node's URL here; the site itself stays on the
+# database backend unless a test asks for Elasticsearch explicitly.
+QP_SEARCH = {
+    "ELASTICSEARCH_URL": "",
+    "INDEX_PREFIX": "qp-test",
+}
+QP_TEST_ELASTICSEARCH_URL = env_str("QP_TEST_ELASTICSEARCH_URL")
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
