@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Avg, Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
-from evaluation.models import Campaign, Organisation, Publication, PublishedResult
+from evaluation.enums import CampaignKind, DataSource
+from evaluation.models import (
+    Campaign,
+    Measure,
+    Organisation,
+    Publication,
+    PublishedResult,
+)
+from evaluation.rating import Aggregate, aggregate, get_method, parse_inputs
+from evaluation.rating.explain import explain
 
 CRITERIA_FIELDS = ("k1", "k2", "k3", "k4", "k5", "total")
-TWO_PLACES = Decimal("0.01")
 
 
 def latest_publication(campaign: Campaign) -> Publication | None:
@@ -30,20 +40,13 @@ def published_results(campaign: Campaign) -> QuerySet[PublishedResult]:
     )
 
 
-@dataclass(frozen=True)
-class Aggregate:
-    """Mean, minimum, maximum and count of one figure over a group."""
-
-    mean: Decimal | None
-    min: Decimal | None
-    max: Decimal | None
-    count: int
-
-
 def aggregates(
     campaign: Campaign, group_by: str | None = None
 ) -> dict[str, dict[str, Aggregate]]:
     """Region-wide, per-district or per-kind aggregates of criteria and totals.
+
+    Means are exact and rounded once, half-up (METHOD.md §2 "Aggregates"):
+    the database's float averages could round a ...5 the wrong way.
 
     Args:
         campaign: The campaign whose latest publication is aggregated.
@@ -53,41 +56,23 @@ def aggregates(
         A mapping group key (``"region"``, a district slug or a kind) to a
         mapping figure (``k1``…``k5``, ``total``) to its aggregate.
     """
-    results = published_results(campaign).order_by()
     key_field = {
         None: None,
         "district": "organisation__district__slug",
         "kind": "organisation__kind",
     }[group_by]
-    expressions = {}
-    for field in CRITERIA_FIELDS:
-        expressions[f"{field}__avg"] = Avg(field)
-        expressions[f"{field}__min"] = Min(field)
-        expressions[f"{field}__max"] = Max(field)
-        expressions[f"{field}__count"] = Count(field)
-    rows = (
-        [{"key": "region", **results.aggregate(**expressions)}]
-        if key_field is None
-        else list(results.values(key=key_field).annotate(**expressions))
+    columns = [*CRITERIA_FIELDS] + ([key_field] if key_field else [])
+    groups: dict[str, dict[str, list[Decimal | None]]] = defaultdict(
+        lambda: {field: [] for field in CRITERIA_FIELDS}
     )
+    for row in published_results(campaign).order_by().values_list(*columns):
+        key = "region" if key_field is None else str(row[-1])
+        for field, value in zip(CRITERIA_FIELDS, row, strict=False):
+            groups[key][field].append(value)
     return {
-        str(row["key"]): {
-            field: Aggregate(
-                mean=_round(row[f"{field}__avg"]),
-                min=row[f"{field}__min"],
-                max=row[f"{field}__max"],
-                count=row[f"{field}__count"],
-            )
-            for field in CRITERIA_FIELDS
-        }
-        for row in rows
+        key: {field: aggregate(values) for field, values in figures.items()}
+        for key, figures in sorted(groups.items())
     }
-
-
-def _round(value) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(TWO_PLACES)
 
 
 def organisation_history(organisation: Organisation) -> list[PublishedResult]:
@@ -112,6 +97,144 @@ def compare(campaign: Campaign, organisation_ids: list[int]) -> list[PublishedRe
         raise ValueError("Сравнивать можно не более четырёх организаций.")
     found = {
         row.organisation_id: row
-        for row in published_results(campaign).filter(organisation_id__in=organisation_ids)
+        for row in published_results(campaign).filter(
+            organisation_id__in=organisation_ids
+        )
     }
     return [found[pk] for pk in organisation_ids if pk in found]
+
+
+FIGURE_FIELDS = {"K1": "k1", "K2": "k2", "K3": "k3", "K4": "k4", "K5": "k5"}
+
+
+def published_value(result: PublishedResult, figure: str) -> Decimal | None:
+    """The published value of an indicator (``"1.1"``), criterion or total."""
+    if figure == "total":
+        return result.total
+    if figure in FIGURE_FIELDS:
+        return getattr(result, FIGURE_FIELDS[figure])
+    raw = result.indicators.get(figure)
+    return None if raw is None else Decimal(raw)
+
+
+def how_computed(result: PublishedResult, figure: str) -> dict[str, Any]:
+    """Provenance of one published number: "как посчитано".
+
+    Returns the formula, the inputs with their values, where the inputs came
+    from (import file or manual entry), the method version and the
+    publication, recomputed from the frozen inputs of the publication. If the
+    recomputation disagrees with the published figure (it never should), the
+    answer says so instead of hiding it.
+
+    Raises:
+        KeyError: ``figure`` is not an indicator code, ``K1``…``K5`` or ``total``.
+    """
+    method = get_method(result.method_version)
+    snapshot = {
+        key: value
+        for key, value in result.inputs_snapshot.items()
+        if key not in {"source", "source_reference"}
+    }
+    explanation = explain(parse_inputs(snapshot), figure, method)
+    published = published_value(result, figure)
+    publication = result.publication
+    source = result.input_source or DataSource.MANUAL
+    return {
+        "organisation": result.organisation.short_name,
+        "campaign": str(publication.campaign),
+        "figure": figure,
+        "published_value": None if published is None else str(published),
+        "consistent": explanation.value == published,
+        **explanation.to_json(),
+        "method_title": method.title,
+        "source": {
+            "kind": source,
+            "label": str(DataSource(source).label),
+            "reference": result.input_reference,
+        },
+        "publication": {
+            "version": publication.version,
+            "published_at": publication.published_at.isoformat(),
+            "note": publication.note,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class MeasureEffect:
+    """"Did it work": the linked indicator before and after a measure.
+
+    ``before`` is the indicator in the campaign the plan answers; ``after``
+    in the next published НОК campaign of the same organisation. ``change``
+    is None when either is missing (``reason`` says which).
+    """
+
+    measure: Measure
+    indicator: str
+    before: Decimal | None
+    after: Decimal | None
+    after_campaign: Campaign | None
+    reason: str = ""
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[MeasureEffect]:
+    """For each measure, the change of its indicator in the next campaign."""
+    measures = list(measures)
+    if not measures:
+        return []
+    plans = {m.plan_id: m.plan for m in measures}
+    organisation_ids = {plan.organisation_id for plan in plans.values()}
+    history: dict[int, list[PublishedResult]] = defaultdict(list)
+    newest = (
+        Publication.objects.filter(campaign=OuterRef("publication__campaign"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    for row in (
+        PublishedResult.objects.filter(
+            organisation_id__in=organisation_ids,
+            publication=Subquery(newest),
+            publication__campaign__kind=CampaignKind.NOK,
+        )
+        .select_related("publication__campaign")
+        .order_by("publication__campaign__year")
+    ):
+        history[row.organisation_id].append(row)
+    effects = []
+    for measure in measures:
+        plan = plans[measure.plan_id]
+        rows = history.get(plan.organisation_id, [])
+        base = next((r for r in rows if r.publication.campaign_id == plan.campaign_id), None)
+        later = next(
+            (r for r in rows if r.publication.campaign.year > plan.campaign.year), None
+        )
+        code = measure.indicator_code
+        before = published_value(base, code) if base and code else None
+        after = published_value(later, code) if later and code else None
+        if not code:
+            reason = "мероприятие не связано с показателем"
+        elif base is None:
+            reason = "нет опубликованных результатов оценки, по итогам которой принят план"
+        elif later is None:
+            reason = "следующая оценка ещё не опубликована"
+        elif before is None or after is None:
+            reason = "показатель не рассчитан (нет данных) в одной из оценок"
+        else:
+            reason = ""
+        effects.append(
+            MeasureEffect(
+                measure=measure,
+                indicator=code,
+                before=before,
+                after=after,
+                after_campaign=later.publication.campaign if later else None,
+                reason=reason,
+            )
+        )
+    return effects

@@ -85,16 +85,20 @@ def pytest_pass(label: str, extra_env: dict[str, str], args: list[str]) -> dict:
         env=env,
     )
     counts = junit_counts(junit)
-    backend_counts = json.loads(report.read_text() or "{}") if report.stat().st_size else {}
+    backend_counts = (
+        json.loads(report.read_text() or "{}") if report.stat().st_size else {}
+    )
     report.unlink(missing_ok=True)
     junit.unlink(missing_ok=True)
-    log(f"--- pytest on {label}: exit {status} in {time.monotonic() - started:.0f} s ---")
+    log(
+        f"--- pytest on {label}: exit {status} in {time.monotonic() - started:.0f} s ---"
+    )
     return {"status": status, "counts": counts, "backends": backend_counts}
 
 
 def junit_counts(path: Path) -> dict[str, int]:
     """Read passed/failed/skipped totals from a JUnit XML report."""
-    import xml.etree.ElementTree as ET  # noqa: PLC0415
+    import xml.etree.ElementTree as ET
 
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     if not path.exists() or not path.stat().st_size:
@@ -129,7 +133,10 @@ def main(argv: list[str]) -> int:
     log(f"CI={'true' if IN_CI else 'false'}; python {sys.version.split()[0]}")
     failures = static_checks()
     results: dict[str, dict | None] = {}
-    with optional_service("elasticsearch", services.elasticsearch) as (es_url, es_reason):
+    with optional_service("elasticsearch", services.elasticsearch) as (
+        es_url,
+        es_reason,
+    ):
         es_env = {"QP_TEST_ELASTICSEARCH_URL": es_url} if es_url else {}
         results["sqlite"] = pytest_pass("sqlite", dict(es_env), argv)
         with optional_service("postgresql", services.postgresql) as (pg_url, pg_reason):

@@ -1,0 +1,62 @@
+"""Run the benchmarks: ``make bench`` (or ``.venv/bin/python bench/run.py``).
+
+Each benchmark measures its subject and a baseline in the same run and prints
+the ratio, so figures from different machines stay comparable. Benchmarks
+that need PostgreSQL start a throwaway cluster with ``scripts/services.py``
+(or use ``DATABASE_URL`` when it points at PostgreSQL).
+
+Usage: ``bench/run.py [recompute] [--organisations N] [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+
+from scripts import services  # noqa: E402
+
+BENCHMARKS = ("recompute",)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", default=list(BENCHMARKS), choices=BENCHMARKS)
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args(argv)
+
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return _run(options, url)
+    try:
+        with services.postgresql(log=lambda line: print(f"[postgresql] {line}")) as url:
+            return _run(options, url)
+    except services.ServiceUnavailable as error:
+        print(f"!!! PostgreSQL unavailable, benchmarks not run: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(options: argparse.Namespace, database_url: str) -> int:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal_site.settings.test")
+    import django  # noqa: PLC0415
+
+    django.setup()
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from bench import recompute  # noqa: PLC0415
+
+    status = 0
+    if "recompute" in options.names:
+        status |= recompute.run(organisations=options.organisations, repeat=options.repeat)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
