@@ -15,7 +15,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from evaluation import deadlines
-from evaluation.enums import CampaignStatus, OrganisationKind, SubmissionKind
+from evaluation.enums import (
+    CampaignStatus,
+    DataSource,
+    OrganisationKind,
+    SubmissionKind,
+)
 from evaluation.exceptions import NothingToPublishError
 from evaluation.models import (
     AuditEvent,
@@ -26,7 +31,14 @@ from evaluation.models import (
     Result,
     Submission,
 )
-from evaluation.rating import dense_rank, get_method, parse_inputs, rate
+from evaluation.rating import (
+    FieldError,
+    RatingInputError,
+    dense_rank,
+    get_method,
+    parse_inputs,
+    rate,
+)
 
 CRITERIA = ("K1", "K2", "K3", "K4", "K5")
 
@@ -75,7 +87,9 @@ def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
     for item in inputs:
         item.campaign = campaign
         payload = item.as_calculator_input()
-        rating = rate(parse_inputs(payload, context=item.organisation.short_name), method)
+        rating = rate(
+            parse_inputs(payload, context=item.organisation.short_name), method
+        )
         rows.append(
             Result(
                 campaign=campaign,
@@ -127,7 +141,9 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
     Raises:
         NothingToPublishError: there are no computed results.
     """
-    results = list(Result.objects.filter(campaign=campaign).select_related("organisation"))
+    results = list(
+        Result.objects.filter(campaign=campaign).select_related("organisation")
+    )
     if not results:
         raise NothingToPublishError(
             f"Нет рассчитанных результатов для публикации: «{campaign}». "
@@ -176,6 +192,70 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
         organisations=len(results),
     )
     return publication
+
+
+@transaction.atomic
+def save_indicator_inputs(
+    campaign: Campaign,
+    organisation,
+    data: dict[str, Any],
+    *,
+    source: str = DataSource.MANUAL,
+    reference: str = "",
+    actor=None,
+) -> IndicatorInput:
+    """Validate one organisation's inputs (calculator shape) and store them.
+
+    Published figures never change here: only a new publication does.
+
+    Raises:
+        RatingInputError: the inputs are invalid; every bad field is named in
+            Russian and nothing is saved.
+    """
+    method = data.get("method", campaign.method_version)
+    if method != campaign.method_version:
+        raise RatingInputError(
+            [
+                FieldError(
+                    "method",
+                    f"Данные подготовлены по методике «{method}», а кампания "
+                    f"рассчитывается по «{campaign.method_version}».",
+                )
+            ],
+            context=organisation.short_name,
+        )
+    inputs = parse_inputs(
+        {**data, "method": campaign.method_version}, context=organisation.short_name
+    )
+    item, created = IndicatorInput.objects.update_or_create(
+        campaign=campaign,
+        organisation=organisation,
+        defaults={
+            "respondents": inputs.respondents,
+            "info_stand_present": inputs.info_stand_present,
+            "info_stand_required": inputs.info_stand_required,
+            "info_site_present": inputs.info_site_present,
+            "info_site_required": inputs.info_site_required,
+            "remote_channels": inputs.remote_channels,
+            "comfort_conditions": inputs.comfort_conditions,
+            "premises_access": inputs.premises_access,
+            "service_access": inputs.service_access,
+            "yes": dict(inputs.yes),
+            "answered": dict(inputs.answered),
+            "source": source,
+            "source_reference": reference[:300],
+            "updated_by": _user(actor),
+        },
+    )
+    record(
+        "inputs.create" if created else "inputs.update",
+        item,
+        f"Исходные данные: {organisation.short_name}, {campaign}",
+        actor,
+        source=source,
+        reference=reference,
+    )
+    return item
 
 
 # Which documents each kind of organisation owes after a Декада, keyed to the

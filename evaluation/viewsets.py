@@ -1,7 +1,10 @@
 """Wagtail admin screens for the evaluation models (admin adapter only)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from evaluation.models import (
     AuditEvent,
@@ -17,6 +20,38 @@ from evaluation.models import (
     SurveyResponse,
     TargetIndicator,
 )
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """View-only access: computed, published and audit records never change by hand."""
+
+    WRITE_ACTIONS = frozenset({"add", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        if action in self.WRITE_ACTIONS:
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        allowed = [action for action in actions if action not in self.WRITE_ACTIONS]
+        if not allowed:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(allowed)
+
+
+class ReadOnlyViewSet(ModelViewSet):
+    """A listing with inspect views and no add, edit, copy or delete."""
+
+    inspect_view_enabled = True
+    add_view_enabled = False
+    copy_view_enabled = False
+
+    @cached_property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
 
 
 class DistrictViewSet(ModelViewSet):
@@ -111,7 +146,7 @@ class IndicatorInputViewSet(ModelViewSet):
     ]
 
 
-class ResultViewSet(ModelViewSet):
+class ResultViewSet(ReadOnlyViewSet):
     model = Result
     icon = "list-ol"
     menu_label = _("Результаты (рабочие)")
@@ -125,7 +160,7 @@ class ResultViewSet(ModelViewSet):
     form_fields = ["rank"]
 
 
-class PublishedResultViewSet(ModelViewSet):
+class PublishedResultViewSet(ReadOnlyViewSet):
     model = PublishedResult
     icon = "tick-inverse"
     menu_label = _("Опубликованные результаты")
@@ -142,7 +177,14 @@ class SurveyResponseViewSet(ModelViewSet):
     model = SurveyResponse
     icon = "form"
     menu_label = _("Анкеты")
-    list_display = ["id", "organisation", "campaign", "channel", "collected_on", "excluded"]
+    list_display = [
+        "id",
+        "organisation",
+        "campaign",
+        "channel",
+        "collected_on",
+        "excluded",
+    ]
     list_filter = ["campaign", "channel", "kind", "excluded", "external_territorial"]
     search_fields = ["organisation__short_name", "suggestion"]
     search_backend_name = None
@@ -179,7 +221,14 @@ class SubmissionViewSet(ModelViewSet):
     model = Submission
     icon = "mail"
     menu_label = _("Представляемые документы")
-    list_display = ["organisation", "campaign", "kind", "deadline", "received_on", "status"]
+    list_display = [
+        "organisation",
+        "campaign",
+        "kind",
+        "deadline",
+        "received_on",
+        "status",
+    ]
     list_filter = ["campaign", "kind", "status"]
     search_fields = ["organisation__short_name"]
     search_backend_name = None
@@ -225,7 +274,7 @@ class CouncilDecisionViewSet(ModelViewSet):
     ]
 
 
-class AuditEventViewSet(ModelViewSet):
+class AuditEventViewSet(ReadOnlyViewSet):
     model = AuditEvent
     icon = "history"
     menu_label = _("Журнал действий")

@@ -21,7 +21,9 @@ _BACKEND_MARKS = ("postgresql", "elasticsearch")
 _outcomes: dict[str, Counter[str]] = {mark: Counter() for mark in _BACKEND_MARKS}
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     """Skip PostgreSQL-only tests on other databases, before they touch the DB."""
     database_url = os.environ.get("DATABASE_URL", "")
     on_postgresql = database_url.startswith(("postgres://", "postgresql://"))

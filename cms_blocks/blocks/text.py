@@ -9,7 +9,8 @@ class RichTextBlock(blocks.RichTextBlock):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "features", ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+            "features",
+            ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
         )
         super().__init__(*args, **kwargs)
 
@@ -36,7 +37,9 @@ class CalloutBlock(blocks.StructBlock):
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "link_text": blocks.BlockValidationError(
-                        _("Укажите текст ссылки: без него ссылка недоступна для экранных дикторов.")
+                        _(
+                            "Укажите текст ссылки: без него ссылка недоступна для экранных дикторов."
+                        )
                     )
                 }
             )

@@ -1,6 +1,5 @@
 """REST API v1 routes of the evaluation app."""
 
-from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 app_name = "evaluation-api"

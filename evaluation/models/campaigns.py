@@ -1,6 +1,7 @@
 """Campaigns, their inputs, survey responses and computed results."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,26 @@ from evaluation.enums import (
     SurveyKind,
 )
 
+from evaluation.rating import RatingInputError, get_method, parse_inputs
+
 from .organisations import Organisation
+
+
+def inputs_errors_by_field(error: RatingInputError) -> dict[str, list[str]]:
+    """Map calculator field paths (``info_stand.present``, ``yes.q3``) to model fields."""
+    by_field: dict[str, list[str]] = {}
+    for item in error.errors:
+        head, _, tail = item.field.partition(".")
+        if head in {"info_stand", "info_site"} and tail:
+            name = f"{head}_{tail}"
+        elif head == "method":
+            name = "campaign"
+        elif head in {field.name for field in IndicatorInput._meta.fields}:
+            name = head
+        else:
+            name = "__all__"
+        by_field.setdefault(name, []).append(item.message)
+    return by_field
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True}
 
@@ -57,6 +77,15 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """Only comparable (2018+, 0–100) method versions are accepted."""
+        try:
+            get_method(self.method_version)
+        except RatingInputError as error:
+            raise ValidationError(
+                {"method_version": [e.message for e in error.errors]}
+            ) from error
 
 
 class IndicatorInput(models.Model):
@@ -126,6 +155,13 @@ class IndicatorInput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.campaign}"
+
+    def clean(self) -> None:
+        """Validate the inputs with the rating method; name each bad field."""
+        try:
+            parse_inputs(self.as_calculator_input())
+        except RatingInputError as error:
+            raise ValidationError(inputs_errors_by_field(error)) from error
 
     def as_calculator_input(self) -> dict[str, object]:
         """Return the inputs in the calculator's JSON shape (METHOD.md §6)."""

@@ -1,6 +1,7 @@
 """Submissions owed in a campaign, target indicators, council decisions, audit."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,22 @@ class TargetIndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.year}"
+
+    def clean(self) -> None:
+        """Percentages stay within 0–100; no value is negative."""
+        errors = {}
+        is_percent = self.indicator_id and self.indicator.unit.strip() == "%"
+        for name in ("planned", "actual"):
+            value = getattr(self, name)
+            label = self._meta.get_field(name).verbose_name
+            if value is None:
+                continue
+            if value < 0:
+                errors[name] = f"«{label}»: значение не может быть отрицательным ({value})."
+            elif is_percent and value > 100:
+                errors[name] = f"«{label}»: процент не может быть больше 100 ({value})."
+        if errors:
+            raise ValidationError(errors)
 
 
 class CouncilDecision(models.Model):

@@ -115,20 +115,48 @@ TOWNS = {
 }
 
 DEFICIENCIES = [
-    (Criterion.K1, "1.1", "На сайте не размещены сведения о численности получателей услуг",
-     "Разместить на официальном сайте сведения о численности получателей услуг"),
-    (Criterion.K1, "1.2", "На сайте нет раздела «Часто задаваемые вопросы»",
-     "Создать на сайте раздел «Часто задаваемые вопросы» и наполнять его ежемесячно"),
-    (Criterion.K2, "2.1", "Нет питьевой воды в зоне ожидания",
-     "Установить кулер с питьевой водой в зоне ожидания"),
-    (Criterion.K3, "3.1", "Вход в здание не оборудован пандусом",
-     "Оборудовать главный вход пандусом и поручнями"),
-    (Criterion.K3, "3.2", "Нет дублирования надписей шрифтом Брайля",
-     "Установить тактильные таблички со шрифтом Брайля"),
-    (Criterion.K4, "4.3", "Получатели отмечают невежливость при ответах по телефону",
-     "Провести обучение сотрудников этике телефонного общения"),
-    (Criterion.K5, "5.2", "Неудобный график приёма граждан",
-     "Ввести приём граждан по субботам и в вечерние часы"),
+    (
+        Criterion.K1,
+        "1.1",
+        "На сайте не размещены сведения о численности получателей услуг",
+        "Разместить на официальном сайте сведения о численности получателей услуг",
+    ),
+    (
+        Criterion.K1,
+        "1.2",
+        "На сайте нет раздела «Часто задаваемые вопросы»",
+        "Создать на сайте раздел «Часто задаваемые вопросы» и наполнять его ежемесячно",
+    ),
+    (
+        Criterion.K2,
+        "2.1",
+        "Нет питьевой воды в зоне ожидания",
+        "Установить кулер с питьевой водой в зоне ожидания",
+    ),
+    (
+        Criterion.K3,
+        "3.1",
+        "Вход в здание не оборудован пандусом",
+        "Оборудовать главный вход пандусом и поручнями",
+    ),
+    (
+        Criterion.K3,
+        "3.2",
+        "Нет дублирования надписей шрифтом Брайля",
+        "Установить тактильные таблички со шрифтом Брайля",
+    ),
+    (
+        Criterion.K4,
+        "4.3",
+        "Получатели отмечают невежливость при ответах по телефону",
+        "Провести обучение сотрудников этике телефонного общения",
+    ),
+    (
+        Criterion.K5,
+        "5.2",
+        "Неудобный график приёма граждан",
+        "Ввести приём граждан по субботам и в вечерние часы",
+    ),
 ]
 
 RESPONSIBLE = [
@@ -168,7 +196,7 @@ def is_loaded() -> bool:
     return Campaign.objects.filter(slug="nok-2024").exists()
 
 
-def build(scale: DemoScale = DemoScale(), log=print) -> None:  # noqa: B008
+def build(scale: DemoScale = DemoScale(), log=print) -> None:
     """Create the demo region and compute and publish its results."""
     rng = random.Random(scale.seed)
     with transaction.atomic():
@@ -210,7 +238,8 @@ def _organisations(
         is_uszn = kind == OrganisationKind.USZN_OFFICE
         rows.append(
             Organisation(
-                name=long_pattern.format(place=place, place_dative=place_dative) + suffix,
+                name=long_pattern.format(place=place, place_dative=place_dative)
+                + suffix,
                 short_name=short_pattern.format(place=place, place_dative=place_dative)
                 + suffix,
                 slug=f"{abbr}-{district.slug}" + (f"-{serial + 1}" if serial else ""),
@@ -365,7 +394,9 @@ def _response(
         organisation=org,
         answers=answers,
         suggestion=rng.choice(SUGGESTIONS),
-        channel=rng.choices(channels, weights=[40, 8, 4, 6, 3, 2, 5, 3, 6, 3, 1, 19])[0],
+        channel=rng.choices(channels, weights=[40, 8, 4, 6, 3, 2, 5, 3, 6, 3, 1, 19])[
+            0
+        ],
         kind=SurveyKind.INTERVIEW if rng.random() < 0.1 else SurveyKind.QUESTIONNAIRE,
         external_territorial=rng.random() < 0.02,
         sex=rng.choice(["m", "f", ""]),

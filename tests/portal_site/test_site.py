@@ -24,7 +24,9 @@ def test_home_page_renders_russian_with_accessible_chrome(client: Client) -> Non
     assert "Демонстрационные данные" not in html  # QP_DEMO is off in tests
 
 
-def test_demo_label_is_shown_on_public_pages_in_demo_mode(client: Client, settings) -> None:
+def test_demo_label_is_shown_on_public_pages_in_demo_mode(
+    client: Client, settings
+) -> None:
     settings.QP_DEMO = True
     html = client.get("/").content.decode()
     assert "Демонстрационные данные" in html

@@ -153,6 +153,8 @@ STATICFILES_FINDERS = [
 ]
 STATIC_URL = "/static/"
 STATIC_ROOT = env_str("STATIC_ROOT") or str(VAR_DIR / "static")
+# WhiteNoise serves STATIC_ROOT; before the first collectstatic it is empty.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(VAR_DIR / "media")
 STORAGES = {
@@ -186,7 +188,17 @@ WAGTAIL_SITE_NAME = "Портал качества социальных услу
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_DOCUMENT_MODEL = "qp_publications.PortalDocument"
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "ods",
+    "pdf",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Wagtail's own search (admin) stays on the database; public search is ours.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

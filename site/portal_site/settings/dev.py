@@ -6,7 +6,7 @@ from .base import env_bool, env_str, require_secret_key
 DEBUG = env_bool("DEBUG", True)
 # A fixed key is only acceptable while DEBUG is on.
 SECRET_KEY = env_str("SECRET_KEY") or (
-    "dev-only-insecure-key-not-for-production"  # noqa: S105
+    "dev-only-insecure-key-not-for-production"
     if DEBUG
     else require_secret_key("", DEBUG)
 )

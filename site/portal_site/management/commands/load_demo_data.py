@@ -4,15 +4,29 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from portal_site import demo
 
+SCALES = {
+    "region": demo.DemoScale(),
+    "national": demo.DemoScale(organisations=20_000, responses=1_000_000),
+}
+
 
 class Command(BaseCommand):
-    help = "Создаёт демонстрационный регион (один раз; повторный запуск ничего не меняет)."
+    help = (
+        "Создаёт демонстрационный регион (один раз; повторный запуск ничего не меняет)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="region",
+            help="Готовый размер: region — 60 организаций; national — 20 000 "
+            "организаций и 1 000 000 анкет (для бенчмарков).",
+        )
+        parser.add_argument(
             "--organisations",
             type=int,
-            default=60,
+            default=None,
             help="Сколько организаций создать (по умолчанию 60).",
         )
         parser.add_argument(
@@ -27,9 +41,10 @@ class Command(BaseCommand):
         if demo.is_loaded():
             self.stdout.write("Демонстрационные данные уже загружены.")
             return
+        preset = SCALES[options["scale"]]
         scale = demo.DemoScale(
-            organisations=options["organisations"],
-            responses=options["responses"],
+            organisations=options["organisations"] or preset.organisations,
+            responses=options["responses"] or preset.responses,
             seed=options["seed"],
         )
         demo.build(scale, log=lambda line: self.stdout.write(f"  {line}"))
