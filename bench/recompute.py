@@ -90,9 +90,17 @@ def run(*, organisations: int, repeat: int) -> int:
 
     base = _best(baseline, repeat)
     measured = _best(subject, repeat)
-    assert Result.objects.filter(campaign=campaign).count() == organisations
+    stored = Result.objects.filter(campaign=campaign).count()
+    if stored != organisations:
+        raise RuntimeError(
+            f"recompute stored {stored} results, expected {organisations}"
+        )
     vendor = connection.vendor
-    version = connection.cursor().connection.info.server_version if vendor == "postgresql" else ""
+    version = (
+        connection.cursor().connection.info.server_version
+        if vendor == "postgresql"
+        else ""
+    )
     verdict = "within" if measured < BUDGET_SECONDS else "OVER"
     print(f"[recompute] database: {vendor} {version}")
     print(f"[recompute] organisations: {organisations}, best of {repeat}")

@@ -162,7 +162,7 @@ def how_computed(result: PublishedResult, figure: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class MeasureEffect:
-    """"Did it work": the linked indicator before and after a measure.
+    """ "Did it work": the linked indicator before and after a measure.
 
     ``before`` is the indicator in the campaign the plan answers; ``after``
     in the next published НОК campaign of the same organisation. ``change``
@@ -210,7 +210,9 @@ def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[Measure
     for measure in measures:
         plan = plans[measure.plan_id]
         rows = history.get(plan.organisation_id, [])
-        base = next((r for r in rows if r.publication.campaign_id == plan.campaign_id), None)
+        base = next(
+            (r for r in rows if r.publication.campaign_id == plan.campaign_id), None
+        )
         later = next(
             (r for r in rows if r.publication.campaign.year > plan.campaign.year), None
         )
@@ -220,7 +222,9 @@ def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[Measure
         if not code:
             reason = "мероприятие не связано с показателем"
         elif base is None:
-            reason = "нет опубликованных результатов оценки, по итогам которой принят план"
+            reason = (
+                "нет опубликованных результатов оценки, по итогам которой принят план"
+            )
         elif later is None:
             reason = "следующая оценка ещё не опубликована"
         elif before is None or after is None:

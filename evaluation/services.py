@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from evaluation import deadlines
+from evaluation.bulk import bulk_insert
 from evaluation.enums import (
     CampaignStatus,
     DataSource,
@@ -114,7 +115,7 @@ def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
     for row in rows:
         row.rank = ranks[row.organisation.pk]
     Result.objects.filter(campaign=campaign).delete()
-    Result.objects.bulk_create(rows, batch_size=2000)
+    bulk_insert(rows)
     summary = RecomputeSummary(
         campaign_id=campaign.pk,
         organisations=len(rows),
@@ -158,7 +159,7 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
     publication = Publication.objects.create(
         campaign=campaign, version=last + 1, note=note, published_by=_user(actor)
     )
-    PublishedResult.objects.bulk_create(
+    bulk_insert(
         [
             PublishedResult(
                 publication=publication,

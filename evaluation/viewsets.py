@@ -1,8 +1,7 @@
 """Wagtail admin screens for the evaluation models (admin adapter only)."""
 
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth import get_user_model
-from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -43,15 +42,15 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
 
 class ReadOnlyViewSet(ModelViewSet):
-    """A listing with inspect views and no add, edit, copy or delete."""
+    """A listing with inspect views and no add, edit, copy or delete.
+
+    Its model's :class:`ReadOnlyPermissionPolicy` is registered in
+    ``wagtail_hooks`` (:data:`READ_ONLY_MODELS`).
+    """
 
     inspect_view_enabled = True
     add_view_enabled = False
     copy_view_enabled = False
-
-    @cached_property
-    def permission_policy(self):
-        return ReadOnlyPermissionPolicy(self.model)
 
 
 class DistrictViewSet(ModelViewSet):
@@ -286,6 +285,9 @@ class AuditEventViewSet(ReadOnlyViewSet):
     add_view_enabled = False
     copy_view_enabled = False
     form_fields = ["summary"]
+
+
+READ_ONLY_MODELS = (Result, PublishedResult, AuditEvent)
 
 
 class EvaluationViewSetGroup(ModelViewSetGroup):

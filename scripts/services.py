@@ -121,13 +121,17 @@ def _workdir(prefix: str) -> Path:
 
 
 def _stop_group(
-    process: subprocess.Popen, name: str, log: Log, timeout: float = 30
+    process: subprocess.Popen,
+    name: str,
+    log: Log,
+    timeout: float = 30,
+    sig: signal.Signals = signal.SIGTERM,
 ) -> None:
-    """Terminate a process group started with ``start_new_session``."""
+    """Stop a process group started with ``start_new_session``."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, sig)
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -246,7 +250,9 @@ def postgresql(log: Log = print) -> Iterator[str]:
         yield url
     finally:
         if process is not None:
-            _stop_group(process, "postgres", log)
+            # SIGINT is PostgreSQL's "fast" shutdown: it does not wait for
+            # clients (a test process may still hold a connection).
+            _stop_group(process, "postgres", log, sig=signal.SIGINT)
             log("PostgreSQL stopped")
         shutil.rmtree(workdir, ignore_errors=True)
 

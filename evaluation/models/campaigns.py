@@ -12,7 +12,6 @@ from evaluation.enums import (
     SurveyChannel,
     SurveyKind,
 )
-
 from evaluation.rating import RatingInputError, get_method, parse_inputs
 
 from .organisations import Organisation
@@ -33,6 +32,7 @@ def inputs_errors_by_field(error: RatingInputError) -> dict[str, list[str]]:
             name = "__all__"
         by_field.setdefault(name, []).append(item.message)
     return by_field
+
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True}
 

@@ -108,7 +108,9 @@ class TargetIndicatorValue(models.Model):
             if value is None:
                 continue
             if value < 0:
-                errors[name] = f"«{label}»: значение не может быть отрицательным ({value})."
+                errors[name] = (
+                    f"«{label}»: значение не может быть отрицательным ({value})."
+                )
             elif is_percent and value > 100:
                 errors[name] = f"«{label}»: процент не может быть больше 100 ({value})."
         if errors:

@@ -1,4 +1,4 @@
-""""Как посчитано": the formula and inputs behind every computed figure.
+""" "Как посчитано": the formula and inputs behind every computed figure.
 
 Pure functions over :class:`~evaluation.rating.inputs.OrganisationInputs` and a
 :class:`~evaluation.rating.method.MethodVersion`. They describe the very rules
@@ -116,7 +116,9 @@ def _explain_indicator(
             if required:
                 concrete.append(f"{present} ÷ {required}")
             else:
-                notes.append(f"{part.name}: все пункты «не применимо» — часть не учтена")
+                notes.append(
+                    f"{part.name}: все пункты «не применимо» — часть не учтена"
+                )
         share = _num(Decimal(1) / len(parts)) if len(parts) > 1 else "1"
         formula = f"{share} × ({' + '.join(general)}) × {scale}"
         substituted = (
@@ -160,7 +162,13 @@ def _explain_indicator(
             else "нет данных"
         )
     return Explanation(
-        code, formula, f"{substituted} = {_num(value)}", used, value, tuple(notes), method.code
+        code,
+        formula,
+        f"{substituted} = {_num(value)}",
+        used,
+        value,
+        tuple(notes),
+        method.code,
     )
 
 
@@ -169,7 +177,11 @@ def _weighted(
 ) -> tuple[str, str, list[str]]:
     general = " + ".join(f"{_num(w)} × {prefix}{code}" for code, w in weights.items())
     defined = {c: w for c, w in weights.items() if values.get(c) is not None}
-    notes = [f"{prefix}{c}: нет данных — вес перераспределён" for c in weights if c not in defined]
+    notes = [
+        f"{prefix}{c}: нет данных — вес перераспределён"
+        for c in weights
+        if c not in defined
+    ]
     terms = " + ".join(f"{_num(w)} × {_num(values[c])}" for c, w in defined.items())
     if not defined:
         return general, "нет данных", notes
@@ -204,7 +216,9 @@ def _explain_total(inputs: OrganisationInputs, method: MethodVersion) -> Explana
     general = f"({' + '.join(codes)}) ÷ {len(codes)}"
     if result.total is None:
         substituted = "нет данных"
-        notes = ("Итоговый балл не рассчитывается: не определён хотя бы один критерий.",)
+        notes = (
+            "Итоговый балл не рассчитывается: не определён хотя бы один критерий.",
+        )
     else:
         substituted = (
             f"({' + '.join(_num(result.criteria[c]) for c in codes)}) ÷ {len(codes)}"
@@ -214,7 +228,10 @@ def _explain_total(inputs: OrganisationInputs, method: MethodVersion) -> Explana
         "total",
         general,
         f"{substituted} = {_num(result.total)}",
-        {c: None if result.criteria[c] is None else str(result.criteria[c]) for c in codes},
+        {
+            c: None if result.criteria[c] is None else str(result.criteria[c])
+            for c in codes
+        },
         result.total,
         notes,
         method.code,

@@ -25,15 +25,25 @@ def quantize_exact(
     Returns:
         A Decimal with exactly ``decimals`` places, e.g. ``Decimal("90.00")``.
     """
-    scaled = Fraction(value) * 10**decimals
-    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if isinstance(value, int):
+        numerator, denominator = value, 1
+    elif isinstance(value, Fraction):
+        numerator, denominator = value.numerator, value.denominator
+    else:
+        numerator, denominator = value.as_integer_ratio()
+    numerator *= 10**decimals
+    if rounding == ROUND_HALF_UP and numerator >= 0:
+        # Fast exact path for the method's mode: floor(x + ½) for x ≥ 0.
+        rounded_int = (2 * numerator + denominator) // (2 * denominator)
+        return Decimal(rounded_int).scaleb(-decimals)
+    whole, rest = divmod(numerator, denominator)
     # Stand in for the exact remainder with a Decimal on the same side of ½,
     # so Decimal applies the rounding mode to an exactly representable value.
     if rest == 0:
         tail = Decimal(0)
-    elif 2 * rest == scaled.denominator:
+    elif 2 * rest == denominator:
         tail = Decimal("0.5")
-    elif 2 * rest < scaled.denominator:
+    elif 2 * rest < denominator:
         tail = Decimal("0.25")
     else:
         tail = Decimal("0.75")

@@ -15,7 +15,9 @@ VIEWSETS = [viewset() for viewset in EvaluationViewSetGroup.items]
 
 @pytest.fixture
 def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@example.ru", "pw")
+    user = django_user_model.objects.create_superuser(
+        "editor", "editor@example.ru", "pw"
+    )
     client.force_login(user)
     return client
 
@@ -28,7 +30,9 @@ def test_every_listing_opens_in_russian(editor, viewset) -> None:
     assert heading.lower() in response.content.decode().lower()
 
 
-@pytest.mark.parametrize("name", ["ResultViewSet", "PublishedResultViewSet", "AuditEventViewSet"])
+@pytest.mark.parametrize(
+    "name", ["ResultViewSet", "PublishedResultViewSet", "AuditEventViewSet"]
+)
 def test_computed_published_and_audit_records_are_read_only(editor, name) -> None:
     (viewset,) = [v for v in VIEWSETS if type(v).__name__ == name]
     policy = viewset.permission_policy

@@ -1,4 +1,4 @@
-""""Как посчитано": explanations agree with the computed figures."""
+""" "Как посчитано": explanations agree with the computed figures."""
 
 from decimal import Decimal
 
@@ -32,7 +32,9 @@ def test_explanation_value_is_the_published_figure(example, expected, figure) ->
     assert explanation.method == "344n-social"
     assert explanation.formula
     assert explanation.substituted.endswith(
-        "нет данных" if explanation.value is None else str(explanation.value).replace(".", ",")
+        "нет данных"
+        if explanation.value is None
+        else str(explanation.value).replace(".", ",")
     )
 
 
@@ -67,7 +69,9 @@ def test_renormalised_criterion_shows_the_weight_sum() -> None:
 
 def test_total_is_the_mean_of_the_criteria() -> None:
     explanation = explain(parse_inputs(EXAMPLE_A), "total", METHOD)
-    assert explanation.substituted == "(91,00 + 89,60 + 74,60 + 97,00 + 94,20) ÷ 5 = 89,28"
+    assert (
+        explanation.substituted == "(91,00 + 89,60 + 74,60 + 97,00 + 94,20) ÷ 5 = 89,28"
+    )
 
 
 def test_unknown_figure_is_rejected() -> None:

@@ -32,10 +32,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _district(slug: str = "north") -> District:
-    return District.objects.get_or_create(slug=slug, defaults={"name": f"Район {slug}"})[0]
+    return District.objects.get_or_create(
+        slug=slug, defaults={"name": f"Район {slug}"}
+    )[0]
 
 
-def _organisation(code: str, kind=OrganisationKind.COMPLEX_CENTRE, district=None) -> Organisation:
+def _organisation(
+    code: str, kind=OrganisationKind.COMPLEX_CENTRE, district=None
+) -> Organisation:
     return Organisation.objects.create(
         name=f"Организация {code}",
         short_name=f"Орг {code}",
@@ -62,7 +66,9 @@ def rated_campaign() -> tuple[Campaign, Organisation, Organisation]:
     campaign = _campaign()
     a, b = _organisation("A"), _organisation("B")
     campaign.organisations.set([a, b])
-    services.save_indicator_inputs(campaign, a, EXAMPLE_A, source=DataSource.IMPORT, reference="nok-2024.xlsx")
+    services.save_indicator_inputs(
+        campaign, a, EXAMPLE_A, source=DataSource.IMPORT, reference="nok-2024.xlsx"
+    )
     services.save_indicator_inputs(campaign, b, EXAMPLE_B)
     services.recompute_campaign(campaign)
     return campaign, a, b
@@ -83,26 +89,36 @@ def test_recompute_reproduces_both_worked_examples_to_the_cent(rated_campaign) -
 
 
 def test_recompute_ranks_densely_best_first(rated_campaign) -> None:
-    campaign, a, b = rated_campaign
-    ranks = dict(Result.objects.filter(campaign=campaign).values_list("organisation__code", "rank"))
+    campaign, _a, _b = rated_campaign
+    ranks = dict(
+        Result.objects.filter(campaign=campaign).values_list(
+            "organisation__code", "rank"
+        )
+    )
     assert ranks == {"A": 1, "B": 2}  # 89.28 > 88.01
 
 
-def test_publish_freezes_a_snapshot_that_later_changes_cannot_touch(rated_campaign) -> None:
+def test_publish_freezes_a_snapshot_that_later_changes_cannot_touch(
+    rated_campaign,
+) -> None:
     campaign, a, _ = rated_campaign
     first = services.publish_campaign(campaign, note="")
     changed = copy.deepcopy(EXAMPLE_A)
     changed["yes"]["q15"] = 100
     services.save_indicator_inputs(campaign, a, changed)
     services.recompute_campaign(campaign)
-    assert Result.objects.get(campaign=campaign, organisation=a).total != Decimal("89.28")
+    assert Result.objects.get(campaign=campaign, organisation=a).total != Decimal(
+        "89.28"
+    )
     frozen = PublishedResult.objects.get(publication=first, organisation=a)
     assert frozen.total == Decimal("89.28")
-    assert selectors.published_results(campaign).get(organisation=a).total == Decimal("89.28")
+    assert selectors.published_results(campaign).get(organisation=a).total == Decimal(
+        "89.28"
+    )
 
 
 def test_a_correction_is_a_new_version_and_needs_a_public_note(rated_campaign) -> None:
-    campaign, a, _ = rated_campaign
+    campaign, _a, _ = rated_campaign
     services.publish_campaign(campaign)
     with pytest.raises(NothingToPublishError, match="примечанием"):
         services.publish_campaign(campaign, note="  ")
@@ -125,7 +141,9 @@ def test_publishing_nothing_is_refused() -> None:
         ("method", "160-балльная", "method"),
     ],
 )
-def test_bad_inputs_are_refused_naming_the_field_and_nothing_is_saved(path, value, field) -> None:
+def test_bad_inputs_are_refused_naming_the_field_and_nothing_is_saved(
+    path, value, field
+) -> None:
     campaign = _campaign()
     organisation = _organisation("A")
     data = copy.deepcopy(EXAMPLE_A)
@@ -137,18 +155,26 @@ def test_bad_inputs_are_refused_naming_the_field_and_nothing_is_saved(path, valu
     with pytest.raises(RatingInputError) as raised:
         services.save_indicator_inputs(campaign, organisation, data)
     assert field in {error.field for error in raised.value.errors}
-    assert all(any("а" <= ch <= "я" for ch in e.message.lower()) for e in raised.value.errors)
+    assert all(
+        any("а" <= ch <= "я" for ch in e.message.lower()) for e in raised.value.errors
+    )
     assert not IndicatorInput.objects.exists()
     assert not AuditEvent.objects.exists()
 
 
 def test_invalid_stored_inputs_abort_the_whole_recompute(rated_campaign) -> None:
-    campaign, a, b = rated_campaign
-    before = dict(Result.objects.filter(campaign=campaign).values_list("organisation_id", "total"))
-    IndicatorInput.objects.filter(organisation=b).update(respondents=10)  # yes counts now exceed it
+    campaign, _a, b = rated_campaign
+    before = dict(
+        Result.objects.filter(campaign=campaign).values_list("organisation_id", "total")
+    )
+    IndicatorInput.objects.filter(organisation=b).update(
+        respondents=10
+    )  # yes counts now exceed it
     with pytest.raises(RatingInputError, match="Орг B"):
         services.recompute_campaign(campaign)
-    after = dict(Result.objects.filter(campaign=campaign).values_list("organisation_id", "total"))
+    after = dict(
+        Result.objects.filter(campaign=campaign).values_list("organisation_id", "total")
+    )
     assert after == before
 
 
@@ -197,10 +223,16 @@ def test_how_computed_traces_a_published_number_to_its_source(rated_campaign) ->
     answer = selectors.how_computed(result, "1.1")
     assert answer["published_value"] == "90.00"
     assert answer["consistent"] is True
-    assert answer["source"] == {"kind": "import", "label": "Импорт файла", "reference": "nok-2024.xlsx"}
+    assert answer["source"] == {
+        "kind": "import",
+        "label": "Импорт файла",
+        "reference": "nok-2024.xlsx",
+    }
     assert answer["method"] == "344n-social"
     assert answer["publication"]["version"] == 1
-    total = selectors.how_computed(selectors.published_results(campaign).get(organisation=b), "total")
+    total = selectors.how_computed(
+        selectors.published_results(campaign).get(organisation=b), "total"
+    )
     assert total["value"] == "88.01"
     assert total["source"]["kind"] == "manual"
 
@@ -228,8 +260,10 @@ def test_compare_allows_at_most_four(rated_campaign) -> None:
         selectors.compare(campaign, [1, 2, 3, 4, 5])
 
 
-def test_measure_effect_is_the_change_of_its_indicator_next_campaign(rated_campaign) -> None:
-    campaign, a, b = rated_campaign
+def test_measure_effect_is_the_change_of_its_indicator_next_campaign(
+    rated_campaign,
+) -> None:
+    campaign, _a, b = rated_campaign
     services.publish_campaign(campaign)
     plan = ImprovementPlan.objects.create(organisation=b, campaign=campaign, year=2025)
     measure = Measure.objects.create(
