@@ -1,10 +1,14 @@
 """Submissions owed in a campaign, target indicators, council decisions, audit."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.deadlines import SubmissionState, submission_state
 from evaluation.enums import SubmissionKind, SubmissionStatus
 
 from .campaigns import Campaign
@@ -50,6 +54,17 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.organisation}"
+
+    def state(self, today: date | None = None) -> SubmissionState:
+        """On time, late, overdue, due soon or pending (see ``deadlines``)."""
+        return submission_state(
+            self.deadline, self.received_on, today or timezone.localdate()
+        )
+
+    @property
+    def state_label(self) -> str:
+        """Russian label of today's state, for listings."""
+        return self.state().label
 
 
 class TargetIndicator(models.Model):

@@ -23,6 +23,7 @@ from evaluation.enums import (
     MeasureStatus,
     OrganisationKind,
     PlanStatus,
+    SubmissionStatus,
     SurveyChannel,
     SurveyKind,
 )
@@ -35,6 +36,7 @@ from evaluation.models import (
     Measure,
     MeasureReport,
     Organisation,
+    Submission,
     SurveyResponse,
     TargetIndicator,
     TargetIndicatorValue,
@@ -213,7 +215,22 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
     services.create_decade_submissions(decade, actor=None)
+    _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")
+
+
+def _receive_submissions(rng: random.Random, decade: Campaign) -> None:
+    """Most documents arrive on time, some late, a few never (as in life)."""
+    rows = list(decade.submissions.all())
+    for row in rows:
+        luck = rng.random()
+        if luck < 0.8:
+            row.received_on = row.deadline - timedelta(days=rng.randint(0, 6))
+            row.status = SubmissionStatus.ACCEPTED
+        elif luck < 0.93:
+            row.received_on = row.deadline + timedelta(days=rng.randint(1, 9))
+            row.status = SubmissionStatus.RECEIVED
+    Submission.objects.bulk_update(rows, ["received_on", "status"], batch_size=2000)
 
 
 def _districts() -> list[District]:
