@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from evaluation.enums import CampaignKind, DataSource
+from evaluation import decade
+from evaluation.decade import DecadeSummary
+from evaluation.enums import CampaignKind, DataSource, OrganisationKind
 from evaluation.models import (
     Campaign,
     Measure,
@@ -242,3 +244,79 @@ def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[Measure
             )
         )
     return effects
+
+
+# --------------------------------------------------------------------------- Декада
+
+_RESPONSE_FIELDS = (
+    "answers",
+    "channel",
+    "kind",
+    "external_territorial",
+    "excluded",
+    "suggestion",
+)
+
+
+def decade_base(organisation: Organisation) -> int | None:
+    """The sample base (METHOD.md §4): registered people for УСЗН offices,
+    people receiving services for institutions."""
+    if organisation.kind == OrganisationKind.USZN_OFFICE:
+        return organisation.registered_count
+    return organisation.recipients_count
+
+
+def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSummary:
+    """One organisation's Декада: sample adequacy, channels, shares, suggestions."""
+    responses = campaign.responses.filter(organisation=organisation).values(
+        *_RESPONSE_FIELDS
+    )
+    return decade.summarise(responses, organisation.kind, decade_base(organisation))
+
+
+@dataclass(frozen=True)
+class DecadeOverview:
+    """A whole Декада: every organisation's summary and the region's totals."""
+
+    summaries: dict[int, DecadeSummary]
+    organisations: dict[int, Organisation]
+    by_channel: dict[str, int]
+    by_kind: dict[str, int]
+    counted: int
+    external_territorial: int
+    inadequate: list[int]  # organisation ids below the sample threshold
+    without_base: list[int]  # organisation ids whose base is unknown
+
+
+def decade_overview(campaign: Campaign) -> DecadeOverview:
+    """Summaries of every organisation in a Декада, in one pass over the responses."""
+    organisations = {
+        org.pk: org
+        for org in campaign.organisations.select_related("district").order_by(
+            "short_name"
+        )
+    }
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for row in campaign.responses.values("organisation_id", *_RESPONSE_FIELDS):
+        grouped[row.pop("organisation_id")].append(row)
+    summaries = {
+        pk: decade.summarise(grouped.get(pk, []), org.kind, decade_base(org))
+        for pk, org in organisations.items()
+    }
+    by_channel: dict[str, int] = defaultdict(int)
+    by_kind: dict[str, int] = defaultdict(int)
+    for summary in summaries.values():
+        for channel, count in summary.by_channel.items():
+            by_channel[str(channel)] += count
+        for kind, count in summary.by_kind.items():
+            by_kind[str(kind)] += count
+    return DecadeOverview(
+        summaries=summaries,
+        organisations=organisations,
+        by_channel=dict(by_channel),
+        by_kind=dict(by_kind),
+        counted=sum(s.counted for s in summaries.values()),
+        external_territorial=sum(s.external_territorial for s in summaries.values()),
+        inadequate=[pk for pk, s in summaries.items() if s.sample.adequate is False],
+        without_base=[pk for pk, s in summaries.items() if s.sample.adequate is None],
+    )
