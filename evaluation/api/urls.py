@@ -1,9 +1,34 @@
 """REST API v1 routes of the evaluation app."""
 
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework import routers
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from evaluation.api.calculator import CalculatorView
 
 app_name = "evaluation-api"
 
-router = DefaultRouter()
 
-urlpatterns = [*router.urls]
+class APIRootView(routers.APIRootView):
+    """Корень API v1: ресурсы и калькулятор оценки."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        data = dict(response.data)
+        data["calculator"] = reverse(
+            "evaluation-api:calculator", request=request, format=kwargs.get("format")
+        )
+        return Response(data)
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = APIRootView
+
+
+router = Router()
+
+urlpatterns = [
+    path("calculator/", CalculatorView.as_view(), name="calculator"),
+    *router.urls,
+]

@@ -8,6 +8,7 @@ from .campaigns import (
     Result,
     SurveyResponse,
 )
+from .imports import ImportRecord, ImportStatus
 from .organisations import District, Organisation
 from .plans import ImprovementPlan, Measure, MeasureReport
 from .process import (
@@ -23,6 +24,8 @@ __all__ = [
     "Campaign",
     "CouncilDecision",
     "District",
+    "ImportRecord",
+    "ImportStatus",
     "ImprovementPlan",
     "IndicatorInput",
     "Measure",

@@ -200,6 +200,14 @@ class SurveyResponse(models.Model):
         related_name="responses",
         verbose_name=_("организация"),
     )
+    number = models.CharField(
+        _("номер анкеты"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Номер в файле учреждения; по нему повторный импорт узнаёт анкету."
+        ),
+    )
     answers = models.JSONField(
         _("ответы"), default=dict, help_text=_("q1…q15: да/нет/пропуск.")
     )
@@ -240,6 +248,13 @@ class SurveyResponse(models.Model):
         verbose_name = _("анкета")
         verbose_name_plural = _("анкеты")
         indexes = [models.Index(fields=["campaign", "organisation"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation", "number"],
+                condition=~models.Q(number=""),
+                name="qp_response_number_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Анкета №{self.pk} — {self.organisation}"

@@ -212,12 +212,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Public, unauthenticated endpoints are rate-limited per client address.
+    "DEFAULT_THROTTLE_RATES": {
+        "calculator": env_str("QP_CALCULATOR_RATE") or "60/min",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Портал качества: API",
     "DESCRIPTION": "Открытые данные независимой оценки качества (НОК) и Декады качества.",
     "VERSION": "1",
 }
+
+# Spreadsheet imports (evaluation.imports): limits per uploaded file.
+QP_IMPORT_MAX_BYTES = int(env_str("QP_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
+QP_IMPORT_MAX_ROWS = int(env_str("QP_IMPORT_MAX_ROWS") or 200_000)
 
 # Public search: Elasticsearch when configured, the database otherwise.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

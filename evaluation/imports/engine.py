@@ -1,0 +1,343 @@
+"""Running an import: preview, apply (all or nothing), undo.
+
+``preview_import`` stores the uploaded file with an :class:`ImportRecord` and
+reports what importing it would do; ``apply_import`` re-reads that stored file
+and writes it in one transaction, or writes nothing when any row has an
+error; ``undo_import`` reverts a whole applied import while that is safe.
+``import_file`` does both steps at once (command line, benchmarks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from evaluation.imports.errors import CellError, ImportFileError
+from evaluation.imports.forms import Context, ImportForm, Plan, get_form
+from evaluation.imports.reading import find_header, iter_records, read_rows
+from evaluation.models import (
+    AuditEvent,
+    Campaign,
+    ImportRecord,
+    ImportStatus,
+    IndicatorInput,
+    Organisation,
+    SurveyResponse,
+)
+
+PREVIEW_ROWS = 20
+MAX_ERRORS_STORED = 1000
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do."""
+
+    form: str
+    filename: str
+    checksum: str
+    total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    record: ImportRecord | None = None
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_campaign(form_class: type[ImportForm], campaign: Campaign | None) -> None:
+    if form_class.campaign_kind is None:
+        return
+    if campaign is None:
+        raise ImportFileError(f"Для формы «{form_class.title}» нужно выбрать кампанию.")
+    if campaign.kind != form_class.campaign_kind:
+        raise ImportFileError(
+            f"Форма «{form_class.title}» загружается в кампанию вида "
+            f"«{form_class.campaign_kind.label}», а выбрана «{campaign}»."
+        )
+
+
+def _validate(
+    form: ImportForm, data: bytes, filename: str, report: ImportReport
+) -> list:
+    table = read_rows(data, filename)
+    match = find_header(table, form.columns())
+    if match.unknown:
+        report.warnings.append(
+            "Столбцы не распознаны и не загружаются: "
+            + ", ".join(f"«{title}»" for title in match.unknown)
+        )
+    records = list(iter_records(table, match))
+    rows, errors = form.validate(records, match.titles)
+    report.total = len(records)
+    report.errors = errors
+    report.invalid = len({error.row for error in errors})
+    report.preview = [
+        {"row": row.number, **{k: _display(v) for k, v in row.values.items()}}
+        for row in rows[:PREVIEW_ROWS]
+    ]
+    return rows
+
+
+def _display(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.strftime("%d.%m.%Y")
+    return value
+
+
+def _count(report: ImportReport, plan: Plan) -> None:
+    report.new = len(plan.new)
+    report.updated = len(plan.updated)
+    report.unchanged = len(plan.unchanged)
+
+
+def _form(
+    name: str, campaign: Campaign | None, user, allowed: Iterable[int] | None
+) -> ImportForm:
+    form_class = get_form(name)
+    _check_campaign(form_class, campaign)
+    return form_class(
+        Context(
+            campaign=campaign,
+            allowed_organisations=None if allowed is None else frozenset(allowed),
+            user=user,
+        )
+    )
+
+
+def _store_record(
+    report, data, *, campaign, user, organisation, status
+) -> ImportRecord:
+    record = ImportRecord(
+        form=report.form,
+        filename=report.filename[:255],
+        checksum=report.checksum,
+        size=len(data),
+        campaign=campaign,
+        user=user if getattr(user, "pk", None) else None,
+        organisation=organisation,
+        status=status,
+    )
+    _fill(record, report)
+    record.file.save(report.filename, ContentFile(data), save=False)
+    record.save()
+    return record
+
+
+def _fill(record: ImportRecord, report: ImportReport) -> None:
+    record.total_rows = report.total
+    record.new_rows = report.new
+    record.updated_rows = report.updated
+    record.unchanged_rows = report.unchanged
+    record.invalid_rows = report.invalid
+    record.errors = [
+        {"row": e.row, "column": e.column, "message": e.message}
+        for e in report.errors[:MAX_ERRORS_STORED]
+    ]
+    record.warnings = report.warnings
+
+
+def preview_import(
+    form_name: str,
+    data: bytes,
+    filename: str,
+    *,
+    campaign: Campaign | None = None,
+    user=None,
+    allowed_organisations: Iterable[int] | None = None,
+    organisation: Organisation | None = None,
+) -> ImportReport:
+    """Check a file and report what importing it would do; write no data.
+
+    The file is kept with an :class:`ImportRecord` (status "проверен" or
+    "отклонён") so the confirmation applies exactly the file that was
+    previewed. A whole-file problem raises :class:`ImportFileError`.
+    """
+    report = ImportReport(form_name, filename, checksum(data))
+    form = _form(form_name, campaign, user, allowed_organisations)
+    rows = _validate(form, data, filename, report)
+    if report.ok:
+        _count(report, form.plan(rows))
+    report.record = _store_record(
+        report,
+        data,
+        campaign=campaign,
+        user=user,
+        organisation=organisation,
+        status=ImportStatus.PREVIEWED if report.ok else ImportStatus.FAILED,
+    )
+    return report
+
+
+def apply_import(
+    record: ImportRecord,
+    *,
+    user=None,
+    allowed_organisations: Iterable[int] | None = None,
+) -> ImportReport:
+    """Import a previewed file: everything in one transaction, or nothing.
+
+    The stored file is validated again (the database may have changed since
+    the preview). With any error nothing is written and the record is marked
+    failed.
+    """
+    if record.status != ImportStatus.PREVIEWED:
+        raise ImportFileError(
+            f"Файл «{record.filename}» уже {record.get_status_display().lower()}; "
+            "загрузите его заново."
+        )
+    with record.file.open("rb") as stored:
+        data = stored.read()
+    report = ImportReport(record.form, record.filename, checksum(data), record=record)
+    form = _form(record.form, record.campaign, user, allowed_organisations)
+    form.reference = f"{record.filename} (импорт №{record.pk})"
+    with transaction.atomic():
+        rows = _validate(form, data, record.filename, report)
+        if report.ok:
+            plan = form.plan(rows)
+            _count(report, plan)
+            record.changes = form.write(plan)
+            record.status = ImportStatus.APPLIED
+            record.applied_at = timezone.now()
+            report.applied = True
+            AuditEvent.objects.create(
+                action="import.apply",
+                actor=user if getattr(user, "pk", None) else None,
+                object_type=ImportRecord._meta.label_lower,
+                object_id=str(record.pk),
+                summary=(
+                    f"Импорт «{record.filename}» ({form.title}): новых {report.new}, "
+                    f"изменено {report.updated}, без изменений {report.unchanged}"
+                )[:500],
+                data={"checksum": record.checksum, "campaign": record.campaign_id},
+            )
+        else:
+            record.status = ImportStatus.FAILED
+        _fill(record, report)
+        record.save()
+    return report
+
+
+def import_file(
+    form_name: str,
+    data: bytes,
+    filename: str,
+    *,
+    campaign: Campaign | None = None,
+    user=None,
+    allowed_organisations: Iterable[int] | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Preview and, unless ``dry_run`` or invalid, apply in one call."""
+    report = preview_import(
+        form_name,
+        data,
+        filename,
+        campaign=campaign,
+        user=user,
+        allowed_organisations=allowed_organisations,
+    )
+    if dry_run or not report.ok:
+        return report
+    return apply_import(
+        report.record, user=user, allowed_organisations=allowed_organisations
+    )
+
+
+UNDO_MODELS = {
+    "organisation": Organisation,
+    "indicatorinput": IndicatorInput,
+    "surveyresponse": SurveyResponse,
+}
+
+
+def undo_blocker(record: ImportRecord) -> str | None:
+    """Why an import cannot be undone, in Russian; None when it can."""
+    if record.status != ImportStatus.APPLIED:
+        return "Отменить можно только загруженный импорт."
+    later = ImportRecord.objects.filter(
+        form=record.form,
+        campaign=record.campaign,
+        status=ImportStatus.APPLIED,
+        applied_at__gt=record.applied_at,
+    ).first()
+    if later is not None:
+        return (
+            f"После него загружен файл «{later.filename}» (импорт №{later.pk}) "
+            "по той же форме: сначала отмените его."
+        )
+    if record.form == "organisations":
+        created = [c["pk"] for c in record.changes if c["before"] is None]
+        if IndicatorInput.objects.filter(organisation_id__in=created).exists() or (
+            SurveyResponse.objects.filter(organisation_id__in=created).exists()
+        ):
+            return "По созданным организациям уже загружены данные оценки."
+    return None
+
+
+@transaction.atomic
+def undo_import(record: ImportRecord, *, user=None) -> int:
+    """Revert every row an import wrote; return how many rows were reverted.
+
+    Raises:
+        ImportFileError: undoing is not safe (see :func:`undo_blocker`).
+    """
+    record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+    blocker = undo_blocker(record)
+    if blocker:
+        raise ImportFileError(blocker)
+    reverted = 0
+    created_responses = []
+    for change in reversed(record.changes):
+        model = UNDO_MODELS[change["model"]]
+        if change["before"] is None:
+            if "key" in change:
+                created_responses.append(tuple(change["key"]))
+            else:
+                model.objects.filter(pk=change["pk"]).delete()
+        else:
+            model.objects.filter(pk=change["pk"]).update(**change["before"])
+        reverted += 1
+    if created_responses:
+        by_organisation: dict[int, list[str]] = {}
+        for organisation_id, number in created_responses:
+            by_organisation.setdefault(organisation_id, []).append(number)
+        for organisation_id, numbers in by_organisation.items():
+            SurveyResponse.objects.filter(
+                campaign=record.campaign,
+                organisation_id=organisation_id,
+                number__in=numbers,
+            ).delete()
+    record.status = ImportStatus.UNDONE
+    record.undone_at = timezone.now()
+    record.save(update_fields=["status", "undone_at"])
+    AuditEvent.objects.create(
+        action="import.undo",
+        actor=user if getattr(user, "pk", None) else None,
+        object_type=ImportRecord._meta.label_lower,
+        object_id=str(record.pk),
+        summary=f"Отменён импорт «{record.filename}»: возвращено строк {reverted}"[
+            :500
+        ],
+        data={"checksum": record.checksum},
+    )
+    return reverted

@@ -1,0 +1,941 @@
+"""The official spreadsheet forms: their columns, row keys and how rows are written.
+
+A form turns the records of a sheet (``reading.iter_records``) into validated
+rows and, separately, writes them. Validation never touches the database
+except to look things up, so a preview and a real import see the same errors,
+and a file with any error writes nothing (see ``engine``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.db import models
+
+from evaluation.enums import (
+    CampaignKind,
+    OrganisationKind,
+    SurveyChannel,
+    SurveyKind,
+)
+from evaluation.imports import values
+from evaluation.imports.errors import CellError
+from evaluation.imports.reading import ColumnSpec
+from evaluation.models import (
+    Campaign,
+    District,
+    IndicatorInput,
+    Organisation,
+    SurveyResponse,
+)
+
+Converter = Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a form.
+
+    Attributes:
+        key: Internal name (model field or calculator key).
+        title: The canonical Russian header (templates, messages).
+        aliases: Other wordings met in real files.
+        convert: Turns a raw cell into a value; raises ValueError (Russian).
+        required: The column must be present in the file.
+        blank: The cell may be empty (value None).
+        choices: ``(value, label)`` pairs: validation list in the template.
+        help: One line for the template's instructions sheet.
+    """
+
+    key: str
+    title: str
+    aliases: tuple[str, ...] = ()
+    convert: Converter = values.to_text
+    required: bool = True
+    blank: bool = False
+    choices: Sequence[tuple[str, str]] | None = None
+    help: str = ""
+
+    @property
+    def column(self) -> ColumnSpec:
+        return ColumnSpec(self.key, self.title, self.aliases, self.required)
+
+
+@dataclass
+class Row:
+    """A validated row: the spreadsheet row number, its natural key and values."""
+
+    number: int
+    key: tuple
+    values: dict[str, Any]
+    organisation: Organisation | None = None
+
+
+@dataclass
+class Context:
+    """Who imports what into which campaign.
+
+    ``allowed_organisations`` is None for editors (everything), else the ids
+    of the organisations the user may import rows for.
+    """
+
+    campaign: Campaign | None = None
+    allowed_organisations: frozenset[int] | None = None
+    user: Any = None
+
+
+@dataclass
+class Plan:
+    """What writing the rows would do."""
+
+    new: list[Row] = field(default_factory=list)
+    updated: list[tuple[Row, models.Model]] = field(default_factory=list)
+    unchanged: list[Row] = field(default_factory=list)
+
+
+class OrganisationLookup:
+    """Find organisations by INN or short code, as written in a file."""
+
+    def __init__(self) -> None:
+        self.by_inn: dict[str, Organisation] = {}
+        self.by_code: dict[str, Organisation] = {}
+        for organisation in Organisation.objects.all():
+            if organisation.inn:
+                self.by_inn[organisation.inn] = organisation
+            if organisation.code:
+                self.by_code[organisation.code.casefold()] = organisation
+
+    def find(self, inn: str | None, code: str | None) -> Organisation | None:
+        if inn and inn in self.by_inn:
+            return self.by_inn[inn]
+        if code and code.casefold() in self.by_code:
+            return self.by_code[code.casefold()]
+        return None
+
+
+def _choice(choices: Sequence[tuple[str, str]]) -> Converter:
+    def convert(value: object) -> object:
+        return values.to_choice(value, choices)
+
+    return convert
+
+
+def _text(max_length: int) -> Converter:
+    def convert(value: object) -> object:
+        return values.to_text(value, max_length=max_length)
+
+    return convert
+
+
+ORGANISATION_FIELDS = (
+    Field(
+        "inn",
+        "ИНН",
+        ("инн организации", "инн учреждения"),
+        values.to_inn,
+        required=False,
+        blank=True,
+        help="ИНН организации (10 цифр); по нему организация находится в реестре.",
+    ),
+    Field(
+        "code",
+        "Код организации",
+        ("код", "краткий код", "код учреждения"),
+        _text(40),
+        required=False,
+        blank=True,
+        help="Краткий код организации в реестре портала (если нет ИНН).",
+    ),
+)
+
+
+class ImportForm:
+    """Base class of the forms; subclasses set the class attributes."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str] = ""
+    fields: ClassVar[tuple[Field, ...]]
+    campaign_kind: ClassVar[str | None] = None  # None: no campaign needed
+    model: ClassVar[type[models.Model]]
+
+    @classmethod
+    def columns(cls) -> list[ColumnSpec]:
+        return [f.column for f in cls.fields]
+
+    @classmethod
+    def field(cls, key: str) -> Field:
+        return next(f for f in cls.fields if f.key == key)
+
+    # -- validation ----------------------------------------------------------
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        campaign = context.campaign
+        # Preloaded once: membership is checked for every row of large files.
+        self.members: set[int] | None = (
+            set(campaign.organisations.values_list("pk", flat=True))
+            if campaign
+            else None
+        )
+
+    def convert(
+        self, number: int, record: Mapping[str, object], titles: Mapping[str, str]
+    ) -> tuple[dict[str, Any], list[CellError]]:
+        """Convert every present column of one record; collect cell errors."""
+        converted: dict[str, Any] = {}
+        errors: list[CellError] = []
+        for spec in self.fields:
+            if spec.key not in record:
+                continue
+            raw = record[spec.key]
+            title = titles.get(spec.key, spec.title)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if spec.blank:
+                    converted[spec.key] = None
+                else:
+                    errors.append(CellError(number, title, "не заполнено"))
+                continue
+            try:
+                converted[spec.key] = spec.convert(raw)
+            except ValueError as error:
+                errors.append(CellError(number, title, str(error)))
+        return converted, errors
+
+    def validate(
+        self,
+        records: Iterable[tuple[int, Mapping[str, object]]],
+        titles: Mapping[str, str],
+    ) -> tuple[list[Row], list[CellError]]:
+        """Validate every record; return rows and all errors (row order)."""
+        rows: list[Row] = []
+        errors: list[CellError] = []
+        seen: dict[tuple, int] = {}
+        for number, record in records:
+            converted, row_errors = self.convert(number, record, titles)
+            if not row_errors:
+                row, more = self.build_row(number, converted, titles)
+                row_errors.extend(more)
+                if row is not None and not row_errors:
+                    if row.key in seen:
+                        row_errors.append(
+                            CellError(
+                                number,
+                                self.key_title(titles),
+                                f"строка повторяет строку {seen[row.key]}",
+                            )
+                        )
+                    else:
+                        seen[row.key] = number
+                        rows.append(row)
+            errors.extend(row_errors)
+        return rows, errors
+
+    def key_title(self, titles: Mapping[str, str]) -> str:
+        return titles.get(self.fields[0].key, self.fields[0].title)
+
+    def build_row(
+        self, number: int, converted: dict[str, Any], titles: Mapping[str, str]
+    ) -> tuple[Row | None, list[CellError]]:
+        raise NotImplementedError
+
+    def organisation_of(
+        self,
+        number: int,
+        converted: Mapping[str, Any],
+        titles: Mapping[str, str],
+        lookup: OrganisationLookup,
+    ) -> tuple[Organisation | None, list[CellError]]:
+        """Resolve the row's organisation and check the user may import it."""
+        inn, code = converted.get("inn"), converted.get("code")
+        title = titles.get("inn") or titles.get("code") or "ИНН"
+        if not inn and not code:
+            return None, [
+                CellError(number, title, "не указан ни ИНН, ни код организации")
+            ]
+        organisation = lookup.find(inn, code)
+        if organisation is None:
+            shown = f"ИНН {inn}" if inn else f"код «{code}»"
+            return None, [
+                CellError(number, title, f"организация с {shown} не найдена в реестре")
+            ]
+        allowed = self.context.allowed_organisations
+        if allowed is not None and organisation.pk not in allowed:
+            return None, [
+                CellError(
+                    number,
+                    title,
+                    f"строка относится к другой организации («{organisation.short_name}»); "
+                    "загружать можно только данные своей организации",
+                )
+            ]
+        if self.members is not None and organisation.pk not in self.members:
+            return None, [
+                CellError(
+                    number,
+                    title,
+                    f"организация «{organisation.short_name}» не участвует "
+                    f"в кампании «{self.context.campaign}»",
+                )
+            ]
+        return organisation, []
+
+    # -- writing ------------------------------------------------------------
+
+    def plan(self, rows: list[Row]) -> Plan:
+        """Sort rows into new, updated and unchanged against the database."""
+        raise NotImplementedError
+
+    def write(self, plan: Plan) -> list[dict[str, Any]]:
+        """Write the plan; return undo entries ``{"model", "pk", "before"}``."""
+        raise NotImplementedError
+
+
+def _differs(instance: models.Model, new_values: Mapping[str, Any]) -> bool:
+    return any(getattr(instance, key) != value for key, value in new_values.items())
+
+
+def _snapshot(instance: models.Model, keys: Iterable[str]) -> dict[str, Any]:
+    return {key: _jsonable(getattr(instance, key)) for key in keys}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is not None and not isinstance(value, (str, int, float, bool, dict, list)):
+        return str(value)
+    return value
+
+
+class OrganisationsForm(ImportForm):
+    """The register of social-service providers."""
+
+    name = "organisations"
+    title = "Реестр организаций"
+    description = (
+        "Организации с видом, районом, вышестоящей организацией, сайтом и численностью."
+    )
+    model = Organisation
+    fields = (
+        Field("inn", "ИНН", ("инн организации", "инн учреждения"), values.to_inn),
+        Field(
+            "name",
+            "Полное наименование",
+            (
+                "наименование организации",
+                "наименование",
+                "полное наименование организации",
+            ),
+            _text(500),
+        ),
+        Field(
+            "short_name",
+            "Краткое наименование",
+            ("сокращенное наименование", "краткое название"),
+            _text(200),
+        ),
+        Field(
+            "kind",
+            "Вид организации",
+            ("тип организации", "тип учреждения", "вид"),
+            _choice(OrganisationKind.choices),
+            choices=OrganisationKind.choices,
+        ),
+        Field(
+            "district",
+            "Район",
+            ("муниципальный район", "территория", "муниципальное образование"),
+            _text(200),
+        ),
+        Field(
+            "code",
+            "Код организации",
+            ("код", "краткий код"),
+            _text(40),
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "parent_inn",
+            "ИНН вышестоящей организации",
+            ("инн головной организации",),
+            values.to_inn,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "website",
+            "Сайт",
+            ("официальный сайт", "адрес сайта"),
+            _text(200),
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "has_online_questionnaire",
+            "Анкета на сайте",
+            ("онлайн-анкета на сайте", "анкета на сайте есть"),
+            values.to_bool,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "recipients_count",
+            "Получателей услуг",
+            ("численность получателей услуг", "число получателей"),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "registered_count",
+            "Состоит на учёте",
+            ("численность состоящих на учете", "граждан на учете"),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "counts_as_of",
+            "Численность на дату",
+            ("дата численности", "по состоянию на"),
+            values.to_date,
+            required=False,
+            blank=True,
+        ),
+    )
+    WRITABLE = (
+        "name",
+        "short_name",
+        "kind",
+        "district_id",
+        "code",
+        "parent_id",
+        "website",
+        "has_online_questionnaire",
+        "recipients_count",
+        "registered_count",
+        "counts_as_of",
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.districts = {d.name.casefold(): d for d in District.objects.all()}
+        self.existing = {o.inn: o for o in Organisation.objects.exclude(inn="")}
+        self.file_inns: set[str] = set()
+
+    def validate(self, records, titles):
+        records = list(records)
+        self.file_inns = {
+            str(r.get("inn")).strip() for _, r in records if r.get("inn") is not None
+        }
+        return super().validate(records, titles)
+
+    def build_row(self, number, converted, titles):
+        errors = []
+        district = self.districts.get(str(converted["district"]).casefold())
+        if district is None:
+            errors.append(
+                CellError(
+                    number,
+                    titles.get("district", "Район"),
+                    f"район «{converted['district']}» не найден в справочнике районов",
+                )
+            )
+        parent_inn = converted.get("parent_inn")
+        parent = self.existing.get(parent_inn) if parent_inn else None
+        if parent_inn and parent is None and parent_inn not in self.file_inns:
+            errors.append(
+                CellError(
+                    number,
+                    titles.get("parent_inn", "ИНН вышестоящей организации"),
+                    f"вышестоящая организация с ИНН {parent_inn} не найдена",
+                )
+            )
+        if errors:
+            return None, errors
+        row_values = {
+            "name": converted["name"],
+            "short_name": converted["short_name"],
+            "kind": converted["kind"],
+            "district_id": district.pk,
+            "code": converted.get("code") or "",
+            "website": converted.get("website") or "",
+            "has_online_questionnaire": bool(converted.get("has_online_questionnaire")),
+            "recipients_count": converted.get("recipients_count"),
+            "registered_count": converted.get("registered_count"),
+            "counts_as_of": converted.get("counts_as_of"),
+            "parent_inn": parent_inn,
+        }
+        allowed = self.context.allowed_organisations
+        existing = self.existing.get(converted["inn"])
+        if allowed is not None and (existing is None or existing.pk not in allowed):
+            return None, [
+                CellError(
+                    number,
+                    titles.get("inn", "ИНН"),
+                    "загружать реестр может только редактор министерства; эта организация не ваша",
+                )
+            ]
+        return Row(number, (converted["inn"],), row_values, existing), []
+
+    def key_title(self, titles):
+        return titles.get("inn", "ИНН")
+
+    def _values(self, row: Row, parents: Mapping[str, Organisation]) -> dict[str, Any]:
+        data = {k: v for k, v in row.values.items() if k != "parent_inn"}
+        parent_inn = row.values["parent_inn"]
+        data["parent_id"] = (
+            parents[parent_inn].pk if parent_inn and parent_inn in parents else None
+        )
+        return data
+
+    def plan(self, rows):
+        plan = Plan()
+        for row in rows:
+            existing = self.existing.get(row.key[0])
+            if existing is None:
+                plan.new.append(row)
+            elif _differs(existing, self._values(row, self.existing)):
+                plan.updated.append((row, existing))
+            else:
+                plan.unchanged.append(row)
+        return plan
+
+    def write(self, plan):
+        changes = []
+        created = {}
+        for row in plan.new:
+            data = self._values(row, self.existing)
+            data.pop("parent_id")
+            slug_base = row.values["short_name"]
+            organisation = Organisation.objects.create(
+                inn=row.key[0], slug=_unique_slug(slug_base, row.key[0]), **data
+            )
+            created[row.key[0]] = organisation
+            changes.append(
+                {"model": "organisation", "pk": organisation.pk, "before": None}
+            )
+        parents = {**self.existing, **created}
+        for row in plan.new:
+            parent_inn = row.values["parent_inn"]
+            if parent_inn:
+                Organisation.objects.filter(pk=created[row.key[0]].pk).update(
+                    parent_id=parents[parent_inn].pk
+                )
+        for row, existing in plan.updated:
+            data = self._values(row, parents)
+            changes.append(
+                {
+                    "model": "organisation",
+                    "pk": existing.pk,
+                    "before": _snapshot(existing, data),
+                }
+            )
+            Organisation.objects.filter(pk=existing.pk).update(**data)
+        return changes
+
+
+def _unique_slug(text: str, inn: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(text, allow_unicode=False)[:80] or "org"
+    return f"{base}-{inn}"[:100]
+
+
+def _question_fields(prefix_help: str) -> tuple[Field, ...]:
+    return tuple(
+        Field(
+            f"q{n}",
+            f"Вопрос {n}",
+            (f"в{n}", f"q{n}", f"вопрос №{n}", f"вопрос № {n}", f"{n}"),
+            values.to_bool,
+            required=n <= 15,
+            blank=True,
+            help=f"{prefix_help} {n}: да / нет / пусто.",
+        )
+        for n in range(1, 16)
+    )
+
+
+class SurveyResponsesForm(ImportForm):
+    """Questionnaires of a campaign, one row each (no personal data)."""
+
+    name = "survey_responses"
+    title = "Анкеты получателей услуг"
+    description = "Одна строка — одна анкета: номер, дата, канал, форма, ответы на вопросы 1–15, предложения."
+    campaign_kind = CampaignKind.DECADE
+    model = SurveyResponse
+    fields = (
+        *ORGANISATION_FIELDS,
+        Field("number", "Номер анкеты", ("№ анкеты", "номер", "№", "№ п/п"), _text(40)),
+        Field(
+            "collected_on",
+            "Дата анкетирования",
+            ("дата", "дата опроса", "дата заполнения"),
+            values.to_date,
+        ),
+        Field(
+            "channel",
+            "Канал",
+            ("способ получения анкеты", "место проведения опроса", "канал получения"),
+            _choice(SurveyChannel.choices),
+            choices=SurveyChannel.choices,
+        ),
+        Field(
+            "kind",
+            "Форма опроса",
+            ("форма", "анкетирование или интервью"),
+            _choice(SurveyKind.choices),
+            required=False,
+            blank=True,
+            choices=SurveyKind.choices,
+        ),
+        Field(
+            "external_territorial",
+            "Экстерриториальная",
+            ("экстерриториальная анкета", "экстерриториально"),
+            values.to_bool,
+            required=False,
+            blank=True,
+        ),
+        *_question_fields("Ответ на вопрос"),
+        Field(
+            "suggestion",
+            "Предложения",
+            ("вопрос 16", "ваши предложения", "предложения и замечания"),
+            _text(4000),
+            required=False,
+            blank=True,
+        ),
+    )
+    ANSWER_KEYS = tuple(f"q{n}" for n in range(1, 16))
+    WRITABLE = (
+        "collected_on",
+        "channel",
+        "kind",
+        "external_territorial",
+        "answers",
+        "suggestion",
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.lookup = OrganisationLookup()
+
+    def build_row(self, number, converted, titles):
+        organisation, errors = self.organisation_of(
+            number, converted, titles, self.lookup
+        )
+        if errors:
+            return None, errors
+        answers = {key: converted.get(key) for key in self.ANSWER_KEYS}
+        row_values = {
+            "collected_on": converted["collected_on"],
+            "channel": converted["channel"],
+            "kind": converted.get("kind") or SurveyKind.QUESTIONNAIRE,
+            "external_territorial": bool(converted.get("external_territorial")),
+            "answers": answers,
+            "suggestion": converted.get("suggestion") or "",
+        }
+        return Row(
+            number, (organisation.pk, converted["number"]), row_values, organisation
+        ), []
+
+    def key_title(self, titles):
+        return titles.get("number", "Номер анкеты")
+
+    def plan(self, rows):
+        plan = Plan()
+        campaign = self.context.campaign
+        organisation_ids = {row.key[0] for row in rows}
+        existing = {
+            (r.organisation_id, r.number): r
+            for r in SurveyResponse.objects.filter(
+                campaign=campaign, organisation_id__in=organisation_ids
+            ).exclude(number="")
+        }
+        for row in rows:
+            current = existing.get(row.key)
+            if current is None:
+                plan.new.append(row)
+            elif _differs(current, row.values):
+                plan.updated.append((row, current))
+            else:
+                plan.unchanged.append(row)
+        return plan
+
+    def write(self, plan):
+        from evaluation.bulk import bulk_insert
+        from evaluation.enums import DataSource
+
+        campaign = self.context.campaign
+        bulk_insert(
+            [
+                SurveyResponse(
+                    campaign=campaign,
+                    organisation_id=row.key[0],
+                    number=row.key[1],
+                    source=DataSource.IMPORT,
+                    **row.values,
+                )
+                for row in plan.new
+            ]
+        )
+        changes: list[dict[str, Any]] = [
+            {"model": "surveyresponse", "key": [row.key[0], row.key[1]], "before": None}
+            for row in plan.new
+        ]
+        for row, current in plan.updated:
+            changes.append(
+                {
+                    "model": "surveyresponse",
+                    "pk": current.pk,
+                    "before": _snapshot(current, row.values),
+                }
+            )
+            for key, value in row.values.items():
+                setattr(current, key, value)
+        if plan.updated:
+            SurveyResponse.objects.bulk_update(
+                [c for _, c in plan.updated], list(self.WRITABLE), batch_size=2000
+            )
+        return changes
+
+
+class NokResultsForm(ImportForm):
+    """An operator's results of a НОК campaign: the inputs of every indicator."""
+
+    name = "nok_results"
+    title = "Результаты оператора НОК"
+    description = "По каждой организации: перечни 1.1, число каналов и условий, число опрошенных и ответов «да» по вопросам 1–15."
+    campaign_kind = CampaignKind.NOK
+    model = IndicatorInput
+    fields = (
+        *ORGANISATION_FIELDS,
+        Field(
+            "respondents",
+            "Число респондентов",
+            ("опрошено", "число опрошенных", "количество респондентов"),
+            values.to_int,
+        ),
+        Field(
+            "info_stand_present",
+            "Стенды: размещено",
+            ("информация на стендах: размещено", "стенды размещено"),
+            values.to_int,
+        ),
+        Field(
+            "info_stand_required",
+            "Стенды: требуется",
+            (
+                "информация на стендах: требуется",
+                "стенды требуется",
+                "стенды: требуется (без «не применимо»)",
+            ),
+            values.to_int,
+        ),
+        Field(
+            "info_site_present",
+            "Сайт: размещено",
+            ("информация на сайте: размещено", "сайт размещено"),
+            values.to_int,
+        ),
+        Field(
+            "info_site_required",
+            "Сайт: требуется",
+            ("информация на сайте: требуется", "сайт требуется"),
+            values.to_int,
+        ),
+        Field(
+            "remote_channels",
+            "Дистанционных способов связи",
+            ("дистанционные способы взаимодействия", "показатель 1.2"),
+            values.to_int,
+        ),
+        Field(
+            "comfort_conditions",
+            "Комфортных условий",
+            ("комфортные условия", "показатель 2.1"),
+            values.to_int,
+        ),
+        Field(
+            "premises_access",
+            "Оборудование для инвалидов (из 5)",
+            ("оборудование помещений для инвалидов", "показатель 3.1"),
+            values.to_int,
+        ),
+        Field(
+            "service_access",
+            "Условия доступности (из 6)",
+            ("условия доступности для инвалидов", "показатель 3.2"),
+            values.to_int,
+        ),
+        *(
+            Field(
+                f"yes_q{n}",
+                f"«Да» на вопрос {n}",
+                (f"да в{n}", f"q{n} да", f"ответов да на вопрос {n}", f"вопрос {n}"),
+                values.to_int,
+                required=n not in {4, 8},
+                blank=n in {4, 8},
+            )
+            for n in range(1, 16)
+        ),
+        Field(
+            "answered_q13",
+            "Ответивших на вопрос 13",
+            ("ответили на вопрос 13",),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.lookup = OrganisationLookup()
+
+    def build_row(self, number, converted, titles):
+        from evaluation.rating import RatingInputError, parse_inputs
+
+        organisation, errors = self.organisation_of(
+            number, converted, titles, self.lookup
+        )
+        if errors:
+            return None, errors
+        payload = {
+            "method": self.context.campaign.method_version,
+            "respondents": converted["respondents"],
+            "info_stand": {
+                "present": converted["info_stand_present"],
+                "required": converted["info_stand_required"],
+            },
+            "info_site": {
+                "present": converted["info_site_present"],
+                "required": converted["info_site_required"],
+            },
+            "remote_channels": converted["remote_channels"],
+            "comfort_conditions": converted["comfort_conditions"],
+            "premises_access": converted["premises_access"],
+            "service_access": converted["service_access"],
+            "yes": {
+                f"q{n}": converted[f"yes_q{n}"]
+                for n in range(1, 16)
+                if converted.get(f"yes_q{n}") is not None
+            },
+            "answered": {"q13": converted["answered_q13"]}
+            if converted.get("answered_q13") is not None
+            else {},
+        }
+        try:
+            inputs = parse_inputs(payload)
+        except RatingInputError as error:
+            return None, [
+                CellError(number, _title_for_path(e.field, titles), e.message)
+                for e in error.errors
+            ]
+        row_values = {
+            "respondents": inputs.respondents,
+            "info_stand_present": inputs.info_stand_present,
+            "info_stand_required": inputs.info_stand_required,
+            "info_site_present": inputs.info_site_present,
+            "info_site_required": inputs.info_site_required,
+            "remote_channels": inputs.remote_channels,
+            "comfort_conditions": inputs.comfort_conditions,
+            "premises_access": inputs.premises_access,
+            "service_access": inputs.service_access,
+            "yes": dict(inputs.yes),
+            "answered": dict(inputs.answered),
+        }
+        return Row(number, (organisation.pk,), row_values, organisation), []
+
+    def key_title(self, titles):
+        return titles.get("inn") or titles.get("code") or "ИНН"
+
+    def plan(self, rows):
+        plan = Plan()
+        existing = {
+            i.organisation_id: i
+            for i in IndicatorInput.objects.filter(campaign=self.context.campaign)
+        }
+        for row in rows:
+            current = existing.get(row.key[0])
+            if current is None:
+                plan.new.append(row)
+            elif _differs(current, row.values):
+                plan.updated.append((row, current))
+            else:
+                plan.unchanged.append(row)
+        return plan
+
+    def write(self, plan):
+        from evaluation.enums import DataSource
+
+        changes = []
+        reference = getattr(self, "reference", "")
+        for row in plan.new:
+            item = IndicatorInput.objects.create(
+                campaign=self.context.campaign,
+                organisation_id=row.key[0],
+                source=DataSource.IMPORT,
+                source_reference=reference,
+                updated_by=_user(self.context.user),
+                **row.values,
+            )
+            changes.append({"model": "indicatorinput", "pk": item.pk, "before": None})
+        for row, current in plan.updated:
+            before = _snapshot(current, [*row.values, "source", "source_reference"])
+            changes.append(
+                {"model": "indicatorinput", "pk": current.pk, "before": before}
+            )
+            IndicatorInput.objects.filter(pk=current.pk).update(
+                source=DataSource.IMPORT,
+                source_reference=reference,
+                updated_by=_user(self.context.user),
+                **row.values,
+            )
+        return changes
+
+
+def _user(user):
+    return user if getattr(user, "pk", None) else None
+
+
+_PATH_KEYS = {
+    "info_stand.present": "info_stand_present",
+    "info_stand.required": "info_stand_required",
+    "info_site.present": "info_site_present",
+    "info_site.required": "info_site_required",
+    "answered.q13": "answered_q13",
+}
+
+
+def _title_for_path(path: str, titles: Mapping[str, str]) -> str:
+    """The file's header of the column a calculator field path came from."""
+    key = _PATH_KEYS.get(path)
+    if key is None and path.startswith("yes.q"):
+        key = f"yes_q{path[5:]}"
+    if key is None:
+        key = path
+    return titles.get(key, path)
+
+
+FORMS: dict[str, type[ImportForm]] = {
+    form.name: form for form in (OrganisationsForm, NokResultsForm, SurveyResponsesForm)
+}
+
+
+def get_form(name: str) -> type[ImportForm]:
+    """The form registered under ``name``; KeyError with the known names."""
+    try:
+        return FORMS[name]
+    except KeyError:
+        known = ", ".join(sorted(FORMS))
+        raise KeyError(
+            f"Неизвестная форма «{name}». Доступные формы: {known}."
+        ) from None

@@ -1,0 +1,79 @@
+"""Import history: every uploaded spreadsheet, its outcome and how to undo it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .campaigns import Campaign
+from .organisations import Organisation
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Проверен, не загружен")
+    FAILED = "failed", _("Отклонён: есть ошибки")
+    APPLIED = "applied", _("Загружен")
+    UNDONE = "undone", _("Отменён")
+
+
+class ImportRecord(models.Model):
+    """One uploaded file and what importing it did.
+
+    The original file is kept. ``changes`` holds, per written row, the model,
+    the primary key and the previous values (``null`` for a new row), so a
+    whole import can be undone while nothing has changed those rows since.
+    """
+
+    form = models.CharField(_("форма"), max_length=40, db_index=True)
+    file = models.FileField(_("файл"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("имя файла"), max_length=255)
+    checksum = models.CharField(_("контрольная сумма SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("размер, байт"), default=0)
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("кампания"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("организация пользователя"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("пользователь"),
+    )
+    status = models.CharField(
+        _("статус"),
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PREVIEWED,
+    )
+    total_rows = models.PositiveIntegerField(_("строк"), default=0)
+    new_rows = models.PositiveIntegerField(_("новых"), default=0)
+    updated_rows = models.PositiveIntegerField(_("изменённых"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("без изменений"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("с ошибками"), default=0)
+    errors = models.JSONField(_("ошибки"), default=list, blank=True)
+    warnings = models.JSONField(_("предупреждения"), default=list, blank=True)
+    changes = models.JSONField(_("изменения для отмены"), default=list, blank=True)
+    created_at = models.DateTimeField(_("загружен"), auto_now_add=True, db_index=True)
+    applied_at = models.DateTimeField(_("применён"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("отменён"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("импорт файла")
+        verbose_name_plural = _("история импорта")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
