@@ -22,7 +22,7 @@ from evaluation.enums import (
     OrganisationKind,
     SubmissionKind,
 )
-from evaluation.exceptions import NothingToPublishError
+from evaluation.exceptions import EvaluationError, NothingToPublishError
 from evaluation.models import (
     AuditEvent,
     Campaign,
@@ -140,8 +140,14 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
     carry a note explaining what changed.
 
     Raises:
+        EvaluationError: the campaign is not under review (or published).
         NothingToPublishError: there are no computed results.
     """
+    if campaign.status not in {CampaignStatus.REVIEW, CampaignStatus.PUBLISHED}:
+        raise EvaluationError(
+            f"Опубликовать можно только кампанию на проверке; «{campaign}» — "
+            f"в статусе «{CampaignStatus(campaign.status).label}»."
+        )
     results = list(
         Result.objects.filter(campaign=campaign).select_related("organisation")
     )
@@ -193,6 +199,53 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
         organisations=len(results),
     )
     return publication
+
+
+# The campaign life cycle (CampaignStatus): one step forward at a time; a
+# campaign under review may go back to collecting when data must be corrected.
+CAMPAIGN_TRANSITIONS = {
+    CampaignStatus.DRAFT: {CampaignStatus.COLLECTING},
+    CampaignStatus.COLLECTING: {CampaignStatus.REVIEW},
+    CampaignStatus.REVIEW: {CampaignStatus.COLLECTING, CampaignStatus.PUBLISHED},
+    CampaignStatus.PUBLISHED: set(),
+}
+
+
+@transaction.atomic
+def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campaign:
+    """Move a campaign along draft → collecting → review → published.
+
+    Publishing goes through :func:`publish_campaign` (it freezes the results).
+
+    Raises:
+        EvaluationError: the step is not allowed; the message says which are.
+    """
+    current = CampaignStatus(campaign.status)
+    target = CampaignStatus(status)
+    if target == CampaignStatus.PUBLISHED:
+        raise EvaluationError(
+            "Кампания публикуется командой «Опубликовать результаты»: она фиксирует "
+            "опубликованные значения."
+        )
+    if target not in CAMPAIGN_TRANSITIONS[current]:
+        allowed = (
+            ", ".join(f"«{s.label}»" for s in CAMPAIGN_TRANSITIONS[current]) or "нет"
+        )
+        raise EvaluationError(
+            f"Нельзя перевести кампанию из статуса «{current.label}» в «{target.label}». "
+            f"Допустимо: {allowed}."
+        )
+    campaign.status = target
+    campaign.save(update_fields=["status"])
+    record(
+        "campaign.status",
+        campaign,
+        f"Статус кампании «{campaign}»: {current.label} → {target.label}",
+        actor,
+        before=current.value,
+        after=target.value,
+    )
+    return campaign
 
 
 @transaction.atomic

@@ -110,8 +110,22 @@ class IndicatorInput(models.Model):
     respondents = models.PositiveIntegerField(_("респондентов"))
     info_stand_present = models.PositiveIntegerField(_("стенды: размещено"))
     info_stand_required = models.PositiveIntegerField(_("стенды: требуется"))
+    info_stand_not_applicable = models.PositiveIntegerField(
+        _("стенды: «не применимо»"),
+        default=0,
+        help_text=_(
+            "Пункты перечня, не применимые к организации (в «требуется» не входят)."
+        ),
+    )
     info_site_present = models.PositiveIntegerField(_("сайт: размещено"))
     info_site_required = models.PositiveIntegerField(_("сайт: требуется"))
+    info_site_not_applicable = models.PositiveIntegerField(
+        _("сайт: «не применимо»"),
+        default=0,
+        help_text=_(
+            "Пункты перечня, не применимые к организации (в «требуется» не входят)."
+        ),
+    )
     remote_channels = models.PositiveSmallIntegerField(
         _("дистанционных способов связи")
     )

@@ -10,7 +10,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from evaluation import selectors, services
-from evaluation.enums import CampaignKind, DataSource, OrganisationKind
+from evaluation.enums import (
+    CampaignKind,
+    CampaignStatus,
+    DataSource,
+    OrganisationKind,
+)
+from evaluation.exceptions import EvaluationError
 from evaluation.exceptions import NothingToPublishError
 from evaluation.models import (
     AuditEvent,
@@ -58,6 +64,7 @@ def _campaign(year: int = 2024) -> Campaign:
         slug=f"nok-{year}",
         period_start=date(year, 3, 1),
         period_end=date(year, 10, 31),
+        status=CampaignStatus.REVIEW,
     )
 
 
@@ -292,3 +299,27 @@ def test_measure_effect_is_the_change_of_its_indicator_next_campaign(
     assert effect.after == Decimal("94.64")
     assert effect.change == Decimal("7.69")
     assert effect.after_campaign == next_year
+
+
+def test_campaign_moves_one_step_at_a_time_and_is_audited() -> None:
+    campaign = _campaign()
+    campaign.status = CampaignStatus.DRAFT
+    campaign.save()
+    with pytest.raises(EvaluationError, match="Допустимо: «Сбор данных»"):
+        services.change_campaign_status(campaign, CampaignStatus.REVIEW)
+    services.change_campaign_status(campaign, CampaignStatus.COLLECTING)
+    services.change_campaign_status(campaign, CampaignStatus.REVIEW)
+    services.change_campaign_status(campaign, CampaignStatus.COLLECTING)
+    assert campaign.status == CampaignStatus.COLLECTING
+    assert AuditEvent.objects.filter(action="campaign.status").count() == 3
+    with pytest.raises(EvaluationError, match="Опубликовать результаты"):
+        services.change_campaign_status(campaign, CampaignStatus.PUBLISHED)
+
+
+def test_only_a_campaign_under_review_is_published(rated_campaign) -> None:
+    campaign, *_ = rated_campaign
+    campaign.status = CampaignStatus.COLLECTING
+    campaign.save()
+    with pytest.raises(EvaluationError, match="на проверке"):
+        services.publish_campaign(campaign)
+    assert not campaign.publications.exists()
