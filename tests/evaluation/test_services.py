@@ -16,8 +16,7 @@ from evaluation.enums import (
     DataSource,
     OrganisationKind,
 )
-from evaluation.exceptions import EvaluationError
-from evaluation.exceptions import NothingToPublishError
+from evaluation.exceptions import EvaluationError, NothingToPublishError
 from evaluation.models import (
     AuditEvent,
     Campaign,
