@@ -5,7 +5,8 @@ the ratio, so figures from different machines stay comparable. Benchmarks
 that need PostgreSQL start a throwaway cluster with ``scripts/services.py``
 (or use ``DATABASE_URL`` when it points at PostgreSQL).
 
-Usage: ``bench/run.py [recompute] [--organisations N] [--repeat N]``.
+Usage: ``bench/run.py [recompute] [imports] [--organisations N] [--rows N]
+[--plain-rows N] [--repeat N]``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from scripts import services  # noqa: E402
 
-BENCHMARKS = ("recompute",)
+BENCHMARKS = ("recompute", "imports")
 
 
 def main(argv: list[str]) -> int:
@@ -30,6 +31,16 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--rows", type=int, default=100_000, help="rows of the import file"
+    )
+    parser.add_argument(
+        "--plain-rows",
+        type=int,
+        default=None,
+        help="run the slow import-export baseline on a smaller file of this many rows "
+        "and scale linearly (default: the same file)",
+    )
     options = parser.parse_args(argv)
     options.names = options.names or list(BENCHMARKS)
     unknown = set(options.names) - set(BENCHMARKS)

@@ -10,6 +10,7 @@ from evaluation.models import (
     Campaign,
     CouncilDecision,
     District,
+    ImportRecord,
     ImprovementPlan,
     IndicatorInput,
     Organisation,
@@ -289,7 +290,29 @@ class AuditEventViewSet(ReadOnlyViewSet):
     form_fields = ["summary"]
 
 
-READ_ONLY_MODELS = (Result, PublishedResult, AuditEvent)
+class ImportRecordViewSet(ReadOnlyViewSet):
+    model = ImportRecord
+    icon = "upload"
+    menu_label = _("История импорта")
+    list_display = [
+        "filename",
+        "form",
+        "status",
+        "campaign",
+        "user",
+        "created_at",
+        "total_rows",
+        "new_rows",
+        "updated_rows",
+        "invalid_rows",
+    ]
+    list_filter = ["form", "status", "campaign"]
+    search_fields = ["filename", "checksum"]
+    search_backend_name = None
+    form_fields = ["filename"]
+
+
+READ_ONLY_MODELS = (Result, PublishedResult, AuditEvent, ImportRecord)
 
 
 class EvaluationViewSetGroup(ModelViewSetGroup):
@@ -308,5 +331,6 @@ class EvaluationViewSetGroup(ModelViewSetGroup):
         SubmissionViewSet,
         TargetIndicatorViewSet,
         CouncilDecisionViewSet,
+        ImportRecordViewSet,
         AuditEventViewSet,
     )

@@ -1,8 +1,11 @@
 """Register the evaluation admin screens and permission policies with Wagtail."""
 
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from evaluation.admin_views import import_urls
 from evaluation.viewsets import (
     READ_ONLY_MODELS,
     EvaluationViewSetGroup,
@@ -16,3 +19,15 @@ for _model in READ_ONLY_MODELS:
 @hooks.register("register_admin_viewset")
 def register_evaluation_viewsets() -> EvaluationViewSetGroup:
     return EvaluationViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return import_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item() -> MenuItem:
+    return MenuItem(
+        "Загрузка файлов", reverse("qp_import"), icon_name="upload", order=210
+    )

@@ -552,7 +552,7 @@ def _question_fields(prefix_help: str) -> tuple[Field, ...]:
         Field(
             f"q{n}",
             f"Вопрос {n}",
-            (f"в{n}", f"q{n}", f"вопрос №{n}", f"вопрос № {n}", f"{n}"),
+            (f"в{n}", f"q{n}", f"вопрос №{n}", f"вопрос № {n}"),
             values.to_bool,
             required=n <= 15,
             blank=True,

@@ -55,6 +55,15 @@ class Campaign(models.Model):
     method_version = models.CharField(
         _("версия методики"), max_length=40, default="344n-social"
     )
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="qp_operated_campaigns",
+        blank=True,
+        verbose_name=_("операторы"),
+        help_text=_(
+            "Пользователи организации-оператора, загружающие результаты этой кампании."
+        ),
+    )
     status = models.CharField(
         _("статус"),
         max_length=12,

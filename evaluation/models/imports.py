@@ -74,6 +74,9 @@ class ImportRecord(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("импорт файла")
         verbose_name_plural = _("история импорта")
+        permissions = [
+            ("import_any", _("Может загружать данные любых организаций и кампаний")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"

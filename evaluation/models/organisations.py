@@ -1,5 +1,6 @@
 """Districts and the organisations assessed in them."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,13 @@ class Organisation(models.Model):
     )
     counts_as_of = models.DateField(_("численность на дату"), null=True, blank=True)
     is_active = models.BooleanField(_("действует"), default=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="qp_organisations",
+        blank=True,
+        verbose_name=_("пользователи учреждения"),
+        help_text=_("Сотрудники, которые загружают данные этой организации."),
+    )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
 

@@ -1,0 +1,218 @@
+"""Wagtail admin views of spreadsheet imports: upload → preview → confirm → result.
+
+An admin adapter (like ``viewsets``): the import itself lives in
+``evaluation.imports``; these views only collect the file, show the report
+and call the engine with the user's permission scope.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from evaluation.imports.engine import (
+    apply_import,
+    preview_import,
+    undo_blocker,
+    undo_import,
+)
+from evaluation.imports.errors import ImportFileError
+from evaluation.imports.forms import FORMS, get_form
+from evaluation.imports.permissions import import_scope
+from evaluation.imports.templates import build_template
+from evaluation.models import Campaign, ImportRecord, ImportStatus
+
+ERRORS_SHOWN = 500
+
+
+class UploadForm(forms.Form):
+    form = forms.ChoiceField(
+        label=_("Форма"),
+        choices=[(name, form.title) for name, form in sorted(FORMS.items())],
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Кампания"),
+        queryset=Campaign.objects.all(),
+        required=False,
+        help_text=_("Нужна для результатов НОК и анкет Декады."),
+    )
+    file = forms.FileField(
+        label=_("Файл"),
+        help_text=_("XLSX, XLS, ODS или CSV (UTF-8 или Windows-1251)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = getattr(settings, "QP_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"Файл больше допустимого размера ({limit // (1024 * 1024)} МБ)."
+            )
+        return upload
+
+
+def _can_view(user, record: ImportRecord) -> bool:
+    if user.is_superuser or user.has_perm("qp_evaluation.import_any"):
+        return True
+    return record.user_id == user.pk
+
+
+class ImportUploadView(WagtailAdminTemplateMixin, FormView):
+    form_class = UploadForm
+    template_name = "evaluation/admin/import_upload.html"
+    page_title = _("Загрузка файла")
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["forms"] = [
+            {"name": f.name, "title": f.title, "description": f.description}
+            for f in sorted(FORMS.values(), key=lambda f: f.title)
+        ]
+        return context
+
+    def form_valid(self, form):
+        form_class = get_form(form.cleaned_data["form"])
+        campaign = form.cleaned_data["campaign"]
+        upload = form.cleaned_data["file"]
+        try:
+            scope = import_scope(self.request.user, form_class, campaign)
+            report = preview_import(
+                form_class.name,
+                upload.read(),
+                upload.name,
+                campaign=campaign,
+                user=self.request.user,
+                allowed_organisations=scope,
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        return redirect("qp_import_detail", report.record.pk)
+
+
+class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
+    """Preview before confirmation, and the result page afterwards."""
+
+    template_name = "evaluation/admin/import_detail.html"
+    header_icon = "upload"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.record = get_object_or_404(ImportRecord, pk=kwargs["pk"])
+        if not _can_view(request.user, self.record):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Импорт: {self.record.filename}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.record
+        context.update(
+            record=record,
+            form_title=FORMS[record.form].title
+            if record.form in FORMS
+            else record.form,
+            errors=record.errors[:ERRORS_SHOWN],
+            more_errors=max(0, len(record.errors) - ERRORS_SHOWN),
+            can_confirm=record.status == ImportStatus.PREVIEWED,
+            undo_blocker=undo_blocker(record)
+            if record.status == ImportStatus.APPLIED
+            else None,
+            can_undo=record.status == ImportStatus.APPLIED
+            and undo_blocker(record) is None,
+        )
+        return context
+
+
+class ImportConfirmView(View):
+    def post(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not _can_view(request.user, record):
+            raise PermissionDenied
+        try:
+            scope = import_scope(request.user, get_form(record.form), record.campaign)
+            report = apply_import(
+                record, user=request.user, allowed_organisations=scope
+            )
+        except ImportFileError as error:
+            messages.error(request, str(error))
+            return redirect("qp_import_detail", pk)
+        if report.applied:
+            messages.success(
+                request,
+                f"Загружено: новых {report.new}, изменено {report.updated}, "
+                f"без изменений {report.unchanged}.",
+            )
+        else:
+            messages.error(
+                request, "Файл не загружен: при повторной проверке найдены ошибки."
+            )
+        return redirect("qp_import_detail", pk)
+
+
+class ImportUndoView(View):
+    def post(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not (
+            request.user.is_superuser
+            or request.user.has_perm("qp_evaluation.import_any")
+        ):
+            raise PermissionDenied
+        try:
+            reverted = undo_import(record, user=request.user)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Импорт отменён: возвращено строк {reverted}.")
+        return redirect("qp_import_detail", pk)
+
+
+class ImportTemplateView(View):
+    def get(self, request, name):
+        try:
+            form = get_form(name)
+        except KeyError as error:
+            raise PermissionDenied(error.args[0]) from None
+        response = HttpResponse(
+            build_template(form),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{form.name}.xlsx"'
+        return response
+
+
+def import_urls():
+    from django.urls import path
+
+    return [
+        path("import/", ImportUploadView.as_view(), name="qp_import"),
+        path("import/<int:pk>/", ImportDetailView.as_view(), name="qp_import_detail"),
+        path(
+            "import/<int:pk>/confirm/",
+            ImportConfirmView.as_view(),
+            name="qp_import_confirm",
+        ),
+        path("import/<int:pk>/undo/", ImportUndoView.as_view(), name="qp_import_undo"),
+        path(
+            "import/template/<str:name>.xlsx",
+            ImportTemplateView.as_view(),
+            name="qp_import_template",
+        ),
+    ]
+
+
+def upload_url() -> str:
+    return reverse("qp_import")

@@ -1,0 +1,1 @@
+"""Spreadsheet imports of the official forms (reading, forms, engine)."""

@@ -1,0 +1,459 @@
+"""Spreadsheet imports end to end: forms, formats, all-or-nothing, undo, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook, load_workbook
+
+from evaluation import services
+from evaluation.enums import CampaignKind, CampaignStatus, OrganisationKind
+from evaluation.imports.engine import (
+    apply_import,
+    import_file,
+    preview_import,
+    undo_blocker,
+    undo_import,
+)
+from evaluation.imports.errors import ImportFileError
+from evaluation.imports.forms import FORMS, NokResultsForm, SurveyResponsesForm
+from evaluation.imports.permissions import import_scope
+from evaluation.imports.templates import build_template
+from evaluation.models import (
+    AuditEvent,
+    Campaign,
+    District,
+    ImportRecord,
+    ImportStatus,
+    IndicatorInput,
+    Organisation,
+    Result,
+    SurveyResponse,
+)
+from tests.evaluation.test_rating import EXAMPLE_A, EXAMPLE_B
+
+pytestmark = pytest.mark.django_db
+
+
+def valid_inn(serial: int) -> str:
+    """A 10-digit INN of a legal entity with a correct check digit."""
+    body = f"24{serial:07d}"
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    check = sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11 % 10
+    return body + str(check)
+
+
+INN_A, INN_B, INN_C = valid_inn(1), valid_inn(2), valid_inn(3)
+
+
+def xlsx(rows: list[list[object]], *, title_rows: int = 0) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for index in range(title_rows):
+        sheet.append([f"Сводная информация, лист {index + 1}"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list[object]], *, encoding="utf-8", delimiter=";") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def region():
+    district = District.objects.create(name="Ачинский район", slug="achinsk")
+    a = Organisation.objects.create(
+        name="КЦСОН А", short_name="КЦСОН А", slug="a", code="A", inn=INN_A,
+        kind=OrganisationKind.COMPLEX_CENTRE, district=district, recipients_count=100,
+    )  # fmt: skip
+    b = Organisation.objects.create(
+        name="КЦСОН Б", short_name="КЦСОН Б", slug="b", code="B", inn=INN_B,
+        kind=OrganisationKind.COMPLEX_CENTRE, district=district, recipients_count=100,
+    )  # fmt: skip
+    decade = Campaign.objects.create(
+        kind=CampaignKind.DECADE, year=2024, title="Декада качества 2024", slug="decade-2024",
+        period_start=date(2024, 4, 8), period_end=date(2024, 4, 19),
+    )  # fmt: skip
+    nok = Campaign.objects.create(
+        kind=CampaignKind.NOK, year=2024, title="НОК 2024", slug="nok-2024",
+        period_start=date(2024, 3, 1), period_end=date(2024, 10, 31),
+        status=CampaignStatus.REVIEW,
+    )  # fmt: skip
+    decade.organisations.set([a, b])
+    nok.organisations.set([a, b])
+    return {"a": a, "b": b, "decade": decade, "nok": nok, "district": district}
+
+
+SURVEY_HEADER = [
+    "ИНН", "№ анкеты", "Дата анкетирования", "Канал", "Форма опроса",
+    *(f"Вопрос {n}" for n in range(1, 16)), "Предложения",
+]  # fmt: skip
+
+
+def survey_row(inn, number, *, q9="да", suggestion=""):
+    answers = ["да"] * 15
+    answers[8] = q9
+    return [
+        inn,
+        number,
+        "10.04.2024",
+        "В учреждении (отделении)",
+        "Анкетирование",
+        *answers,
+        suggestion,
+    ]
+
+
+def survey_file(rows) -> bytes:
+    return xlsx([SURVEY_HEADER, *rows], title_rows=2)
+
+
+def database_state() -> tuple:
+    return (
+        SurveyResponse.objects.count(),
+        IndicatorInput.objects.count(),
+        Organisation.objects.count(),
+        sorted(SurveyResponse.objects.values_list("number", "answers")),
+    )
+
+
+# --------------------------------------------------------------------------- survey responses
+
+
+def test_survey_file_with_title_rows_imports_and_reimport_changes_nothing(
+    region,
+) -> None:
+    data = survey_file(
+        [survey_row(INN_A, str(n)) for n in range(1, 31)] + [[None] * 5, []]
+    )
+    report = import_file(
+        "survey_responses", data, "anketa.xlsx", campaign=region["decade"]
+    )
+    assert report.ok, report.errors
+    assert (report.total, report.new, report.updated, report.unchanged) == (
+        30,
+        30,
+        0,
+        0,
+    )
+    assert SurveyResponse.objects.filter(organisation=region["a"]).count() == 30
+    response = SurveyResponse.objects.get(number="7")
+    assert response.collected_on == date(2024, 4, 10)
+    assert response.answers["q9"] is True
+    assert response.source == "import"
+
+    again = import_file(
+        "survey_responses", data, "anketa.xlsx", campaign=region["decade"]
+    )
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 30)
+    assert SurveyResponse.objects.count() == 30
+
+
+def test_corrected_file_updates_in_place(region) -> None:
+    rows = [survey_row(INN_A, str(n)) for n in range(1, 4)]
+    import_file(
+        "survey_responses", survey_file(rows), "v1.xlsx", campaign=region["decade"]
+    )
+    rows[1] = survey_row(INN_A, "2", q9="нет", suggestion="Добавить пандус")
+    report = import_file(
+        "survey_responses", survey_file(rows), "v2.xlsx", campaign=region["decade"]
+    )
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 2)
+    fixed = SurveyResponse.objects.get(number="2")
+    assert fixed.answers["q9"] is False
+    assert fixed.suggestion == "Добавить пандус"
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "column", "fragment"),
+    [
+        (survey_row(INN_C, "9"), "ИНН", "не найдена"),
+        (survey_row(INN_A, "9", q9="может быть"), "Вопрос 9", ""),
+        (survey_row(INN_A, "1"), "№ анкеты", "повторяет строку 4"),
+        (
+            [
+                INN_A,
+                "9",
+                "31.02.2024",
+                "В учреждении (отделении)",
+                "Анкетирование",
+                *["да"] * 15,
+                "",
+            ],
+            "Дата анкетирования",
+            "",
+        ),
+        (
+            [INN_A, "9", "10.04.2024", "На луне", "Анкетирование", *["да"] * 15, ""],
+            "Канал",
+            "",
+        ),
+    ],
+    ids=["unknown-organisation", "bad-answer", "duplicate", "bad-date", "bad-channel"],
+)
+def test_one_bad_row_rejects_the_whole_file_naming_row_and_column(
+    region, bad_row, column, fragment
+) -> None:
+    before = database_state()
+    rows = [survey_row(INN_A, "1"), survey_row(INN_A, "2"), bad_row]
+    report = import_file(
+        "survey_responses", survey_file(rows), "bad.xlsx", campaign=region["decade"]
+    )
+    assert not report.ok
+    (error,) = report.errors
+    # two title rows + header + two good rows: the bad row is spreadsheet row 6
+    assert error.row == 6
+    assert error.column == column
+    assert fragment in error.message
+    assert any("а" <= ch <= "я" for ch in error.message.lower())
+    assert database_state() == before
+    assert report.record.status == ImportStatus.FAILED
+
+
+def test_institution_user_cannot_import_another_organisations_rows(
+    region, django_user_model
+) -> None:
+    user = django_user_model.objects.create_user("kcson-a", password="x")
+    region["a"].users.add(user)
+    scope = import_scope(user, SurveyResponsesForm, region["decade"])
+    assert scope == frozenset({region["a"].pk})
+    rows = [survey_row(INN_A, "1"), survey_row(INN_B, "2")]
+    before = database_state()
+    report = import_file(
+        "survey_responses", survey_file(rows), "mixed.xlsx",
+        campaign=region["decade"], user=user, allowed_organisations=scope,
+    )  # fmt: skip
+    assert [(e.row, e.column) for e in report.errors] == [(5, "ИНН")]
+    assert "другой организации" in report.errors[0].message
+    assert database_state() == before
+
+
+def test_users_without_a_binding_cannot_import(region, django_user_model) -> None:
+    user = django_user_model.objects.create_user("stranger", password="x")
+    with pytest.raises(ImportFileError, match="не привязана"):
+        import_scope(user, SurveyResponsesForm, region["decade"])
+    operator = django_user_model.objects.create_user("operator", password="x")
+    region["nok"].operators.add(operator)
+    assert import_scope(operator, NokResultsForm, region["nok"]) is None
+    with pytest.raises(ImportFileError):
+        import_scope(operator, NokResultsForm, region["decade"])
+
+
+def test_form_needs_a_campaign_of_its_kind(region) -> None:
+    data = survey_file([survey_row(INN_A, "1")])
+    with pytest.raises(ImportFileError, match="кампанию"):
+        import_file("survey_responses", data, "a.xlsx")
+    with pytest.raises(ImportFileError, match="Декада"):
+        import_file("survey_responses", data, "a.xlsx", campaign=region["nok"])
+
+
+def test_sheet_without_a_recognisable_header_is_refused(region) -> None:
+    data = xlsx([["Привет"], ["мир", 1, 2]])
+    before = database_state()
+    with pytest.raises(ImportFileError):
+        import_file("survey_responses", data, "a.xlsx", campaign=region["decade"])
+    assert database_state() == before
+
+
+# --------------------------------------------------------------------------- НОК results
+
+
+NOK_HEADER = [
+    "ИНН", "Число респондентов", "Стенды: размещено", "Стенды: требуется",
+    "Сайт: размещено", "Сайт: требуется", "Дистанционных способов связи",
+    "Комфортных условий", "Оборудование для инвалидов (из 5)", "Условия доступности (из 6)",
+    *(f"«Да» на вопрос {n}" for n in range(1, 16)), "Ответивших на вопрос 13",
+]  # fmt: skip
+
+
+def nok_row(inn: str, example: dict) -> list[object]:
+    yes = example["yes"]
+    return [
+        inn, example["respondents"],
+        example["info_stand"]["present"], example["info_stand"]["required"],
+        example["info_site"]["present"], example["info_site"]["required"],
+        example["remote_channels"], example["comfort_conditions"],
+        example["premises_access"], example["service_access"],
+        *(yes.get(f"q{n}") for n in range(1, 16)), example["answered"].get("q13"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-8-sig"])
+def test_operator_results_csv_feed_the_worked_examples(region, encoding) -> None:
+    data = csv_bytes(
+        [NOK_HEADER, nok_row(INN_A, EXAMPLE_A), nok_row(INN_B, EXAMPLE_B)],
+        encoding=encoding,
+    )
+    report = import_file("nok_results", data, "operator.csv", campaign=region["nok"])
+    assert report.ok, report.errors
+    assert report.new == 2
+    services.recompute_campaign(region["nok"])
+    totals = dict(Result.objects.values_list("organisation__inn", "total"))
+    assert totals == {INN_A: Decimal("89.28"), INN_B: Decimal("88.01")}
+    item = IndicatorInput.objects.get(organisation=region["a"])
+    assert item.source == "import"
+    assert item.source_reference.startswith("operator.csv")
+
+
+def test_operator_results_that_break_the_method_name_the_column(region) -> None:
+    row = nok_row(INN_A, EXAMPLE_A)
+    row[NOK_HEADER.index("«Да» на вопрос 9")] = 201  # more "yes" than respondents
+    report = import_file(
+        "nok_results", xlsx([NOK_HEADER, row]), "operator.xlsx", campaign=region["nok"]
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(2, "«Да» на вопрос 9")]
+    assert not IndicatorInput.objects.exists()
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def test_register_of_organisations_creates_and_links_parents(region) -> None:
+    rows = [
+        ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации", "Район", "ИНН вышестоящей организации", "Получателей услуг"],
+        [INN_C, "Филиал КЦСОН А", "Филиал А", "Комплексный центр социального обслуживания", "Ачинский район", INN_A, "1 250"],
+    ]  # fmt: skip
+    report = import_file("organisations", csv_bytes(rows, delimiter=","), "reestr.csv")
+    assert report.ok, report.errors
+    branch = Organisation.objects.get(inn=INN_C)
+    assert branch.parent == region["a"]
+    assert branch.recipients_count == 1250
+    assert branch.kind == OrganisationKind.COMPLEX_CENTRE
+
+
+# --------------------------------------------------------------------------- preview, confirm, undo
+
+
+def test_preview_writes_nothing_and_confirm_applies_the_stored_file(region) -> None:
+    data = survey_file([survey_row(INN_A, "1"), survey_row(INN_B, "2")])
+    report = preview_import(
+        "survey_responses", data, "a.xlsx", campaign=region["decade"]
+    )
+    assert report.ok and report.new == 2
+    assert not SurveyResponse.objects.exists()
+    record = report.record
+    assert record.status == ImportStatus.PREVIEWED
+    assert record.file.read() == data
+    assert len(record.checksum) == 64
+    applied = apply_import(record)
+    assert applied.applied and SurveyResponse.objects.count() == 2
+    with pytest.raises(ImportFileError):
+        apply_import(ImportRecord.objects.get(pk=record.pk))
+    assert AuditEvent.objects.filter(action="import.apply").count() == 1
+
+
+def test_undo_reverts_a_whole_import_and_refuses_when_unsafe(region) -> None:
+    first = import_file(
+        "survey_responses",
+        survey_file([survey_row(INN_A, "1"), survey_row(INN_A, "2")]),
+        "v1.xlsx",
+        campaign=region["decade"],
+    ).record
+    second = import_file(
+        "survey_responses",
+        survey_file([survey_row(INN_A, "1", q9="нет"), survey_row(INN_A, "3")]),
+        "v2.xlsx",
+        campaign=region["decade"],
+    ).record
+    first.refresh_from_db()
+    assert "v2.xlsx" in undo_blocker(first)
+    with pytest.raises(ImportFileError):
+        undo_import(first)
+    assert undo_import(second) == 2
+    assert sorted(SurveyResponse.objects.values_list("number", flat=True)) == ["1", "2"]
+    assert SurveyResponse.objects.get(number="1").answers["q9"] is True
+    first.refresh_from_db()
+    assert undo_import(first) == 2
+    assert not SurveyResponse.objects.exists()
+
+
+# --------------------------------------------------------------------------- templates and CLI
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_template_has_russian_headers_frozen_row_validation_and_instructions(
+    name,
+) -> None:
+    form = FORMS[name]
+    workbook = load_workbook(io.BytesIO(build_template(form)))
+    assert workbook.sheetnames[:2] == ["Инструкция", "Данные"]
+    sheet = workbook["Данные"]
+    assert [c.value for c in sheet[1]] == [f.title for f in form.fields]
+    assert sheet.freeze_panes == "A2"
+    if any(f.choices for f in form.fields):
+        assert sheet.data_validations.dataValidation
+
+
+def test_filled_template_imports(region) -> None:
+    workbook = load_workbook(io.BytesIO(build_template(SurveyResponsesForm)))
+    sheet = workbook["Данные"]
+    titles = [c.value for c in sheet[1]]
+    values = dict.fromkeys(titles)
+    values.update(
+        {
+            "ИНН": INN_A,
+            "Номер анкеты": "1",
+            "Дата анкетирования": "10.04.2024",
+            "Канал": "В МФЦ",
+        }
+    )
+    values.update({f"Вопрос {n}": "да" for n in range(1, 16)})
+    sheet.append([values[t] for t in titles])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = import_file(
+        "survey_responses", buffer.getvalue(), "t.xlsx", campaign=region["decade"]
+    )
+    assert report.ok, report.errors
+    assert SurveyResponse.objects.get().channel == "mfc"
+
+
+def test_command_lists_forms_writes_templates_and_fails_on_bad_files(
+    region, tmp_path, capsys
+) -> None:
+    call_command("import_sheet", "--list")
+    assert capsys.readouterr().out.split() == sorted(FORMS)
+
+    template = tmp_path / "t.xlsx"
+    call_command("import_sheet", "survey_responses", "--template", str(template))
+    assert load_workbook(template)["Данные"]["A1"].value == "ИНН"
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(survey_file([survey_row(INN_C, "1")]))
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "import_sheet", "survey_responses", str(bad), "--campaign", "decade-2024"
+        )
+    assert raised.value.returncode == 1
+    assert "Ничего не записано" in str(raised.value)
+    assert not SurveyResponse.objects.exists()
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(survey_file([survey_row(INN_A, "1")]))
+    call_command(
+        "import_sheet",
+        "survey_responses",
+        str(good),
+        "--campaign",
+        "decade-2024",
+        "--dry-run",
+    )
+    assert not SurveyResponse.objects.exists()
+    call_command(
+        "import_sheet", "survey_responses", str(good), "--campaign", "decade-2024"
+    )
+    assert SurveyResponse.objects.count() == 1
+    with pytest.raises(CommandError) as raised:
+        call_command("import_sheet", "no_such_form", str(good))
+    assert raised.value.returncode == 2
