@@ -59,7 +59,7 @@ def _file(rows: int) -> Path:
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     rng = random.Random(4)
-    channels = [label for _, label in SurveyChannel.choices]
+    channels = [str(label) for _, label in SurveyChannel.choices]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Анкеты")
     sheet.append(["Анкеты Декады качества 2024 (бенчмарк)"])

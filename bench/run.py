@@ -69,12 +69,16 @@ def _run(options: argparse.Namespace, database_url: str) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from bench import recompute
+    from bench import imports, recompute
 
     status = 0
     if "recompute" in options.names:
         status |= recompute.run(
             organisations=options.organisations, repeat=options.repeat
+        )
+    if "imports" in options.names:
+        status |= imports.run(
+            rows=options.rows, repeat=options.repeat, plain_rows=options.plain_rows
         )
     return status
 

@@ -49,3 +49,46 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> i
                     ]
                 )
     return len(objects)
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    batch_size: int = 2000,
+) -> int:
+    """Insert plain value rows (``columns`` are attnames, e.g. ``organisation_id``).
+
+    The fastest path for very large imports: no model instances on
+    PostgreSQL (``COPY``; JSON values adapted by their field), ``bulk_create``
+    of instances elsewhere. Every column without a database default must be
+    given.
+    """
+    if not rows:
+        return 0
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(alias).bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows],
+            batch_size=batch_size,
+        )
+        return len(rows)
+    fields = [model._meta.get_field(column) for column in columns]
+    adapt = [
+        (index, field)
+        for index, field in enumerate(fields)
+        if field.get_internal_type() == "JSONField"
+    ]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                if adapt:
+                    row = list(row)
+                    for index, field in adapt:
+                        row[index] = field.get_db_prep_save(row[index], connection)
+                copy.write_row(row)
+    return len(rows)

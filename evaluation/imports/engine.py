@@ -213,23 +213,7 @@ def apply_import(
     with transaction.atomic():
         rows = _validate(form, data, record.filename, report)
         if report.ok:
-            plan = form.plan(rows)
-            _count(report, plan)
-            record.changes = form.write(plan)
-            record.status = ImportStatus.APPLIED
-            record.applied_at = timezone.now()
-            report.applied = True
-            AuditEvent.objects.create(
-                action="import.apply",
-                actor=user if getattr(user, "pk", None) else None,
-                object_type=ImportRecord._meta.label_lower,
-                object_id=str(record.pk),
-                summary=(
-                    f"Импорт «{record.filename}» ({form.title}): новых {report.new}, "
-                    f"изменено {report.updated}, без изменений {report.unchanged}"
-                )[:500],
-                data={"checksum": record.checksum, "campaign": record.campaign_id},
-            )
+            _write(form, rows, record, report, user)
         else:
             record.status = ImportStatus.FAILED
         _fill(record, report)
@@ -247,19 +231,61 @@ def import_file(
     allowed_organisations: Iterable[int] | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Preview and, unless ``dry_run`` or invalid, apply in one call."""
-    report = preview_import(
-        form_name,
-        data,
-        filename,
-        campaign=campaign,
-        user=user,
-        allowed_organisations=allowed_organisations,
-    )
-    if dry_run or not report.ok:
-        return report
-    return apply_import(
-        report.record, user=user, allowed_organisations=allowed_organisations
+    """Check and, unless ``dry_run`` or invalid, import in one pass.
+
+    The command line and benchmarks use this; the admin previews first and
+    confirms later (:func:`preview_import`, :func:`apply_import`).
+    """
+    if dry_run:
+        return preview_import(
+            form_name,
+            data,
+            filename,
+            campaign=campaign,
+            user=user,
+            allowed_organisations=allowed_organisations,
+        )
+    report = ImportReport(form_name, filename, checksum(data))
+    form = _form(form_name, campaign, user, allowed_organisations)
+    form.reference = filename
+    with transaction.atomic():
+        rows = _validate(form, data, filename, report)
+        record = _store_record(
+            report,
+            data,
+            campaign=campaign,
+            user=user,
+            organisation=None,
+            status=ImportStatus.FAILED,
+        )
+        report.record = record
+        if report.ok:
+            form.reference = f"{filename} (импорт №{record.pk})"
+            _write(form, rows, record, report, user)
+            _fill(record, report)
+            record.save()
+    return report
+
+
+def _write(
+    form: ImportForm, rows: list, record: ImportRecord, report: ImportReport, user
+) -> None:
+    plan = form.plan(rows)
+    _count(report, plan)
+    record.changes = form.write(plan)
+    record.status = ImportStatus.APPLIED
+    record.applied_at = timezone.now()
+    report.applied = True
+    AuditEvent.objects.create(
+        action="import.apply",
+        actor=user if getattr(user, "pk", None) else None,
+        object_type=ImportRecord._meta.label_lower,
+        object_id=str(record.pk),
+        summary=(
+            f"Импорт «{record.filename}» ({form.title}): новых {report.new}, "
+            f"изменено {report.updated}, без изменений {report.unchanged}"
+        )[:500],
+        data={"checksum": record.checksum, "campaign": record.campaign_id},
     )
 
 

@@ -116,8 +116,18 @@ class OrganisationLookup:
 
 
 def _choice(choices: Sequence[tuple[str, str]]) -> Converter:
+    lookup: dict[str, str] = {}
+
     def convert(value: object) -> object:
-        return values.to_choice(value, choices)
+        # Labels are lazy translations: build the lookup on first use.
+        if not lookup:
+            for stored, label in choices:
+                lookup[values.normalise_choice(stored)] = stored
+                lookup[values.normalise_choice(label)] = stored
+        found = lookup.get(values.normalise_choice(value))
+        if found is None:
+            return values.to_choice(value, choices)  # raises with the allowed labels
+        return found
 
     return convert
 
@@ -173,6 +183,9 @@ class ImportForm:
 
     def __init__(self, context: Context) -> None:
         self.context = context
+        self._memos: dict[str, dict[tuple[type, object], object]] = {
+            spec.key: {} for spec in self.fields
+        }
         campaign = context.campaign
         # Preloaded once: membership is checked for every row of large files.
         self.members: set[int] | None = (
@@ -181,27 +194,55 @@ class ImportForm:
             else None
         )
 
+    MEMO_LIMIT = 20_000  # distinct raw values remembered per column
+
     def convert(
         self, number: int, record: Mapping[str, object], titles: Mapping[str, str]
     ) -> tuple[dict[str, Any], list[CellError]]:
-        """Convert every present column of one record; collect cell errors."""
+        """Convert every present column of one record; collect cell errors.
+
+        Conversions are memoised per column and raw value (typed, so ``1``,
+        ``1.0`` and ``True`` stay distinct): survey files repeat the same
+        dates, channels and "да"/"нет" hundreds of thousands of times.
+        """
         converted: dict[str, Any] = {}
         errors: list[CellError] = []
+        memos = self._memos
         for spec in self.fields:
-            if spec.key not in record:
+            key = spec.key
+            if key not in record:
                 continue
-            raw = record[spec.key]
-            title = titles.get(spec.key, spec.title)
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raw = record[key]
+            if raw is None or (raw.__class__ is str and not raw.strip()):
                 if spec.blank:
-                    converted[spec.key] = None
+                    converted[key] = None
                 else:
-                    errors.append(CellError(number, title, "не заполнено"))
+                    errors.append(
+                        CellError(number, titles.get(key, spec.title), "не заполнено")
+                    )
                 continue
+            memo = memos[key]
+            memo_key = (raw.__class__, raw)
             try:
-                converted[spec.key] = spec.convert(raw)
-            except ValueError as error:
-                errors.append(CellError(number, title, str(error)))
+                value = memo[memo_key]
+            except KeyError:
+                try:
+                    value = spec.convert(raw)
+                except ValueError as error:
+                    value = error
+                if len(memo) < self.MEMO_LIMIT:
+                    memo[memo_key] = value
+            except TypeError:  # unhashable raw value: convert directly
+                try:
+                    value = spec.convert(raw)
+                except ValueError as error:
+                    value = error
+            if isinstance(value, ValueError):
+                errors.append(
+                    CellError(number, titles.get(key, spec.title), str(value))
+                )
+            else:
+                converted[key] = value
         return converted, errors
 
     def validate(
@@ -670,21 +711,42 @@ class SurveyResponsesForm(ImportForm):
         return plan
 
     def write(self, plan):
-        from evaluation.bulk import bulk_insert
+        from django.utils import timezone
+
+        from evaluation.bulk import insert_rows
         from evaluation.enums import DataSource
 
-        campaign = self.context.campaign
-        bulk_insert(
+        campaign_id = self.context.campaign.pk
+        now = timezone.now()
+        columns = (
+            "campaign_id", "organisation_id", "number", "collected_on", "channel",
+            "kind", "external_territorial", "answers", "suggestion", "sex",
+            "age_group", "source", "excluded", "exclusion_reason", "created_at",
+        )  # fmt: skip
+        insert_rows(
+            SurveyResponse,
+            columns,
             [
-                SurveyResponse(
-                    campaign=campaign,
-                    organisation_id=row.key[0],
-                    number=row.key[1],
-                    source=DataSource.IMPORT,
-                    **row.values,
-                )
+                (
+                    campaign_id,
+                    row.key[0],
+                    row.key[1],
+                    v["collected_on"],
+                    v["channel"],
+                    v["kind"],
+                    v["external_territorial"],
+                    v["answers"],
+                    v["suggestion"],
+                    "",
+                    "",
+                    DataSource.IMPORT,
+                    False,
+                    "",
+                    now,
+                )  # fmt: skip
                 for row in plan.new
-            ]
+                for v in (row.values,)
+            ],
         )
         changes: list[dict[str, Any]] = [
             {"model": "surveyresponse", "key": [row.key[0], row.key[1]], "before": None}

@@ -372,6 +372,10 @@ def iter_records(
     for index in range(start, len(rows)):
         row = rows[index]
         width = len(row)
+        if not width:
+            continue
         record = {key: row[pos] if pos < width else None for key, pos in positions}
-        if any(value is not None for value in record.values()):
-            yield index + 1, record
+        for value in record.values():
+            if value is not None:
+                yield index + 1, record
+                break

@@ -127,8 +127,12 @@ def to_bool(value: object) -> bool:
     raise ValueError(f"«{value}» — ожидается «да» или «нет»")
 
 
-def _norm(text: object) -> str:
+def normalise_choice(text: object) -> str:
+    """Compare choices ignoring case, ё/е and extra spaces."""
     return " ".join(str(text).lower().replace("ё", "е").split())
+
+
+_norm = normalise_choice
 
 
 def to_choice(value: object, choices: Sequence[tuple[str, str]]) -> str:
