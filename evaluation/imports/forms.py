@@ -743,7 +743,7 @@ class SurveyResponsesForm(ImportForm):
                     False,
                     "",
                     now,
-                )  # fmt: skip
+                )
                 for row in plan.new
                 for v in (row.values,)
             ],
