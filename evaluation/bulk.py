@@ -83,12 +83,12 @@ def insert_rows(
     ]
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                if adapt:
-                    row = list(row)
-                    for index, field in adapt:
-                        row[index] = field.get_db_prep_save(row[index], connection)
-                copy.write_row(row)
+    statement = f"COPY {table} ({names}) FROM STDIN"  # noqa: S608
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            if adapt:
+                row = list(row)
+                for index, field in adapt:
+                    row[index] = field.get_db_prep_save(row[index], connection)
+            copy.write_row(row)
     return len(rows)
