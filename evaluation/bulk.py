@@ -83,7 +83,7 @@ def insert_rows(
     ]
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    statement = f"COPY {table} ({names}) FROM STDIN"  # noqa: S608
+    statement = f"COPY {table} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             if adapt:
