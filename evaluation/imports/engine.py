@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
-from evaluation.imports.reading import find_header, iter_records, read_rows
+from evaluation.imports.reading import data_rows, find_header, read_rows
 from evaluation.models import (
     AuditEvent,
     Campaign,
@@ -86,9 +86,12 @@ def _validate(
             "Столбцы не распознаны и не загружаются: "
             + ", ".join(f"«{title}»" for title in match.unknown)
         )
-    records = list(iter_records(table, match))
-    rows, errors = form.validate(records, match.titles)
-    report.total = len(records)
+    data = list(data_rows(table, match))
+    del table  # the rows live on in ``data``; drop the list early
+    converted = form.convert_columns(data, match.positions, match.titles)
+    del data
+    rows, errors = form.validate(converted, match.titles)
+    report.total = len(converted)
     report.errors = errors
     report.invalid = len({error.row for error in errors})
     report.preview = [

@@ -32,6 +32,7 @@ from evaluation.models import (
 )
 
 Converter = Callable[[object], object]
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -183,9 +184,6 @@ class ImportForm:
 
     def __init__(self, context: Context) -> None:
         self.context = context
-        self._memos: dict[str, dict[tuple[type, object], object]] = {
-            spec.key: {} for spec in self.fields
-        }
         campaign = context.campaign
         # Preloaded once: membership is checked for every row of large files.
         self.members: set[int] | None = (
@@ -196,66 +194,65 @@ class ImportForm:
 
     MEMO_LIMIT = 20_000  # distinct raw values remembered per column
 
-    def convert(
-        self, number: int, record: Mapping[str, object], titles: Mapping[str, str]
-    ) -> tuple[dict[str, Any], list[CellError]]:
-        """Convert every present column of one record; collect cell errors.
+    def convert_columns(
+        self,
+        data: Sequence[tuple[int, Sequence[object]]],
+        positions: Mapping[str, int],
+        titles: Mapping[str, str],
+    ) -> list[tuple[int, dict[str, Any], list[CellError]]]:
+        """Convert the sheet column by column; return rows with their errors.
 
-        Conversions are memoised per column and raw value (typed, so ``1``,
-        ``1.0`` and ``True`` stay distinct): survey files repeat the same
-        dates, channels and "да"/"нет" hundreds of thousands of times.
+        ``data`` holds (spreadsheet row number, cells). Conversions are
+        memoised per column and raw value (typed, so ``1``, ``1.0`` and
+        ``True`` stay distinct): survey files repeat the same dates, channels
+        and "да"/"нет" hundreds of thousands of times. Errors of a row come
+        in column order.
         """
-        converted: dict[str, Any] = {}
-        errors: list[CellError] = []
-        memos = self._memos
-        for spec in self.fields:
-            key = spec.key
-            if key not in record:
-                continue
-            raw = record[key]
-            if raw is None or (raw.__class__ is str and not raw.strip()):
-                if spec.blank:
-                    converted[key] = None
+        present = [spec for spec in self.fields if spec.key in positions]
+        count = len(data)
+        converted: list[dict[str, Any]] = [{} for _ in range(count)]
+        errors: list[list[CellError]] = [[] for _ in range(count)]
+        for spec in present:
+            key, position = spec.key, positions[spec.key]
+            title = titles.get(key, spec.title)
+            convert, blank = spec.convert, spec.blank
+            memo: dict[tuple[type, object], object] = {}
+            for index, (number, cells) in enumerate(data):
+                raw = cells[position] if position < len(cells) else None
+                if raw is None or (raw.__class__ is str and not raw.strip()):
+                    if blank:
+                        converted[index][key] = None
+                    else:
+                        errors[index].append(CellError(number, title, "не заполнено"))
+                    continue
+                memo_key = (raw.__class__, raw)
+                value = memo.get(memo_key, _MISSING)
+                if value is _MISSING:
+                    try:
+                        value = convert(raw)
+                    except ValueError as error:
+                        value = error
+                    if len(memo) < self.MEMO_LIMIT:
+                        memo[memo_key] = value
+                if isinstance(value, ValueError):
+                    errors[index].append(CellError(number, title, str(value)))
                 else:
-                    errors.append(
-                        CellError(number, titles.get(key, spec.title), "не заполнено")
-                    )
-                continue
-            memo = memos[key]
-            memo_key = (raw.__class__, raw)
-            try:
-                value = memo[memo_key]
-            except KeyError:
-                try:
-                    value = spec.convert(raw)
-                except ValueError as error:
-                    value = error
-                if len(memo) < self.MEMO_LIMIT:
-                    memo[memo_key] = value
-            except TypeError:  # unhashable raw value: convert directly
-                try:
-                    value = spec.convert(raw)
-                except ValueError as error:
-                    value = error
-            if isinstance(value, ValueError):
-                errors.append(
-                    CellError(number, titles.get(key, spec.title), str(value))
-                )
-            else:
-                converted[key] = value
-        return converted, errors
+                    converted[index][key] = value
+        return [
+            (number, converted[index], errors[index])
+            for index, (number, _) in enumerate(data)
+        ]
 
     def validate(
         self,
-        records: Iterable[tuple[int, Mapping[str, object]]],
+        converted_rows: Iterable[tuple[int, dict[str, Any], list[CellError]]],
         titles: Mapping[str, str],
     ) -> tuple[list[Row], list[CellError]]:
-        """Validate every record; return rows and all errors (row order)."""
+        """Build rows from converted values; return rows and all errors (row order)."""
         rows: list[Row] = []
         errors: list[CellError] = []
         seen: dict[tuple, int] = {}
-        for number, record in records:
-            converted, row_errors = self.convert(number, record, titles)
+        for number, converted, row_errors in converted_rows:
             if not row_errors:
                 row, more = self.build_row(number, converted, titles)
                 row_errors.extend(more)
@@ -469,12 +466,10 @@ class OrganisationsForm(ImportForm):
         self.existing = {o.inn: o for o in Organisation.objects.exclude(inn="")}
         self.file_inns: set[str] = set()
 
-    def validate(self, records, titles):
-        records = list(records)
-        self.file_inns = {
-            str(r.get("inn")).strip() for _, r in records if r.get("inn") is not None
-        }
-        return super().validate(records, titles)
+    def validate(self, converted_rows, titles):
+        converted_rows = list(converted_rows)
+        self.file_inns = {c["inn"] for _, c, _ in converted_rows if c.get("inn")}
+        return super().validate(converted_rows, titles)
 
     def build_row(self, number, converted, titles):
         errors = []

@@ -211,12 +211,15 @@ def _read_csv(data: bytes, filename: str, max_rows: int) -> list[list[object]]:
 
 
 def _trim(rows: list[list[object]], filename: str, max_rows: int) -> list[list[object]]:
-    cleaned: list[list[object]] = []
+    """Empty strings become None; trailing empty cells and rows go (in place)."""
+    cleaned = rows
     for row in rows:
-        values = [None if cell == "" else cell for cell in row]
-        while values and values[-1] is None:
-            values.pop()
-        cleaned.append(values)
+        if "" in row:
+            for position, cell in enumerate(row):
+                if cell == "":
+                    row[position] = None
+        while row and row[-1] is None:
+            row.pop()
     while cleaned and not cleaned[-1]:
         cleaned.pop()
     if not cleaned:
@@ -359,6 +362,23 @@ def _is_numbering(row: list[object]) -> bool:
     except ValueError:
         return False
     return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def data_rows(
+    rows: list[list[object]], match: HeaderMatch
+) -> Iterator[tuple[int, list[object]]]:
+    """(spreadsheet row number, cells) of each data row with a mapped value."""
+    positions = sorted(match.positions.values())
+    start = match.header_row + 1
+    if start < len(rows) and _is_numbering(rows[start]):
+        start += 1
+    for index in range(start, len(rows)):
+        row = rows[index]
+        width = len(row)
+        for position in positions:
+            if position < width and row[position] is not None:
+                yield index + 1, row
+                break
 
 
 def iter_records(
