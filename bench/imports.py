@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import multiprocessing
 import random
-import resource
 import time
 import tracemalloc
 from datetime import date, timedelta
@@ -30,6 +29,7 @@ from import_export import fields, resources, widgets
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from bench.memory_probe import probe
 from evaluation.enums import CampaignKind, SurveyChannel, SurveyKind
 from evaluation.imports.engine import import_file
 from evaluation.models import Campaign, District, Organisation, SurveyResponse
@@ -245,23 +245,17 @@ def run(*, rows: int, repeat: int, plain_rows: int | None = None) -> int:
     return 0 if ok else 1
 
 
-def _probe(path: str, campaign_id: int, queue) -> None:
-    """Child process: set up Django, import the file, report the peak RSS (MB)."""
-    import django
-
-    django.setup()
-    campaign = Campaign.objects.get(pk=campaign_id)
-    _subject(Path(path).read_bytes(), campaign)
-    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-
-
 def _fresh_process_peak_rss(path: Path, campaign_id: int) -> float:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_probe, args=(str(path), campaign_id, queue))
+    process = context.Process(target=probe, args=(str(path), campaign_id, queue))
     process.start()
-    rss = queue.get(timeout=600)
-    process.join()
+    process.join(timeout=900)
+    if process.exitcode != 0 or queue.empty():
+        raise RuntimeError(f"memory probe failed (exit code {process.exitcode})")
+    rss = queue.get()
+    if rss < 0:
+        raise RuntimeError("memory probe: the benchmark file was rejected")
     return rss
 
 

@@ -26,9 +26,14 @@ from evaluation.models import (
     Campaign,
     ImportRecord,
     ImportStatus,
+    ImprovementPlan,
     IndicatorInput,
+    Measure,
+    MeasureReport,
     Organisation,
     SurveyResponse,
+    TargetIndicator,
+    TargetIndicatorValue,
 )
 
 PREVIEW_ROWS = 20
@@ -65,11 +70,11 @@ def checksum(data: bytes) -> str:
 
 
 def _check_campaign(form_class: type[ImportForm], campaign: Campaign | None) -> None:
-    if form_class.campaign_kind is None:
+    if form_class.campaign_kind is None and not form_class.needs_campaign:
         return
     if campaign is None:
         raise ImportFileError(f"Для формы «{form_class.title}» нужно выбрать кампанию.")
-    if campaign.kind != form_class.campaign_kind:
+    if form_class.campaign_kind and campaign.kind != form_class.campaign_kind:
         raise ImportFileError(
             f"Форма «{form_class.title}» загружается в кампанию вида "
             f"«{form_class.campaign_kind.label}», а выбрана «{campaign}»."
@@ -296,6 +301,11 @@ UNDO_MODELS = {
     "organisation": Organisation,
     "indicatorinput": IndicatorInput,
     "surveyresponse": SurveyResponse,
+    "improvementplan": ImprovementPlan,
+    "measure": Measure,
+    "measurereport": MeasureReport,
+    "targetindicator": TargetIndicator,
+    "targetindicatorvalue": TargetIndicatorValue,
 }
 
 

@@ -16,6 +16,8 @@ from django.db import models
 
 from evaluation.enums import (
     CampaignKind,
+    IndicatorCode,
+    MeasureStatus,
     OrganisationKind,
     SurveyChannel,
     SurveyKind,
@@ -26,9 +28,14 @@ from evaluation.imports.reading import ColumnSpec
 from evaluation.models import (
     Campaign,
     District,
+    ImprovementPlan,
     IndicatorInput,
+    Measure,
+    MeasureReport,
     Organisation,
     SurveyResponse,
+    TargetIndicator,
+    TargetIndicatorValue,
 )
 
 Converter = Callable[[object], object]
@@ -72,6 +79,7 @@ class Row:
     key: tuple
     values: dict[str, Any]
     organisation: Organisation | None = None
+    report: tuple | None = None  # improvement plans: (done, actual date)
 
 
 @dataclass
@@ -169,7 +177,8 @@ class ImportForm:
     title: ClassVar[str]
     description: ClassVar[str] = ""
     fields: ClassVar[tuple[Field, ...]]
-    campaign_kind: ClassVar[str | None] = None  # None: no campaign needed
+    campaign_kind: ClassVar[str | None] = None  # None: any kind
+    needs_campaign: ClassVar[bool] = False  # True also when campaign_kind is set
     model: ClassVar[type[models.Model]]
 
     @classmethod
@@ -982,8 +991,434 @@ def _title_for_path(path: str, titles: Mapping[str, str]) -> str:
     return titles.get(key, path)
 
 
+def _number_or_percent(value: object) -> object:
+    """A plan/actual value: ``45,5 %``, ``45,5``, ``1 234``; percent sign dropped."""
+    text = str(value).strip() if isinstance(value, str) else None
+    if text is not None and text.endswith("%"):
+        return values.to_percent(text)
+    return values.to_decimal(value, places=2)
+
+
+class TargetIndicatorsForm(ImportForm):
+    """Target indicators of the regional plan with plan and actual by year."""
+
+    name = "target_indicators"
+    title = "Целевые показатели (план и факт по годам)"
+    description = (
+        "Одна строка — показатель в одном году: наименование, единица, год, план, факт."
+    )
+    model = TargetIndicator
+    fields = (
+        Field(
+            "position",
+            "№ п/п",
+            ("номер", "номер п п"),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "title",
+            "Наименование показателя",
+            ("показатель", "наименование целевого показателя", "наименование"),
+            _text(500),
+        ),
+        Field(
+            "unit",
+            "Единица измерения",
+            ("ед изм", "единица"),
+            _text(30),
+            required=False,
+            blank=True,
+        ),
+        Field("year", "Год", ("отчетный год", "период"), values.to_int),
+        Field(
+            "planned",
+            "План",
+            ("плановое значение", "значение по плану"),
+            _number_or_percent,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "actual",
+            "Факт",
+            ("фактическое значение", "достигнутое значение"),
+            _number_or_percent,
+            required=False,
+            blank=True,
+        ),
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.indicators = {i.title.casefold(): i for i in TargetIndicator.objects.all()}
+
+    def build_row(self, number, converted, titles):
+        unit = converted.get("unit") or "%"
+        errors = []
+        year = converted["year"]
+        if not 2000 <= year <= 2100:
+            errors.append(
+                CellError(
+                    number,
+                    titles.get("year", "Год"),
+                    f"год {year} вне диапазона 2000–2100",
+                )
+            )
+        for key in ("planned", "actual"):
+            value = converted.get(key)
+            if value is not None and value < 0:
+                errors.append(
+                    CellError(
+                        number,
+                        titles.get(key, key),
+                        "значение не может быть отрицательным",
+                    )
+                )
+            elif value is not None and unit == "%" and value > 100:
+                errors.append(
+                    CellError(
+                        number, titles.get(key, key), f"процент больше 100 ({value})"
+                    )
+                )
+        if errors:
+            return None, errors
+        title = converted["title"]
+        row_values = {
+            "title": title,
+            "unit": unit,
+            "position": converted.get("position"),
+            "planned": converted.get("planned"),
+            "actual": converted.get("actual"),
+        }
+        return Row(number, (title.casefold(), year), row_values), []
+
+    def key_title(self, titles):
+        return titles.get("title", "Наименование показателя")
+
+    def plan(self, rows):
+        plan = Plan()
+        existing = {
+            (v.indicator.title.casefold(), v.year): v
+            for v in TargetIndicatorValue.objects.select_related("indicator")
+        }
+        for row in rows:
+            current = existing.get(row.key)
+            wanted = {"planned": row.values["planned"], "actual": row.values["actual"]}
+            if current is None:
+                plan.new.append(row)
+            elif (
+                _differs(current, wanted)
+                or current.indicator.unit != row.values["unit"]
+            ):
+                plan.updated.append((row, current))
+            else:
+                plan.unchanged.append(row)
+        return plan
+
+    def _indicator(self, row: Row, changes: list) -> TargetIndicator:
+        key = row.key[0]
+        indicator = self.indicators.get(key)
+        if indicator is None:
+            indicator = TargetIndicator.objects.create(
+                title=row.values["title"],
+                unit=row.values["unit"],
+                position=row.values["position"] or len(self.indicators) + 1,
+            )
+            self.indicators[key] = indicator
+            changes.append(
+                {"model": "targetindicator", "pk": indicator.pk, "before": None}
+            )
+        elif indicator.unit != row.values["unit"]:
+            changes.append(
+                {
+                    "model": "targetindicator",
+                    "pk": indicator.pk,
+                    "before": {"unit": indicator.unit},
+                }
+            )
+            TargetIndicator.objects.filter(pk=indicator.pk).update(
+                unit=row.values["unit"]
+            )
+            indicator.unit = row.values["unit"]
+        return indicator
+
+    def write(self, plan):
+        changes: list[dict[str, Any]] = []
+        for row in plan.new:
+            indicator = self._indicator(row, changes)
+            value = TargetIndicatorValue.objects.create(
+                indicator=indicator,
+                year=row.key[1],
+                planned=row.values["planned"],
+                actual=row.values["actual"],
+            )
+            changes.append(
+                {"model": "targetindicatorvalue", "pk": value.pk, "before": None}
+            )
+        for row, current in plan.updated:
+            self._indicator(row, changes)
+            wanted = {"planned": row.values["planned"], "actual": row.values["actual"]}
+            changes.append(
+                {
+                    "model": "targetindicatorvalue",
+                    "pk": current.pk,
+                    "before": _snapshot(current, wanted),
+                }
+            )
+            TargetIndicatorValue.objects.filter(pk=current.pk).update(**wanted)
+        return changes
+
+
+class ImprovementPlanForm(ImportForm):
+    """The federal plan form (ПП РФ № 457): deficiencies, measures, progress."""
+
+    name = "improvement_plan"
+    title = "План мероприятий по устранению недостатков"
+    description = (
+        "Одна строка — мероприятие: недостаток (с кодом показателя), мероприятие, "
+        "плановый срок, ответственный с должностью; для отчёта — реализованные меры и "
+        "фактический срок."
+    )
+    needs_campaign = True
+    model = Measure
+    fields = (
+        *ORGANISATION_FIELDS,
+        Field(
+            "position",
+            "№ п/п",
+            ("номер", "номер п п"),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "indicator_code",
+            "Код показателя",
+            ("показатель", "номер показателя"),
+            _choice(IndicatorCode.choices),
+            required=False,
+            blank=True,
+            choices=IndicatorCode.choices,
+        ),
+        Field(
+            "deficiency",
+            "Недостатки, выявленные в ходе независимой оценки",
+            ("недостатки", "выявленный недостаток", "недостаток"),
+            _text(4000),
+        ),
+        Field(
+            "action",
+            "Наименование мероприятия по устранению недостатков",
+            ("мероприятие", "мероприятия", "наименование мероприятия"),
+            _text(4000),
+        ),
+        Field(
+            "planned_date",
+            "Плановый срок реализации",
+            ("плановый срок", "срок реализации", "срок"),
+            values.to_date,
+        ),
+        Field(
+            "responsible",
+            "Ответственный исполнитель (с указанием ФИО и должности)",
+            ("ответственный исполнитель", "ответственный", "ответственный (фио)"),
+            _text(400),
+        ),
+        Field(
+            "responsible_position",
+            "Должность",
+            ("должность ответственного",),
+            _text(200),
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "done",
+            "Реализованные меры по устранению выявленных недостатков",
+            ("реализованные меры", "что сделано"),
+            _text(4000),
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "actual_date",
+            "Фактический срок реализации",
+            ("фактический срок", "дата выполнения"),
+            values.to_date,
+            required=False,
+            blank=True,
+        ),
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.lookup = OrganisationLookup()
+
+    def build_row(self, number, converted, titles):
+        organisation, errors = self.organisation_of(
+            number, converted, titles, self.lookup
+        )
+        if errors:
+            return None, errors
+        name, position = converted["responsible"], converted.get("responsible_position")
+        if not position and "," in name:
+            name, position = (part.strip() for part in name.split(",", 1))
+        if not position:
+            return None, [
+                CellError(
+                    number,
+                    titles.get("responsible", "Ответственный исполнитель"),
+                    "укажите должность ответственного (в отдельном столбце «Должность» или через запятую после ФИО)",
+                )
+            ]
+        if bool(converted.get("done")) != bool(converted.get("actual_date")):
+            missing = "actual_date" if converted.get("done") else "done"
+            return None, [
+                CellError(
+                    number,
+                    titles.get(missing, self.field(missing).title),
+                    "для отчёта заполните и реализованные меры, и фактический срок",
+                )
+            ]
+        code = converted.get("indicator_code") or ""
+        row_values = {
+            "position": converted.get("position") or 1,
+            "criterion": f"K{code[0]}" if code else "",
+            "indicator_code": code,
+            "deficiency": converted["deficiency"],
+            "action": converted["action"],
+            "planned_date": converted["planned_date"],
+            "responsible_name": name,
+            "responsible_position": position,
+        }
+        report = (converted.get("done"), converted.get("actual_date"))
+        row = Row(
+            number,
+            (organisation.pk, converted["action"].casefold()),
+            row_values,
+            organisation,
+        )
+        row.report = report if report[0] else None
+        return row, []
+
+    def key_title(self, titles):
+        return titles.get("action", "Мероприятие")
+
+    def _plans(self, rows: list[Row]) -> dict[int, ImprovementPlan]:
+        campaign = self.context.campaign
+        return {
+            p.organisation_id: p
+            for p in ImprovementPlan.objects.filter(
+                campaign=campaign, organisation_id__in={r.key[0] for r in rows}
+            )
+        }
+
+    def plan(self, rows):
+        plan = Plan()
+        plans = self._plans(rows)
+        existing = {
+            (m.plan.organisation_id, m.action.casefold()): m
+            for m in Measure.objects.filter(plan__in=plans.values()).select_related(
+                "plan"
+            )
+        }
+        reports = {
+            r.measure_id: r
+            for r in MeasureReport.objects.filter(measure__in=existing.values())
+        }
+        for row in rows:
+            current = existing.get(row.key)
+            if current is None:
+                plan.new.append(row)
+                continue
+            report = reports.get(current.pk)
+            have = (report.done, report.actual_date) if report else None
+            if _differs(current, row.values) or have != row.report:
+                plan.updated.append((row, current))
+            else:
+                plan.unchanged.append(row)
+        return plan
+
+    def write(self, plan):
+        changes: list[dict[str, Any]] = []
+        campaign = self.context.campaign
+        plans = self._plans(list(plan.new) + [r for r, _ in plan.updated])
+        for row in plan.new:
+            improvement_plan = plans.get(row.key[0])
+            if improvement_plan is None:
+                improvement_plan = ImprovementPlan.objects.create(
+                    organisation_id=row.key[0],
+                    campaign=campaign,
+                    year=campaign.year + 1,
+                )
+                plans[row.key[0]] = improvement_plan
+                changes.append(
+                    {
+                        "model": "improvementplan",
+                        "pk": improvement_plan.pk,
+                        "before": None,
+                    }
+                )
+            measure = Measure.objects.create(
+                plan=improvement_plan,
+                status=MeasureStatus.DONE if row.report else MeasureStatus.PLANNED,
+                **row.values,
+            )
+            changes.append({"model": "measure", "pk": measure.pk, "before": None})
+            if row.report:
+                report = MeasureReport.objects.create(
+                    measure=measure,
+                    done=row.report[0],
+                    actual_date=row.report[1],
+                    submitted_by=_user(self.context.user),
+                )
+                changes.append(
+                    {"model": "measurereport", "pk": report.pk, "before": None}
+                )
+        for row, current in plan.updated:
+            wanted = {
+                **row.values,
+                "status": MeasureStatus.DONE if row.report else current.status,
+            }
+            changes.append(
+                {
+                    "model": "measure",
+                    "pk": current.pk,
+                    "before": _snapshot(current, wanted),
+                }
+            )
+            Measure.objects.filter(pk=current.pk).update(**wanted)
+            if row.report:
+                report, created = MeasureReport.objects.get_or_create(
+                    measure=current,
+                    defaults={"done": row.report[0], "actual_date": row.report[1]},
+                )
+                if created:
+                    changes.append(
+                        {"model": "measurereport", "pk": report.pk, "before": None}
+                    )
+                else:
+                    before = _snapshot(report, ["done", "actual_date"])
+                    changes.append(
+                        {"model": "measurereport", "pk": report.pk, "before": before}
+                    )
+                    MeasureReport.objects.filter(pk=report.pk).update(
+                        done=row.report[0], actual_date=row.report[1]
+                    )
+        return changes
+
+
 FORMS: dict[str, type[ImportForm]] = {
-    form.name: form for form in (OrganisationsForm, NokResultsForm, SurveyResponsesForm)
+    form.name: form
+    for form in (
+        OrganisationsForm,
+        NokResultsForm,
+        SurveyResponsesForm,
+        ImprovementPlanForm,
+        TargetIndicatorsForm,
+    )
 }
 
 

@@ -457,3 +457,99 @@ def test_command_lists_forms_writes_templates_and_fails_on_bad_files(
     with pytest.raises(CommandError) as raised:
         call_command("import_sheet", "no_such_form", str(good))
     assert raised.value.returncode == 2
+
+
+# --------------------------------------------------------------------------- targets and plans
+
+
+def test_target_indicators_read_percent_text_and_refuse_above_100() -> None:
+    header = [
+        "№ п/п",
+        "Наименование показателя",
+        "Единица измерения",
+        "Год",
+        "План",
+        "Факт",
+    ]
+    good = [
+        header,
+        [
+            1,
+            "Доля граждан, удовлетворённых качеством услуг",
+            "%",
+            2024,
+            "45,5 %",
+            "47,25",
+        ],
+        [1, "Доля граждан, удовлетворённых качеством услуг", "%", 2025, "50 %", None],
+    ]
+    report = import_file("target_indicators", xlsx(good, title_rows=1), "plan.xlsx")
+    assert report.ok, report.errors
+    from evaluation.models import TargetIndicatorValue
+
+    values = {v.year: (v.planned, v.actual) for v in TargetIndicatorValue.objects.all()}
+    assert values == {
+        2024: (Decimal("45.50"), Decimal("47.25")),
+        2025: (Decimal("50"), None),
+    }
+
+    bad = [header, [2, "Доля учреждений с пандусами", "%", 2024, "120 %", None]]
+    before = TargetIndicatorValue.objects.count()
+    report = import_file("target_indicators", xlsx(bad), "plan2.xlsx")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "План")]
+    assert "больше 100" in report.errors[0].message
+    assert TargetIndicatorValue.objects.count() == before
+
+
+PLAN_HEADER = [
+    "ИНН", "№ п/п", "Код показателя",
+    "Недостатки, выявленные в ходе независимой оценки",
+    "Наименование мероприятия по устранению недостатков",
+    "Плановый срок реализации",
+    "Ответственный исполнитель (с указанием ФИО и должности)",
+    "Реализованные меры по устранению выявленных недостатков",
+    "Фактический срок реализации",
+]  # fmt: skip
+
+
+def test_improvement_plan_then_its_fulfilment_report(region) -> None:
+    from evaluation.models import ImprovementPlan, Measure, MeasureReport
+
+    plan_rows = [
+        PLAN_HEADER,
+        [INN_A, 1, "1.1", "Нет сведений о вакансиях на стенде", "Дополнить стенд", "01.03.2025", "Иванова И. И., заместитель директора", None, None],
+    ]  # fmt: skip
+    report = import_file(
+        "improvement_plan",
+        xlsx(plan_rows, title_rows=2),
+        "plan.xlsx",
+        campaign=region["nok"],
+    )
+    assert report.ok, report.errors
+    measure = Measure.objects.get()
+    assert (measure.responsible_name, measure.responsible_position) == (
+        "Иванова И. И.",
+        "заместитель директора",
+    )
+    assert measure.criterion == "K1" and measure.status == "planned"
+    assert ImprovementPlan.objects.get().year == 2025
+
+    plan_rows[1][7:9] = ["Стенд дополнен", "15.02.2025"]
+    report = import_file(
+        "improvement_plan",
+        xlsx(plan_rows, title_rows=2),
+        "report.xlsx",
+        campaign=region["nok"],
+    )
+    assert (report.new, report.updated) == (0, 1)
+    measure.refresh_from_db()
+    assert measure.status == "done"
+    assert MeasureReport.objects.get().actual_date == date(2025, 2, 15)
+
+    plan_rows[1][8] = None  # a report without its actual date
+    report = import_file(
+        "improvement_plan", xlsx(plan_rows), "bad.xlsx", campaign=region["nok"]
+    )
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "Фактический срок реализации")
+    ]
