@@ -93,10 +93,9 @@ def _validate(
         )
     data = list(data_rows(table, match))
     del table  # the rows live on in ``data``; drop the list early
+    report.total = len(data)
     converted = form.convert_columns(data, match.positions, match.titles)
-    del data
     rows, errors = form.validate(converted, match.titles)
-    report.total = len(converted)
     report.errors = errors
     report.invalid = len({error.row for error in errors})
     report.preview = [

@@ -8,7 +8,7 @@ and a file with any error writes nothing (see ``engine``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -71,7 +71,7 @@ class Field:
         return ColumnSpec(self.key, self.title, self.aliases, self.required)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A validated row: the spreadsheet row number, its natural key and values."""
 
@@ -208,31 +208,37 @@ class ImportForm:
         data: Sequence[tuple[int, Sequence[object]]],
         positions: Mapping[str, int],
         titles: Mapping[str, str],
-    ) -> list[tuple[int, dict[str, Any], list[CellError]]]:
-        """Convert the sheet column by column; return rows with their errors.
+    ) -> Iterator[tuple[int, dict[str, Any], list[CellError]]]:
+        """Convert the sheet column by column; yield rows with their errors.
 
         ``data`` holds (spreadsheet row number, cells). Conversions are
         memoised per column and raw value (typed, so ``1``, ``1.0`` and
         ``True`` stay distinct): survey files repeat the same dates, channels
-        and "да"/"нет" hundreds of thousands of times. Errors of a row come
-        in column order.
+        and "да"/"нет" hundreds of thousands of times. Converted columns are
+        kept as lists; each row's dict is built only when it is yielded, so
+        large files never hold a dict per row all at once; a ``data`` list
+        is emptied once converted. Errors of a row come in column order.
         """
         present = [spec for spec in self.fields if spec.key in positions]
-        count = len(data)
-        converted: list[dict[str, Any]] = [{} for _ in range(count)]
-        errors: list[list[CellError]] = [[] for _ in range(count)]
+        errors: dict[int, list[CellError]] = {}
+        columns: list[tuple[str, list[object]]] = []
         for spec in present:
             key, position = spec.key, positions[spec.key]
             title = titles.get(key, spec.title)
             convert, blank = spec.convert, spec.blank
             memo: dict[tuple[type, object], object] = {}
+            column: list[object] = []
+            append = column.append
             for index, (number, cells) in enumerate(data):
                 raw = cells[position] if position < len(cells) else None
                 if raw is None or (raw.__class__ is str and not raw.strip()):
                     if blank:
-                        converted[index][key] = None
+                        append(None)
                     else:
-                        errors[index].append(CellError(number, title, "не заполнено"))
+                        append(_MISSING)
+                        errors.setdefault(index, []).append(
+                            CellError(number, title, "не заполнено")
+                        )
                     continue
                 memo_key = (raw.__class__, raw)
                 value = memo.get(memo_key, _MISSING)
@@ -244,13 +250,24 @@ class ImportForm:
                     if len(memo) < self.MEMO_LIMIT:
                         memo[memo_key] = value
                 if isinstance(value, ValueError):
-                    errors[index].append(CellError(number, title, str(value)))
+                    append(_MISSING)
+                    errors.setdefault(index, []).append(
+                        CellError(number, title, str(value))
+                    )
                 else:
-                    converted[index][key] = value
-        return [
-            (number, converted[index], errors[index])
-            for index, (number, _) in enumerate(data)
-        ]
+                    append(value)
+            columns.append((key, column))
+        numbers = [number for number, _ in data]
+        if isinstance(data, list):
+            data.clear()  # the raw cells are no longer needed: free them early
+        for index, number in enumerate(numbers):
+            row_errors = errors.get(index, [])
+            converted = {
+                key: column[index]
+                for key, column in columns
+                if column[index] is not _MISSING
+            }
+            yield number, converted, row_errors
 
     def validate(
         self,

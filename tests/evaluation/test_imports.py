@@ -553,3 +553,20 @@ def test_improvement_plan_then_its_fulfilment_report(region) -> None:
     assert [(e.row, e.column) for e in report.errors] == [
         (2, "Фактический срок реализации")
     ]
+
+
+def test_row_numbers_survive_empty_leading_rows_and_columns(region) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["C3"] = "Анкеты Декады"
+    for offset, values in enumerate(
+        [SURVEY_HEADER, survey_row(INN_A, "1"), survey_row(INN_C, "2")]
+    ):
+        for column, value in enumerate(values, start=3):
+            sheet.cell(row=5 + offset, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = import_file(
+        "survey_responses", buffer.getvalue(), "a.xlsx", campaign=region["decade"]
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(7, "ИНН")]
