@@ -1,0 +1,67 @@
+"""The demo region: plausible, complete, deterministic and loaded once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from evaluation import selectors
+from evaluation.enums import CampaignKind, OrganisationKind
+from evaluation.models import (
+    Campaign,
+    CouncilDecision,
+    District,
+    ImprovementPlan,
+    MeasureReport,
+    Organisation,
+    Submission,
+    SurveyResponse,
+    TargetIndicatorValue,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(capsys):
+    call_command("load_demo_data", "--organisations", "60", "--responses", "600")
+    return capsys.readouterr().out
+
+
+def test_demo_region_fills_every_part_of_the_model(demo) -> None:
+    assert Organisation.objects.count() == 60
+    assert District.objects.count() >= 10
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {OrganisationKind.COMPLEX_CENTRE, OrganisationKind.USZN_OFFICE} <= kinds
+    nok = Campaign.objects.filter(kind=CampaignKind.NOK).order_by("year")
+    assert [c.year for c in nok] == [2022, 2023, 2024]
+    for campaign in nok:
+        results = selectors.published_results(campaign)
+        assert results.count() == 60
+        assert results.filter(rank=1).exists()
+    decade = Campaign.objects.get(kind=CampaignKind.DECADE)
+    assert 500 <= SurveyResponse.objects.filter(campaign=decade).count() <= 600
+    assert Submission.objects.filter(campaign=decade).exists()
+    assert ImprovementPlan.objects.exists() and MeasureReport.objects.exists()
+    assert TargetIndicatorValue.objects.exists()
+    assert CouncilDecision.objects.exists()
+
+
+def test_demo_is_loaded_once(demo, capsys) -> None:
+    before = (Organisation.objects.count(), SurveyResponse.objects.count())
+    call_command("load_demo_data")
+    assert "уже загружены" in capsys.readouterr().out
+    assert (Organisation.objects.count(), SurveyResponse.objects.count()) == before
+
+
+def test_national_scale_preset_is_offered() -> None:
+    from portal_site.management.commands.load_demo_data import SCALES
+
+    assert SCALES["national"].organisations == 20_000
+    assert SCALES["national"].responses == 1_000_000
+
+
+def test_demo_admin_credentials_are_printed(capsys) -> None:
+    call_command("ensure_demo_admin")
+    out = capsys.readouterr().out
+    assert "логин: admin" in out and "пароль:" in out
