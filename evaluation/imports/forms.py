@@ -42,6 +42,15 @@ Converter = Callable[[object], object]
 _MISSING = object()
 
 
+class _Bad:
+    """An invalid cell's reason (shared between equal raw values)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a form.
@@ -211,63 +220,68 @@ class ImportForm:
     ) -> Iterator[tuple[int, dict[str, Any], list[CellError]]]:
         """Convert the sheet column by column; yield rows with their errors.
 
-        ``data`` holds (spreadsheet row number, cells). Conversions are
-        memoised per column and raw value (typed, so ``1``, ``1.0`` and
-        ``True`` stay distinct): survey files repeat the same dates, channels
-        and "да"/"нет" hundreds of thousands of times. Converted columns are
-        kept as lists; each row's dict is built only when it is yielded, so
-        large files never hold a dict per row all at once; a ``data`` list
-        is emptied once converted. Errors of a row come in column order.
+        ``data`` holds (spreadsheet row number, cells). Each column is
+        converted once per distinct raw value (survey files repeat the same
+        dates, channels and "да"/"нет" hundreds of thousands of times;
+        booleans are never shared with the equal numbers 1 and 0). Converted
+        columns are kept as lists and each row's dict is built only when it is
+        yielded; a ``data`` list is emptied once converted. Errors of a row
+        come in column order. Rows with errors carry placeholders in their
+        dict and must not be built (``validate`` does not).
         """
         present = [spec for spec in self.fields if spec.key in positions]
         errors: dict[int, list[CellError]] = {}
-        columns: list[tuple[str, list[object]]] = []
-        for spec in present:
-            key, position = spec.key, positions[spec.key]
-            title = titles.get(key, spec.title)
-            convert, blank = spec.convert, spec.blank
-            memo: dict[tuple[type, object], object] = {}
-            column: list[object] = []
-            append = column.append
-            for index, (number, cells) in enumerate(data):
-                raw = cells[position] if position < len(cells) else None
-                if raw is None or (raw.__class__ is str and not raw.strip()):
-                    if blank:
-                        append(None)
-                    else:
-                        append(_MISSING)
-                        errors.setdefault(index, []).append(
-                            CellError(number, title, "не заполнено")
-                        )
-                    continue
-                memo_key = (raw.__class__, raw)
-                value = memo.get(memo_key, _MISSING)
-                if value is _MISSING:
-                    try:
-                        value = convert(raw)
-                    except ValueError as error:
-                        value = error
-                    if len(memo) < self.MEMO_LIMIT:
-                        memo[memo_key] = value
-                if isinstance(value, ValueError):
-                    append(_MISSING)
-                    errors.setdefault(index, []).append(
-                        CellError(number, title, str(value))
-                    )
-                else:
-                    append(value)
-            columns.append((key, column))
+        keys: list[str] = []
+        columns: list[list[object]] = []
         numbers = [number for number, _ in data]
+        for spec in present:
+            position = positions[spec.key]
+            raws = [
+                cells[position] if position < len(cells) else None for _, cells in data
+            ]
+            column = self._convert_column(spec, raws)
+            if any(value.__class__ is _Bad for value in column):
+                title = titles.get(spec.key, spec.title)
+                for index, value in enumerate(column):
+                    if value.__class__ is _Bad:
+                        errors.setdefault(index, []).append(
+                            CellError(numbers[index], title, value.message)
+                        )
+            keys.append(spec.key)
+            columns.append(column)
         if isinstance(data, list):
             data.clear()  # the raw cells are no longer needed: free them early
-        for index, number in enumerate(numbers):
-            row_errors = errors.get(index, [])
-            converted = {
-                key: column[index]
-                for key, column in columns
-                if column[index] is not _MISSING
-            }
-            yield number, converted, row_errors
+        for index, (number, values) in enumerate(
+            zip(numbers, zip(*columns), strict=True)
+        ):
+            yield number, dict(zip(keys, values, strict=True)), errors.get(index, [])
+
+    def _convert_column(self, spec: Field, raws: list[object]) -> list[object]:
+        """Converted values of one column; :class:`_Bad` where a cell is invalid."""
+        memo: dict[object, object] = {}
+        convert, blank = spec.convert, spec.blank
+        limit = self.MEMO_LIMIT
+
+        def miss(raw: object) -> object:
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                value: object = None if blank else _Bad("не заполнено")
+            else:
+                try:
+                    value = convert(raw)
+                except ValueError as error:
+                    value = _Bad(str(error))
+            if raw.__class__ is not bool and len(memo) < limit:
+                memo[raw] = value
+            return value
+
+        get = memo.get
+        return [
+            value
+            if raw.__class__ is not bool
+            and (value := get(raw, _MISSING)) is not _MISSING
+            else miss(raw)
+            for raw in raws
+        ]
 
     def validate(
         self,
@@ -494,7 +508,9 @@ class OrganisationsForm(ImportForm):
 
     def validate(self, converted_rows, titles):
         converted_rows = list(converted_rows)
-        self.file_inns = {c["inn"] for _, c, _ in converted_rows if c.get("inn")}
+        self.file_inns = {
+            c["inn"] for _, c, _ in converted_rows if isinstance(c.get("inn"), str)
+        }
         return super().validate(converted_rows, titles)
 
     def build_row(self, number, converted, titles):

@@ -570,3 +570,16 @@ def test_row_numbers_survive_empty_leading_rows_and_columns(region) -> None:
         "survey_responses", buffer.getvalue(), "a.xlsx", campaign=region["decade"]
     )
     assert [(e.row, e.column) for e in report.errors] == [(7, "ИНН")]
+
+
+def test_a_boolean_cell_is_not_mistaken_for_the_number_one(region) -> None:
+    row = nok_row(INN_A, EXAMPLE_A)
+    other = nok_row(INN_B, EXAMPLE_B)
+    column = NOK_HEADER.index("Оборудование для инвалидов (из 5)")
+    row[column], other[column] = 1, True  # Excel TRUE is not a count
+    report = import_file(
+        "nok_results", xlsx([NOK_HEADER, row, other]), "o.xlsx", campaign=region["nok"]
+    )
+    assert [(e.row, e.column) for e in report.errors] == [
+        (3, "Оборудование для инвалидов (из 5)")
+    ]
