@@ -251,10 +251,9 @@ class ImportForm:
             columns.append(column)
         if isinstance(data, list):
             data.clear()  # the raw cells are no longer needed: free them early
-        for index, (number, values) in enumerate(
-            zip(numbers, zip(*columns), strict=True)
-        ):
-            yield number, dict(zip(keys, values, strict=True)), errors.get(index, [])
+        rows = zip(*columns, strict=True)
+        for index, (number, row) in enumerate(zip(numbers, rows, strict=True)):
+            yield number, dict(zip(keys, row, strict=True)), errors.get(index, [])
 
     def _convert_column(self, spec: Field, raws: list[object]) -> list[object]:
         """Converted values of one column; :class:`_Bad` where a cell is invalid."""
