@@ -1,40 +1,84 @@
 """Reading uploaded spreadsheets safely and finding their header.
 
-``read_rows`` turns XLSX, XLS, ODS or CSV bytes into rows of Python values
-(the format is recognised by content, not by the file name), refusing
-macro-enabled workbooks, zip bombs, oversize files and files with too many
-rows. Workbooks are read with ``python-calamine``: formula cells give their
-cached values and are never evaluated. ``find_header`` locates the header row
-below any title rows, including two-row headers made of merged group cells,
-and maps the form's columns by their Russian wording.
+``read_rows`` turns XLSX, XLS, ODS or CSV bytes into rows of Python values.
+The format is recognised by content, never by the file name: a zip whose
+parts are an Office workbook is XLSX, one with the OpenDocument mimetype is
+ODS, an OLE2 compound file with a ``Workbook`` stream is XLS, anything else
+must be text and is read as CSV. Workbooks are read with ``python-calamine``:
+formula cells give their cached values and are never evaluated (a formula
+saved without a cached value, as openpyxl writes them, reads as empty, and so
+does a cached error such as ``#ДЕЛ/0!``, which calamine drops).
+
+Refused, each with a Russian message: empty and oversize files, files with
+too many rows, macro-enabled workbooks, password-protected ones, zip bombs and
+"sparse" workbooks whose few cells sit so far apart that the reader would have
+to allocate a huge grid (calamine allocates every cell of the used rectangle
+and aborts the process when that fails, so such files are measured before
+calamine sees them).
+
+``find_header`` locates the header below any title rows, including two-row
+headers made of merged group cells, and maps the form's columns by their
+Russian wording (see :func:`normalise` for the matching rules).
+``iter_records`` and ``data_rows`` walk the data rows under it.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.conf import settings
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from evaluation.imports.errors import ImportFileError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ROWS = 200_000
-MAX_UNCOMPRESSED = 400 * 1024 * 1024  # all parts of a workbook together
-MAX_RATIO = 200  # uncompressed ÷ compressed size of one large part
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Uncompressed size of all parts of a workbook together. ODS XML takes about
+# 100 bytes per cell, so 200,000 rows x 20 columns need about 400 MB.
+DEFAULT_MAX_UNCOMPRESSED = 512 * 1024 * 1024
+# Compression ratio of one large part. Real sheets reach 10-20 (XLSX) and
+# 90-125 (ODS survey sheets full of "да"/"нет"); zip bombs reach 1000.
+MAX_RATIO = 300
+RATIO_MIN_SIZE = 5 * 1024 * 1024
+MAX_ZIP_ENTRIES = 10_000
+# Cells of the rectangle from A1 to the farthest filled cell of a sheet, the
+# grid calamine allocates (about 32 bytes a cell, and a Python object more).
+DEFAULT_MAX_CELLS = 10_000_000
+
 ZIP_SIGNATURE = b"PK\x03\x04"
-DATA_SHEET = "Данные"
+EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+DATA_SHEET = "Данные"  # the data sheet of our templates (after "Инструкция")
+
+_RESAVE_XLSX = (
+    "Откройте его в Excel или LibreOffice и сохраните как книгу Excel (.xlsx)."
+)
+_SIGNATURES = (
+    (b"%PDF", "документ PDF"),
+    (b"\x89PNG", "изображение PNG"),
+    (b"\xff\xd8\xff", "изображение JPEG"),
+    (b"GIF8", "изображение GIF"),
+    (b"Rar!", "архив RAR"),
+    (b"7z\xbc\xaf\x27\x1c", "архив 7-Zip"),
+    (b"\x1f\x8b", "архив GZIP"),
+    (b"{\\rtf", "документ RTF"),
+)
 
 
-def _limit(name: str, default: int) -> int:
+def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
+
+
+def _mb(size: float) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
 
 
 def read_rows(
@@ -47,160 +91,542 @@ def read_rows(
 ) -> list[list[object]]:
     """The rows of one sheet as lists of cell values.
 
-    The sheet is ``sheet`` if given, else the one named "Данные" (the data
-    sheet of the templates), else the first.
+    The sheet is ``sheet`` if given; otherwise the one named "Данные" (the
+    data sheet of our templates, which open with an instructions sheet);
+    otherwise the first visible worksheet. CSV files have one sheet.
 
-    Empty cells are ``None``; trailing empty rows and cells are dropped.
+    Cells are returned as the reader gives them: ``str``, ``float`` (every
+    number in a workbook, integral or not), ``bool``, ``date``, ``datetime``,
+    ``time`` or ``timedelta``; CSV cells are all ``str``. Empty and
+    whitespace-only strings become ``None``; trailing empty cells of each row
+    and trailing empty rows are dropped, so ``rows[i]`` is spreadsheet row
+    ``i + 1`` and ``rows[i][j]`` is column ``j`` (A = 0).
+
+    Args:
+        data: The uploaded file.
+        filename: Its name, used only in messages.
+        max_bytes: Size limit; default ``settings.QP_IMPORT_MAX_BYTES`` (20 MB).
+        max_rows: Limit on the sheet's rows up to its last filled row
+            (title and header rows included); default
+            ``settings.QP_IMPORT_MAX_ROWS`` (200,000).
+        sheet: Name of the sheet to read.
 
     Raises:
         ImportFileError: the file is empty, too big, not a spreadsheet,
-            macro-enabled, a zip bomb, or has too many rows.
+            damaged, password-protected, macro-enabled, a zip bomb, has no
+            such sheet, has too many rows, or has no data.
     """
-    max_bytes = max_bytes or _limit("QP_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-    max_rows = max_rows or _limit("QP_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    if max_bytes is None:
+        max_bytes = _setting("QP_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    if max_rows is None:
+        max_rows = _setting("QP_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
     if not data:
         raise ImportFileError(f"Файл «{filename}» пуст.")
     if len(data) > max_bytes:
         raise ImportFileError(
-            f"Файл «{filename}» больше допустимого размера "
-            f"({len(data) / 1024 / 1024:.1f} МБ при пределе {max_bytes / 1024 / 1024:.0f} МБ)."
+            f"Файл «{filename}» слишком большой: {_mb(len(data))} МБ, "
+            f"допустимо не больше {_mb(max_bytes)} МБ. Разделите его на части."
         )
-    if data.startswith(ZIP_SIGNATURE):
+    if data.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         _check_zip(data, filename)
-        rows = _read_workbook(data, filename, max_rows, sheet)
+        rows = _read_workbook(data, filename, sheet)
     elif data.startswith(OLE_SIGNATURE):
-        if "_VBA_PROJECT".encode("utf-16-le") in data:
-            raise ImportFileError(
-                f"Файл «{filename}» содержит макросы. Сохраните его как обычную книгу "
-                "Excel (.xlsx) без макросов и загрузите снова."
-            )
-        rows = _read_workbook(data, filename, max_rows, sheet)
+        _check_ole(data, filename)
+        rows = _read_workbook(data, filename, sheet)
     else:
         rows = _read_csv(data, filename, max_rows)
     return _trim(rows, filename, max_rows)
 
 
+# --------------------------------------------------------------------------- zip
+
+
 def _check_zip(data: bytes, filename: str) -> None:
+    """Refuse zips that are not workbooks, carry macros, or unpack too big."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise ImportFileError(
-            f"Файл «{filename}» повреждён: это не книга Excel или ODS."
+            f"Файл «{filename}» повреждён: архив книги не читается. {_RESAVE_XLSX}"
         ) from None
-    names = {info.filename for info in infos}
-    total = sum(info.file_size for info in infos)
-    for info in infos:
-        ratio = info.file_size / max(1, info.compress_size)
-        if total > MAX_UNCOMPRESSED or (
-            info.file_size > 10 * 1024 * 1024 and ratio > MAX_RATIO
-        ):
-            raise ImportFileError(
-                f"Файл «{filename}» отклонён: после распаковки он занял бы "
-                f"{total / 1024 / 1024:.0f} МБ (похоже на «zip-бомбу»)."
-            )
-    if "xl/vbaProject.bin" in names or any(n.endswith("vbaProject.bin") for n in names):
+    if len(infos) > MAX_ZIP_ENTRIES:
         raise ImportFileError(
-            f"Файл «{filename}» содержит макросы (.xlsm). Сохраните его как обычную книгу "
-            "Excel (.xlsx) без макросов и загрузите снова."
+            f"Файл «{filename}» отклонён: в нём {len(infos)} частей, это не похоже на "
+            "обычную таблицу."
         )
-    if "[Content_Types].xml" in names:
-        types = archive.read("[Content_Types].xml")
-        if b"macroEnabled" in types:
-            raise ImportFileError(
-                f"Файл «{filename}» — книга с макросами. Сохраните её как .xlsx без макросов."
-            )
-        if "xl/workbook.xml" not in names:
-            raise ImportFileError(
-                f"Файл «{filename}» — документ Office, но не таблица Excel."
-            )
-        return
-    if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
-        return
-    raise ImportFileError(f"Файл «{filename}» — архив, но не таблица XLSX или ODS.")
+    names = {info.filename.lower(): info.filename for info in infos}
+    if "[content_types].xml" in names and "xl/workbook.xml" in names:
+        kind = "xlsx"
+    elif "mimetype" in names and _read_small(archive, names["mimetype"]).strip() == (
+        ODS_MIMETYPE
+    ):
+        kind = "ods"
+    elif "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise ImportFileError(
+            f"Файл «{filename}» — документ Word или PowerPoint, а не таблица. "
+            "Загрузите книгу Excel (.xlsx), ODS или CSV."
+        )
+    else:
+        raise ImportFileError(
+            f"Файл «{filename}» — архив, но не таблица XLSX или ODS. "
+            "Загрузите саму таблицу, не упакованную в архив."
+        )
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise ImportFileError(_password_message(filename))
+    _check_declared_sizes(infos, filename)
+    if kind == "xlsx":
+        _check_xlsx_macros(archive, names, filename)
+    else:
+        _check_ods_macros(names, filename)
+    _check_extents(archive, infos, kind, filename)
 
 
-def _read_workbook(
-    data: bytes, filename: str, max_rows: int, sheet: str | None
-) -> list[list[object]]:
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 1024 * 1024) -> bytes:
+    with archive.open(name) as part:
+        return part.read(limit)
+
+
+def _bomb_message(filename: str, size: int) -> str:
+    return (
+        f"Файл «{filename}» отклонён: после распаковки он занял бы {_mb(size)} МБ "
+        "(похоже на «zip-бомбу»). Если это настоящая таблица, разделите её на части."
+    )
+
+
+def _check_declared_sizes(infos: list[zipfile.ZipInfo], filename: str) -> None:
+    """Sizes as the archive declares them; ``_check_extents`` verifies them."""
+    limit = _setting("QP_IMPORT_MAX_UNCOMPRESSED", DEFAULT_MAX_UNCOMPRESSED)
+    total = sum(info.file_size for info in infos)
+    if total > limit:
+        raise ImportFileError(_bomb_message(filename, total))
+    for info in infos:
+        if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(
+            1, info.compress_size
+        ):
+            raise ImportFileError(_bomb_message(filename, total))
+
+
+_MACRO_MESSAGE = (
+    "Файл «{filename}» содержит макросы. Макросы не загружаются: сохраните книгу "
+    "без них (в Excel: «Сохранить как» → «Книга Excel (.xlsx)») и загрузите снова."
+)
+
+
+def _check_xlsx_macros(
+    archive: zipfile.ZipFile, names: dict[str, str], filename: str
+) -> None:
+    """``vbaProject.bin``, XLM macro sheets or a macro-enabled content type."""
+    if any(
+        name.endswith("vbaproject.bin") or name.startswith("xl/macrosheets/")
+        for name in names
+    ):
+        raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
+    types = _read_small(archive, names["[content_types].xml"]).lower()
+    if b"macroenabled" in types or b"vbaproject" in types or b"macrosheet" in types:
+        raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
+
+
+def _check_ods_macros(names: dict[str, str], filename: str) -> None:
+    """LibreOffice Basic modules (``Basic/<library>/<module>.xml``) or scripts.
+
+    The library index files LibreOffice may write without any macro
+    (``script-lc.xml``, ``script-lb.xml``, ``dialog-l?.xml``) are allowed.
+    """
+    index_files = ("script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml")
+    for name in names:
+        if name.startswith("scripts/") and not name.endswith("/"):
+            raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
+        if (
+            name.startswith("basic/")
+            and not name.endswith("/")
+            and name.rsplit("/", 1)[-1] not in index_files
+        ):
+            raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
+
+
+# Any ``r="B12"`` attribute (cells only: rows have digits alone). Sound and cheap.
+_XLSX_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)(\d+)["']""")
+_XML_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+# A cell start tag with a reference and a value: ``<v>`` with text, an inline
+# string, or a formula followed by its cached value. Calamine skips the rest
+# (styled empty cells, formulas without cached values), which real files have
+# far below and right of the data.
+_XLSX_VALUE_CELL = re.compile(
+    rb"<" + _XML_NAME + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]+)(\d+)[\"'][^>]*(?<!/)>"
+    rb"\s*(?:<" + _XML_NAME + rb"f\b[^>]*?(?:/>|>[^<]*</" + _XML_NAME + rb"f>)\s*)?"
+    rb"<" + _XML_NAME + rb"(?:v>\s*[^<\s]|is\b)"
+)
+_XLSX_ROW_REF = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*["'](\d+)"""
+)
+_CHUNK = 4 * 1024 * 1024
+
+
+def _column_number(letters: bytes) -> int:
+    """``b"A"`` → 1, ``b"AB"`` → 28 (capped: anything past XFD is "huge")."""
+    if len(letters) > 4:
+        return 1 << 20
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _row_number(digits: bytes) -> int:
+    return int(digits) if len(digits) < 10 else 1 << 40
+
+
+def _check_extents(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], kind: str, filename: str
+) -> None:
+    """Read every part once (sizes verified) and measure the sheets' grids.
+
+    Python's zipfile stops at the declared size and checks the CRC, so a part
+    that lies about its size fails here instead of inflating in calamine.
+    """
+    limit = _setting("QP_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+    try:
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = info.filename.lower()
+            if kind == "ods" and name == "content.xml":
+                rows, columns = _ods_extent(_read_part(archive, info))
+            elif kind == "xlsx" and name.endswith(".xml"):
+                rows, columns = _xlsx_extent(archive, info)
+            else:
+                _drain(archive, info)
+                continue
+            if rows * columns > limit:
+                raise ImportFileError(
+                    f"Файл «{filename}» отклонён: заполненные ячейки листа разбросаны "
+                    f"на {rows} строк и {columns} столбцов, такую таблицу не прочитать. "
+                    "Удалите лишние ячейки далеко за пределами данных или разделите "
+                    "файл на части."
+                )
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError):
+        raise ImportFileError(
+            f"Файл «{filename}» повреждён: архив книги не читается. {_RESAVE_XLSX}"
+        ) from None
+
+
+def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    with archive.open(info) as part:
+        while part.read(_CHUNK):
+            pass
+
+
+def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with archive.open(info) as part:
+        return part.read()
+
+
+def _xlsx_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part in pieces that end just before a ``<``: no tag is ever split."""
+    carry = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            buffer = carry + chunk
+            cut = buffer.rfind(b"<")
+            if cut <= 0:
+                carry = buffer
+                continue
+            carry = buffer[cut:]
+            yield buffer[:cut]
+    if carry:
+        yield carry
+
+
+def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """(rows, columns) of the grid calamine would allocate for this part.
+
+    A cheap pass over every cell reference; when that grid is large (styled
+    empty cells far away) a second pass counts only cells with values. Cells
+    and rows without a reference (allowed, rare) are added on top.
+    """
+    limit = _setting("QP_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+    rows, columns, unreferenced_cells, unreferenced_rows, row_refs = _xlsx_scan(
+        archive, info, _XLSX_REF
+    )
+    if rows * columns > limit:
+        rows, columns, *_ = _xlsx_scan(archive, info, _XLSX_VALUE_CELL)
+    if unreferenced_cells:
+        rows = max(rows, row_refs) + unreferenced_rows
+        columns += unreferenced_cells
+    return rows, columns
+
+
+def _xlsx_scan(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes]
+) -> tuple[int, int, int, int, int]:
+    max_row = max_column = row_refs = 0
+    cell_tags = referenced = row_tags = referenced_rows = 0
+    prefix = b""
+    for index, chunk in enumerate(_xlsx_chunks(archive, info)):
+        if index == 0:
+            found = re.search(rb"<([A-Za-z_][\w.-]*:)?worksheet\b", chunk)
+            if found is None:
+                return 0, 0, 0, 0, 0  # not a worksheet: no cells to allocate
+            prefix = found.group(1) or b""
+        matches = pattern.findall(chunk)
+        if matches:
+            referenced += len(matches)
+            max_row = max(max_row, max(_row_number(m[1]) for m in matches))
+            letters = {m[0] for m in matches}
+            max_column = max(max_column, max(map(_column_number, letters)))
+        cell = b"<" + prefix + b"c"
+        cell_tags += (
+            chunk.count(cell + b" ")
+            + chunk.count(cell + b">")
+            + chunk.count(cell + b"/")
+        )
+        cell_tags += chunk.count(cell + b"\n") + chunk.count(cell + b"\t")
+        row = b"<" + prefix + b"row"
+        row_tags += chunk.count(row + b" ") + chunk.count(row + b">")
+        row_tags += chunk.count(row + b"/")
+        numbers = _XLSX_ROW_REF.findall(chunk)
+        if numbers:
+            referenced_rows += len(numbers)
+            row_refs = max(row_refs, max(map(_row_number, numbers)))
+    if pattern is _XLSX_VALUE_CELL:
+        return max_row, max_column, 0, 0, row_refs
+    return (
+        max_row,
+        max_column,
+        max(0, cell_tags - referenced),
+        max(0, row_tags - referenced_rows),
+        row_refs,
+    )
+
+
+_ODS_TABLE_OR_ROW = re.compile(rb"<table:table(?:-row\b([^>]*?)(/?)>|[\s>])")
+_ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
+_ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+_ODS_ROW_END = b"</table:table-row>"
+_ODS_VALUE_MARKERS = (b"office:value-type", b"<text:p", b"<text:h")
+
+
+def _ods_extent(content: bytes) -> tuple[int, int]:
+    """(rows, columns) of the largest table's filled rectangle in ``content.xml``.
+
+    Rows and cells are counted with their ``number-*-repeated`` attributes up
+    to the last cell with a value, which is what calamine expands; the long
+    empty runs LibreOffice writes after the data do not count.
+    """
+    worst = (0, 0)
+    rows = width = filled_rows = 0
+    for match in _ODS_TABLE_OR_ROW.finditer(content):
+        if match.group(1) is None and match.group(2) is None:  # a new table
+            if filled_rows * width > worst[0] * worst[1]:
+                worst = (filled_rows, width)
+            rows = width = filled_rows = 0
+            continue
+        repeat = _ODS_ROWS_REPEATED.search(match.group(1))
+        count = _row_number(repeat.group(1)) if repeat else 1
+        rows += count
+        if match.group(2):  # <table:table-row/>: no cells
+            continue
+        start = match.end()
+        end = content.find(_ODS_ROW_END, start)
+        end = len(content) if end < 0 else end
+        last = max(content.rfind(marker, start, end) for marker in _ODS_VALUE_MARKERS)
+        if last < 0:
+            continue
+        filled_rows = rows
+        cut = content.find(b"<table:", last, end)
+        body = content[start : end if cut < 0 else cut]
+        cells = body.count(b"<table:table-cell") + body.count(
+            b"<table:covered-table-cell"
+        )
+        cells += sum(_row_number(n) - 1 for n in _ODS_COLUMNS_REPEATED.findall(body))
+        width = max(width, cells)
+    if filled_rows * width > worst[0] * worst[1]:
+        worst = (filled_rows, width)
+    return worst
+
+
+# --------------------------------------------------------------------------- ole
+
+
+def _ole_entry(data: bytes, name: str) -> bool:
+    """Whether the compound file has a storage or stream called ``name``.
+
+    Directory entries are 128 bytes and sectors are 512 or 4096 bytes after
+    a header sector, so every entry starts at a multiple of 128 from the start
+    of the file: a name found there, with the matching length field and an
+    entry type of storage (1) or stream (2), is a real entry. This avoids
+    following the FAT chains and never mistakes cell text for an entry.
+    """
+    encoded = name.encode("utf-16-le") + b"\x00\x00"
+    length = len(encoded).to_bytes(2, "little")
+    position = data.find(encoded, 512)
+    while position != -1:
+        if (
+            position % 128 == 0
+            and data[position + 64 : position + 66] == length
+            and data[position + 66 : position + 67] in (b"\x01", b"\x02")
+        ):
+            return True
+        position = data.find(encoded, position + 1)
+    return False
+
+
+def _password_message(filename: str) -> str:
+    return (
+        f"Файл «{filename}» защищён паролем. Снимите пароль (в Excel: «Файл» → "
+        "«Сведения» → «Защита книги») и загрузите снова."
+    )
+
+
+def _check_ole(data: bytes, filename: str) -> None:
+    """Refuse encrypted workbooks, VBA projects and non-Excel OLE documents.
+
+    VBA lives in a ``_VBA_PROJECT_CUR`` storage (Excel 97 and later) or a
+    ``_VBA_PROJECT`` one (Excel 5/95); ``Macros`` is Word's. Excel 4 macro
+    sheets are found later, from the sheet types calamine reports.
+    """
+    if _ole_entry(data, "EncryptedPackage"):  # a password-protected .xlsx
+        raise ImportFileError(_password_message(filename))
+    if any(_ole_entry(data, name) for name in ("_VBA_PROJECT_CUR", "_VBA_PROJECT")):
+        raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
+    if not (_ole_entry(data, "Workbook") or _ole_entry(data, "Book")):
+        if _ole_entry(data, "WordDocument") or _ole_entry(data, "Macros"):
+            raise ImportFileError(
+                f"Файл «{filename}» — документ Word, а не таблица. "
+                "Загрузите книгу Excel (.xlsx), ODS или CSV."
+            )
+        raise ImportFileError(
+            f"Файл «{filename}» — документ Office, но не книга Excel. {_RESAVE_XLSX}"
+        )
+
+
+# --------------------------------------------------------------------- workbooks
+
+
+def _read_workbook(data: bytes, filename: str, sheet: str | None) -> list[list[object]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = workbook.sheets_metadata
+        if any(
+            item.typ in (SheetTypeEnum.MacroSheet, SheetTypeEnum.Vba)
+            for item in metadata
+        ):
+            raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
         if sheet is not None:
             if sheet not in workbook.sheet_names:
                 raise ImportFileError(
-                    f"В файле «{filename}» нет листа «{sheet}». "
-                    f"Листы: {', '.join(workbook.sheet_names)}."
+                    f"В файле «{filename}» нет листа «{sheet}». Листы: "
+                    + ", ".join(f"«{name}»" for name in workbook.sheet_names)
+                    + "."
                 )
-            worksheet = workbook.get_sheet_by_name(sheet)
+            name = sheet
         elif DATA_SHEET in workbook.sheet_names:
-            # Our templates open with an instructions sheet; data is on "Данные".
-            worksheet = workbook.get_sheet_by_name(DATA_SHEET)
+            name = DATA_SHEET
         else:
-            worksheet = workbook.get_sheet_by_index(0)
-        if worksheet.total_height > max_rows + 50:
-            _too_many(filename, worksheet.total_height, max_rows)
-        # Rows are built one at a time and repeated short strings ("да",
-        # dates, channel names, INNs) share one object: a third less memory
-        # for survey files, at no measurable cost in time.
-        shared: dict[str, str] = {}
-        return [
-            [
-                (shared.setdefault(cell, cell) if len(cell) <= 64 else cell)
-                if cell.__class__ is str and cell
-                else (None if cell == "" else cell)
-                for cell in row
-            ]
-            for row in worksheet.iter_rows()
-        ]
+            worksheets = [m for m in metadata if m.typ == SheetTypeEnum.WorkSheet]
+            visible = [m for m in worksheets if m.visible == SheetVisibleEnum.Visible]
+            if not worksheets:
+                raise ImportFileError(f"В файле «{filename}» нет листов с таблицами.")
+            name = (visible or worksheets)[0].name
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 (calamine raises many kinds)
+        if type(error).__name__ == "PasswordError":
+            raise ImportFileError(_password_message(filename)) from None
         raise ImportFileError(
-            f"Не удалось прочитать файл «{filename}»: он повреждён или это не таблица "
-            f"({type(error).__name__})."
+            f"Не удалось прочитать файл «{filename}»: он повреждён или сохранён в "
+            f"неподдерживаемом виде. {_RESAVE_XLSX}"
         ) from None
 
 
-def _too_many(filename: str, rows: int, max_rows: int) -> None:
-    raise ImportFileError(
-        f"В файле «{filename}» {rows} строк, допустимо не больше {max_rows}. "
-        "Разделите его на части."
+# --------------------------------------------------------------------------- csv
+
+
+_DELIMITERS = (";", "\t", ",")  # in order of preference on a tie
+
+
+def _not_a_table(filename: str, what: str) -> ImportFileError:
+    return ImportFileError(
+        f"Файл «{filename}» — {what}, а не таблица. Загрузите книгу Excel (.xlsx), "
+        "ODS или CSV."
     )
 
 
 def _decode(data: bytes, filename: str) -> str:
-    if b"\x00" in data[:4096]:
+    """UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1251.
+
+    Strict UTF-8 goes first: Russian text in Windows-1251 is practically never
+    valid UTF-8 (its letters are bytes 0xC0-0xFF, which UTF-8 allows only as
+    lead bytes followed by 0x80-0xBF), so a file that decodes is UTF-8.
+    """
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise _not_a_table(filename, what)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")  # Excel's "Unicode text" (.txt)
+        except UnicodeDecodeError:
+            pass
+    elif b"\x00" not in data[:8192]:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                return data.decode("cp1251")
+            except UnicodeDecodeError:
+                pass  # 0x98 is the one byte Windows-1251 lacks
+    raise ImportFileError(
+        f"Файл «{filename}» не распознан: это не XLSX, XLS, ODS и не текстовый CSV "
+        "(в кодировке UTF-8 или Windows-1251)."
+    )
+
+
+def _looks_like_text(text: str, filename: str) -> None:
+    sample = text[:8192]
+    head = sample.lstrip()[:1024].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<table" in head:
+        raise ImportFileError(
+            f"Файл «{filename}» — веб-страница (HTML), сохранённая как таблица. "
+            f"{_RESAVE_XLSX}"
+        )
+    if head.startswith("<?xml"):
+        raise ImportFileError(
+            f"Файл «{filename}» — таблица в формате XML, он не поддерживается. "
+            f"{_RESAVE_XLSX}"
+        )
+    controls = sum(1 for char in sample if char < " " and char not in "\t\r\n")
+    if controls > max(2, len(sample) // 100):
         raise ImportFileError(
             f"Файл «{filename}» не распознан: это не XLSX, XLS, ODS и не текстовый CSV."
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Every byte decodes in cp1251 except 0x98; a non-UTF-8 Russian CSV
-        # from Excel is Windows-1251.
-        try:
-            return data.decode("cp1251")
-        except UnicodeDecodeError:
-            raise ImportFileError(
-                f"Файл «{filename}»: кодировка не распознана (ожидается UTF-8 или Windows-1251)."
-            ) from None
 
 
 def _delimiter(text: str) -> str:
-    """``;``, ``,`` or tab: the one that splits the first lines most consistently."""
-    sample = text[:20000].splitlines()[:30]
-    best, best_score = ";", (-1, -1)
-    for delimiter in (";", "\t", ","):  # ";" first: comma decimals are common
-        counts = [
-            len(row) for row in csv.reader(sample, delimiter=delimiter) if any(row)
-        ]
-        if not counts:
+    """``;``, tab or ``,``: the one that splits the first lines most consistently.
+
+    For each candidate the first 50 non-empty lines are parsed (quotes
+    respected); the candidate wins whose most common width above one column
+    covers the most lines, then the wider one, then ``;`` before tab before
+    ``,``. Title lines above the header have one cell and do not count, and in
+    a Russian ``;`` file the decimal commas ("45,5") make the comma split lines
+    into varying widths, so ``,`` loses there.
+    """
+    lines = [line for line in text[:65536].splitlines()[:200] if line.strip()][:50]
+    best, best_score = ";", (0, 0)
+    for delimiter in _DELIMITERS:
+        widths: dict[int, int] = {}
+        try:
+            for row in csv.reader(lines, delimiter=delimiter):
+                if len(row) > 1:
+                    widths[len(row)] = widths.get(len(row), 0) + 1
+        except csv.Error:
             continue
-        widest = max(counts)
-        consistent = sum(1 for count in counts if count == widest)
-        score = (consistent if widest > 1 else 0, widest)
+        if not widths:
+            continue
+        width, lines_of_width = max(widths.items(), key=lambda item: (item[1], item[0]))
+        score = (lines_of_width, width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
@@ -208,45 +634,67 @@ def _delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, filename: str, max_rows: int) -> list[list[object]]:
     text = _decode(data, filename)
+    _looks_like_text(text, filename)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows = []
+    rows: list[list[object]] = []
     try:
         for row in reader:
-            rows.append(row)
-            if len(rows) > max_rows + 50:
-                _too_many(filename, len(rows), max_rows)
+            if len(rows) >= max_rows:
+                # Past the limit only empty lines may follow; keep none of them.
+                if any(cell.strip() for cell in row):
+                    _too_many(filename, max_rows)
+                continue
+            rows.append(row)  # type: ignore[arg-type]
     except csv.Error as error:
         raise ImportFileError(
-            f"Файл «{filename}»: ошибка CSV в строке {reader.line_num}: {error}."
+            f"Файл «{filename}»: ошибка CSV в строке {reader.line_num} ({error}). "
+            "Проверьте кавычки в этой строке."
         ) from None
     return rows
 
 
+# ---------------------------------------------------------------------- trimming
+
+
+def _too_many(filename: str, max_rows: int) -> None:
+    raise ImportFileError(
+        f"В файле «{filename}» больше {max_rows} строк. Разделите его на части."
+    )
+
+
 def _trim(rows: list[list[object]], filename: str, max_rows: int) -> list[list[object]]:
-    """Empty strings become None; trailing empty cells and rows go (in place)."""
-    cleaned = rows
-    for row in rows:
-        if "" in row:
-            for position, cell in enumerate(row):
-                if cell == "":
-                    row[position] = None
+    """Blank strings become None; trailing empty cells and rows go (in place)."""
+    for index, row in enumerate(rows):
+        if str in map(type, row):
+            row = [
+                None if cell.__class__ is str and (not cell or cell.isspace()) else cell
+                for cell in row
+            ]
+            rows[index] = row
         while row and row[-1] is None:
             row.pop()
-    while cleaned and not cleaned[-1]:
-        cleaned.pop()
-    if not cleaned:
-        raise ImportFileError(f"В файле «{filename}» нет данных.")
-    if len(cleaned) > max_rows + 50:
-        _too_many(filename, len(cleaned), max_rows)
-    return cleaned
+    while rows and not rows[-1]:
+        rows.pop()
+    if not rows:
+        raise ImportFileError(f"В файле «{filename}» нет данных: лист пуст.")
+    if len(rows) > max_rows:
+        _too_many(filename, max_rows)
+    return rows
 
 
-# --------------------------------------------------------------------------- header
+# ------------------------------------------------------------------------ header
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """A column a form expects: its key, canonical title and other wordings."""
+    """A column a form expects.
+
+    Attributes:
+        key: Internal name of the column.
+        title: The canonical Russian header (templates and messages).
+        aliases: Other wordings met in real files.
+        required: The file must have this column.
+    """
 
     key: str
     title: str
@@ -256,49 +704,114 @@ class ColumnSpec:
 
 @dataclass
 class HeaderMatch:
-    """Where the header is and which column holds which key."""
+    """Where the header is and which column holds which key.
 
-    header_row: int  # 0-based index of the (last) header row
+    Attributes:
+        header_row: 0-based index of the (last) header row; data starts below.
+        positions: Column index (A = 0) of each key found.
+        titles: The header text of each key as found in the file (for two-row
+            headers "group sub-header", or the sub-header alone if that is
+            what matched), for error messages.
+        unknown: Headers that matched no column of the form (for a warning).
+    """
+
+    header_row: int
     positions: dict[str, int]
     titles: dict[str, str]
     unknown: list[str] = field(default_factory=list)
 
 
-_PUNCTUATION = re.compile(r"[«»\"'.,:;*()\[\]/\\?!]+")
+_NON_WORD = re.compile(r"[^\w%]+|_+")
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
-def normalise(text: object) -> str:
-    """Lower case, ё→е, ``№``→"номер", punctuation and extra spaces removed."""
-    value = str(text).lower().replace("ё", "е").replace("№", " номер ")
-    value = _PUNCTUATION.sub(" ", value)
-    return " ".join(value.split())
+def _header_text(value: object) -> str:
+    """A header cell as text: integral floats lose ``.0``, dates are Russian."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime("%d.%m.%Y")
+    return " ".join(str(value).split())
 
 
-def _candidates(
+def normalise(text: object, *, loose: bool = False) -> str:
+    """The form of a header used for matching.
+
+    Rules, in order: integral numbers lose ``.0``; lower case; ``ё`` → ``е``;
+    ``№`` → the word "номер"; with ``loose``, text in parentheses or brackets
+    is dropped ("Численность (чел.)" → "численность"); every run of characters
+    other than letters, digits and ``%`` (punctuation, quotes, ``*`` marks of
+    required columns, hyphens, slashes, line breaks, non-breaking spaces)
+    becomes one space; leading and trailing spaces go. So "Вопрос №1",
+    "вопрос  № 1" and "ВОПРОС № 1*" are all "вопрос номер 1".
+    """
+    value = _header_text(text).lower().replace("ё", "е").replace("№", " номер ")
+    if loose:
+        value = _PARENTHESES.sub(" ", value)
+    return _NON_WORD.sub(" ", value).strip()
+
+
+def _column_candidates(
     rows: list[list[object]], index: int, two_rows: bool
 ) -> list[tuple[str, ...]]:
-    """Header texts each column may be known by, for one header layout."""
-    row = rows[index]
+    """Header texts each column may be known by, best first, for one layout.
+
+    For a two-row header the upper row's group titles are carried right over
+    the empty cells of their merged span (calamine gives a merged cell's value
+    to its top-left cell only) as long as the lower row has sub-headers; a
+    column is then known as "group sub-header" or by the sub-header alone. A
+    cell merged down over both rows keeps its upper text.
+    """
+    lower = rows[index]
     if not two_rows:
-        return [(str(cell).strip(),) if cell is not None else () for cell in row]
+        return [(_header_text(cell),) if cell is not None else () for cell in lower]
     upper = rows[index - 1]
-    width = max(len(row), len(upper))
     group = None
-    result = []
-    for column in range(width):
+    result: list[tuple[str, ...]] = []
+    for column in range(max(len(lower), len(upper))):
         top = upper[column] if column < len(upper) else None
-        sub = row[column] if column < len(row) else None
+        sub = lower[column] if column < len(lower) else None
         if top is not None:
-            group = str(top).strip()
+            group = _header_text(top)
         elif sub is None:
             group = None
         if sub is None:
-            result.append((group,) if top is not None else ())
+            result.append((group,) if top is not None and group else ())
         elif group:
-            result.append((f"{group} {str(sub).strip()}", str(sub).strip()))
+            result.append((f"{group} {_header_text(sub)}", _header_text(sub)))
         else:
-            result.append((str(sub).strip(),))
+            result.append((_header_text(sub),))
     return result
+
+
+def _match_layout(
+    candidates: list[tuple[str, ...]], columns: Sequence[ColumnSpec]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Map specs to columns: exact wording first, then without parentheses."""
+    positions: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for loose in (False, True):
+        texts = [
+            [(text, normalise(text, loose=loose)) for text in options]
+            for options in candidates
+        ]
+        for spec in columns:
+            if spec.key in positions:
+                continue
+            names = {
+                normalise(name, loose=loose) for name in (spec.title, *spec.aliases)
+            }
+            names.discard("")
+            used = set(positions.values())
+            for column, options in enumerate(texts):
+                if column in used:
+                    continue
+                found = next((text for text, norm in options if norm in names), None)
+                if found is not None:
+                    positions[spec.key] = column
+                    titles[spec.key] = found
+                    break
+    return positions, titles
 
 
 def find_header(
@@ -306,85 +819,101 @@ def find_header(
 ) -> HeaderMatch:
     """Find the header row (or merged two-row header) that names the columns.
 
+    Every row among the first ``search_rows`` is tried alone and together
+    with the row above it. The layout naming all required columns and the
+    most columns overall wins; on a tie a one-row header beats a two-row one,
+    and an upper row beats a lower one.
+
     Raises:
-        ImportFileError: no row within ``search_rows`` names every required
-            column; the message lists the missing ones for the closest row.
+        ImportFileError: no layout names every required column; the message
+            lists the missing columns of the layout that came closest.
     """
-    names = {
-        spec.key: {normalise(n) for n in (spec.title, *spec.aliases)}
-        for spec in columns
-    }
     required = [spec for spec in columns if spec.required]
     best: HeaderMatch | None = None
-    best_key = (-1, 0)
-    closest: tuple[int, int, list[str]] = (-1, -1, [s.title for s in required])
+    best_score = (0, 0)
+    closest: tuple[int, int, list[str]] = (-1, 0, [spec.title for spec in required])
     for index in range(min(search_rows, len(rows))):
         for two_rows in (False, True):
             if two_rows and index == 0:
                 continue
-            candidates = _candidates(rows, index, two_rows)
-            positions: dict[str, int] = {}
-            titles: dict[str, str] = {}
-            used: set[int] = set()
-            for spec in columns:
-                for column, texts in enumerate(candidates):
-                    if column in used:
-                        continue
-                    match = next(
-                        (t for t in texts if normalise(t) in names[spec.key]), None
-                    )
-                    if match is not None:
-                        positions[spec.key] = column
-                        titles[spec.key] = match
-                        used.add(column)
-                        break
-            missing = [s.title for s in required if s.key not in positions]
+            candidates = _column_candidates(rows, index, two_rows)
+            positions, titles = _match_layout(candidates, columns)
+            missing = [spec.title for spec in required if spec.key not in positions]
             if len(positions) > closest[1]:
                 closest = (index, len(positions), missing)
-            if missing or not positions:
+            score = (len(positions), 0 if two_rows else 1)
+            if missing or not positions or score <= best_score:
                 continue
-            key = (len(positions), 0 if two_rows else 1)
-            if key > best_key:
-                unknown = [
-                    " / ".join(texts)
-                    for column, texts in enumerate(candidates)
-                    if texts and column not in used and any(texts)
-                ]
-                best = HeaderMatch(index, positions, titles, unknown)
-                best_key = key
-    if best is None:
-        row, _, missing = closest
-        where = f"; ближе всего строка {row + 1}" if row >= 0 else ""
-        raise ImportFileError(
-            "Не найдена строка заголовков формы: нет столбцов "
-            + ", ".join(f"«{title}»" for title in missing)
-            + where
-            + ". Проверьте, что загружаете нужную форму, или скачайте шаблон."
+            used = set(positions.values())
+            unknown = [
+                options[0]
+                for column, options in enumerate(candidates)
+                if options and options[0] and column not in used
+            ]
+            best = HeaderMatch(index, positions, titles, unknown)
+            best_score = score
+    if best is not None:
+        return best
+    row, found, missing = closest
+    listed = ", ".join(f"«{title}»" for title in missing)
+    if found:
+        where = f" Ближе всего строка {row + 1}, но в ней нет столбцов: {listed}."
+    else:
+        where = (
+            f" В первых {min(search_rows, len(rows))} строках не найдено ни одного "
+            f"столбца формы; нужны столбцы: {listed}."
         )
-    return best
+    raise ImportFileError(
+        "Не найдена строка заголовков формы."
+        + where
+        + " Проверьте, что загружаете нужную форму, или скачайте шаблон."
+    )
 
 
-def _is_numbering(row: list[object]) -> bool:
-    """A "1 | 2 | 3 …" row under the header, as printed forms number columns."""
+# ------------------------------------------------------------------------- data
+
+
+def _is_numbering(row: list[object], mapped: int) -> bool:
+    """A "1 | 2 | 3 …" row under the header, as printed forms number columns.
+
+    It must start at 1, run without gaps and have at least as many cells as
+    the form has mapped columns (and at least three).
+    """
     filled = [cell for cell in row if cell is not None]
-    if len(filled) < 3:
+    if len(filled) < max(3, mapped):
         return False
-    try:
-        numbers = [int(float(str(cell).strip())) for cell in filled]
-    except ValueError:
-        return False
-    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    numbers = []
+    for cell in filled:
+        if isinstance(cell, bool):
+            return False
+        if isinstance(cell, int | float):
+            number = float(cell)
+        else:
+            text = str(cell).strip().rstrip(".")
+            if not text.isdigit():
+                return False
+            number = float(text)
+        numbers.append(number)
+    return numbers == [float(n) for n in range(1, len(numbers) + 1)]
+
+
+def _first_data_row(rows: list[list[object]], match: HeaderMatch) -> int:
+    start = match.header_row + 1
+    if start < len(rows) and _is_numbering(rows[start], len(match.positions)):
+        start += 1
+    return start
 
 
 def data_rows(
     rows: list[list[object]], match: HeaderMatch
 ) -> Iterator[tuple[int, list[object]]]:
-    """(spreadsheet row number, cells) of each data row with a mapped value."""
+    """(spreadsheet row number, cells) of each data row with a mapped value.
+
+    Rows whose mapped cells are all empty are skipped (row numbers still
+    count them), and so is a column-numbering row right under the header.
+    """
     positions = sorted(match.positions.values())
-    start = match.header_row + 1
-    if start < len(rows) and _is_numbering(rows[start]):
-        start += 1
-    for index in range(start, len(rows)):
+    for index in range(_first_data_row(rows, match), len(rows)):
         row = rows[index]
         width = len(row)
         for position in positions:
@@ -396,18 +925,11 @@ def data_rows(
 def iter_records(
     rows: list[list[object]], match: HeaderMatch
 ) -> Iterator[tuple[int, dict[str, object]]]:
-    """(spreadsheet row number, {key: raw value}) for each non-empty data row."""
+    """(spreadsheet row number, {key: raw value}) of each data row.
+
+    The same rows as :func:`data_rows`: empty ones are skipped but counted.
+    """
     positions = list(match.positions.items())
-    start = match.header_row + 1
-    if start < len(rows) and _is_numbering(rows[start]):
-        start += 1
-    for index in range(start, len(rows)):
-        row = rows[index]
+    for number, row in data_rows(rows, match):
         width = len(row)
-        if not width:
-            continue
-        record = {key: row[pos] if pos < width else None for key, pos in positions}
-        for value in record.values():
-            if value is not None:
-                yield index + 1, record
-                break
+        yield number, {key: row[pos] if pos < width else None for key, pos in positions}
