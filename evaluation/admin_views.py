@@ -11,16 +11,20 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from evaluation.imports.background import run_in_background
 from evaluation.imports.engine import (
     apply_import,
-    preview_import,
+    claim,
+    record_progress,
+    run_preview,
+    start_import,
     undo_blocker,
     undo_import,
 )
@@ -86,20 +90,43 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
         form_class = get_form(form.cleaned_data["form"])
         campaign = form.cleaned_data["campaign"]
         upload = form.cleaned_data["file"]
+        user = self.request.user
         try:
-            scope = import_scope(self.request.user, form_class, campaign)
-            report = preview_import(
+            scope = import_scope(user, form_class, campaign)
+            record = start_import(
                 form_class.name,
                 upload.read(),
                 upload.name,
                 campaign=campaign,
-                user=self.request.user,
-                allowed_organisations=scope,
+                user=user,
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
-        return redirect("qp_import_detail", report.record.pk)
+        if _in_background(record):
+            run_in_background(
+                record,
+                lambda: run_preview(
+                    record,
+                    user=user,
+                    allowed_organisations=scope,
+                    progress=record_progress(record),
+                ),
+            )
+        else:
+            try:
+                run_preview(
+                    record, user=user, allowed_organisations=scope, keep_refused=False
+                )
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+                return self.form_invalid(form)
+        return redirect("qp_import_detail", record.pk)
+
+
+def _in_background(record: ImportRecord) -> bool:
+    threshold = getattr(settings, "QP_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
+    return record.size >= threshold
 
 
 class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
@@ -144,6 +171,26 @@ class ImportConfirmView(View):
             raise PermissionDenied
         try:
             scope = import_scope(request.user, get_form(record.form), record.campaign)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+            return redirect("qp_import_detail", pk)
+        if _in_background(record):
+            if not claim(record, "В очереди на загрузку"):
+                messages.error(request, "Этот файл уже загружается или загружен.")
+                return redirect("qp_import_detail", pk)
+            user = request.user
+            run_in_background(
+                record,
+                lambda: apply_import(
+                    record,
+                    user=user,
+                    allowed_organisations=scope,
+                    progress=record_progress(record),
+                    claimed=True,
+                ),
+            )
+            return redirect("qp_import_detail", pk)
+        try:
             report = apply_import(
                 record, user=request.user, allowed_organisations=scope
             )
@@ -161,6 +208,25 @@ class ImportConfirmView(View):
                 request, "Файл не загружен: при повторной проверке найдены ошибки."
             )
         return redirect("qp_import_detail", pk)
+
+
+class ImportStatusView(View):
+    """JSON progress of one import, polled by the detail page."""
+
+    def get(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not _can_view(request.user, record):
+            raise PermissionDenied
+        return JsonResponse(
+            {
+                "status": record.status,
+                "status_label": record.get_status_display(),
+                "stage": record.progress_stage,
+                "done": record.progress_done,
+                "total": record.progress_total,
+                "percent": record.progress_percent,
+            }
+        )
 
 
 class ImportUndoView(View):
@@ -206,6 +272,11 @@ def import_urls():
             name="qp_import_confirm",
         ),
         path("import/<int:pk>/undo/", ImportUndoView.as_view(), name="qp_import_undo"),
+        path(
+            "import/<int:pk>/status/",
+            ImportStatusView.as_view(),
+            name="qp_import_status",
+        ),
         path(
             "import/template/<str:name>.xlsx",
             ImportTemplateView.as_view(),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from evaluation.imports.errors import CellError, ImportFileError
@@ -82,9 +82,16 @@ def _check_campaign(form_class: type[ImportForm], campaign: Campaign | None) -> 
 
 
 def _validate(
-    form: ImportForm, data: bytes, filename: str, report: ImportReport
+    form: ImportForm,
+    data: bytes,
+    filename: str,
+    report: ImportReport,
+    progress: Progress | None = None,
 ) -> list:
+    progress = progress or _no_progress
+    progress("Чтение файла", 0, 1)
     table = read_rows(data, filename)
+    progress("Поиск заголовков", 1, 1)
     match = find_header(table, form.columns())
     if match.unknown:
         report.warnings.append(
@@ -93,9 +100,11 @@ def _validate(
         )
     data = list(data_rows(table, match))
     del table  # the rows live on in ``data``; drop the list early
-    report.total = len(data)
+    report.total = total = len(data)
+    progress("Проверка строк", 0, total)
     converted = form.convert_columns(data, match.positions, match.titles)
-    rows, errors = form.validate(converted, match.titles)
+    rows, errors = form.validate(_counting(converted, total, progress), match.titles)
+    progress("Проверка строк", total, total)
     report.errors = errors
     report.invalid = len({error.row for error in errors})
     report.preview = [
@@ -103,6 +112,32 @@ def _validate(
         for row in rows[:PREVIEW_ROWS]
     ]
     return rows
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+PROGRESS_EVERY = 5000
+
+
+def _counting(rows, total: int, progress: Progress):
+    """Pass rows through, reporting every ``PROGRESS_EVERY`` rows."""
+    for index, row in enumerate(rows, start=1):
+        if index % PROGRESS_EVERY == 0:
+            progress("Проверка строк", index, total)
+        yield row
+
+
+def record_progress(record: ImportRecord) -> Progress:
+    """A progress callback that stores the stage on the record (autocommitted)."""
+
+    def progress(stage: str, done: int, total: int) -> None:
+        ImportRecord.objects.filter(pk=record.pk).update(
+            progress_stage=stage, progress_done=done, progress_total=total
+        )
+
+    return progress
 
 
 def _display(value: Any) -> Any:
@@ -163,6 +198,75 @@ def _fill(record: ImportRecord, report: ImportReport) -> None:
     record.warnings = report.warnings
 
 
+def start_import(
+    form_name: str,
+    data: bytes,
+    filename: str,
+    *,
+    campaign: Campaign | None = None,
+    user=None,
+    organisation: Organisation | None = None,
+) -> ImportRecord:
+    """Keep an uploaded file as an :class:`ImportRecord` waiting to be checked."""
+    _check_campaign(get_form(form_name), campaign)
+    report = ImportReport(form_name, filename, checksum(data))
+    record = _store_record(
+        report,
+        data,
+        campaign=campaign,
+        user=user,
+        organisation=organisation,
+        status=ImportStatus.RUNNING,
+    )
+    record.progress_stage = "В очереди"
+    record.save(update_fields=["progress_stage"])
+    return record
+
+
+def run_preview(
+    record: ImportRecord,
+    *,
+    user=None,
+    allowed_organisations: Iterable[int] | None = None,
+    progress: Progress | None = None,
+    keep_refused: bool = True,
+) -> ImportReport:
+    """Check a stored file and report what importing it would do; write no data.
+
+    A whole-file problem marks the record failed with the reason (or, with
+    ``keep_refused=False``, deletes the record) and raises
+    :class:`ImportFileError`.
+    """
+    with record.file.open("rb") as stored:
+        data = stored.read()
+    report = ImportReport(record.form, record.filename, record.checksum, record=record)
+    try:
+        form = _form(record.form, record.campaign, user, allowed_organisations)
+        rows = _validate(form, data, record.filename, report, progress)
+        if report.ok:
+            _count(report, form.plan(rows))
+    except ImportFileError as error:
+        _refuse(record, error, keep=keep_refused)
+        raise
+    record.status = ImportStatus.PREVIEWED if report.ok else ImportStatus.FAILED
+    _fill(record, report)
+    record.progress_stage = "Проверено"
+    record.progress_done = record.progress_total = report.total
+    record.save()
+    return report
+
+
+def _refuse(record: ImportRecord, error: ImportFileError, *, keep: bool) -> None:
+    if not keep:
+        record.file.delete(save=False)
+        record.delete()
+        return
+    record.status = ImportStatus.FAILED
+    record.errors = [{"row": 0, "column": "", "message": str(error)}]
+    record.progress_stage = "Файл отклонён"
+    record.save()
+
+
 def preview_import(
     form_name: str,
     data: bytes,
@@ -177,22 +281,23 @@ def preview_import(
 
     The file is kept with an :class:`ImportRecord` (status "проверен" or
     "отклонён") so the confirmation applies exactly the file that was
-    previewed. A whole-file problem raises :class:`ImportFileError`.
+    previewed. A whole-file problem raises :class:`ImportFileError` and
+    leaves no record.
     """
-    report = ImportReport(form_name, filename, checksum(data))
-    form = _form(form_name, campaign, user, allowed_organisations)
-    rows = _validate(form, data, filename, report)
-    if report.ok:
-        _count(report, form.plan(rows))
-    report.record = _store_record(
-        report,
+    record = start_import(
+        form_name,
         data,
+        filename,
         campaign=campaign,
         user=user,
         organisation=organisation,
-        status=ImportStatus.PREVIEWED if report.ok else ImportStatus.FAILED,
     )
-    return report
+    return run_preview(
+        record,
+        user=user,
+        allowed_organisations=allowed_organisations,
+        keep_refused=False,
+    )
 
 
 def apply_import(
@@ -200,14 +305,18 @@ def apply_import(
     *,
     user=None,
     allowed_organisations: Iterable[int] | None = None,
+    progress: Progress | None = None,
+    claimed: bool = False,
 ) -> ImportReport:
     """Import a previewed file: everything in one transaction, or nothing.
 
     The stored file is validated again (the database may have changed since
     the preview). With any error nothing is written and the record is marked
-    failed.
+    failed. ``claimed`` is for a background run whose caller has already
+    moved the record from "проверен" to "выполняется" (see :func:`claim`).
     """
-    if record.status != ImportStatus.PREVIEWED:
+    allowed = {ImportStatus.PREVIEWED} | ({ImportStatus.RUNNING} if claimed else set())
+    if record.status not in allowed:
         raise ImportFileError(
             f"Файл «{record.filename}» уже {record.get_status_display().lower()}; "
             "загрузите его заново."
@@ -217,15 +326,42 @@ def apply_import(
     report = ImportReport(record.form, record.filename, checksum(data), record=record)
     form = _form(record.form, record.campaign, user, allowed_organisations)
     form.reference = f"{record.filename} (импорт №{record.pk})"
-    with transaction.atomic():
-        rows = _validate(form, data, record.filename, report)
+    try:
+        # Validation runs outside the transaction so its progress is visible;
+        # the plan and the writes are one transaction.
+        rows = _validate(form, data, record.filename, report, progress)
         if report.ok:
-            _write(form, rows, record, report, user)
-        else:
-            record.status = ImportStatus.FAILED
-        _fill(record, report)
-        record.save()
+            (progress or _no_progress)("Запись", 0, 1)
+            with transaction.atomic():
+                _write(form, rows, record, report, user)
+                _fill(record, report)
+                record.progress_stage = "Загружено"
+                record.progress_done = record.progress_total = report.total
+                record.save()
+            return report
+    except ImportFileError as error:
+        _refuse(record, error, keep=True)
+        raise
+    except IntegrityError:
+        report.errors = [
+            CellError(
+                0, "", "данные изменились во время загрузки; загрузите файл ещё раз"
+            )
+        ]
+    record.status = ImportStatus.FAILED
+    _fill(record, report)
+    record.progress_stage = "Отклонено"
+    record.save()
     return report
+
+
+def claim(record: ImportRecord, stage: str) -> bool:
+    """Atomically mark a previewed record as running; False if someone else did."""
+    return bool(
+        ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.RUNNING, progress_stage=stage, progress_done=0
+        )
+    )
 
 
 def import_file(

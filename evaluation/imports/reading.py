@@ -245,21 +245,22 @@ def _check_ods_macros(names: dict[str, str], filename: str) -> None:
             raise ImportFileError(_MACRO_MESSAGE.format(filename=filename))
 
 
-# Any ``r="B12"`` attribute (cells only: rows have digits alone). Sound and cheap.
-_XLSX_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+)(\d+)["']""")
 _XML_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
-# A cell start tag with a reference and a value: ``<v>`` with text, an inline
-# string, or a formula followed by its cached value. Calamine skips the rest
-# (styled empty cells, formulas without cached values), which real files have
-# far below and right of the data.
+# A cell start tag with a reference (``<c r="B12" ...>``). Sound and cheap.
+_XLSX_CELL = re.compile(
+    rb"<" + _XML_NAME + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]+)(\d+)[\"']"
+)
+# The same with a value: ``<v>`` with text, an inline string, or a formula
+# followed by its cached value. Calamine skips other cells (styled empty
+# cells, formulas without cached values), which real files may have far below
+# and right of the data.
 _XLSX_VALUE_CELL = re.compile(
     rb"<" + _XML_NAME + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]+)(\d+)[\"'][^>]*(?<!/)>"
     rb"\s*(?:<" + _XML_NAME + rb"f\b[^>]*?(?:/>|>[^<]*</" + _XML_NAME + rb"f>)\s*)?"
     rb"<" + _XML_NAME + rb"(?:v>\s*[^<\s]|is\b)"
 )
-_XLSX_ROW_REF = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*["'](\d+)"""
-)
+_XLSX_ROW = re.compile(rb"<" + _XML_NAME + rb"row\s[^>]*?\br\s*=\s*[\"'](\d+)")
+_XLSX_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet\b")
 _CHUNK = 4 * 1024 * 1024
 
 
@@ -292,11 +293,14 @@ def _check_extents(
                 continue
             name = info.filename.lower()
             if kind == "ods" and name == "content.xml":
-                rows, columns = _ods_extent(_read_part(archive, info))
+                rows, columns = _ods_extent(
+                    _chunks(archive, info, b"</table:table-row>")
+                )
             elif kind == "xlsx" and name.endswith(".xml"):
-                rows, columns = _xlsx_extent(archive, info)
+                rows, columns = _xlsx_extent(archive, info, limit)
             else:
-                _drain(archive, info)
+                for _ in _chunks(archive, info, b""):
+                    pass
                 continue
             if rows * columns > limit:
                 raise ImportFileError(
@@ -311,86 +315,78 @@ def _check_extents(
         ) from None
 
 
-def _drain(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    with archive.open(info) as part:
-        while part.read(_CHUNK):
-            pass
+def _chunks(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, boundary: bytes
+) -> Iterator[bytes]:
+    """The part in pieces that end right after the last ``boundary`` in them.
 
-
-def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    with archive.open(info) as part:
-        return part.read()
-
-
-def _xlsx_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part in pieces that end just before a ``<``: no tag is ever split."""
+    With ``b"<"`` no tag is ever split (``<`` cannot appear unescaped inside
+    one); with a closing tag no element of that kind is. An empty boundary
+    only drains the part.
+    """
     carry = b""
     with archive.open(info) as part:
         while chunk := part.read(_CHUNK):
+            if not boundary:
+                continue
             buffer = carry + chunk
-            cut = buffer.rfind(b"<")
+            cut = buffer.rfind(boundary)
             if cut <= 0:
                 carry = buffer
                 continue
+            cut += 0 if boundary == b"<" else len(boundary)
             carry = buffer[cut:]
             yield buffer[:cut]
     if carry:
         yield carry
 
 
-def _xlsx_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+def _xlsx_extent(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
+) -> tuple[int, int]:
     """(rows, columns) of the grid calamine would allocate for this part.
 
-    A cheap pass over every cell reference; when that grid is large (styled
-    empty cells far away) a second pass counts only cells with values. Cells
-    and rows without a reference (allowed, rare) are added on top.
+    A pass over every cell reference; when that grid is over ``limit``
+    (styled empty cells far away) a second pass counts only cells with values.
+    Cells and rows without a reference (allowed, rare) are added on top.
     """
-    limit = _setting("QP_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
-    rows, columns, unreferenced_cells, unreferenced_rows, row_refs = _xlsx_scan(
-        archive, info, _XLSX_REF
+    rows, columns, loose_cells, loose_rows, row_refs = _xlsx_scan(
+        archive, info, _XLSX_CELL
     )
     if rows * columns > limit:
         rows, columns, *_ = _xlsx_scan(archive, info, _XLSX_VALUE_CELL)
-    if unreferenced_cells:
-        rows = max(rows, row_refs) + unreferenced_rows
-        columns += unreferenced_cells
+    if loose_cells:
+        rows = max(rows, row_refs) + loose_rows
+        columns += loose_cells
     return rows, columns
 
 
 def _xlsx_scan(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes]
 ) -> tuple[int, int, int, int, int]:
+    """Farthest row and column of ``pattern``'s cells, and unreferenced tags."""
     max_row = max_column = row_refs = 0
     cell_tags = referenced = row_tags = referenced_rows = 0
-    prefix = b""
-    for index, chunk in enumerate(_xlsx_chunks(archive, info)):
-        if index == 0:
-            found = re.search(rb"<([A-Za-z_][\w.-]*:)?worksheet\b", chunk)
-            if found is None:
-                return 0, 0, 0, 0, 0  # not a worksheet: no cells to allocate
-            prefix = found.group(1) or b""
+    prefix: bytes | None = None
+    for chunk in _chunks(archive, info, b"<"):
+        if prefix is None:
+            root = _XLSX_ROOT.search(chunk)
+            if root is None:
+                continue  # cells live inside the root element
+            prefix = root.group(1) or b""
         matches = pattern.findall(chunk)
         if matches:
             referenced += len(matches)
-            max_row = max(max_row, max(_row_number(m[1]) for m in matches))
-            letters = {m[0] for m in matches}
-            max_column = max(max_column, max(map(_column_number, letters)))
-        cell = b"<" + prefix + b"c"
-        cell_tags += (
-            chunk.count(cell + b" ")
-            + chunk.count(cell + b">")
-            + chunk.count(cell + b"/")
-        )
-        cell_tags += chunk.count(cell + b"\n") + chunk.count(cell + b"\t")
-        row = b"<" + prefix + b"row"
-        row_tags += chunk.count(row + b" ") + chunk.count(row + b">")
-        row_tags += chunk.count(row + b"/")
-        numbers = _XLSX_ROW_REF.findall(chunk)
+            max_row = max(max_row, *(_row_number(m[1]) for m in matches))
+            max_column = max(max_column, *map(_column_number, {m[0] for m in matches}))
+        cell, row = b"<" + prefix + b"c", b"<" + prefix + b"row"
+        for end in (b" ", b">", b"/", b"\n", b"\r", b"\t"):
+            cell_tags += chunk.count(cell + end)
+            row_tags += chunk.count(row + end)
+        numbers = _XLSX_ROW.findall(chunk)
         if numbers:
             referenced_rows += len(numbers)
-            row_refs = max(row_refs, max(map(_row_number, numbers)))
-    if pattern is _XLSX_VALUE_CELL:
-        return max_row, max_column, 0, 0, row_refs
+            row_refs = max(row_refs, *map(_row_number, numbers))
     return (
         max_row,
         max_column,
@@ -400,49 +396,53 @@ def _xlsx_scan(
     )
 
 
-_ODS_TABLE_OR_ROW = re.compile(rb"<table:table(?:-row\b([^>]*?)(/?)>|[\s>])")
-_ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
-_ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+_ODS_TABLE_OR_ROW = re.compile(rb"<table:table(?:-row(?=[\s/>])([^>]*?)(/?)>|[\s>])")
+_ODS_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)")
+_ODS_COLUMNS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)")
 _ODS_ROW_END = b"</table:table-row>"
 _ODS_VALUE_MARKERS = (b"office:value-type", b"<text:p", b"<text:h")
 
 
-def _ods_extent(content: bytes) -> tuple[int, int]:
+def _ods_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
     """(rows, columns) of the largest table's filled rectangle in ``content.xml``.
 
     Rows and cells are counted with their ``number-*-repeated`` attributes up
     to the last cell with a value, which is what calamine expands; the long
-    empty runs LibreOffice writes after the data do not count.
+    empty runs LibreOffice writes after the data do not count. ``chunks`` end
+    after a row's closing tag, so every row lies within one chunk.
     """
-    worst = (0, 0)
+    worst = 0, 0
     rows = width = filled_rows = 0
-    for match in _ODS_TABLE_OR_ROW.finditer(content):
-        if match.group(1) is None and match.group(2) is None:  # a new table
-            if filled_rows * width > worst[0] * worst[1]:
-                worst = (filled_rows, width)
-            rows = width = filled_rows = 0
-            continue
-        repeat = _ODS_ROWS_REPEATED.search(match.group(1))
-        count = _row_number(repeat.group(1)) if repeat else 1
-        rows += count
-        if match.group(2):  # <table:table-row/>: no cells
-            continue
-        start = match.end()
-        end = content.find(_ODS_ROW_END, start)
-        end = len(content) if end < 0 else end
-        last = max(content.rfind(marker, start, end) for marker in _ODS_VALUE_MARKERS)
-        if last < 0:
-            continue
-        filled_rows = rows
-        cut = content.find(b"<table:", last, end)
-        body = content[start : end if cut < 0 else cut]
-        cells = body.count(b"<table:table-cell") + body.count(
-            b"<table:covered-table-cell"
-        )
-        cells += sum(_row_number(n) - 1 for n in _ODS_COLUMNS_REPEATED.findall(body))
-        width = max(width, cells)
+    for content in chunks:
+        for match in _ODS_TABLE_OR_ROW.finditer(content):
+            if match.group(1) is None:  # a new table
+                if filled_rows * width > worst[0] * worst[1]:
+                    worst = filled_rows, width
+                rows = width = filled_rows = 0
+                continue
+            repeat = _ODS_ROWS_REPEATED.search(match.group(1))
+            rows += _row_number(repeat.group(1)) if repeat else 1
+            if match.group(2):  # <table:table-row/>: no cells
+                continue
+            start = match.end()
+            end = content.find(_ODS_ROW_END, start)
+            end = len(content) if end < 0 else end
+            last = max(
+                content.rfind(marker, start, end) for marker in _ODS_VALUE_MARKERS
+            )
+            if last < 0:
+                continue
+            filled_rows = rows
+            cut = content.find(b"<table:", last, end)
+            body = content[start : end if cut < 0 else cut]
+            cells = body.count(b"<table:table-cell") + body.count(
+                b"<table:covered-table-cell"
+            )
+            for number in _ODS_COLUMNS_REPEATED.findall(body):
+                cells += _row_number(number) - 1
+            width = max(width, cells)
     if filled_rows * width > worst[0] * worst[1]:
-        worst = (filled_rows, width)
+        worst = filled_rows, width
     return worst
 
 
@@ -665,12 +665,10 @@ def _too_many(filename: str, max_rows: int) -> None:
 def _trim(rows: list[list[object]], filename: str, max_rows: int) -> list[list[object]]:
     """Blank strings become None; trailing empty cells and rows go (in place)."""
     for index, row in enumerate(rows):
-        if str in map(type, row):
-            row = [
-                None if cell.__class__ is str and (not cell or cell.isspace()) else cell
-                for cell in row
-            ]
-            rows[index] = row
+        row = rows[index] = [
+            None if cell.__class__ is str and (not cell or cell.isspace()) else cell
+            for cell in row
+        ]
         while row and row[-1] is None:
             row.pop()
     while rows and not rows[-1]:

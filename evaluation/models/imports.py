@@ -9,6 +9,7 @@ from .organisations import Organisation
 
 
 class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Выполняется")
     PREVIEWED = "previewed", _("Проверен, не загружен")
     FAILED = "failed", _("Отклонён: есть ошибки")
     APPLIED = "applied", _("Загружен")
@@ -63,6 +64,9 @@ class ImportRecord(models.Model):
     updated_rows = models.PositiveIntegerField(_("изменённых"), default=0)
     unchanged_rows = models.PositiveIntegerField(_("без изменений"), default=0)
     invalid_rows = models.PositiveIntegerField(_("с ошибками"), default=0)
+    progress_stage = models.CharField(_("этап"), max_length=60, blank=True)
+    progress_done = models.PositiveIntegerField(_("обработано"), default=0)
+    progress_total = models.PositiveIntegerField(_("всего"), default=0)
     errors = models.JSONField(_("ошибки"), default=list, blank=True)
     warnings = models.JSONField(_("предупреждения"), default=list, blank=True)
     changes = models.JSONField(_("изменения для отмены"), default=list, blank=True)
@@ -80,3 +84,10 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        """0–100 for a progress bar."""
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -103,3 +103,51 @@ def test_other_users_cannot_see_or_undo_an_import(
     denied = client.post(reverse("qp_import_undo", args=[record.pk]))
     assert denied.status_code == 302 and denied["Location"] == "/admin/"
     assert SurveyResponse.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_files_are_checked_and_imported_in_the_background(
+    client, django_user_model, region, settings
+) -> None:
+    from evaluation.imports.background import wait_for_background
+
+    settings.QP_IMPORT_BACKGROUND_BYTES = 0  # every file counts as large
+    user = django_user_model.objects.create_superuser("bg", "bg@example.ru", "pw")
+    client.force_login(user)
+    rows = [survey_row(INN_A, str(n)) for n in range(1, 51)]
+    response = _upload(client, region, survey_file(rows))
+    record = ImportRecord.objects.get()
+    wait_for_background()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.PREVIEWED, record.errors
+    assert (record.progress_stage, record.progress_done, record.progress_total) == (
+        "Проверено",
+        50,
+        50,
+    )
+    status = client.get(reverse("qp_import_status", args=[record.pk])).json()
+    assert status["status"] == "previewed" and status["percent"] == 100
+
+    client.post(reverse("qp_import_confirm", args=[record.pk]))
+    # a second click while it runs (or after) must not import twice
+    client.post(reverse("qp_import_confirm", args=[record.pk]))
+    wait_for_background()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED
+    assert SurveyResponse.objects.count() == 50
+    assert "Отменить весь импорт" in client.get(response["Location"]).content.decode()
+
+
+def test_running_import_shows_an_accessible_progress_bar(editor, region) -> None:
+    _upload(editor, region, survey_file([survey_row(INN_A, "1")]))
+    record = ImportRecord.objects.get()
+    ImportRecord.objects.filter(pk=record.pk).update(
+        status=ImportStatus.RUNNING,
+        progress_stage="Проверка строк",
+        progress_done=5,
+        progress_total=20,
+    )
+    page = editor.get(reverse("qp_import_detail", args=[record.pk])).content.decode()
+    assert '<progress id="qp-progress" max="100" value="25"' in page
+    assert "Проверка строк: 5 из 20" in page
+    assert 'aria-live="polite"' in page

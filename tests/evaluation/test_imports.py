@@ -344,7 +344,8 @@ def test_preview_writes_nothing_and_confirm_applies_the_stored_file(region) -> N
     assert not SurveyResponse.objects.exists()
     record = report.record
     assert record.status == ImportStatus.PREVIEWED
-    assert record.file.read() == data
+    with record.file.open("rb") as stored:
+        assert stored.read() == data
     assert len(record.checksum) == 64
     applied = apply_import(record)
     assert applied.applied and SurveyResponse.objects.count() == 2

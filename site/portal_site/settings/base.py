@@ -226,6 +226,10 @@ SPECTACULAR_SETTINGS = {
 # Spreadsheet imports (evaluation.imports): limits per uploaded file.
 QP_IMPORT_MAX_BYTES = int(env_str("QP_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
 QP_IMPORT_MAX_ROWS = int(env_str("QP_IMPORT_MAX_ROWS") or 200_000)
+# Files at least this big are checked and imported in a background thread.
+QP_IMPORT_BACKGROUND_BYTES = int(
+    env_str("QP_IMPORT_BACKGROUND_BYTES") or 2 * 1024 * 1024
+)
 
 # Public search: Elasticsearch when configured, the database otherwise.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
