@@ -153,6 +153,7 @@ def main(argv: list[str]) -> int:
         "elasticsearch": backend_state(
             results["postgresql"] or results["sqlite"], "elasticsearch", es_reason
         ),
+        "browser": backend_state(results["sqlite"], "browser", browser_reason),
     }
     totals = {"passed": 0, "failed": 0, "skipped": 0}
     for result in results.values():

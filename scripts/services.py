@@ -506,3 +506,59 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+# --------------------------------------------------------------------------- Chromium
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _find_chromium() -> str | None:
+    override = os.environ.get("QP_CHROMIUM", "").strip()
+    if override:
+        return override if Path(override).exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium(log: Log = print) -> str:
+    """The path of a Chromium for browser tests, installing Debian's package if needed.
+
+    ``QP_CHROMIUM`` names a binary to use. Otherwise ``chromium`` on PATH;
+    when missing and running as root with ``apt-get``, the Debian package is
+    installed (once per machine). Never downloads a browser elsewhere.
+
+    Raises:
+        ServiceUnavailable: no Chromium and it cannot be installed here.
+    """
+    found = _find_chromium()
+    if found:
+        log(f"Chromium: {found}")
+        return found
+    if os.environ.get("QP_CHROMIUM", "").strip():
+        raise ServiceUnavailable(f"QP_CHROMIUM={os.environ['QP_CHROMIUM']} не найден")
+    apt = shutil.which("apt-get")
+    if not (_is_root() and apt):
+        raise ServiceUnavailable(
+            "нет Chromium: установите пакет chromium (apt-get install chromium) "
+            "или задайте QP_CHROMIUM"
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = [apt, "install", "-y", "--no-install-recommends", "chromium"]
+    log("installing Debian's chromium package")
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        log("apt-get install failed; refreshing package lists and retrying")
+        subprocess.run([apt, "update"], capture_output=True, text=True, env=env)
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
+    found = _find_chromium()
+    if result.returncode != 0 or not found:
+        output = (result.stdout + result.stderr).strip()[-1500:]
+        raise ServiceUnavailable(
+            f"apt-get не установил chromium (код {result.returncode}): {output}"
+        )
+    log(f"Chromium installed: {found}")
+    return found

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-_BACKEND_MARKS = ("postgresql", "elasticsearch")
+_BACKEND_MARKS = ("postgresql", "elasticsearch", "browser")
 _outcomes: dict[str, Counter[str]] = {mark: Counter() for mark in _BACKEND_MARKS}
 
 
@@ -61,3 +61,19 @@ def elasticsearch_url() -> str:
             pytest.fail(reason + " (в CI это ошибка)")
         pytest.skip(reason)
     return url
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    """Debian's Chromium for browser tests; skip (locally) or fail (CI) without one."""
+    path = os.environ.get("QP_CHROMIUM", "").strip()
+    if not path:
+        import shutil
+
+        path = shutil.which("chromium") or ""
+    if not path:
+        reason = "нет Chromium: QP_CHROMIUM не задан и chromium не установлен"
+        if IN_CI:
+            pytest.fail(reason + " (в CI это ошибка)")
+        pytest.skip(reason)
+    return path

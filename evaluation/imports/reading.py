@@ -346,27 +346,25 @@ def _xlsx_extent(
 ) -> tuple[int, int]:
     """(rows, columns) of the grid calamine would allocate for this part.
 
-    A pass over every cell reference; when that grid is over ``limit``
-    (styled empty cells far away) a second pass counts only cells with values.
-    Cells and rows without a reference (allowed, rare) are added on top.
+    Excel, LibreOffice, openpyxl and XlsxWriter all write cells as
+    ``<c r="B12" ...>``; such a sheet is measured by one fast pass. Any other
+    spelling (attribute order, quotes, case, cells without a reference) takes
+    the general pass. When the grid is over ``limit`` a last pass counts only
+    cells with values, as styled empty cells far away do not make calamine
+    allocate.
     """
-    rows, columns, loose_cells, loose_rows, row_refs = _xlsx_scan(
-        archive, info, _XLSX_CELL
-    )
-    if rows * columns > limit:
-        rows, columns, *_ = _xlsx_scan(archive, info, _XLSX_VALUE_CELL)
-    if loose_cells:
-        rows = max(rows, row_refs) + loose_rows
-        columns += loose_cells
-    return rows, columns
+    grid = _xlsx_scan_canonical(archive, info)
+    if grid is None:
+        grid = _xlsx_scan_general(archive, info, _XLSX_CELL)
+    if grid[0] * grid[1] > limit:
+        grid = _xlsx_scan_general(archive, info, _XLSX_VALUE_CELL)
+    return grid
 
 
-def _xlsx_scan(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes]
-) -> tuple[int, int, int, int, int]:
-    """Farthest row and column of ``pattern``'s cells, and unreferenced tags."""
-    max_row = max_column = row_refs = 0
-    cell_tags = referenced = row_tags = referenced_rows = 0
+def _worksheet_chunks(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> Iterator[tuple[bytes, bytes]]:
+    """(namespace prefix, chunk) from the worksheet root on; none if no root."""
     prefix: bytes | None = None
     for chunk in _chunks(archive, info, b"<"):
         if prefix is None:
@@ -374,26 +372,59 @@ def _xlsx_scan(
             if root is None:
                 continue  # cells live inside the root element
             prefix = root.group(1) or b""
+        yield prefix, chunk
+
+
+def _xlsx_scan_canonical(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> tuple[int, int] | None:
+    """The grid from ``<c r="B12"`` tags; None if any cell tag is spelt otherwise."""
+    max_row = max_column = 0
+    pattern = None
+    for prefix, chunk in _worksheet_chunks(archive, info):
+        if pattern is None:
+            pattern = re.compile(
+                b"<" + re.escape(prefix) + rb'c(?: r="([A-Z]{1,3})(\d{1,9})"|[\s>/])'
+            )
+        matches = pattern.findall(chunk)
+        if not matches:
+            continue
+        if (b"", b"") in matches:
+            return None
+        max_row = max(max_row, max(map(int, [match[1] for match in matches])))
+        columns = {match[0] for match in matches}
+        max_column = max(max_column, max(map(_column_number, columns)))
+    return max_row, max_column
+
+
+def _xlsx_scan_general(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, pattern: re.Pattern[bytes]
+) -> tuple[int, int]:
+    """The grid from ``pattern``'s cells, plus cells and rows without a reference.
+
+    A cell without ``r`` goes right of the previous one and a row without
+    ``r`` below the previous one, so each adds at most one column or row.
+    """
+    max_row = max_column = row_refs = 0
+    cell_tags = referenced = row_tags = referenced_rows = 0
+    for prefix, chunk in _worksheet_chunks(archive, info):
+        name = re.escape(prefix)
         matches = pattern.findall(chunk)
         if matches:
-            referenced += len(matches)
-            max_row = max(max_row, *(_row_number(m[1]) for m in matches))
-            max_column = max(max_column, *map(_column_number, {m[0] for m in matches}))
-        cell, row = b"<" + prefix + b"c", b"<" + prefix + b"row"
-        for end in (b" ", b">", b"/", b"\n", b"\r", b"\t"):
-            cell_tags += chunk.count(cell + end)
-            row_tags += chunk.count(row + end)
+            max_row = max(max_row, max(_row_number(m[1]) for m in matches))
+            columns = {m[0] for m in matches}
+            max_column = max(max_column, max(map(_column_number, columns)))
+        referenced += len(_XLSX_CELL.findall(chunk))
+        cell_tags += len(re.findall(b"<" + name + rb"c[\s>/]", chunk))
+        row_tags += len(re.findall(b"<" + name + rb"row[\s>/]", chunk))
         numbers = _XLSX_ROW.findall(chunk)
-        if numbers:
-            referenced_rows += len(numbers)
-            row_refs = max(row_refs, *map(_row_number, numbers))
-    return (
-        max_row,
-        max_column,
-        max(0, cell_tags - referenced),
-        max(0, row_tags - referenced_rows),
-        row_refs,
-    )
+        referenced_rows += len(numbers)
+        row_refs = max(row_refs, *map(_row_number, numbers), 0)
+    loose_cells = cell_tags - referenced
+    if loose_cells > 0:
+        max_row = max(max_row, row_refs) + max(0, row_tags - referenced_rows)
+        max_column += loose_cells
+    return max_row, max_column
 
 
 _ODS_TABLE_OR_ROW = re.compile(rb"<table:table(?:-row(?=[\s/>])([^>]*?)(/?)>|[\s>])")

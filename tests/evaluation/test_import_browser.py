@@ -1,0 +1,88 @@
+"""Browser test (Chromium): upload → preview with an error → fix → re-upload → confirm."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from evaluation.models import ImportRecord, ImportStatus, SurveyResponse
+from tests.evaluation.test_imports import INN_A, INN_C, region, survey_file, survey_row
+
+__all__ = ["region"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # of the test itself are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        page = browser.new_page(locale="ru-RU")
+        page.set_default_timeout(20_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _upload(page, live_server, region, path) -> None:
+    page.goto(f"{live_server.url}/admin/import/")
+    page.get_by_label("Форма").select_option("survey_responses")
+    page.get_by_label("Кампания").select_option(str(region["decade"].pk))
+    page.get_by_label("Файл").set_input_files(str(path))
+    page.get_by_role("button", name="Проверить файл").click()
+
+
+def test_upload_preview_fix_and_confirm_in_chromium(
+    browser_page, live_server, region, django_user_model, tmp_path
+) -> None:
+    django_user_model.objects.create_superuser(
+        "editor", "editor@example.ru", "secret-pw"
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("input[name=username]").fill("editor")
+    page.locator("input[name=password]").fill("secret-pw")
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+
+    broken = tmp_path / "anketa.xlsx"
+    broken.write_bytes(
+        survey_file(
+            [survey_row(INN_A, "1"), survey_row(INN_C, "2"), survey_row(INN_A, "3")]
+        )
+    )
+    _upload(page, live_server, region, broken)
+    expect(page.get_by_role("heading", name="Ошибки (1)")).to_be_visible()
+    error_row = page.locator("table tbody tr", has_text="не найдена в реестре")
+    expect(error_row).to_contain_text("5")
+    expect(error_row).to_contain_text("ИНН")
+    expect(page.get_by_role("button", name="Загрузить")).to_have_count(0)
+    assert not SurveyResponse.objects.exists()
+
+    fixed = tmp_path / "anketa-fixed.xlsx"
+    fixed.write_bytes(
+        survey_file(
+            [survey_row(INN_A, "1"), survey_row(INN_A, "2"), survey_row(INN_A, "3")]
+        )
+    )
+    _upload(page, live_server, region, fixed)
+    expect(page.get_by_text("Проверен, не загружен")).to_be_visible()
+    page.get_by_role("button", name="Загрузить").click()
+    expect(page.get_by_text("Загружено: новых 3")).to_be_visible()
+    expect(page.get_by_role("button", name="Отменить весь импорт")).to_be_visible()
+
+    assert SurveyResponse.objects.count() == 3
+    statuses = list(
+        ImportRecord.objects.order_by("pk").values_list("status", flat=True)
+    )
+    assert statuses == [ImportStatus.FAILED, ImportStatus.APPLIED]
