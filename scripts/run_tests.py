@@ -133,11 +133,19 @@ def main(argv: list[str]) -> int:
     log(f"CI={'true' if IN_CI else 'false'}; python {sys.version.split()[0]}")
     failures = static_checks()
     results: dict[str, dict | None] = {}
+    try:
+        browser = services.chromium(log=lambda line: log(f"chromium: {line}"))
+        browser_reason = ""
+    except services.ServiceUnavailable as error:
+        log(f"!!! chromium UNAVAILABLE: {error}")
+        browser, browser_reason = None, str(error)
     with optional_service("elasticsearch", services.elasticsearch) as (
         es_url,
         es_reason,
     ):
         es_env = {"QP_TEST_ELASTICSEARCH_URL": es_url} if es_url else {}
+        if browser:
+            es_env["QP_CHROMIUM"] = browser
         results["sqlite"] = pytest_pass("sqlite", dict(es_env), argv)
         with optional_service("postgresql", services.postgresql) as (pg_url, pg_reason):
             if pg_url:
