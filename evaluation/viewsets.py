@@ -9,6 +9,7 @@ from evaluation.models import (
     AuditEvent,
     Campaign,
     CouncilDecision,
+    DecadeSummary,
     District,
     ImportRecord,
     ImprovementPlan,
@@ -290,6 +291,27 @@ class AuditEventViewSet(ReadOnlyViewSet):
     form_fields = ["summary"]
 
 
+class DecadeSummaryViewSet(ModelViewSet):
+    model = DecadeSummary
+    icon = "table"
+    menu_label = _("Сводная информация Декады")
+    list_display = ["organisation", "campaign", "questionnaires", "base", "updated_at"]
+    list_filter = ["campaign"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "campaign",
+        "organisation",
+        "base",
+        "questionnaires",
+        "external_territorial",
+        "by_channel",
+        "by_kind",
+        "yes",
+    ]
+
+
 class ImportRecordViewSet(ReadOnlyViewSet):
     model = ImportRecord
     icon = "upload"
@@ -327,6 +349,7 @@ class EvaluationViewSetGroup(ModelViewSetGroup):
         ResultViewSet,
         PublishedResultViewSet,
         SurveyResponseViewSet,
+        DecadeSummaryViewSet,
         ImprovementPlanViewSet,
         SubmissionViewSet,
         TargetIndicatorViewSet,

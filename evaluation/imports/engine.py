@@ -24,6 +24,7 @@ from evaluation.imports.reading import data_rows, find_header, read_rows
 from evaluation.models import (
     AuditEvent,
     Campaign,
+    DecadeSummary,
     ImportRecord,
     ImportStatus,
     ImprovementPlan,
@@ -441,6 +442,7 @@ UNDO_MODELS = {
     "measurereport": MeasureReport,
     "targetindicator": TargetIndicator,
     "targetindicatorvalue": TargetIndicatorValue,
+    "decadesummary": DecadeSummary,
 }
 
 

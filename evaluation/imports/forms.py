@@ -27,6 +27,7 @@ from evaluation.imports.errors import CellError
 from evaluation.imports.reading import ColumnSpec
 from evaluation.models import (
     Campaign,
+    DecadeSummary,
     District,
     ImprovementPlan,
     IndicatorInput,
@@ -1442,6 +1443,198 @@ class ImprovementPlanForm(ImportForm):
         return changes
 
 
+def _channel_fields() -> tuple[Field, ...]:
+    return tuple(
+        Field(
+            f"channel_{value}",
+            f"Канал: {label}",
+            (str(label),),
+            values.to_int,
+            required=False,
+            blank=True,
+            help=f"Сколько анкет получено так: {label}.",
+        )
+        for value, label in SurveyChannel.choices
+    )
+
+
+class DecadeSummaryForm(ImportForm):
+    """An institution's Декада summary: counts by channel, kind and question."""
+
+    name = "decade_summary"
+    title = "Сводная информация об итогах Декады качества"
+    description = (
+        "Одна строка — организация: база выборки, число анкет (в том числе "
+        "экстерриториальных), по каналам и формам опроса, ответы «да» на вопросы 1–15."
+    )
+    campaign_kind = CampaignKind.DECADE
+    model = DecadeSummary
+    fields = (
+        *ORGANISATION_FIELDS,
+        Field(
+            "base",
+            "База выборки",
+            ("численность получателей услуг", "состоит на учете", "база"),
+            values.to_int,
+            required=False,
+            blank=True,
+            help="Получатели услуг на время опроса (учреждения) или состоящие на учёте на начало года (УСЗН).",
+        ),
+        Field(
+            "questionnaires",
+            "Всего анкет",
+            ("количество анкет", "число анкет", "анкет всего"),
+            values.to_int,
+            help="Анкеты, учтённые в выборке (без экстерриториальных).",
+        ),
+        Field(
+            "external_territorial",
+            "Экстерриториальных анкет",
+            ("экстерриториальные анкеты", "экстерриториальных"),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        *_channel_fields(),
+        Field(
+            "kind_questionnaire",
+            "Анкетирование",
+            ("анкетирование",),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "kind_interview",
+            "Интервью",
+            ("интервьюирование", "интервью"),
+            values.to_int,
+            required=False,
+            blank=True,
+        ),
+        *(
+            Field(
+                f"yes_q{n}",
+                f"«Да» на вопрос {n}",
+                (f"да на вопрос {n}", f"вопрос {n} да", f"вопрос {n}"),
+                values.to_int,
+                required=False,
+                blank=True,
+            )
+            for n in range(1, 16)
+        ),
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.lookup = OrganisationLookup()
+
+    def build_row(self, number, converted, titles):
+        organisation, errors = self.organisation_of(
+            number, converted, titles, self.lookup
+        )
+        if errors:
+            return None, errors
+        total = converted["questionnaires"]
+
+        def title(key: str) -> str:
+            return titles.get(key, self.field(key).title)
+
+        by_channel = {
+            value: converted[f"channel_{value}"]
+            for value, _ in SurveyChannel.choices
+            if converted.get(f"channel_{value}") is not None
+        }
+        by_kind = {
+            kind: converted[f"kind_{kind}"]
+            for kind in ("questionnaire", "interview")
+            if converted.get(f"kind_{kind}") is not None
+        }
+        yes = {
+            f"q{n}": converted[f"yes_q{n}"]
+            for n in range(1, 16)
+            if converted.get(f"yes_q{n}") is not None
+        }
+        if by_channel and sum(by_channel.values()) != total:
+            key = next(f"channel_{v}" for v in by_channel)
+            errors.append(
+                CellError(
+                    number,
+                    title(key),
+                    f"сумма по каналам ({sum(by_channel.values())}) не равна числу анкет ({total})",
+                )
+            )
+        if by_kind and sum(by_kind.values()) != total:
+            key = f"kind_{next(iter(by_kind))}"
+            errors.append(
+                CellError(
+                    number,
+                    title(key),
+                    f"сумма по формам опроса ({sum(by_kind.values())}) не равна числу анкет ({total})",
+                )
+            )
+        for question, count in yes.items():
+            if count > total:
+                errors.append(
+                    CellError(
+                        number,
+                        title(f"yes_{question}"),
+                        f"ответов «да» ({count}) больше, чем анкет ({total})",
+                    )
+                )
+        if errors:
+            return None, errors
+        row_values = {
+            "base": converted.get("base"),
+            "questionnaires": total,
+            "external_territorial": converted.get("external_territorial") or 0,
+            "by_channel": by_channel,
+            "by_kind": by_kind,
+            "yes": yes,
+        }
+        return Row(number, (organisation.pk,), row_values, organisation), []
+
+    def key_title(self, titles):
+        return titles.get("inn") or titles.get("code") or "ИНН"
+
+    def plan(self, rows):
+        plan = Plan()
+        existing = {
+            s.organisation_id: s
+            for s in DecadeSummary.objects.filter(campaign=self.context.campaign)
+        }
+        for row in rows:
+            current = existing.get(row.key[0])
+            if current is None:
+                plan.new.append(row)
+            elif _differs(current, row.values):
+                plan.updated.append((row, current))
+            else:
+                plan.unchanged.append(row)
+        return plan
+
+    def write(self, plan):
+        changes: list[dict[str, Any]] = []
+        reference = getattr(self, "reference", "")
+        for row in plan.new:
+            summary = DecadeSummary.objects.create(
+                campaign=self.context.campaign,
+                organisation_id=row.key[0],
+                source_reference=reference,
+                **row.values,
+            )
+            changes.append({"model": "decadesummary", "pk": summary.pk, "before": None})
+        for row, current in plan.updated:
+            before = _snapshot(current, [*row.values, "source_reference"])
+            changes.append(
+                {"model": "decadesummary", "pk": current.pk, "before": before}
+            )
+            DecadeSummary.objects.filter(pk=current.pk).update(
+                source_reference=reference, **row.values
+            )
+        return changes
+
+
 FORMS: dict[str, type[ImportForm]] = {
     form.name: form
     for form in (
@@ -1450,6 +1643,7 @@ FORMS: dict[str, type[ImportForm]] = {
         SurveyResponsesForm,
         ImprovementPlanForm,
         TargetIndicatorsForm,
+        DecadeSummaryForm,
     )
 }
 

@@ -2,6 +2,7 @@
 
 from .campaigns import (
     Campaign,
+    DecadeSummary,
     IndicatorInput,
     Publication,
     PublishedResult,
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEvent",
     "Campaign",
     "CouncilDecision",
+    "DecadeSummary",
     "District",
     "ImportRecord",
     "ImportStatus",

@@ -409,3 +409,60 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.total}"
+
+
+class DecadeSummary(models.Model):
+    """An institution's summary of its Декада (annex 2 of the regulation).
+
+    Institutions that do not send every questionnaire send these aggregates:
+    how many questionnaires, by channel and by kind, and the "yes" answers
+    per question. Imported with the ``decade_summary`` form.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="decade_summaries",
+        verbose_name=_("кампания"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="decade_summaries",
+        verbose_name=_("организация"),
+    )
+    base = models.PositiveIntegerField(
+        _("база выборки"),
+        null=True,
+        blank=True,
+        help_text=_("Получатели услуг (учреждения) или состоящие на учёте (УСЗН)."),
+    )
+    questionnaires = models.PositiveIntegerField(_("анкет учтено"))
+    external_territorial = models.PositiveIntegerField(
+        _("экстерриториальных анкет"), default=0
+    )
+    by_channel = models.JSONField(_("по каналам"), default=dict, blank=True)
+    by_kind = models.JSONField(_("по формам опроса"), default=dict, blank=True)
+    yes = models.JSONField(_("ответы «да» по вопросам"), default=dict, blank=True)
+    source = models.CharField(
+        _("источник"),
+        max_length=10,
+        choices=DataSource.choices,
+        default=DataSource.IMPORT,
+    )
+    source_reference = models.CharField(
+        _("ссылка на источник"), max_length=300, blank=True
+    )
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("сводная информация Декады")
+        verbose_name_plural = _("сводная информация Декады")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"], name="qp_decade_summary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.campaign}"

@@ -584,3 +584,37 @@ def test_a_boolean_cell_is_not_mistaken_for_the_number_one(region) -> None:
     assert [(e.row, e.column) for e in report.errors] == [
         (3, "Оборудование для инвалидов (из 5)")
     ]
+
+
+# --------------------------------------------------------------------------- Декада summary
+
+
+def test_decade_summary_checks_its_sums_and_imports(region) -> None:
+    from evaluation.models import DecadeSummary
+
+    header = [
+        "ИНН", "База выборки", "Всего анкет", "Экстерриториальных анкет",
+        "Канал: В учреждении (отделении)", "Канал: В МФЦ", "Анкетирование", "Интервью",
+        *(f"«Да» на вопрос {n}" for n in range(1, 16)),
+    ]  # fmt: skip
+    good = [INN_A, 100, 35, 2, 30, 5, 33, 2, *([30] * 15)]
+    report = import_file(
+        "decade_summary",
+        xlsx([header, good], title_rows=1),
+        "svod.xlsx",
+        campaign=region["decade"],
+    )
+    assert report.ok, report.errors
+    summary = DecadeSummary.objects.get()
+    assert summary.by_channel == {"office": 30, "mfc": 5}
+    assert summary.yes["q15"] == 30
+
+    bad = [INN_B, 100, 35, 0, 30, 4, 35, 0, *([36] + [30] * 14)]
+    report = import_file(
+        "decade_summary", xlsx([header, bad]), "svod2.xlsx", campaign=region["decade"]
+    )
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "Канал: В учреждении (отделении)"),
+        (2, "«Да» на вопрос 1"),
+    ]
+    assert DecadeSummary.objects.count() == 1
