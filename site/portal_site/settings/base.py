@@ -226,6 +226,10 @@ SPECTACULAR_SETTINGS = {
 # Spreadsheet imports (evaluation.imports): limits per uploaded file.
 QP_IMPORT_MAX_BYTES = int(env_str("QP_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
 QP_IMPORT_MAX_ROWS = int(env_str("QP_IMPORT_MAX_ROWS") or 200_000)
+QP_IMPORT_MAX_UNCOMPRESSED = int(
+    env_str("QP_IMPORT_MAX_UNCOMPRESSED") or 512 * 1024 * 1024
+)
+QP_IMPORT_MAX_CELLS = int(env_str("QP_IMPORT_MAX_CELLS") or 10_000_000)
 # Files at least this big are checked and imported in a background thread.
 QP_IMPORT_BACKGROUND_BYTES = int(
     env_str("QP_IMPORT_BACKGROUND_BYTES") or 2 * 1024 * 1024
