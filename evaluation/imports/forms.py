@@ -1443,6 +1443,61 @@ class ImprovementPlanForm(ImportForm):
         return changes
 
 
+def _required(field: Field) -> Field:
+    return Field(
+        field.key,
+        field.title,
+        field.aliases,
+        field.convert,
+        required=True,
+        blank=False,
+        choices=field.choices,
+        help=field.help,
+    )
+
+
+class FulfilmentReportForm(ImprovementPlanForm):
+    """Progress on an approved plan: what was done on each measure, and when.
+
+    The same federal columns as the plan; the two progress columns are
+    required and every row must name a measure already in the organisation's
+    plan for the campaign (matched by the measure's wording).
+    """
+
+    name = "fulfilment_report"
+    title = "Отчёт о реализации плана мероприятий"
+    description = (
+        "Строки плана с заполненными столбцами «Реализованные меры» и "
+        "«Фактический срок»; мероприятие должно быть в утверждённом плане."
+    )
+    fields = tuple(
+        _required(f) if f.key in {"done", "actual_date"} else f
+        for f in ImprovementPlanForm.fields
+    )
+
+    def build_row(self, number, converted, titles):
+        row, errors = super().build_row(number, converted, titles)
+        if row is None:
+            return row, errors
+        plan = ImprovementPlan.objects.filter(
+            campaign=self.context.campaign, organisation_id=row.key[0]
+        ).first()
+        exists = plan is not None and any(
+            m.casefold() == row.key[1]
+            for m in plan.measures.values_list("action", flat=True)
+        )
+        if not exists:
+            return None, [
+                CellError(
+                    number,
+                    titles.get("action", self.field("action").title),
+                    "такого мероприятия нет в плане организации по этой кампании; "
+                    "сначала загрузите план",
+                )
+            ]
+        return row, errors
+
+
 def _channel_fields() -> tuple[Field, ...]:
     return tuple(
         Field(
@@ -1644,6 +1699,7 @@ FORMS: dict[str, type[ImportForm]] = {
         ImprovementPlanForm,
         TargetIndicatorsForm,
         DecadeSummaryForm,
+        FulfilmentReportForm,
     )
 }
 

@@ -618,3 +618,35 @@ def test_decade_summary_checks_its_sums_and_imports(region) -> None:
         (2, "«Да» на вопрос 1"),
     ]
     assert DecadeSummary.objects.count() == 1
+
+
+def test_fulfilment_report_needs_the_measure_in_the_plan(region) -> None:
+    from evaluation.models import MeasureReport
+
+    plan_rows = [
+        PLAN_HEADER,
+        [INN_A, 1, "1.1", "Нет сведений на стенде", "Дополнить стенд", "01.03.2025", "Иванова И. И., директор", None, None],
+    ]  # fmt: skip
+    import_file(
+        "improvement_plan", xlsx(plan_rows), "plan.xlsx", campaign=region["nok"]
+    )
+    report_rows = [
+        PLAN_HEADER,
+        [INN_A, 1, "1.1", "Нет сведений на стенде", "Дополнить стенд", "01.03.2025", "Иванова И. И., директор", "Дополнен", "20.02.2025"],
+        [INN_A, 2, "1.2", "Нет формы обратной связи", "Создать форму", "01.04.2025", "Петров П. П., программист", "Создана", "01.04.2025"],
+    ]  # fmt: skip
+    report = import_file(
+        "fulfilment_report", xlsx(report_rows), "otchet.xlsx", campaign=region["nok"]
+    )
+    assert [(e.row, e.column) for e in report.errors] == [
+        (3, "Наименование мероприятия по устранению недостатков")
+    ]
+    assert not MeasureReport.objects.exists()
+    report = import_file(
+        "fulfilment_report",
+        xlsx(report_rows[:2]),
+        "otchet.xlsx",
+        campaign=region["nok"],
+    )
+    assert report.ok and report.updated == 1
+    assert MeasureReport.objects.get().done == "Дополнен"
