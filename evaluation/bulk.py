@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from django.db import connections, models, router
@@ -51,6 +52,10 @@ def bulk_insert(objects: Sequence[models.Model], *, batch_size: int = 2000) -> i
     return len(objects)
 
 
+class JsonText(str):
+    """JSON already encoded, for :func:`insert_rows` (sent to ``COPY`` as is)."""
+
+
 def insert_rows(
     model: type[models.Model],
     columns: Sequence[str],
@@ -70,8 +75,12 @@ def insert_rows(
     alias = router.db_for_write(model)
     connection = connections[alias]
     if connection.vendor != "postgresql":
+        decoded = [
+            [json.loads(v) if v.__class__ is JsonText else v for v in row]
+            for row in rows
+        ]
         model._default_manager.using(alias).bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows],
+            [model(**dict(zip(columns, row, strict=True))) for row in decoded],
             batch_size=batch_size,
         )
         return len(rows)
@@ -89,6 +98,7 @@ def insert_rows(
             if adapt:
                 row = list(row)
                 for index, field in adapt:
-                    row[index] = field.get_db_prep_save(row[index], connection)
+                    if row[index].__class__ is not JsonText:
+                        row[index] = field.get_db_prep_save(row[index], connection)
             copy.write_row(row)
     return len(rows)

@@ -8,12 +8,15 @@ and a file with any error writes nothing (see ``engine``).
 
 from __future__ import annotations
 
+import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.db import models
 
+from evaluation.bulk import JsonText
 from evaluation.enums import (
     CampaignKind,
     IndicatorCode,
@@ -704,6 +707,11 @@ class SurveyResponsesForm(ImportForm):
     def __init__(self, context: Context) -> None:
         super().__init__(context)
         self.lookup = OrganisationLookup()
+        # Answer patterns repeat: rows share one (never mutated) dict per
+        # pattern, and its JSON is encoded once (see ``write``).
+        self._answers: dict[tuple, dict[str, bool | None]] = {}
+        self._answers_json: dict[int, JsonText] = {}
+        self._get_answers = operator.itemgetter(*self.ANSWER_KEYS)
 
     def build_row(self, number, converted, titles):
         organisation, errors = self.organisation_of(
@@ -711,7 +719,12 @@ class SurveyResponsesForm(ImportForm):
         )
         if errors:
             return None, errors
-        answers = {key: converted.get(key) for key in self.ANSWER_KEYS}
+        pattern = self._get_answers(converted)
+        answers = self._answers.get(pattern)
+        if answers is None:
+            answers = self._answers[pattern] = dict(
+                zip(self.ANSWER_KEYS, pattern, strict=True)
+            )
         row_values = {
             "collected_on": converted["collected_on"],
             "channel": converted["channel"],
@@ -726,6 +739,12 @@ class SurveyResponsesForm(ImportForm):
 
     def key_title(self, titles):
         return titles.get("number", "Номер анкеты")
+
+    def _json(self, answers: dict) -> JsonText:
+        encoded = self._answers_json.get(id(answers))
+        if encoded is None:
+            encoded = self._answers_json[id(answers)] = JsonText(json.dumps(answers))
+        return encoded
 
     def plan(self, rows):
         plan = Plan()
@@ -772,7 +791,7 @@ class SurveyResponsesForm(ImportForm):
                     v["channel"],
                     v["kind"],
                     v["external_territorial"],
-                    v["answers"],
+                    self._json(v["answers"]),
                     v["suggestion"],
                     "",
                     "",
