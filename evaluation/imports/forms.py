@@ -238,13 +238,15 @@ class ImportForm:
         keys: list[str] = []
         columns: list[list[object]] = []
         numbers = [number for number, _ in data]
+        table = [cells for _, cells in data]
+        width = max(positions.values()) + 1
+        for cells in table:  # trailing empty cells were trimmed: pad once
+            if len(cells) < width:
+                cells.extend([None] * (width - len(cells)))
         for spec in present:
-            position = positions[spec.key]
-            raws = [
-                cells[position] if position < len(cells) else None for _, cells in data
-            ]
-            column = self._convert_column(spec, raws)
-            if any(value.__class__ is _Bad for value in column):
+            raws = list(map(operator.itemgetter(positions[spec.key]), table))
+            column, invalid = self._convert_column(spec, raws)
+            if invalid:
                 title = titles.get(spec.key, spec.title)
                 for index, value in enumerate(column):
                     if value.__class__ is _Bad:
@@ -253,19 +255,25 @@ class ImportForm:
                         )
             keys.append(spec.key)
             columns.append(column)
+        del table
         if isinstance(data, list):
             data.clear()  # the raw cells are no longer needed: free them early
         rows = zip(*columns, strict=True)
         for index, (number, row) in enumerate(zip(numbers, rows, strict=True)):
             yield number, dict(zip(keys, row, strict=True)), errors.get(index, [])
 
-    def _convert_column(self, spec: Field, raws: list[object]) -> list[object]:
-        """Converted values of one column; :class:`_Bad` where a cell is invalid."""
+    def _convert_column(
+        self, spec: Field, raws: list[object]
+    ) -> tuple[list[object], bool]:
+        """Converted values of one column (:class:`_Bad` where a cell is
+        invalid) and whether any cell was invalid."""
         memo: dict[object, object] = {}
         convert, blank = spec.convert, spec.blank
         limit = self.MEMO_LIMIT
+        invalid = False
 
         def miss(raw: object) -> object:
+            nonlocal invalid
             if raw is None or (raw.__class__ is str and not raw.strip()):
                 value: object = None if blank else _Bad("не заполнено")
             else:
@@ -273,18 +281,21 @@ class ImportForm:
                     value = convert(raw)
                 except ValueError as error:
                     value = _Bad(str(error))
+            if value.__class__ is _Bad:
+                invalid = True
             if raw.__class__ is not bool and len(memo) < limit:
                 memo[raw] = value
             return value
 
         get = memo.get
-        return [
+        column = [
             value
             if raw.__class__ is not bool
             and (value := get(raw, _MISSING)) is not _MISSING
             else miss(raw)
             for raw in raws
         ]
+        return column, invalid
 
     def validate(
         self,
