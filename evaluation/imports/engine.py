@@ -22,7 +22,6 @@ from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
 from evaluation.imports.reading import data_rows, find_header, read_rows
 from evaluation.models import (
-    AuditEvent,
     Campaign,
     DecadeSummary,
     ImportRecord,
@@ -36,6 +35,7 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.services import record as record_event
 
 PREVIEW_ROWS = 20
 MAX_ERRORS_STORED = 1000
@@ -420,16 +420,14 @@ def _write(
     record.status = ImportStatus.APPLIED
     record.applied_at = timezone.now()
     report.applied = True
-    AuditEvent.objects.create(
-        action="import.apply",
-        actor=user if getattr(user, "pk", None) else None,
-        object_type=ImportRecord._meta.label_lower,
-        object_id=str(record.pk),
-        summary=(
-            f"Импорт «{record.filename}» ({form.title}): новых {report.new}, "
-            f"изменено {report.updated}, без изменений {report.unchanged}"
-        )[:500],
-        data={"checksum": record.checksum, "campaign": record.campaign_id},
+    record_event(
+        "import.apply",
+        record,
+        f"Импорт «{record.filename}» ({form.title}): новых {report.new}, "
+        f"изменено {report.updated}, без изменений {report.unchanged}",
+        user,
+        checksum=record.checksum,
+        campaign=record.campaign_id,
     )
 
 
@@ -506,14 +504,11 @@ def undo_import(record: ImportRecord, *, user=None) -> int:
     record.status = ImportStatus.UNDONE
     record.undone_at = timezone.now()
     record.save(update_fields=["status", "undone_at"])
-    AuditEvent.objects.create(
-        action="import.undo",
-        actor=user if getattr(user, "pk", None) else None,
-        object_type=ImportRecord._meta.label_lower,
-        object_id=str(record.pk),
-        summary=f"Отменён импорт «{record.filename}»: возвращено строк {reverted}"[
-            :500
-        ],
-        data={"checksum": record.checksum},
+    record_event(
+        "import.undo",
+        record,
+        f"Отменён импорт «{record.filename}»: возвращено строк {reverted}",
+        user,
+        checksum=record.checksum,
     )
     return reverted

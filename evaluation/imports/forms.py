@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils.functional import cached_property
 
 from evaluation.bulk import JsonText
 from evaluation.enums import (
@@ -204,6 +205,11 @@ class ImportForm:
 
     # -- validation ----------------------------------------------------------
 
+    @cached_property
+    def lookup(self) -> OrganisationLookup:
+        """Organisations by INN and code, loaded once per file."""
+        return OrganisationLookup()
+
     def __init__(self, context: Context) -> None:
         self.context = context
         campaign = context.campaign
@@ -338,7 +344,6 @@ class ImportForm:
         number: int,
         converted: Mapping[str, Any],
         titles: Mapping[str, str],
-        lookup: OrganisationLookup,
     ) -> tuple[Organisation | None, list[CellError]]:
         """Resolve the row's organisation and check the user may import it."""
         inn, code = converted.get("inn"), converted.get("code")
@@ -347,7 +352,7 @@ class ImportForm:
             return None, [
                 CellError(number, title, "не указан ни ИНН, ни код организации")
             ]
-        organisation = lookup.find(inn, code)
+        organisation = self.lookup.find(inn, code)
         if organisation is None:
             shown = f"ИНН {inn}" if inn else f"код «{code}»"
             return None, [
@@ -383,6 +388,30 @@ class ImportForm:
     def write(self, plan: Plan) -> list[dict[str, Any]]:
         """Write the plan; return undo entries ``{"model", "pk", "before"}``."""
         raise NotImplementedError
+
+
+def _sort_rows(
+    rows: Iterable[Row],
+    existing: Mapping[Any, models.Model],
+    *,
+    key: Callable[[Row], Any] = lambda row: row.key,
+    changed: Callable[[Row, Any], bool] | None = None,
+) -> Plan:
+    """Sort rows into new, updated and unchanged against the stored objects.
+
+    ``existing`` maps ``key(row)`` to the stored object; a row differs when
+    ``changed(row, current)`` says so (by default: any of its values).
+    """
+    plan = Plan()
+    for row in rows:
+        current = existing.get(key(row))
+        if current is None:
+            plan.new.append(row)
+        elif changed(row, current) if changed else _differs(current, row.values):
+            plan.updated.append((row, current))
+        else:
+            plan.unchanged.append(row)
+    return plan
 
 
 def _differs(instance: models.Model, new_values: Mapping[str, Any]) -> bool:
@@ -587,16 +616,14 @@ class OrganisationsForm(ImportForm):
         return data
 
     def plan(self, rows):
-        plan = Plan()
-        for row in rows:
-            existing = self.existing.get(row.key[0])
-            if existing is None:
-                plan.new.append(row)
-            elif _differs(existing, self._values(row, self.existing)):
-                plan.updated.append((row, existing))
-            else:
-                plan.unchanged.append(row)
-        return plan
+        return _sort_rows(
+            rows,
+            self.existing,
+            key=lambda row: row.key[0],
+            changed=lambda row, current: _differs(
+                current, self._values(row, self.existing)
+            ),
+        )
 
     def write(self, plan):
         changes = []
@@ -717,7 +744,6 @@ class SurveyResponsesForm(ImportForm):
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)
-        self.lookup = OrganisationLookup()
         # Answer patterns repeat: rows share one (never mutated) dict per
         # pattern, and its JSON is encoded once (see ``write``).
         self._answers: dict[tuple, dict[str, bool | None]] = {}
@@ -725,9 +751,7 @@ class SurveyResponsesForm(ImportForm):
         self._get_answers = operator.itemgetter(*self.ANSWER_KEYS)
 
     def build_row(self, number, converted, titles):
-        organisation, errors = self.organisation_of(
-            number, converted, titles, self.lookup
-        )
+        organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
             return None, errors
         pattern = self._get_answers(converted)
@@ -758,7 +782,6 @@ class SurveyResponsesForm(ImportForm):
         return encoded
 
     def plan(self, rows):
-        plan = Plan()
         campaign = self.context.campaign
         organisation_ids = {row.key[0] for row in rows}
         existing = {
@@ -767,15 +790,7 @@ class SurveyResponsesForm(ImportForm):
                 campaign=campaign, organisation_id__in=organisation_ids
             ).exclude(number="")
         }
-        for row in rows:
-            current = existing.get(row.key)
-            if current is None:
-                plan.new.append(row)
-            elif _differs(current, row.values):
-                plan.updated.append((row, current))
-            else:
-                plan.unchanged.append(row)
-        return plan
+        return _sort_rows(rows, existing)
 
     def write(self, plan):
         from django.utils import timezone
@@ -925,16 +940,10 @@ class NokResultsForm(ImportForm):
         ),
     )
 
-    def __init__(self, context: Context) -> None:
-        super().__init__(context)
-        self.lookup = OrganisationLookup()
-
     def build_row(self, number, converted, titles):
         from evaluation.rating import RatingInputError, parse_inputs
 
-        organisation, errors = self.organisation_of(
-            number, converted, titles, self.lookup
-        )
+        organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
             return None, errors
         payload = {
@@ -968,39 +977,18 @@ class NokResultsForm(ImportForm):
                 CellError(number, _title_for_path(e.field, titles), e.message)
                 for e in error.errors
             ]
-        row_values = {
-            "respondents": inputs.respondents,
-            "info_stand_present": inputs.info_stand_present,
-            "info_stand_required": inputs.info_stand_required,
-            "info_site_present": inputs.info_site_present,
-            "info_site_required": inputs.info_site_required,
-            "remote_channels": inputs.remote_channels,
-            "comfort_conditions": inputs.comfort_conditions,
-            "premises_access": inputs.premises_access,
-            "service_access": inputs.service_access,
-            "yes": dict(inputs.yes),
-            "answered": dict(inputs.answered),
-        }
+        row_values = IndicatorInput.fields_from(inputs)
         return Row(number, (organisation.pk,), row_values, organisation), []
 
     def key_title(self, titles):
         return titles.get("inn") or titles.get("code") or "ИНН"
 
     def plan(self, rows):
-        plan = Plan()
         existing = {
             i.organisation_id: i
             for i in IndicatorInput.objects.filter(campaign=self.context.campaign)
         }
-        for row in rows:
-            current = existing.get(row.key[0])
-            if current is None:
-                plan.new.append(row)
-            elif _differs(current, row.values):
-                plan.updated.append((row, current))
-            else:
-                plan.unchanged.append(row)
-        return plan
+        return _sort_rows(rows, existing, key=lambda row: row.key[0])
 
     def write(self, plan):
         from evaluation.enums import DataSource
@@ -1161,24 +1149,21 @@ class TargetIndicatorsForm(ImportForm):
         return titles.get("title", "Наименование показателя")
 
     def plan(self, rows):
-        plan = Plan()
         existing = {
             (v.indicator.title.casefold(), v.year): v
             for v in TargetIndicatorValue.objects.select_related("indicator")
         }
-        for row in rows:
-            current = existing.get(row.key)
-            wanted = {"planned": row.values["planned"], "actual": row.values["actual"]}
-            if current is None:
-                plan.new.append(row)
-            elif (
-                _differs(current, wanted)
+        return _sort_rows(
+            rows,
+            existing,
+            changed=lambda row, current: (
+                _differs(
+                    current,
+                    {"planned": row.values["planned"], "actual": row.values["actual"]},
+                )
                 or current.indicator.unit != row.values["unit"]
-            ):
-                plan.updated.append((row, current))
-            else:
-                plan.unchanged.append(row)
-        return plan
+            ),
+        )
 
     def _indicator(self, row: Row, changes: list) -> TargetIndicator:
         key = row.key[0]
@@ -1315,14 +1300,8 @@ class ImprovementPlanForm(ImportForm):
         ),
     )
 
-    def __init__(self, context: Context) -> None:
-        super().__init__(context)
-        self.lookup = OrganisationLookup()
-
     def build_row(self, number, converted, titles):
-        organisation, errors = self.organisation_of(
-            number, converted, titles, self.lookup
-        )
+        organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
             return None, errors
         name, position = converted["responsible"], converted.get("responsible_position")
@@ -1379,7 +1358,6 @@ class ImprovementPlanForm(ImportForm):
         }
 
     def plan(self, rows):
-        plan = Plan()
         plans = self._plans(rows)
         existing = {
             (m.plan.organisation_id, m.action.casefold()): m
@@ -1391,18 +1369,13 @@ class ImprovementPlanForm(ImportForm):
             r.measure_id: r
             for r in MeasureReport.objects.filter(measure__in=existing.values())
         }
-        for row in rows:
-            current = existing.get(row.key)
-            if current is None:
-                plan.new.append(row)
-                continue
+
+        def changed(row: Row, current: Measure) -> bool:
             report = reports.get(current.pk)
             have = (report.done, report.actual_date) if report else None
-            if _differs(current, row.values) or have != row.report:
-                plan.updated.append((row, current))
-            else:
-                plan.unchanged.append(row)
-        return plan
+            return _differs(current, row.values) or have != row.report
+
+        return _sort_rows(rows, existing, changed=changed)
 
     def write(self, plan):
         changes: list[dict[str, Any]] = []
@@ -1610,14 +1583,8 @@ class DecadeSummaryForm(ImportForm):
         ),
     )
 
-    def __init__(self, context: Context) -> None:
-        super().__init__(context)
-        self.lookup = OrganisationLookup()
-
     def build_row(self, number, converted, titles):
-        organisation, errors = self.organisation_of(
-            number, converted, titles, self.lookup
-        )
+        organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
             return None, errors
         total = converted["questionnaires"]
@@ -1683,20 +1650,11 @@ class DecadeSummaryForm(ImportForm):
         return titles.get("inn") or titles.get("code") or "ИНН"
 
     def plan(self, rows):
-        plan = Plan()
         existing = {
             s.organisation_id: s
             for s in DecadeSummary.objects.filter(campaign=self.context.campaign)
         }
-        for row in rows:
-            current = existing.get(row.key[0])
-            if current is None:
-                plan.new.append(row)
-            elif _differs(current, row.values):
-                plan.updated.append((row, current))
-            else:
-                plan.unchanged.append(row)
-        return plan
+        return _sort_rows(rows, existing, key=lambda row: row.key[0])
 
     def write(self, plan):
         changes: list[dict[str, Any]] = []

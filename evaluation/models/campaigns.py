@@ -12,7 +12,12 @@ from evaluation.enums import (
     SurveyChannel,
     SurveyKind,
 )
-from evaluation.rating import RatingInputError, get_method, parse_inputs
+from evaluation.rating import (
+    OrganisationInputs,
+    RatingInputError,
+    get_method,
+    parse_inputs,
+)
 
 from .organisations import Organisation
 
@@ -185,6 +190,24 @@ class IndicatorInput(models.Model):
             parse_inputs(self.as_calculator_input())
         except RatingInputError as error:
             raise ValidationError(inputs_errors_by_field(error)) from error
+
+    @staticmethod
+    def fields_from(inputs: OrganisationInputs) -> dict[str, object]:
+        """Model field values from validated calculator inputs (inverse of
+        :meth:`as_calculator_input`)."""
+        return {
+            "respondents": inputs.respondents,
+            "info_stand_present": inputs.info_stand_present,
+            "info_stand_required": inputs.info_stand_required,
+            "info_site_present": inputs.info_site_present,
+            "info_site_required": inputs.info_site_required,
+            "remote_channels": inputs.remote_channels,
+            "comfort_conditions": inputs.comfort_conditions,
+            "premises_access": inputs.premises_access,
+            "service_access": inputs.service_access,
+            "yes": dict(inputs.yes),
+            "answered": dict(inputs.answered),
+        }
 
     def as_calculator_input(self) -> dict[str, object]:
         """Return the inputs in the calculator's JSON shape (METHOD.md §6)."""

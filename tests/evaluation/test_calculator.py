@@ -22,47 +22,10 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_A_JSON, EXAMPLE_B
+
 RUSSIAN = re.compile("[А-Яа-яЁё]")
 URL = "/api/v1/calculator/"
-
-# METHOD.md §6: the calculator input of worked example A, verbatim.
-EXAMPLE_A_JSON = """
-{"method": "344n-social", "respondents": 200,
- "info_stand": {"present": 18, "required": 20}, "info_site": {"present": 27, "required": 30},
- "remote_channels": 3, "comfort_conditions": 4, "premises_access": 3, "service_access": 4,
- "yes": {"q1": 180, "q2": 171, "q3": 120, "q4": 108, "q5": 190, "q6": 184, "q7": 50, "q8": 41,
-         "q9": 196, "q10": 194, "q11": 80, "q12": 76, "q13": 186, "q14": 188, "q15": 190},
- "answered": {"q13": 200}}
-"""
-EXAMPLE_A: dict[str, Any] = json.loads(EXAMPLE_A_JSON)
-
-# METHOD.md §3, example B. Q4 and Q8 are omitted: nobody answered Q3 or Q7 "yes".
-EXAMPLE_B: dict[str, Any] = {
-    "method": "344n-social",
-    "respondents": 143,
-    "info_stand": {"present": 11, "required": 13},
-    "info_site": {"present": 25, "required": 28},
-    "remote_channels": 5,
-    "comfort_conditions": 6,
-    "premises_access": 2,
-    "service_access": 6,
-    "yes": {
-        "q1": 97,
-        "q2": 80,
-        "q3": 0,
-        "q5": 131,
-        "q6": 125,
-        "q7": 0,
-        "q9": 139,
-        "q10": 137,
-        "q11": 31,
-        "q12": 29,
-        "q13": 120,
-        "q14": 126,
-        "q15": 128,
-    },
-    "answered": {"q13": 141},
-}
 
 # Hand-checked figures of METHOD.md §3.
 EXPECTED_A: dict[str, Any] = {

@@ -6,7 +6,7 @@ import pytest
 
 from evaluation.rating import get_method, parse_inputs
 from evaluation.rating.explain import explain
-from tests.evaluation.test_rating import EXAMPLE_A, EXAMPLE_B, EXPECTED_A, EXPECTED_B
+from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B, EXPECTED_A, EXPECTED_B
 
 METHOD = get_method("344n-social")
 FIGURES = [*METHOD.indicator_codes, *METHOD.criterion_codes, "total"]

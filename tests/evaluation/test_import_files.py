@@ -17,6 +17,7 @@ from evaluation.imports.engine import import_file
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.reading import read_rows
 from evaluation.models import ImportRecord, SurveyResponse
+from tests.evaluation.examples import EXAMPLE_A
 from tests.evaluation.test_imports import (
     INN_A,
     NOK_HEADER,
@@ -28,7 +29,6 @@ from tests.evaluation.test_imports import (
     survey_row,
     xlsx,
 )
-from tests.evaluation.test_rating import EXAMPLE_A
 
 pytestmark = pytest.mark.django_db
 __all__ = ["region"]

@@ -36,7 +36,7 @@ from evaluation.models import (
     Result,
     SurveyResponse,
 )
-from tests.evaluation.test_rating import EXAMPLE_A, EXAMPLE_B
+from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 from evaluation.rating import RatingInputError
-from tests.evaluation.test_rating import EXAMPLE_A, EXAMPLE_B, EXPECTED_A, EXPECTED_B
+from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B, EXPECTED_A, EXPECTED_B
 
 pytestmark = pytest.mark.django_db
 
