@@ -566,3 +566,31 @@ def _clean_text(value: object) -> str:
     text = _SPACES.sub(" ", value).strip()
     # Dashes, dots and the like are not suggestions.
     return text if any(char.isalnum() for char in text) else ""
+
+
+def pooled_shares(summaries: Iterable[DecadeSummary]) -> tuple[QuestionShare, ...]:
+    """Region-wide satisfaction: answers pooled over organisations, not averaged.
+
+    Each question's share is ``Σ satisfied / Σ answered`` over the summaries,
+    so a large institution weighs as many answers as it collected.
+    """
+    answered: dict[str, int] = {q.code: 0 for q in QUESTIONS if not q.is_filter}
+    satisfied = dict.fromkeys(answered, 0)
+    ignored = dict.fromkeys(answered, 0)
+    for summary in summaries:
+        for share in summary.satisfaction:
+            answered[share.code] += share.answered
+            satisfied[share.code] += share.satisfied
+            ignored[share.code] += share.ignored
+    return tuple(
+        QuestionShare(
+            code=code,
+            label=QUESTIONS_BY_CODE[code].label,
+            answered=answered[code],
+            satisfied=satisfied[code],
+            share=_share(satisfied[code], answered[code]),
+            ignored=ignored[code],
+            note="" if answered[code] else "нет ответов",
+        )
+        for code in answered
+    )

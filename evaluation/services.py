@@ -14,9 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from evaluation import deadlines
+from evaluation import deadlines, signals
 from evaluation.bulk import bulk_insert
 from evaluation.enums import (
+    CampaignKind,
     CampaignStatus,
     DataSource,
     OrganisationKind,
@@ -129,6 +130,9 @@ def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
         organisations=len(rows),
         method=method.code,
     )
+    transaction.on_commit(
+        lambda: signals.results_recomputed.send(sender=Campaign, campaign=campaign)
+    )
     return summary
 
 
@@ -198,6 +202,11 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
         version=publication.version,
         organisations=len(results),
     )
+    transaction.on_commit(
+        lambda: signals.results_published.send(
+            sender=Campaign, campaign=campaign, publication=publication
+        )
+    )
     return publication
 
 
@@ -244,6 +253,9 @@ def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campa
         actor,
         before=current.value,
         after=target.value,
+    )
+    transaction.on_commit(
+        lambda: signals.campaign_status_changed.send(sender=Campaign, campaign=campaign)
     )
     return campaign
 
@@ -352,3 +364,29 @@ def create_decade_submissions(campaign: Campaign, actor=None) -> int:
 
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def publish_decade(campaign: Campaign, actor=None) -> Campaign:
+    """Make a Декада's results public (its questionnaires are read live).
+
+    Raises:
+        EvaluationError: the campaign is not a Декада under review.
+    """
+    if campaign.kind != CampaignKind.DECADE:
+        raise EvaluationError(
+            f"«{campaign}» — не Декада качества: результаты НОК публикуются "
+            "командой «Опубликовать результаты»."
+        )
+    if campaign.status != CampaignStatus.REVIEW:
+        raise EvaluationError(
+            f"Опубликовать можно только Декаду на проверке; «{campaign}» — "
+            f"в статусе «{CampaignStatus(campaign.status).label}»."
+        )
+    campaign.status = CampaignStatus.PUBLISHED
+    campaign.save(update_fields=["status"])
+    record("publish", campaign, f"Опубликованы итоги: {campaign}", actor)
+    transaction.on_commit(
+        lambda: signals.campaign_status_changed.send(sender=Campaign, campaign=campaign)
+    )
+    return campaign

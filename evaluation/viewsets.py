@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -357,3 +358,31 @@ class EvaluationViewSetGroup(ModelViewSetGroup):
         ImportRecordViewSet,
         AuditEventViewSet,
     )
+
+
+class CampaignChooserViewSet(ChooserViewSet):
+    """The modal that picks a campaign for a page field or a live-data block."""
+
+    model = Campaign
+    icon = "date"
+    choose_one_text = _("Выбрать кампанию")
+    choose_another_text = _("Выбрать другую кампанию")
+    edit_item_text = _("Изменить кампанию")
+    page_title = _("Выбор кампании")
+    per_page = 30
+
+
+class OrganisationChooserViewSet(ChooserViewSet):
+    """The modal that picks an organisation for a live-data block."""
+
+    model = Organisation
+    icon = "group"
+    choose_one_text = _("Выбрать организацию")
+    choose_another_text = _("Выбрать другую организацию")
+    edit_item_text = _("Изменить организацию")
+    page_title = _("Выбор организации")
+    per_page = 30
+
+
+campaign_chooser_viewset = CampaignChooserViewSet("qp_campaign_chooser")
+organisation_chooser_viewset = OrganisationChooserViewSet("qp_organisation_chooser")

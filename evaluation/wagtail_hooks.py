@@ -10,6 +10,8 @@ from evaluation.viewsets import (
     READ_ONLY_MODELS,
     EvaluationViewSetGroup,
     ReadOnlyPermissionPolicy,
+    campaign_chooser_viewset,
+    organisation_chooser_viewset,
 )
 
 for _model in READ_ONLY_MODELS:
@@ -19,6 +21,16 @@ for _model in READ_ONLY_MODELS:
 @hooks.register("register_admin_viewset")
 def register_evaluation_viewsets() -> EvaluationViewSetGroup:
     return EvaluationViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_campaign_chooser():
+    return campaign_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_organisation_chooser():
+    return organisation_chooser_viewset
 
 
 @hooks.register("register_admin_urls")

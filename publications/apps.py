@@ -8,3 +8,8 @@ class PublicationsConfig(AppConfig):
     label = "qp_publications"
     verbose_name = "Публикации"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -42,6 +42,8 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 
+from . import demo_pages
+
 DISTRICTS = [
     ("Ачинский район", "achinsk"),
     ("Берёзовский район", "berezovka"),
@@ -217,6 +219,9 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
     services.create_decade_submissions(decade, actor=None)
     _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")
+    services.change_campaign_status(decade, CampaignStatus.REVIEW, actor=None)
+    services.publish_decade(decade, actor=None)
+    demo_pages.build_site(log=log)
 
 
 def _receive_submissions(rng: random.Random, decade: Campaign) -> None:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -233,6 +234,14 @@ QP_IMPORT_MAX_CELLS = int(env_str("QP_IMPORT_MAX_CELLS") or 10_000_000)
 # Files at least this big are checked and imported in a background thread.
 QP_IMPORT_BACKGROUND_BYTES = int(
     env_str("QP_IMPORT_BACKGROUND_BYTES") or 2 * 1024 * 1024
+)
+
+# Public pages: rendered content is cached this long (0 turns the cache off);
+# publishing or recomputing results invalidates it at once.
+QP_PAGE_CACHE_SECONDS = int(env_str("QP_PAGE_CACHE_SECONDS") or 600)
+# Where the organisation card sends citizens to rate on the federal site.
+QP_BUS_GOV_SEARCH_URL = env_str(
+    "QP_BUS_GOV_SEARCH_URL", "https://bus.gov.ru/search?searchString={inn}"
 )
 
 # Public search: Elasticsearch when configured, the database otherwise.

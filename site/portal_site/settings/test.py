@@ -15,6 +15,8 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 QP_DEMO = False
+# Tests that exercise the page cache turn it on with the settings fixture.
+QP_PAGE_CACHE_SECONDS = 0
 # The test run passes a real node's URL here; the site itself stays on the
 # database backend unless a test asks for Elasticsearch explicitly.
 QP_SEARCH = {

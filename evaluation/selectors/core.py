@@ -1,4 +1,4 @@
-"""Read-side queries shared by blocks, pages, the API and exports."""
+"""Results, aggregates, provenance ("как посчитано") and the Декада."""
 
 from __future__ import annotations
 

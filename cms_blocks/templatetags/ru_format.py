@@ -1,0 +1,138 @@
+"""Template filters for Russian numbers, dates, plurals and typography.
+
+Load with ``{% load ru_format %}``::
+
+    {{ total|ru_number }}            87,4
+    {{ share|ru_percent:0 }}         46 %
+    {{ published|ru_date }}          16 мая 2024 г.
+    {{ n|ru_plural:"организация,организации,организаций" }}   5 организаций
+    {{ page.title|typograph }}
+
+Every filter returns a plain ``str`` (the no-break space is the character
+U+00A0, not an entity), so autoescaping still applies to the text it carries;
+none of them marks its output safe. ``ru_quote`` and ``typograph`` work on
+plain text, not on HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import template
+
+from cms_blocks.formatting import (
+    MISSING,
+    count_with_noun,
+    format_date,
+    format_date_short,
+    format_number,
+    format_percent,
+    quote,
+    to_decimal,
+)
+from cms_blocks.formatting import (
+    typograph as typograph_text,
+)
+
+register = template.Library()
+
+
+def _places(arg: Any) -> int | None:
+    if arg is None or arg == "":
+        return None
+    try:
+        places = int(arg)
+    except (TypeError, ValueError):
+        raise template.TemplateSyntaxError(
+            f"Число знаков после запятой должно быть целым, получено {arg!r}."
+        ) from None
+    if places < 0:
+        raise template.TemplateSyntaxError(
+            "Число знаков после запятой не может быть отрицательным."
+        )
+    return places
+
+
+@register.filter
+def ru_number(value: Any, places: Any = 1) -> str:
+    """Format a number: ``{{ x|ru_number }}`` → "12 345,5"; arg = decimal places.
+
+    Missing values give an em dash; values that are not numbers give "" (as
+    Django's ``floatformat`` does).
+    """
+    digits = _places(places)
+    try:
+        return format_number(value, digits)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def ru_percent(value: Any, places: Any = 1) -> str:
+    """Format a percentage: ``{{ x|ru_percent }}`` → "45,5 %"."""
+    digits = _places(places)
+    try:
+        return format_percent(value, digits)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def ru_date(value: Any) -> str:
+    """Format a date: ``{{ d|ru_date }}`` → "16 мая 2024 г."."""
+    if value is None:
+        return MISSING
+    if not isinstance(value, date):
+        return ""
+    return format_date(value)
+
+
+@register.filter
+def ru_date_short(value: Any) -> str:
+    """Format a date: ``{{ d|ru_date_short }}`` → "16.05.2024"."""
+    if value is None:
+        return MISSING
+    if not isinstance(value, date):
+        return ""
+    return format_date_short(value)
+
+
+@register.filter
+def ru_plural(value: Any, forms: str) -> str:
+    """Write a count with its noun: ``{{ n|ru_plural:"год,года,лет" }}`` → "5 лет".
+
+    The argument lists the forms for 1, 2 and 5, separated by commas. A count
+    that is not a whole number gives "".
+    """
+    parts = [part.strip() for part in str(forms).split(",")]
+    if len(parts) != 3 or not all(parts):
+        raise template.TemplateSyntaxError(
+            "ru_plural ждёт три формы через запятую: "
+            f"«организация,организации,организаций», получено {forms!r}."
+        )
+    if value is None:
+        return MISSING
+    try:
+        number = to_decimal(value)
+    except (TypeError, ValueError):
+        return ""
+    if number != number.to_integral_value():
+        return ""
+    return count_with_noun(int(number), *parts)
+
+
+@register.filter
+def ru_quote(value: Any) -> str:
+    """Put text in «ёлочки»: ``{{ name|ru_quote }}``."""
+    if value is None:
+        return ""
+    return quote(str(value))
+
+
+@register.filter
+def typograph(value: Any) -> str:
+    """Apply Russian typography to plain text: quotes, dashes, no-break spaces."""
+    if value is None:
+        return ""
+    return typograph_text(str(value))

@@ -1,0 +1,680 @@
+"""Composite reads of the public site: rating tables, cards, plans, trackers.
+
+Everything here returns querysets or small frozen dataclasses that templates
+and API representations render without further queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from evaluation.deadlines import SubmissionState
+from evaluation.decade import DecadeSummary
+from evaluation.enums import (
+    CampaignKind,
+    CampaignStatus,
+    Criterion,
+    IndicatorCode,
+    MeasureStatus,
+    OrganisationKind,
+    PlanStatus,
+    SubmissionKind,
+)
+from evaluation.models import (
+    Campaign,
+    District,
+    ImprovementPlan,
+    Measure,
+    MeasureReport,
+    Organisation,
+    Publication,
+    PublishedResult,
+    Submission,
+    TargetIndicator,
+    TargetIndicatorValue,
+)
+from evaluation.rating import Aggregate, aggregate, get_method
+
+from .core import (
+    CRITERIA_FIELDS,
+    MeasureEffect,
+    decade_summary,
+    how_computed,
+    latest_publication,
+    measure_effects,
+    published_results,
+)
+
+# ----------------------------------------------------------------- rating table
+
+#: Sort keys of the rating table: key → (Russian label, field, natural order
+#: is descending). Scores read best-first; rank, names and districts A→Я.
+RATING_SORTS: Mapping[str, tuple[str, str, bool]] = {
+    "rank": ("Место", "rank", False),
+    "name": ("Организация", "organisation__short_name", False),
+    "district": ("Район", "organisation__district__name", False),
+    "total": ("Итоговый балл", "total", True),
+    "k1": ("К1", "k1", True),
+    "k2": ("К2", "k2", True),
+    "k3": ("К3", "k3", True),
+    "k4": ("К4", "k4", True),
+    "k5": ("К5", "k5", True),
+}
+
+
+@dataclass(frozen=True)
+class RatingFilters:
+    """What a visitor asked of a rating table; unknown values are dropped.
+
+    Attributes:
+        district: A district slug, or "" for the whole region.
+        kind: An :class:`OrganisationKind` value, or "".
+        sort: A key of :data:`RATING_SORTS`.
+        descending: Order of the sort column.
+    """
+
+    district: str = ""
+    kind: str = ""
+    sort: str = "rank"
+    descending: bool = False
+
+    @classmethod
+    def from_query(
+        cls,
+        query: Mapping[str, Any],
+        *,
+        prefix: str = "",
+        default_district: str = "",
+        default_kind: str = "",
+    ) -> RatingFilters:
+        """Read the filters from a query string (``prefix`` keeps tables apart)."""
+        district = str(query.get(f"{prefix}district", default_district) or "")
+        kind = str(query.get(f"{prefix}kind", default_kind) or "")
+        sort = str(query.get(f"{prefix}sort", "rank") or "rank")
+        if kind not in OrganisationKind.values:
+            kind = ""
+        if sort not in RATING_SORTS:
+            sort = "rank"
+        order = str(query.get(f"{prefix}order", "") or "")
+        descending = (
+            RATING_SORTS[sort][2] if order not in {"asc", "desc"} else (order == "desc")
+        )
+        if len(district) > 100:
+            district = ""
+        return cls(district=district, kind=kind, sort=sort, descending=descending)
+
+
+def rating_rows(
+    campaign: Campaign, filters: RatingFilters | None = None
+) -> QuerySet[PublishedResult]:
+    """The campaign's published results, filtered and sorted for a table.
+
+    Missing scores sort last in either direction; ties fall back to the name.
+    """
+    filters = filters or RatingFilters()
+    rows = published_results(campaign)
+    if filters.district:
+        rows = rows.filter(organisation__district__slug=filters.district)
+    if filters.kind:
+        rows = rows.filter(organisation__kind=filters.kind)
+    _label, column, _natural = RATING_SORTS[filters.sort]
+    expression = (
+        F(column).desc(nulls_last=True)
+        if filters.descending
+        else F(column).asc(nulls_last=True)
+    )
+    return rows.order_by(expression, "organisation__short_name", "pk")
+
+
+def rating_filter_options(campaign: Campaign) -> dict[str, list[tuple[str, str]]]:
+    """Districts and kinds present in the campaign's publication, for filters."""
+    publication = latest_publication(campaign)
+    if publication is None:
+        return {"districts": [], "kinds": []}
+    present = PublishedResult.objects.filter(publication=publication)
+    districts = (
+        District.objects.filter(
+            organisations__published_results__in=present.values("pk")
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+    kinds = set(present.values_list("organisation__kind", flat=True).distinct())
+    return {
+        "districts": list(districts),
+        "kinds": [
+            (k.value, str(k.label)) for k in OrganisationKind if k.value in kinds
+        ],
+    }
+
+
+def published_campaigns(kind: str = CampaignKind.NOK) -> QuerySet[Campaign]:
+    """Campaigns whose results the public may see, newest first.
+
+    A НОК campaign is public once it has a publication; a Декада once its
+    status is "published".
+    """
+    campaigns = Campaign.objects.filter(kind=kind)
+    if kind == CampaignKind.NOK:
+        campaigns = campaigns.filter(publications__isnull=False).distinct()
+    else:
+        campaigns = campaigns.filter(status=CampaignStatus.PUBLISHED)
+    return campaigns.order_by("-year", "-period_start")
+
+
+# ------------------------------------------------------------------- trends
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One campaign's value in a trend: an organisation's total or a group mean."""
+
+    campaign: Campaign
+    value: Decimal | None
+    count: int = 1
+
+
+def _newest_publications() -> Subquery:
+    return Subquery(
+        Publication.objects.filter(campaign=OuterRef("publication__campaign"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+
+
+def trend(
+    *,
+    organisation: Organisation | None = None,
+    district: str = "",
+    kind: str = "",
+    figure: str = "total",
+) -> list[TrendPoint]:
+    """A figure across published НОК campaigns, oldest first.
+
+    With ``organisation`` the points are its own values; otherwise the exact
+    mean over the region, or over a district or kind when given (METHOD.md §2
+    "Aggregates"). Campaigns in which the organisation has no result are left
+    out.
+    """
+    if figure not in CRITERIA_FIELDS:
+        raise ValueError(f"Неизвестный показатель для динамики: {figure}")
+    rows = PublishedResult.objects.filter(
+        publication=_newest_publications(),
+        publication__campaign__kind=CampaignKind.NOK,
+    )
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    if district:
+        rows = rows.filter(organisation__district__slug=district)
+    if kind:
+        rows = rows.filter(organisation__kind=kind)
+    values: dict[int, list[Decimal | None]] = defaultdict(list)
+    for campaign_id, value in rows.values_list("publication__campaign_id", figure):
+        values[campaign_id].append(value)
+    campaigns = Campaign.objects.filter(pk__in=values).order_by("year", "period_start")
+    points = []
+    for campaign in campaigns:
+        summary = aggregate(values[campaign.pk])
+        points.append(
+            TrendPoint(campaign=campaign, value=summary.mean, count=summary.count)
+        )
+    return points
+
+
+# --------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A measure of a plan with its reports, lateness and effect."""
+
+    measure: Measure
+    reports: list[MeasureReport]
+    overdue: bool
+    done_late: bool
+    effect: MeasureEffect | None
+
+
+@dataclass(frozen=True)
+class PlanTable:
+    """Measures of one or more approved plans and how far they are fulfilled."""
+
+    rows: list[PlanRow]
+    done: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def percent(self) -> int:
+        """Share of measures done, in whole percent rounded down."""
+        return (100 * self.done) // self.total if self.rows else 0
+
+
+def plan_rows(
+    *,
+    plan: ImprovementPlan | None = None,
+    campaign: Campaign | None = None,
+    organisation: Organisation | None = None,
+    today: date | None = None,
+    with_effects: bool = True,
+) -> PlanTable:
+    """Measures of approved plans (one plan, or by campaign and organisation).
+
+    A measure is overdue when it is not done and its planned date has passed;
+    done late when its first report is dated after the planned date. Drafts,
+    submitted and returned plans are not public and never appear.
+    """
+    today = today or timezone.localdate()
+    measures = Measure.objects.filter(plan__status=PlanStatus.APPROVED)
+    if plan is not None:
+        measures = measures.filter(plan=plan)
+    if campaign is not None:
+        measures = measures.filter(plan__campaign=campaign)
+    if organisation is not None:
+        measures = measures.filter(plan__organisation=organisation)
+    measures = measures.select_related(
+        "plan__organisation", "plan__campaign"
+    ).prefetch_related(
+        Prefetch("reports", queryset=MeasureReport.objects.order_by("actual_date"))
+    )
+    measures = list(
+        measures.order_by("plan__organisation__short_name", "criterion", "position")
+    )
+    effects = (
+        {e.measure.pk: e for e in measure_effects(measures)} if with_effects else {}
+    )
+    rows = []
+    for measure in measures:
+        reports = list(measure.reports.all())
+        done = measure.status == MeasureStatus.DONE
+        rows.append(
+            PlanRow(
+                measure=measure,
+                reports=reports,
+                overdue=not done and measure.planned_date < today,
+                done_late=done
+                and bool(reports)
+                and reports[0].actual_date > measure.planned_date,
+                effect=effects.get(measure.pk),
+            )
+        )
+    return PlanTable(
+        rows=rows,
+        done=sum(r.measure.status == MeasureStatus.DONE for r in rows),
+        overdue=sum(r.overdue for r in rows),
+    )
+
+
+# ---------------------------------------------------------- target indicators
+
+
+@dataclass(frozen=True)
+class TargetCell:
+    """Plan and actual of a target indicator in one year."""
+
+    year: int
+    planned: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def achieved(self) -> bool | None:
+        """True when the actual reaches the plan; None when either is missing."""
+        if self.planned is None or self.actual is None:
+            return None
+        return self.actual >= self.planned
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    indicator: TargetIndicator
+    cells: list[TargetCell]
+
+
+@dataclass(frozen=True)
+class TargetTable:
+    """Target indicators by year: one row per indicator, one cell per year."""
+
+    years: list[int]
+    rows: list[TargetRow]
+
+
+def target_table(
+    indicator_ids: list[int] | None = None,
+    *,
+    first_year: int | None = None,
+    last_year: int | None = None,
+) -> TargetTable:
+    """Plan and actual values of target indicators, years as columns."""
+    indicators = TargetIndicator.objects.order_by("position", "pk")
+    if indicator_ids:
+        indicators = indicators.filter(pk__in=indicator_ids)
+    values = TargetIndicatorValue.objects.all()
+    if first_year:
+        values = values.filter(year__gte=first_year)
+    if last_year:
+        values = values.filter(year__lte=last_year)
+    indicators = list(
+        indicators.prefetch_related(
+            Prefetch("values", queryset=values.order_by("year"))
+        )
+    )
+    years = sorted({v.year for i in indicators for v in i.values.all()})
+    rows = []
+    for indicator in indicators:
+        by_year = {v.year: v for v in indicator.values.all()}
+        rows.append(
+            TargetRow(
+                indicator=indicator,
+                cells=[
+                    TargetCell(
+                        year=year,
+                        planned=by_year[year].planned if year in by_year else None,
+                        actual=by_year[year].actual if year in by_year else None,
+                    )
+                    for year in years
+                ],
+            )
+        )
+    return TargetTable(years=years, rows=rows)
+
+
+# --------------------------------------------------------- submissions tracker
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    """What one organisation owed in a campaign: one cell per kind of document."""
+
+    organisation: Organisation
+    cells: list[tuple[Submission | None, SubmissionState | None]]
+
+
+@dataclass(frozen=True)
+class SubmissionsTracker:
+    """On time / late / missing documents of a campaign, per organisation."""
+
+    campaign: Campaign
+    today: date
+    kinds: list[tuple[str, str]]
+    rows: list[TrackerRow]
+    counts: dict[SubmissionState, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def submissions_tracker(
+    campaign: Campaign,
+    *,
+    today: date | None = None,
+    district: str = "",
+    organisation: Organisation | None = None,
+) -> SubmissionsTracker:
+    """Every document owed in a campaign and its state on ``today``."""
+    today = today or timezone.localdate()
+    submissions = campaign.submissions.select_related(
+        "organisation", "organisation__district"
+    ).order_by("organisation__short_name", "organisation__pk", "deadline")
+    if district:
+        submissions = submissions.filter(organisation__district__slug=district)
+    if organisation is not None:
+        submissions = submissions.filter(organisation=organisation)
+    grouped: dict[int, dict[str, Submission]] = defaultdict(dict)
+    organisations: dict[int, Organisation] = {}
+    for submission in submissions:
+        grouped[submission.organisation_id][submission.kind] = submission
+        organisations[submission.organisation_id] = submission.organisation
+    present = {kind for owed in grouped.values() for kind in owed}
+    kinds = [(k.value, str(k.label)) for k in SubmissionKind if k.value in present]
+    counts: dict[SubmissionState, int] = defaultdict(int)
+    rows = []
+    for pk, owed in grouped.items():
+        cells: list[tuple[Submission | None, SubmissionState | None]] = []
+        for kind, _label in kinds:
+            submission = owed.get(kind)
+            state = submission.state(today) if submission else None
+            if state is not None:
+                counts[state] += 1
+            cells.append((submission, state))
+        rows.append(TrackerRow(organisation=organisations[pk], cells=cells))
+    return SubmissionsTracker(
+        campaign=campaign,
+        today=today,
+        kinds=kinds,
+        rows=rows,
+        counts={state: counts[state] for state in SubmissionState if counts[state]},
+    )
+
+
+# ------------------------------------------------------------ directory, card
+
+
+def organisation_directory(
+    *, query: str = "", district: str = "", kind: str = ""
+) -> QuerySet[Organisation]:
+    """Active organisations for the public directory, filtered, A→Я."""
+    organisations = Organisation.objects.filter(is_active=True).select_related(
+        "district"
+    )
+    query = query.strip()
+    if query:
+        organisations = organisations.filter(
+            Q(short_name__icontains=query)
+            | Q(name__icontains=query)
+            | Q(address__icontains=query)
+        )
+    if district:
+        organisations = organisations.filter(district__slug=district)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations.order_by("short_name", "pk")
+
+
+@dataclass(frozen=True)
+class CardIndicator:
+    """One of the 15 indicators on a card, with "как посчитано"."""
+
+    code: str
+    label: str
+    value: Decimal | None
+    explanation: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OrganisationCard:
+    """Everything the organisation card shows for one campaign.
+
+    Attributes:
+        result: The organisation's published result, or None when the
+            campaign has no published figures for it.
+        ranked: How many organisations have a rank in the publication.
+        region, district, kind: Aggregates (``k1``…``k5``, ``total``) of the
+            region, of the organisation's district and of its kind.
+        indicators: The 15 indicators with their provenance.
+        history: The organisation's totals across published НОК campaigns.
+        region_history: The region's mean totals across the same campaigns.
+        plan: The approved plan answering this campaign, with its measures.
+        decade: The organisation's latest published Декада, if any.
+    """
+
+    organisation: Organisation
+    campaign: Campaign
+    result: PublishedResult | None
+    ranked: int
+    region: dict[str, Aggregate]
+    district: dict[str, Aggregate]
+    kind: dict[str, Aggregate]
+    indicators: list[CardIndicator]
+    history: list[TrendPoint]
+    region_history: list[TrendPoint]
+    plan: PlanTable
+    decade_campaign: Campaign | None
+    decade: DecadeSummary | None
+    campaigns: list[Campaign]
+
+
+def _group_aggregates(rows: list[tuple[Any, ...]], keep: Any) -> dict[str, Aggregate]:
+    columns: dict[str, list[Decimal | None]] = {name: [] for name in CRITERIA_FIELDS}
+    for row in rows:
+        if keep(row):
+            for name, value in zip(CRITERIA_FIELDS, row, strict=False):
+                columns[name].append(value)
+    return {name: aggregate(values) for name, values in columns.items()}
+
+
+def organisation_card(
+    organisation: Organisation, campaign: Campaign
+) -> OrganisationCard:
+    """The organisation card of one published НОК campaign.
+
+    The number of queries does not depend on the number of organisations in
+    the campaign: aggregates come from one pass over the publication.
+    """
+    publication = latest_publication(campaign)
+    result = None
+    rows: list[tuple[Any, ...]] = []
+    if publication is not None:
+        result = (
+            PublishedResult.objects.filter(
+                publication=publication, organisation=organisation
+            )
+            .select_related("publication__campaign", "organisation")
+            .first()
+        )
+        rows = list(
+            PublishedResult.objects.filter(publication=publication).values_list(
+                *CRITERIA_FIELDS,
+                "organisation__district_id",
+                "organisation__kind",
+                "rank",
+            )
+        )
+    indicators = []
+    if result is not None:
+        for code in IndicatorCode:
+            raw = result.indicators.get(code.value)
+            indicators.append(
+                CardIndicator(
+                    code=code.value,
+                    label=str(code.label).split(" ", 1)[1],
+                    value=None if raw is None else Decimal(raw),
+                    explanation=how_computed(result, code.value),
+                )
+            )
+    decade_campaign = (
+        published_campaigns(CampaignKind.DECADE)
+        .filter(organisations=organisation)
+        .first()
+    )
+    history = trend(organisation=organisation)
+    return OrganisationCard(
+        organisation=organisation,
+        campaign=campaign,
+        result=result,
+        ranked=sum(1 for row in rows if row[-1] is not None),
+        region=_group_aggregates(rows, lambda row: True),
+        district=_group_aggregates(
+            rows, lambda row: row[-3] == organisation.district_id
+        ),
+        kind=_group_aggregates(rows, lambda row: row[-2] == organisation.kind),
+        indicators=indicators,
+        history=history,
+        region_history=trend(),
+        plan=plan_rows(campaign=campaign, organisation=organisation),
+        decade_campaign=decade_campaign,
+        decade=(
+            decade_summary(decade_campaign, organisation) if decade_campaign else None
+        ),
+        campaigns=[point.campaign for point in history],
+    )
+
+
+# ---------------------------------------------------------------- methodology
+
+
+@dataclass(frozen=True)
+class MethodIndicator:
+    code: str
+    label: str
+    weight: Decimal
+    formula: str
+
+
+@dataclass(frozen=True)
+class MethodCriterion:
+    code: str
+    label: str
+    weight: Decimal
+    indicators: list[MethodIndicator]
+
+
+def method_overview(code: str) -> tuple[Any, list[MethodCriterion]]:
+    """The method version and, per criterion, its indicators, weights and formulas.
+
+    Generated from :mod:`evaluation.rating.method`, so the methodology page
+    always says what the calculation does.
+    """
+    method = get_method(code)
+    labels = {c.value: str(c.label) for c in IndicatorCode}
+    criteria = []
+    total_weight = sum(method.total_weights.values())
+    for criterion in method.criterion_codes:
+        indicators = []
+        for indicator, weight in method.weights_for(criterion).items():
+            if indicator in method.checklists:
+                parts = method.checklists[indicator]
+                formula = (
+                    "Среднее долей размещённой информации "
+                    + " и ".join(part.label for part in parts)
+                    + ": (наличие ÷ требуется) × 100"
+                )
+            elif indicator in method.counts:
+                rule = method.counts[indicator]
+                formula = (
+                    f"{rule.points.normalize()} баллов за каждое условие, "
+                    f"не более {rule.cap.normalize()}"
+                )
+            else:
+                parts = method.surveys[indicator]
+                described = []
+                for part in parts:
+                    base = (
+                        f"ответивших «да» на вопрос {part.base[1:]}"
+                        if part.base
+                        else "ответивших на вопрос"
+                    )
+                    described.append(
+                        f"доля ответов «да» на вопрос {part.question[1:]} "
+                        f"от {base}" + (f" ({part.label})" if part.label else "")
+                    )
+                formula = "; ".join(described).capitalize() + ", × 100"
+            indicators.append(
+                MethodIndicator(
+                    code=indicator,
+                    label=labels[indicator].split(" ", 1)[1],
+                    weight=weight,
+                    formula=formula,
+                )
+            )
+        criteria.append(
+            MethodCriterion(
+                code=criterion,
+                label=str(Criterion(criterion).label),
+                weight=method.total_weights[criterion] / total_weight,
+                indicators=indicators,
+            )
+        )
+    return method, criteria

@@ -1,0 +1,18 @@
+"""Signals the evaluation app sends after its data changes (after commit).
+
+Other apps (page caches, search indexing) subscribe to these instead of
+reaching into the models; senders are the :mod:`evaluation.services`.
+"""
+
+from django.dispatch import Signal
+
+#: A campaign's results were recomputed. ``campaign`` is the Campaign.
+results_recomputed = Signal()
+
+#: A campaign's results were published (a new version). ``campaign`` and
+#: ``publication`` are sent.
+results_published = Signal()
+
+#: A campaign moved in its life cycle (a Декада becomes public when
+#: "published"). ``campaign`` is sent.
+campaign_status_changed = Signal()

@@ -1,0 +1,34 @@
+"""Settings of the publications app, namespaced and defaulted."""
+
+from django.conf import settings
+
+
+def page_cache_seconds() -> int:
+    """How long rendered page content stays cached (``QP_PAGE_CACHE_SECONDS``)."""
+    return int(getattr(settings, "QP_PAGE_CACHE_SECONDS", 600))
+
+
+def bus_gov_search_url() -> str:
+    """Where citizens rate an organisation on the federal site (``{inn}``)."""
+    return str(
+        getattr(
+            settings,
+            "QP_BUS_GOV_SEARCH_URL",
+            "https://bus.gov.ru/search?searchString={inn}",
+        )
+    )
+
+
+def social_font_paths() -> list[str]:
+    """TrueType fonts with Cyrillic for preview images, first found wins."""
+    return list(
+        getattr(
+            settings,
+            "QP_SOCIAL_FONTS",
+            [
+                "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+                "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+            ],
+        )
+    )

@@ -1,0 +1,38 @@
+"""Page types and the document model of the public site."""
+
+from .directory import OrganisationIndexPage
+from .documents import DocumentKind, PortalDocument
+from .pages import (
+    AssessmentIndexPage,
+    BasePage,
+    CampaignResultsPage,
+    CouncilMeeting,
+    CouncilMember,
+    CouncilPage,
+    DecadeResultsPage,
+    DocumentIndexPage,
+    HomePage,
+    MethodologyPage,
+    NewsIndexPage,
+    NewsPage,
+    StandardPage,
+)
+
+__all__ = [
+    "AssessmentIndexPage",
+    "BasePage",
+    "CampaignResultsPage",
+    "CouncilMeeting",
+    "CouncilMember",
+    "CouncilPage",
+    "DecadeResultsPage",
+    "DocumentIndexPage",
+    "DocumentKind",
+    "HomePage",
+    "MethodologyPage",
+    "NewsIndexPage",
+    "NewsPage",
+    "OrganisationIndexPage",
+    "PortalDocument",
+    "StandardPage",
+]
