@@ -3,7 +3,8 @@
 ``make test`` calls this. It runs the static checks, starts a throwaway
 Elasticsearch node and PostgreSQL cluster (see ``scripts/services.py``), runs
 pytest once on SQLite and once on PostgreSQL, stops the services and ends with
-one ``backends:`` line and one ``tests: N passed, N failed`` line.
+one ``backends:`` line and one ``tests: N passed, N failed`` line. The browser
+tests get Debian's Chromium and axe-core (``npm ci`` from ``package-lock.json``).
 
 Without ``CI=true`` a service that cannot start is reported as skipped with its
 reason; with ``CI=true`` it fails the run.
@@ -139,6 +140,12 @@ def main(argv: list[str]) -> int:
     except services.ServiceUnavailable as error:
         log(f"!!! chromium UNAVAILABLE: {error}")
         browser, browser_reason = None, str(error)
+    try:
+        axe = services.axe_core(log=lambda line: log(f"axe: {line}"))
+        axe_reason = ""
+    except services.ServiceUnavailable as error:
+        log(f"!!! axe UNAVAILABLE: {error}")
+        axe, axe_reason = None, str(error)
     with optional_service("elasticsearch", services.elasticsearch) as (
         es_url,
         es_reason,
@@ -146,6 +153,8 @@ def main(argv: list[str]) -> int:
         es_env = {"QP_TEST_ELASTICSEARCH_URL": es_url} if es_url else {}
         if browser:
             es_env["QP_CHROMIUM"] = browser
+        if axe:
+            es_env["QP_AXE_SCRIPT"] = axe
         results["sqlite"] = pytest_pass("sqlite", dict(es_env), argv)
         with optional_service("postgresql", services.postgresql) as (pg_url, pg_reason):
             if pg_url:
@@ -161,7 +170,10 @@ def main(argv: list[str]) -> int:
         "elasticsearch": backend_state(
             results["postgresql"] or results["sqlite"], "elasticsearch", es_reason
         ),
-        "browser": backend_state(results["sqlite"], "browser", browser_reason),
+        "browser": backend_state(
+            results["sqlite"], "browser", browser_reason or axe_reason
+        ),
+        "axe": "ok" if axe else f"skipped ({axe_reason})",
     }
     totals = {"passed": 0, "failed": 0, "skipped": 0}
     for result in results.values():

@@ -21,6 +21,11 @@ Environment overrides (use an existing server instead of starting one):
 ``QP_PG_BINDIR``
     Directory with ``initdb``/``pg_ctl`` (default: ``pg_config --bindir``, then
     ``/usr/lib/postgresql/15/bin``).
+``QP_CHROMIUM``
+    A Chromium binary for the browser tests (default: Debian's ``chromium``).
+``QP_AXE_SCRIPT``
+    axe-core's ``axe.min.js`` (default: ``node_modules/axe-core``, installed
+    with ``npm ci`` from ``package-lock.json`` when missing).
 
 Command line: ``python scripts/services.py smoke`` starts both and prints
 their versions; ``python scripts/services.py fetch-es`` only downloads.
@@ -562,3 +567,74 @@ def chromium(log: Log = print) -> str:
         )
     log(f"Chromium installed: {found}")
     return found
+
+
+# --------------------------------------------------------------------------- axe-core
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+AXE_PACKAGE = REPO_ROOT / "node_modules" / "axe-core"
+NPM_CI_TIMEOUT = 600
+
+
+def _locked_axe_version() -> str | None:
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        lock = json.loads((REPO_ROOT / "package-lock.json").read_text())
+        return lock["packages"]["node_modules/axe-core"]["version"]
+    return None
+
+
+def _installed_axe_version() -> str | None:
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        return json.loads((AXE_PACKAGE / "package.json").read_text())["version"]
+    return None
+
+
+def axe_core(log: Log = print) -> str:
+    """The path of axe-core's ``axe.min.js`` for the accessibility tests.
+
+    ``QP_AXE_SCRIPT`` names a file to use. Otherwise the npm package locked in
+    ``package-lock.json``: ``npm ci`` installs it into ``node_modules/`` when
+    it is missing or another version is installed.
+
+    Raises:
+        ServiceUnavailable: no axe-core and npm cannot install it here.
+    """
+    override = os.environ.get("QP_AXE_SCRIPT", "").strip()
+    if override:
+        if not Path(override).is_file():
+            raise ServiceUnavailable(f"QP_AXE_SCRIPT={override} не найден")
+        log(f"axe-core: {override}")
+        return override
+    script = AXE_PACKAGE / "axe.min.js"
+    locked = _locked_axe_version()
+    installed = _installed_axe_version()
+    if script.is_file() and installed == locked:
+        log(f"axe-core {installed}: {script}")
+        return str(script)
+    npm = shutil.which("npm")
+    if not npm:
+        raise ServiceUnavailable(
+            "нет axe-core и нет npm, чтобы его установить: установите Node.js с npm "
+            "и выполните npm ci, или задайте QP_AXE_SCRIPT"
+        )
+    log(f"installing axe-core {locked} (installed: {installed or 'none'}): npm ci")
+    command = [npm, "ci", "--no-audit", "--no-fund"]
+    try:
+        result = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=NPM_CI_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ServiceUnavailable(
+            f"npm ci не завершился за {NPM_CI_TIMEOUT} с"
+        ) from error
+    if result.returncode != 0 or not script.is_file():
+        output = (result.stdout + result.stderr).strip()[-1500:]
+        raise ServiceUnavailable(
+            f"npm ci не установил axe-core (код {result.returncode}): {output}"
+        )
+    log(f"axe-core {_installed_axe_version()} installed: {script}")
+    return str(script)

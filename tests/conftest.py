@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 _BACKEND_MARKS = ("postgresql", "elasticsearch", "browser")
 _outcomes: dict[str, Counter[str]] = {mark: Counter() for mark in _BACKEND_MARKS}
@@ -76,4 +79,57 @@ def chromium_path() -> str:
         if IN_CI:
             pytest.fail(reason + " (в CI это ошибка)")
         pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's source (npm); skip (locally) or fail (CI) without it."""
+    path = Path(os.environ.get("QP_AXE_SCRIPT", "").strip() or AXE_SCRIPT)
+    if not path.is_file():
+        reason = (
+            f"нет axe-core: {path} не найден "
+            "(npm ci --no-audit --no-fund или QP_AXE_SCRIPT)"
+        )
+        if IN_CI:
+            pytest.fail(reason + " (в CI это ошибка)")
+        pytest.skip(reason)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server, monkeypatch):
+    """A Chromium page (Russian locale) for tests against ``live_server``."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # of the test itself are synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        page = browser.new_page(locale="ru-RU")
+        page.set_default_timeout(20_000)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def artefacts_dir(request: pytest.FixtureRequest) -> Path:
+    """An empty ``var/test-artefacts/<test name>/`` for screenshots and the like.
+
+    ``QP_TEST_ARTEFACTS`` replaces the ``var/test-artefacts`` root. The folder is
+    emptied first, so what it holds after a run came from that run.
+    """
+    import shutil
+
+    root = os.environ.get("QP_TEST_ARTEFACTS", "").strip()
+    base = Path(root) if root else ROOT / "var" / "test-artefacts"
+    path = base / re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
     return path

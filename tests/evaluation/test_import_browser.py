@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from evaluation.models import ImportRecord, ImportStatus, SurveyResponse
 from tests.evaluation.test_imports import INN_A, INN_C, region, survey_file, survey_row
@@ -13,25 +11,6 @@ from tests.evaluation.test_imports import INN_A, INN_C, region, survey_file, sur
 __all__ = ["region"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(chromium_path, live_server):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # of the test itself are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-dev-shm-usage"],
-        )
-        page = browser.new_page(locale="ru-RU")
-        page.set_default_timeout(20_000)
-        try:
-            yield page
-        finally:
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _upload(page, live_server, region, path) -> None:
