@@ -133,3 +133,11 @@ def artefacts_dir(request: pytest.FixtureRequest) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+@pytest.fixture
+def published_region(db):
+    """Twelve organisations, three published НОК campaigns, a Декада, the site tree."""
+    from tests.factories.region import build_region
+
+    return build_region()

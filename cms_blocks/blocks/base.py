@@ -80,7 +80,3 @@ def kind_label(value: str) -> str:
     return (
         str(OrganisationKind(value).label) if value in OrganisationKind.values else ""
     )
-
-
-def required_error(message: str) -> blocks.BlockValidationError:
-    return blocks.BlockValidationError(message)

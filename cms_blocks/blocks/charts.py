@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -41,7 +42,7 @@ class Scope:
     ]
 
 
-def _scope_errors(value) -> dict[str, blocks.BlockValidationError]:
+def _scope_errors(value) -> dict[str, ValidationError]:
     scope = value.get("scope")
     needed = {
         Scope.ORGANISATION: ("organisation", _("Выберите организацию.")),
@@ -51,7 +52,7 @@ def _scope_errors(value) -> dict[str, blocks.BlockValidationError]:
     if scope in needed:
         name, message = needed[scope]
         if not value.get(name):
-            return {name: blocks.BlockValidationError(message)}
+            return {name: ValidationError(message)}
     return {}
 
 
@@ -141,7 +142,7 @@ class CriterionChartBlock(ChartBlock):
         errors = _scope_errors(cleaned)
         campaign = cleaned.get("campaign")
         if campaign is not None and campaign.kind != CampaignKind.NOK:
-            errors["campaign"] = blocks.BlockValidationError(
+            errors["campaign"] = ValidationError(
                 _("Критерии К1–К5 есть только у кампаний НОК.")
             )
         if errors:

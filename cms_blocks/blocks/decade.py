@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -39,7 +40,7 @@ class DecadeResultsBlock(blocks.StructBlock):
         if campaign is not None and campaign.kind != CampaignKind.DECADE:
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "campaign": blocks.BlockValidationError(
+                    "campaign": ValidationError(
                         _("Выберите кампанию «Декада качества», а не НОК.")
                     )
                 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -26,7 +27,7 @@ class TargetIndicatorsBlock(blocks.StructBlock):
         if first and last and first > last:
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "last_year": blocks.BlockValidationError(
+                    "last_year": ValidationError(
                         _("Последний год раньше первого.")
                     )
                 }

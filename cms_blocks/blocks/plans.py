@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -80,7 +81,7 @@ class PlanTableBlock(blocks.StructBlock):
         if campaign is not None and campaign.kind != CampaignKind.NOK:
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "campaign": blocks.BlockValidationError(
+                    "campaign": ValidationError(
                         _("Планы мероприятий принимаются по итогам кампании НОК.")
                     )
                 }

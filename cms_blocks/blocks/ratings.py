@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +83,7 @@ class RatingTableBlock(blocks.StructBlock):
         if campaign is not None and campaign.kind != "nok":
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "campaign": blocks.BlockValidationError(
+                    "campaign": ValidationError(
                         _("Рейтинг строится только по кампании НОК, а не по Декаде.")
                     )
                 }

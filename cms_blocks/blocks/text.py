@@ -1,5 +1,6 @@
 """Text blocks: formatted text and call-outs."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -36,7 +37,7 @@ class CalloutBlock(blocks.StructBlock):
         if cleaned.get("link_url") and not cleaned.get("link_text"):
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "link_text": blocks.BlockValidationError(
+                    "link_text": ValidationError(
                         _(
                             "Укажите текст ссылки: без него ссылка недоступна для экранных дикторов."
                         )

@@ -1,0 +1,54 @@
+"""A small published demo region with its site tree, for page and block tests.
+
+Built with the demo generator, so figures are computed and published by the
+real services; about three seconds, mostly creating and publishing pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evaluation.enums import CampaignKind
+from evaluation.models import Campaign, Organisation
+from portal_site import demo
+from publications.models import (
+    AssessmentIndexPage,
+    CampaignResultsPage,
+    DecadeResultsPage,
+    HomePage,
+    OrganisationIndexPage,
+)
+
+
+@dataclass
+class PublishedRegion:
+    home: HomePage
+    section: AssessmentIndexPage
+    results_page: CampaignResultsPage
+    decade_page: DecadeResultsPage
+    directory: OrganisationIndexPage
+    campaigns: list[Campaign]
+    decade: Campaign
+    organisations: list[Organisation]
+
+    @property
+    def latest(self) -> Campaign:
+        return self.campaigns[-1]
+
+
+def build_region(organisations: int = 12, responses: int = 240) -> PublishedRegion:
+    demo.build(
+        demo.DemoScale(organisations=organisations, responses=responses),
+        log=lambda line: None,
+    )
+    campaigns = list(Campaign.objects.filter(kind=CampaignKind.NOK).order_by("year"))
+    return PublishedRegion(
+        home=HomePage.objects.get(),
+        section=AssessmentIndexPage.objects.get(),
+        results_page=CampaignResultsPage.objects.get(campaign=campaigns[-1]),
+        decade_page=DecadeResultsPage.objects.get(),
+        directory=OrganisationIndexPage.objects.get(),
+        campaigns=campaigns,
+        decade=Campaign.objects.get(kind=CampaignKind.DECADE),
+        organisations=list(Organisation.objects.order_by("short_name")),
+    )
