@@ -27,9 +27,7 @@ class TargetIndicatorsBlock(blocks.StructBlock):
         if first and last and first > last:
             raise blocks.StructBlockValidationError(
                 block_errors={
-                    "last_year": ValidationError(
-                        _("Последний год раньше первого.")
-                    )
+                    "last_year": ValidationError(_("Последний год раньше первого."))
                 }
             )
         return cleaned

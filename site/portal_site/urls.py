@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include(evaluation_api_urls)),
     path("api/v2/", wagtail_api_router.urls),
+    path("accessibility/", include("portal_site.accessibility")),
 ]
 
 if settings.DEBUG:
