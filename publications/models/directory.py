@@ -171,6 +171,7 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
                 "campaign": campaign,
                 "content_html": cached_fragment(request, key, render),
                 "card_title": organisation.short_name,
+                "subpage_title": organisation.short_name,
                 "preview_image_url": self.base_url
                 + self.reverse_subpage(
                     "preview_image",
@@ -363,5 +364,6 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
                 "query": query,
                 "candidates": candidates,
                 "compare_title": "Сравнение организаций",
+                "subpage_title": "Сравнение",
             },
         )
