@@ -54,6 +54,26 @@ def test_demo_is_loaded_once(demo, capsys) -> None:
     assert (Organisation.objects.count(), SurveyResponse.objects.count()) == before
 
 
+def test_demo_builds_a_complete_public_section(demo, client) -> None:
+    from wagtail.models import Page
+
+    from publications.models import HomePage
+
+    home = HomePage.objects.get()
+    titles = [p.title for p in home.get_children().live()]
+    assert "Независимая оценка качества" in titles and "Организации" in titles
+    for url in ("/", "/ocenka/", "/ocenka/nok-2024/", "/ocenka/decade-2024/"):
+        assert client.get(url).status_code == 200, url
+    pages = Page.objects.count()
+    call_command("load_demo_data")
+    assert Page.objects.count() == pages  # the tree is built once
+
+    for child in home.get_children():
+        child.delete()
+    call_command("load_demo_data")
+    assert home.get_children().live().count() == len(titles)
+
+
 def test_national_scale_preset_is_offered() -> None:
     from portal_site.management.commands.load_demo_data import SCALES
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from portal_site import demo
+from portal_site import demo, demo_pages
 
 SCALES = {
     "region": demo.DemoScale(),
@@ -40,6 +40,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if demo.is_loaded():
             self.stdout.write("Демонстрационные данные уже загружены.")
+            # A database loaded before the site tree existed gets its pages now.
+            demo_pages.build_site(log=lambda line: self.stdout.write(f"  {line}"))
             return
         preset = SCALES[options["scale"]]
         scale = demo.DemoScale(
