@@ -126,7 +126,9 @@ def test_rating_table_sorts_filters_paginates_and_links_cards(
     assert sorted_header["aria-sort"] == "ascending"
     assert "Итоговый балл" in sorted_header.get_text()
     assert format_number(ordered[10].total, 2) in rows[0].get_text()
-    assert html.select_one('nav.pagination a[aria-current="page"]').get_text() == "2"
+    current = html.select_one('nav.pagination a[aria-current="page"]')
+    assert current.get_text(strip=True) == "Страница2"
+    assert current["href"].startswith("?sort=total&order=asc&page=2")
 
     district = ordered[0].organisation.district
     request = rf.get("/", {"district": district.slug})
