@@ -5,8 +5,11 @@ the ratio, so figures from different machines stay comparable. Benchmarks
 that need PostgreSQL start a throwaway cluster with ``scripts/services.py``
 (or use ``DATABASE_URL`` when it points at PostgreSQL).
 
-Usage: ``bench/run.py [recompute] [imports] [--organisations N] [--rows N]
-[--plain-rows N] [--repeat N]``.
+The ``pages`` benchmark needs no PostgreSQL: it builds its regions in fresh
+temporary SQLite files, or in the empty database ``--database-url`` names.
+
+Usage: ``bench/run.py [recompute] [imports] [pages] [--organisations N]
+[--rows N] [--plain-rows N] [--repeat N] [--database-url URL]``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from scripts import services  # noqa: E402
 
-BENCHMARKS = ("recompute", "imports")
+BENCHMARKS = ("recompute", "imports", "pages")
 
 
 def main(argv: list[str]) -> int:
@@ -29,8 +32,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "names", nargs="*", help=f"any of {', '.join(BENCHMARKS)} (default: all)"
     )
-    parser.add_argument("--organisations", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=None,
+        help="default: 10,000 for recompute, 500 for pages",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="default: 3; for pages, requests a page (30, the first 3 are warm-up)",
+    )
     parser.add_argument(
         "--rows", type=int, default=100_000, help="rows of the import file"
     )
@@ -41,18 +54,35 @@ def main(argv: list[str]) -> int:
         help="run the slow import-export baseline on a smaller file of this many rows "
         "and scale linearly (default: the same file)",
     )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="pages: an empty database to build in (default: a temporary SQLite file)",
+    )
     options = parser.parse_args(argv)
     options.names = options.names or list(BENCHMARKS)
     unknown = set(options.names) - set(BENCHMARKS)
     if unknown:
         parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
 
+    status = 0
+    if "pages" in options.names:
+        from bench import pages
+
+        status |= pages.run(
+            organisations=options.organisations or 500,
+            repeat=options.repeat or 30,
+            database_url=options.database_url,
+        )
+        if set(options.names) == {"pages"}:
+            return status
+
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        return _run(options, url)
+        return status | _run(options, url)
     try:
         with services.postgresql(log=lambda line: print(f"[postgresql] {line}")) as url:
-            return _run(options, url)
+            return status | _run(options, url)
     except services.ServiceUnavailable as error:
         print(
             f"!!! PostgreSQL unavailable, benchmarks not run: {error}", file=sys.stderr
@@ -74,11 +104,11 @@ def _run(options: argparse.Namespace, database_url: str) -> int:
     status = 0
     if "recompute" in options.names:
         status |= recompute.run(
-            organisations=options.organisations, repeat=options.repeat
+            organisations=options.organisations or 10_000, repeat=options.repeat or 3
         )
     if "imports" in options.names:
         status |= imports.run(
-            rows=options.rows, repeat=options.repeat, plain_rows=options.plain_rows
+            rows=options.rows, repeat=options.repeat or 3, plain_rows=options.plain_rows
         )
     return status
 

@@ -163,6 +163,21 @@ def how_computed(result: PublishedResult, figure: str) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class _Published:
+    """The figures of one published result, read without building models."""
+
+    campaign: Campaign
+    indicators: dict[str, Any]
+    criteria: dict[str, Decimal | None]
+
+    def value(self, figure: str) -> Decimal | None:
+        if figure in FIGURE_FIELDS:
+            return self.criteria[FIGURE_FIELDS[figure]]
+        raw = self.indicators.get(figure)
+        return None if raw is None else Decimal(raw)
+
+
+@dataclass(frozen=True)
 class MeasureEffect:
     """ "Did it work": the linked indicator before and after a measure.
 
@@ -192,35 +207,46 @@ def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[Measure
         return []
     plans = {m.plan_id: m.plan for m in measures}
     organisation_ids = {plan.organisation_id for plan in plans.values()}
-    history: dict[int, list[PublishedResult]] = defaultdict(list)
     newest = (
         Publication.objects.filter(campaign=OuterRef("publication__campaign"))
         .order_by("-version")
         .values("pk")[:1]
     )
-    for row in (
+    rows = list(
         PublishedResult.objects.filter(
             organisation_id__in=organisation_ids,
             publication=Subquery(newest),
             publication__campaign__kind=CampaignKind.NOK,
         )
-        .select_related("publication__campaign")
         .order_by("publication__campaign__year")
-    ):
-        history[row.organisation_id].append(row)
+        .values_list(
+            "organisation_id",
+            "publication__campaign_id",
+            "indicators",
+            *FIGURE_FIELDS.values(),
+        )
+    )
+    campaigns = Campaign.objects.in_bulk({row[1] for row in rows})
+    history: dict[int, list[_Published]] = defaultdict(list)
+    for organisation_id, campaign_id, indicators, *criteria in rows:
+        history[organisation_id].append(
+            _Published(
+                campaigns[campaign_id],
+                indicators,
+                dict(zip(FIGURE_FIELDS.values(), criteria, strict=True)),
+            )
+        )
     effects = []
     for measure in measures:
         plan = plans[measure.plan_id]
-        rows = history.get(plan.organisation_id, [])
-        base = next(
-            (r for r in rows if r.publication.campaign_id == plan.campaign_id), None
-        )
+        published = history.get(plan.organisation_id, [])
+        base = next((r for r in published if r.campaign.pk == plan.campaign_id), None)
         later = next(
-            (r for r in rows if r.publication.campaign.year > plan.campaign.year), None
+            (r for r in published if r.campaign.year > plan.campaign.year), None
         )
         code = measure.indicator_code
-        before = published_value(base, code) if base and code else None
-        after = published_value(later, code) if later and code else None
+        before = base.value(code) if base and code else None
+        after = later.value(code) if later and code else None
         if not code:
             reason = "мероприятие не связано с показателем"
         elif base is None:
@@ -239,7 +265,7 @@ def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[Measure
                 indicator=code,
                 before=before,
                 after=after,
-                after_campaign=later.publication.campaign if later else None,
+                after_campaign=later.campaign if later else None,
                 reason=reason,
             )
         )

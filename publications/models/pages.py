@@ -53,6 +53,13 @@ class BasePage(Page):
         # Every page shares the chrome; what differs is ``content_template``.
         return "publications/page.html"
 
+    def has_block(self, block_type: str) -> bool:
+        """Whether the body holds a block of this type (without building blocks)."""
+        body = getattr(self, "body", None)
+        if body is None:
+            return False
+        return any(item.get("type") == block_type for item in body.raw_data)
+
     @property
     def css_class(self) -> str:
         """Body class of the page type: ``page-home``, ``page-campaignresults``…"""
@@ -255,7 +262,7 @@ class CampaignResultsPage(BasePage):
 
     def get_content_context(self, request):
         publication = selectors.latest_publication(self.campaign)
-        has_rating = any(block.block_type == "rating_table" for block in self.body)
+        has_rating = self.has_block("rating_table")
         context: dict[str, Any] = {
             "campaign": self.campaign,
             "publication": publication,
@@ -315,7 +322,7 @@ class DecadeResultsPage(BasePage):
 
     def get_content_context(self, request):
         context: dict[str, Any] = {"campaign": self.campaign}
-        if not any(block.block_type == "decade_results" for block in self.body):
+        if not self.has_block("decade_results"):
             from cms_blocks.blocks import DecadeResultsBlock
 
             block = DecadeResultsBlock()

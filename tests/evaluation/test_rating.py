@@ -694,3 +694,15 @@ def test_ranking_does_not_depend_on_input_order(
         for other, other_value in items:
             if value is not None and other_value is not None and value > other_value:
                 assert ranks[key] < ranks[other]  # type: ignore[operator]
+
+
+def test_exact_sum_falls_back_to_fractions_when_decimals_would_round() -> None:
+    from fractions import Fraction
+
+    from evaluation.rating.ranking import _exact_sum
+
+    tiny, huge = Decimal("1E-70"), Decimal("1E+20")
+    # 1E+20 + 1E-70 needs 91 digits: an 80-digit Decimal sum would lose 1E-70.
+    assert _exact_sum([huge, tiny]) == Fraction(huge) + Fraction(tiny)
+    values = [Decimal("33.33"), Decimal("66.67"), Decimal("0.01")]
+    assert _exact_sum(values) == Fraction(10001, 100)
