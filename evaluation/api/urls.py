@@ -5,6 +5,7 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from evaluation.api import opendata
 from evaluation.api.calculator import CalculatorView
 
 app_name = "evaluation-api"
@@ -30,5 +31,6 @@ router = Router()
 
 urlpatterns = [
     path("calculator/", CalculatorView.as_view(), name="calculator"),
+    *opendata.urlpatterns,
     *router.urls,
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include(evaluation_api_urls)),
     path("api/v2/", wagtail_api_router.urls),
     path("accessibility/", include("portal_site.accessibility")),
+    path("", include("publications.urls")),
 ]
 
 if settings.DEBUG:

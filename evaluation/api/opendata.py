@@ -1,0 +1,3 @@
+"""Open data downloads: every table as CSV, XLSX and JSON, campaign dumps."""
+
+urlpatterns: list = []
