@@ -5,7 +5,7 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from evaluation.api import opendata
+from evaluation.api import opendata, views
 from evaluation.api.calculator import CalculatorView
 
 app_name = "evaluation-api"
@@ -28,6 +28,19 @@ class Router(routers.DefaultRouter):
 
 
 router = Router()
+router.register("districts", views.DistrictViewSet, basename="district")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("results", views.ResultViewSet, basename="result")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("submissions", views.SubmissionViewSet, basename="submission")
+router.register(
+    "target-indicators", views.TargetIndicatorViewSet, basename="target-indicator"
+)
+router.register("decisions", views.CouncilDecisionViewSet, basename="decision")
+router.register("imports", views.ImportViewSet, basename="import")
 
 urlpatterns = [
     path("calculator/", CalculatorView.as_view(), name="calculator"),

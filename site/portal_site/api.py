@@ -36,3 +36,8 @@ def api_root(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def public_api_only(endpoints, **kwargs):
+    """drf-spectacular hook: document /api/v1/ only (not Wagtail's admin API)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

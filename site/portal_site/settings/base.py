@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_filters",
+    "rest_framework.authtoken",
+    "corsheaders",
+    "drf_spectacular_sidecar",
     "import_export",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -81,8 +84,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on GET responses and 304 for a matching If-None-Match / If-Modified-Since.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -211,17 +217,47 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "evaluation.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    # Public, unauthenticated endpoints are rate-limited per client address.
+    "EXCEPTION_HANDLER": "evaluation.api.errors.api_exception_handler",
+    # Anonymous clients are rate-limited per address, signed-in ones per user.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("QP_API_ANON_RATE") or "300/min",
+        "user": env_str("QP_API_USER_RATE") or "3000/min",
         "calculator": env_str("QP_CALCULATOR_RATE") or "60/min",
+        "imports": env_str("QP_API_IMPORT_RATE") or "30/min",
     },
 }
+# Other sites may read the API from browsers (GET only); writes need a token.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+# Request bodies outside file uploads (JSON, forms) are small.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("QP_MAX_REQUEST_BYTES") or 5 * 1024 * 1024)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Портал качества: API",
     "DESCRIPTION": "Открытые данные независимой оценки качества (НОК) и Декады качества.",
     "VERSION": "1",
+    "PREPROCESSING_HOOKS": ["portal_site.api.public_api_only"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "evaluation.enums.OrganisationKind",
+        "CampaignKindEnum": "evaluation.enums.CampaignKind",
+        "SubmissionKindEnum": "evaluation.enums.SubmissionKind",
+        "CampaignStatusEnum": "evaluation.enums.CampaignStatus",
+        "MeasureStatusEnum": "evaluation.enums.MeasureStatus",
+        "PlanStatusEnum": "evaluation.enums.PlanStatus",
+        "SubmissionStatusEnum": "evaluation.enums.SubmissionStatus",
+    },
 }
 
 # Spreadsheet imports (evaluation.imports): limits per uploaded file.

@@ -30,5 +30,10 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The suite calls the public calculator more often than a visitor would.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"calculator": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "calculator": "10000/min",
+        "anon": "100000/min",
+        "user": "100000/min",
+        "imports": "10000/min",
+    },
 }

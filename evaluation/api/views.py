@@ -1,0 +1,655 @@
+"""Read-only public API v1 and the token-authenticated import upload.
+
+Anonymous clients see published data only: campaigns past their draft,
+the latest publication's results, approved plans, published decisions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import filters, mixins, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from evaluation import selectors
+from evaluation.enums import (
+    CampaignKind,
+    CampaignStatus,
+    MeasureStatus,
+    OrganisationKind,
+    PlanStatus,
+)
+from evaluation.imports.engine import import_file
+from evaluation.imports.errors import ImportFileError
+from evaluation.imports.forms import get_form
+from evaluation.imports.permissions import import_scope
+from evaluation.models import (
+    Campaign,
+    CouncilDecision,
+    District,
+    ImprovementPlan,
+    Measure,
+    MeasureReport,
+    Organisation,
+    Publication,
+    PublishedResult,
+    Submission,
+    TargetIndicator,
+)
+
+from . import serializers as api
+from .pagination import PortalPagination
+
+ANONYMOUS_MAX_AGE = 60
+
+
+class PublicReadMixin:
+    """Cache headers for public reads; anonymous responses may be cached."""
+
+    pagination_class = PortalPagination
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in {"GET", "HEAD"} and response.status_code == 200:
+            if request.user.is_authenticated:
+                response["Cache-Control"] = "private, no-cache"
+            else:
+                response["Cache-Control"] = f"public, max-age={ANONYMOUS_MAX_AGE}"
+            modified = getattr(self, "last_modified", None)
+            if modified is not None:
+                response["Last-Modified"] = http_date(modified.timestamp())
+        return response
+
+
+def _newest_publication() -> Subquery:
+    return Subquery(
+        Publication.objects.filter(campaign=OuterRef("campaign"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+
+
+# -------------------------------------------------------------------- filters
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    district = django_filters.CharFilter(
+        field_name="district__slug", label="Район (код)"
+    )
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label="Тип")
+    q = django_filters.CharFilter(method="search", label="Поиск по названию и адресу")
+
+    class Meta:
+        model = Organisation
+        fields = ["district", "kind", "is_active", "has_online_questionnaire"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(short_name__icontains=value)
+            | Q(name__icontains=value)
+            | Q(address__icontains=value)
+            | Q(inn=value)
+        )
+
+
+def _year_filter() -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(min_value=1900, max_value=2100, label="Год")
+
+
+class CampaignFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CampaignKind.choices, label="Вид")
+    year = _year_filter()
+
+    class Meta:
+        model = Campaign
+        fields = ["kind", "year", "status"]
+
+
+class ResultFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(
+        field_name="publication__campaign__slug",
+        label="Кампания (код); по умолчанию — последняя опубликованная НОК",
+    )
+    district = django_filters.CharFilter(
+        field_name="organisation__district__slug", label="Район (код)"
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="organisation__kind", choices=OrganisationKind.choices, label="Тип"
+    )
+    organisation = django_filters.CharFilter(
+        field_name="organisation__slug", label="Организация (код)"
+    )
+
+    class Meta:
+        model = PublishedResult
+        fields = ["campaign", "district", "kind", "organisation"]
+
+
+class PlanFilter(django_filters.FilterSet):
+    year = _year_filter()
+    campaign = django_filters.CharFilter(field_name="campaign__slug")
+    organisation = django_filters.CharFilter(field_name="organisation__slug")
+
+    class Meta:
+        model = ImprovementPlan
+        fields = ["campaign", "organisation", "year"]
+
+
+class MeasureFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(field_name="plan__campaign__slug")
+    organisation = django_filters.CharFilter(field_name="plan__organisation__slug")
+    status = django_filters.ChoiceFilter(choices=MeasureStatus.choices)
+
+    class Meta:
+        model = Measure
+        fields = ["plan", "campaign", "organisation", "status", "criterion"]
+
+
+class ReportFilter(django_filters.FilterSet):
+    organisation = django_filters.CharFilter(
+        field_name="measure__plan__organisation__slug"
+    )
+    campaign = django_filters.CharFilter(field_name="measure__plan__campaign__slug")
+
+    class Meta:
+        model = MeasureReport
+        fields = ["measure", "organisation", "campaign"]
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug")
+    organisation = django_filters.CharFilter(field_name="organisation__slug")
+
+    class Meta:
+        model = Submission
+        fields = ["campaign", "organisation", "kind", "status"]
+
+
+class DecisionFilter(django_filters.FilterSet):
+    campaign = django_filters.CharFilter(field_name="campaign__slug")
+    organisation = django_filters.CharFilter(field_name="organisation__slug")
+    year = django_filters.NumberFilter(
+        field_name="decided_on__year", min_value=1900, max_value=2100
+    )
+
+    class Meta:
+        model = CouncilDecision
+        fields = ["campaign", "organisation", "year"]
+
+
+# ---------------------------------------------------------------- resources
+
+
+class ReadOnly(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    filter_backends = [
+        django_filters.rest_framework.DjangoFilterBackend,
+        filters.OrderingFilter,
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Районы", description="Районы края."),
+    retrieve=extend_schema(summary="Район"),
+)
+class DistrictViewSet(ReadOnly):
+    queryset = District.objects.order_by("name")
+    serializer_class = api.DistrictSerializer
+    lookup_field = "slug"
+    ordering_fields = ["name"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Организации",
+        description="Реестр организаций социального обслуживания: фильтры по району, "
+        "типу и поиск по названию, адресу или ИНН.",
+    ),
+    retrieve=extend_schema(summary="Организация (по коду для адреса)"),
+)
+class OrganisationViewSet(ReadOnly):
+    queryset = Organisation.objects.select_related("district", "parent").order_by(
+        "short_name", "pk"
+    )
+    serializer_class = api.OrganisationSerializer
+    filterset_class = OrganisationFilter
+    lookup_field = "slug"
+    ordering_fields = ["short_name", "name", "updated_at"]
+
+
+def _public_campaigns():
+    newest = Publication.objects.filter(campaign=OuterRef("pk")).order_by("-version")
+    return (
+        Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+        .annotate(latest_publication_id=Subquery(newest.values("pk")[:1]))
+        .order_by("-year", "kind", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Кампании",
+        description="Кампании НОК и Декады качества (кроме черновиков).",
+    ),
+    retrieve=extend_schema(summary="Кампания (по коду для адреса)"),
+)
+class CampaignViewSet(ReadOnly):
+    serializer_class = api.CampaignSerializer
+    filterset_class = CampaignFilter
+    lookup_field = "slug"
+    ordering_fields = ["year", "title"]
+
+    def get_queryset(self):
+        return _public_campaigns()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._attach_publications(page if page is not None else [])
+        return page
+
+    def get_object(self):
+        campaign = super().get_object()
+        self._attach_publications([campaign])
+        return campaign
+
+    @staticmethod
+    def _attach_publications(campaigns) -> None:
+        ids = [c.latest_publication_id for c in campaigns if c.latest_publication_id]
+        publications = Publication.objects.in_bulk(ids)
+        for campaign in campaigns:
+            campaign.latest_publication = publications.get(
+                campaign.latest_publication_id
+            )
+
+    @extend_schema(
+        summary="Средние по краю, районам или типам",
+        parameters=[
+            OpenApiParameter(
+                "group_by",
+                str,
+                enum=["region", "district", "kind"],
+                description="Группировка: край (по умолчанию), район или тип.",
+            )
+        ],
+        responses={
+            200: inline_serializer(
+                "Aggregates",
+                {
+                    "campaign": serializers.CharField(),
+                    "group_by": serializers.CharField(),
+                    "groups": serializers.DictField(
+                        child=serializers.DictField(child=serializers.DictField())
+                    ),
+                },
+            ),
+            404: OpenApiResponse(
+                description="Кампания не найдена или не опубликована."
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def aggregates(self, request: Request, slug: str | None = None) -> Response:
+        campaign = self.get_object()
+        if campaign.latest_publication is None:
+            raise NotFound("Результаты кампании ещё не опубликованы.")
+        group_by = request.query_params.get("group_by", "region")
+        if group_by not in {"region", "district", "kind"}:
+            raise ValidationError({"group_by": ["Допустимо: region, district, kind."]})
+        groups = selectors.aggregates(
+            campaign, group_by=None if group_by == "region" else group_by
+        )
+        self.last_modified = campaign.latest_publication.published_at
+        return Response(
+            {
+                "campaign": campaign.slug,
+                "group_by": group_by,
+                "groups": {
+                    key: {
+                        name: {
+                            "mean": None if a.mean is None else str(a.mean),
+                            "min": None if a.min is None else str(a.min),
+                            "max": None if a.max is None else str(a.max),
+                            "count": a.count,
+                        }
+                        for name, a in figures.items()
+                    }
+                    for key, figures in groups.items()
+                },
+            }
+        )
+
+    @extend_schema(
+        summary="Итоги Декады качества по организациям",
+        responses={
+            200: inline_serializer(
+                "DecadeResults",
+                {
+                    "campaign": serializers.CharField(),
+                    "counted": serializers.IntegerField(),
+                    "organisations": serializers.ListField(
+                        child=serializers.DictField()
+                    ),
+                },
+            ),
+            404: OpenApiResponse(description="Нет опубликованных итогов Декады."),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def decade(self, request: Request, slug: str | None = None) -> Response:
+        campaign = self.get_object()
+        if (
+            campaign.kind != CampaignKind.DECADE
+            or campaign.status != CampaignStatus.PUBLISHED
+        ):
+            raise NotFound("Итоги этой Декады не опубликованы.")
+        overview = selectors.decade_overview(campaign)
+        return Response(
+            {
+                "campaign": campaign.slug,
+                "counted": overview.counted,
+                "organisations": [
+                    {
+                        "organisation": overview.organisations[pk].slug,
+                        "counted": summary.counted,
+                        "base": summary.sample.base,
+                        "sample_share": _text(summary.sample.share),
+                        "threshold": _text(summary.sample.threshold),
+                        "adequate": summary.sample.adequate,
+                        "satisfaction": {
+                            share.code: _text(share.share)
+                            for share in summary.satisfaction
+                        },
+                    }
+                    for pk, summary in overview.summaries.items()
+                ],
+            }
+        )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Результаты оценки",
+        description="Опубликованные результаты (последняя версия публикации): 15 "
+        "показателей, К1–К5, итоговый балл и место. Без параметра campaign — "
+        "последняя опубликованная кампания НОК.",
+    ),
+    retrieve=extend_schema(summary="Результат организации"),
+)
+class ResultViewSet(ReadOnly):
+    serializer_class = api.ResultSerializer
+    filterset_class = ResultFilter
+    ordering_fields = ["rank", "total", "k1", "k2", "k3", "k4", "k5"]
+    ordering = ["rank", "organisation__short_name"]
+
+    def get_queryset(self):
+        newest = (
+            Publication.objects.filter(campaign=OuterRef("publication__campaign"))
+            .order_by("-version")
+            .values("pk")[:1]
+        )
+        results = PublishedResult.objects.filter(
+            publication=Subquery(newest)
+        ).select_related("organisation__district", "publication__campaign")
+        if getattr(self, "swagger_fake_view", False):
+            return PublishedResult.objects.none()
+        if self.action == "list" and "campaign" not in self.request.query_params:
+            latest = selectors.published_campaigns(CampaignKind.NOK).first()
+            results = results.filter(publication__campaign=latest)
+            if latest is not None:
+                publication = selectors.latest_publication(latest)
+                self.last_modified = publication.published_at if publication else None
+        return results.order_by("rank", "organisation__short_name", "pk")
+
+    @extend_schema(
+        summary="Как посчитано",
+        description="Формула, исходные данные, источник и версия методики для "
+        "показателя, критерия или итогового балла.",
+        parameters=[
+            OpenApiParameter(
+                "figure",
+                str,
+                description="Код показателя (1.1 … 5.3), K1 … K5 или total.",
+            )
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(description="Неизвестный показатель."),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="how-computed")
+    def how_computed(self, request: Request, pk: str | None = None) -> Response:
+        result = self.get_object()
+        figure = request.query_params.get("figure", "total")
+        try:
+            return Response(selectors.how_computed(result, figure))
+        except KeyError as error:
+            raise ValidationError(
+                {"figure": [f"Неизвестный показатель: «{figure}»."]}
+            ) from error
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Планы мероприятий (утверждённые)"),
+    retrieve=extend_schema(summary="План мероприятий"),
+)
+class PlanViewSet(ReadOnly):
+    serializer_class = api.PlanSerializer
+    filterset_class = PlanFilter
+    ordering_fields = ["year", "approved_on"]
+
+    def get_queryset(self):
+        return (
+            ImprovementPlan.objects.filter(status=PlanStatus.APPROVED)
+            .select_related("organisation__district", "campaign")
+            .annotate(
+                measures_total=Count("measures"),
+                measures_done=Count(
+                    "measures", filter=Q(measures__status=MeasureStatus.DONE)
+                ),
+            )
+            .order_by("-year", "organisation__short_name", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Мероприятия утверждённых планов"),
+    retrieve=extend_schema(summary="Мероприятие"),
+)
+class MeasureViewSet(ReadOnly):
+    serializer_class = api.MeasureSerializer
+    filterset_class = MeasureFilter
+    ordering_fields = ["planned_date", "position"]
+
+    def get_queryset(self):
+        return (
+            Measure.objects.filter(plan__status=PlanStatus.APPROVED)
+            .select_related("plan__organisation__district", "plan__campaign")
+            .prefetch_related(
+                Prefetch(
+                    "reports", queryset=MeasureReport.objects.order_by("actual_date")
+                )
+            )
+            .order_by("plan__organisation__short_name", "criterion", "position", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Отчёты о выполнении мероприятий"),
+    retrieve=extend_schema(summary="Отчёт о выполнении"),
+)
+class ReportViewSet(ReadOnly):
+    serializer_class = api.MeasureReportSerializer
+    filterset_class = ReportFilter
+    ordering_fields = ["actual_date", "submitted_at"]
+
+    def get_queryset(self):
+        return MeasureReport.objects.filter(
+            measure__plan__status=PlanStatus.APPROVED
+        ).order_by("-actual_date", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Представление документов",
+        description="Что организации должны представить, срок, дата поступления и "
+        "состояние на сегодня (в срок, с опозданием, просрочено).",
+    ),
+    retrieve=extend_schema(summary="Представляемый документ"),
+)
+class SubmissionViewSet(ReadOnly):
+    serializer_class = api.SubmissionSerializer
+    filterset_class = SubmissionFilter
+    ordering_fields = ["deadline", "received_on"]
+
+    def get_queryset(self):
+        return (
+            Submission.objects.exclude(campaign__status=CampaignStatus.DRAFT)
+            .select_related("organisation__district", "campaign")
+            .order_by("deadline", "organisation__short_name", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Целевые показатели (план и факт по годам)"),
+    retrieve=extend_schema(summary="Целевой показатель"),
+)
+class TargetIndicatorViewSet(ReadOnly):
+    serializer_class = api.TargetIndicatorSerializer
+    queryset = TargetIndicator.objects.prefetch_related("values").order_by(
+        "position", "pk"
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Решения общественного совета (опубликованные)"),
+    retrieve=extend_schema(summary="Решение общественного совета"),
+)
+class CouncilDecisionViewSet(ReadOnly):
+    serializer_class = api.CouncilDecisionSerializer
+    filterset_class = DecisionFilter
+    ordering_fields = ["decided_on"]
+
+    def get_queryset(self):
+        return (
+            CouncilDecision.objects.filter(is_published=True)
+            .select_related("campaign", "organisation")
+            .order_by("-decided_on", "number", "pk")
+        )
+
+
+# ------------------------------------------------------------------ uploads
+
+
+class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Upload of a spreadsheet through the same import services as the admin."""
+
+    serializer_class = api.ImportUploadSerializer
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "imports"
+
+    @extend_schema(
+        summary="Загрузка файла (проверка или импорт)",
+        description="Учреждения загружают сводки, планы и отчёты; операторы — "
+        "результаты своих кампаний; редакторы — всё. Файл с ошибками не "
+        "записывается: ответ 422 перечисляет ошибки со строкой и столбцом. "
+        "Аутентификация: заголовок «Authorization: Token <ключ>».",
+        responses={
+            201: OpenApiTypes.OBJECT,
+            200: OpenApiTypes.OBJECT,
+            403: OpenApiResponse(description="Нет права загружать эту форму."),
+            422: OpenApiResponse(description="Ошибки в файле; ничего не записано."),
+        },
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        upload = self.get_serializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        try:
+            form_class = get_form(data["form"])
+        except KeyError as error:
+            raise ValidationError(
+                {"form": [f"Неизвестная форма «{data['form']}»."]}
+            ) from error
+        campaign = None
+        if data.get("campaign"):
+            campaign = get_object_or_404(Campaign, slug=data["campaign"])
+        try:
+            scope = import_scope(request.user, form_class, campaign)
+        except ImportFileError as error:
+            return Response(
+                {
+                    "error": {
+                        "status": 403,
+                        "code": "permission_denied",
+                        "message": str(error),
+                    }
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        file = data["file"]
+        report = import_file(
+            form_class.name,
+            file.read(),
+            file.name,
+            campaign=campaign,
+            user=request.user,
+            allowed_organisations=scope,
+            dry_run=data["dry_run"],
+        )
+        body = {
+            "form": report.form,
+            "filename": report.filename,
+            "checksum": report.checksum,
+            "applied": report.applied,
+            "counts": {
+                "total": report.total,
+                "new": report.new,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "invalid": report.invalid,
+            },
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message}
+                for e in report.errors
+            ],
+            "record": report.record.pk if report.record else None,
+        }
+        if report.errors:
+            return Response(
+                {
+                    "error": {
+                        "status": 422,
+                        "code": "invalid_file",
+                        "message": "В файле есть ошибки; ничего не записано.",
+                    },
+                    **body,
+                },
+                status=422,
+            )
+        return Response(
+            body,
+            status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_201_CREATED,
+        )
