@@ -42,8 +42,12 @@ router.register(
 router.register("decisions", views.CouncilDecisionViewSet, basename="decision")
 router.register("imports", views.ImportViewSet, basename="import")
 
-urlpatterns = [
+#: Routes other than the router's; a site that registers more viewsets on
+#: ``router`` (portal_site adds documents) composes ``[*base_urlpatterns,
+#: *router.urls]`` itself under the ``evaluation-api`` namespace.
+base_urlpatterns = [
     path("calculator/", CalculatorView.as_view(), name="calculator"),
     *opendata.urlpatterns,
-    *router.urls,
 ]
+
+urlpatterns = [*base_urlpatterns, *router.urls]

@@ -7,6 +7,13 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from evaluation.api import urls as evaluation_api
+from publications.api import DocumentViewSet
+
+# API v1: evaluation's resources plus the documents of publications.
+evaluation_api.router.register("documents", DocumentViewSet, basename="document")
+api_v1_urlpatterns = [*evaluation_api.base_urlpatterns, *evaluation_api.router.urls]
+
 wagtail_api_router = WagtailAPIRouter("wagtailapi")
 wagtail_api_router.register_endpoint("pages", PagesAPIViewSet)
 wagtail_api_router.register_endpoint("images", ImagesAPIViewSet)

@@ -7,9 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from evaluation.api import urls as evaluation_api_urls
-
-from .api import api_root, wagtail_api_router
+from .api import api_root, api_v1_urlpatterns, wagtail_api_router
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -29,7 +27,7 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
-    path("api/v1/", include(evaluation_api_urls)),
+    path("api/v1/", include((api_v1_urlpatterns, "evaluation-api"))),
     path("api/v2/", wagtail_api_router.urls),
     path("accessibility/", include("portal_site.accessibility")),
     path("", include("publications.urls")),

@@ -311,3 +311,14 @@ def test_institution_uploads_its_own_rows_with_a_token(
     )  # fmt: skip
     assert register.status_code == 403
     assert "редактор" in register.json()["error"]["message"]
+
+
+def test_documents_are_listed_with_absolute_file_urls(published_region, client) -> None:
+    from publications.models import PortalDocument
+
+    data = get(client, "/documents/")
+    assert data["count"] == PortalDocument.objects.count() == 2
+    assert all(d["url"].startswith("http://testserver/") for d in data["results"])
+    orders = get(client, "/documents/", kind="order")["results"]
+    assert [d["kind"] for d in orders] == ["order"]
+    assert "documents" in get(client, "/")
