@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.views import defaults
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -39,6 +40,10 @@ def api_root(request: HttpRequest) -> JsonResponse:
                     "description": "Схема OpenAPI 3",
                     "url": base + reverse("api-schema"),
                 },
+                "docs": {
+                    "description": "Документация API (Swagger UI)",
+                    "url": base + reverse("api-docs"),
+                },
             },
         },
         json_dumps_params={"ensure_ascii": False},
@@ -48,3 +53,25 @@ def api_root(request: HttpRequest) -> JsonResponse:
 def public_api_only(endpoints, **kwargs):
     """drf-spectacular hook: document /api/v1/ only (not Wagtail's admin API)."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"status": status, "code": code, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None):
+    """JSON under /api/ (the API's error shape), the site's 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(404, "not_found", "Адрес API не найден.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest):
+    """JSON under /api/, the site's 500 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(500, "server_error", "Внутренняя ошибка сервера.")
+    return defaults.server_error(request)

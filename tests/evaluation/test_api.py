@@ -322,3 +322,12 @@ def test_documents_are_listed_with_absolute_file_urls(published_region, client) 
     orders = get(client, "/documents/", kind="order")["results"]
     assert [d["kind"] for d in orders] == ["order"]
     assert "documents" in get(client, "/")
+
+
+def test_unknown_api_addresses_answer_in_the_error_shape(db, client) -> None:
+    response = client.get("/api/v1/no-such-resource/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
