@@ -42,7 +42,7 @@ def test_api_root_lists_the_apis(client: Client) -> None:
     response = client.get("/api/")
     assert response.status_code == 200
     data = response.json()
-    assert set(data["apis"]) == {"v1", "v2", "schema"}
+    assert set(data["apis"]) == {"v1", "v2", "schema", "docs"}
     assert data["apis"]["v2"]["url"].endswith("/api/v2/pages/")
 
 
