@@ -366,7 +366,7 @@ def test_site_nav_lists_live_menu_children_after_home(
     assert [a.get_text() for a in links.find_all("a")] == [
         "Главная",
         "Рейтинги",
-        "Открытые данные (API)",
+        "Открытые данные",
     ]
     assert links.find("a", string="Главная")["aria-current"] == "page"
     assert not links.find("a", string="Рейтинги").get("aria-current")

@@ -103,6 +103,11 @@ def test_campaign_results_page_shows_summary_and_live_rating(
     best = selectors.published_results(region.latest).first()
     assert rows[0].th.get_text(strip=True) == best.organisation.short_name
     assert html.select("figure.chart svg[role=img]")
+    csv_link = html.select_one("section.block--rating .downloads a")
+    download = client.get(csv_link["href"])
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    assert best.organisation.short_name in download.content.decode("utf-8-sig")
 
 
 def test_results_page_without_rating_block_adds_the_rating(
