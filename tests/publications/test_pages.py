@@ -201,3 +201,18 @@ def test_api_v2_serialises_blocks_with_live_data(published_region, client) -> No
     )
     method = listing.json()["items"][0]["method"]
     assert [c["code"] for c in method["criteria"]] == ["K1", "K2", "K3", "K4", "K5"]
+
+
+def test_api_v2_detail_of_every_page_type_has_its_api_fields(
+    published_region, client
+) -> None:
+    pages = Page.objects.live().filter(depth__gte=2).specific()
+    seen = set()
+    for page in pages:
+        response = client.get(f"/api/v2/pages/{page.pk}/")
+        assert response.status_code == 200, page
+        data = response.json()
+        names = {field.name for field in type(page).api_fields}
+        assert names <= set(data), (type(page).__name__, names - set(data))
+        seen.add(type(page))
+    assert seen == set(ALL_TYPES)
