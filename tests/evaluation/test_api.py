@@ -331,3 +331,24 @@ def test_unknown_api_addresses_answer_in_the_error_shape(db, client) -> None:
     page = client.get("/no-such-page/")
     assert page.status_code == 404
     assert page["Content-Type"].startswith("text/html")
+
+
+def test_api_tokens_are_issued_rotated_and_revoked(db, django_user_model) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    user = django_user_model.objects.create_user("operator", password="pw")
+    out = io.StringIO()
+    call_command("issue_api_token", "operator", stdout=out, stderr=io.StringIO())
+    first = out.getvalue().strip()
+    assert Token.objects.get(user=user).key == first
+    out = io.StringIO()
+    call_command(
+        "issue_api_token", "operator", "--rotate", stdout=out, stderr=io.StringIO()
+    )
+    assert out.getvalue().strip() != first
+    call_command("issue_api_token", "operator", "--revoke", stdout=io.StringIO())
+    assert not Token.objects.filter(user=user).exists()
+    with pytest.raises(CommandError):
+        call_command("issue_api_token", "nobody-here")
