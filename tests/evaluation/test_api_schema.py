@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -23,7 +25,23 @@ pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
-def test_every_read_operation_conforms_to_the_schema(published_region) -> None:
+@pytest.fixture
+def keep_test_connection():
+    """Calls go straight to the WSGI app, which closes database connections at
+    the end of each request; the test's transaction must survive them (Django's
+    test client disconnects the same receivers)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def test_every_read_operation_conforms_to_the_schema(
+    published_region, keep_test_connection
+) -> None:
     schema = schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json", get_wsgi_application()
     ).include(method="GET")

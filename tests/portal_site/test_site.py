@@ -63,3 +63,13 @@ def test_unknown_page_gives_russian_404(client: Client) -> None:
     response = client.get("/net-takoi-stranicy/")
     assert response.status_code == 404
     assert "Страница не найдена" in response.content.decode()
+
+
+def test_nul_characters_are_refused_before_the_database(client: Client) -> None:
+    api = client.get("/api/v1/organisations/", {"q": "a\x00b"})
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "invalid"
+    path = client.get("/api/v1/organisations/a%00b/")
+    assert path.status_code == 400
+    page = client.get("/", {"x": "\x00"})
+    assert page.status_code == 400

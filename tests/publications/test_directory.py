@@ -99,6 +99,10 @@ def test_card_explains_every_indicator_and_compares_with_averages(
     ]
     assert html.select_one("section[aria-labelledby=org-decade]") is not None
     assert "bus.gov.ru" in html.find("a", string="Оценить на bus.gov.ru")["href"]
+    widget = html.find("a", string="Виджет и QR-код для сайта организации")["href"]
+    assert client.get(widget).status_code == 200
+    feed = html.find("link", type="application/rss+xml", title=True)
+    assert client.get(feed["href"]).status_code == 200
 
 
 def test_card_shows_the_plan_with_progress_and_effect(published_region, client) -> None:
