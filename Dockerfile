@@ -19,6 +19,10 @@ ENV PYTHONUNBUFFERED=1 \
     PORT=8000 \
     STATIC_ROOT=/app/static \
     MEDIA_ROOT=/app/media
+# A font with Cyrillic for the Pillow-drawn social preview images and badges.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 1000 --home /app --shell /usr/sbin/nologin portal
 WORKDIR /app
 COPY --from=builder /venv /venv
