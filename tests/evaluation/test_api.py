@@ -27,7 +27,7 @@ from tests.evaluation.test_imports import (
     survey_file,
     survey_row,
 )
-from tests.publications.test_cache import grow_region
+from tests.factories.region import grow_region
 
 __all__ = ["region"]
 

@@ -37,6 +37,7 @@ from evaluation.models import (
     Organisation,
     Submission,
 )
+from tests.factories.region import grow_region
 
 pytestmark = pytest.mark.django_db
 
@@ -745,27 +746,6 @@ def test_catalogue_page_links_every_dataset_and_dump(published_region, client) -
 
 
 # ------------------------------------------------------------ query counts
-
-
-def grow_region(region, extra: int) -> None:
-    """Add organisations with the inputs of an existing one, republish."""
-    template = IndicatorInput.objects.filter(campaign=region.latest).first()
-    base = template.organisation
-    for number in range(extra):
-        organisation = Organisation.objects.create(
-            name=f"{base.name} (филиал {number})",
-            short_name=f"{base.short_name} — филиал {number}",
-            slug=f"{base.slug}-f{number}",
-            code=f"{base.code}-F{number}",
-            kind=base.kind,
-            district=base.district,
-        )
-        region.latest.organisations.add(organisation)
-        template.pk = None
-        template.organisation = organisation
-        template.save()
-    services.recompute_campaign(region.latest)
-    services.publish_campaign(region.latest, note="Добавлены филиалы")
 
 
 def queries(client, url: str) -> int:

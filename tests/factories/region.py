@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evaluation import services
 from evaluation.enums import CampaignKind
-from evaluation.models import Campaign, Organisation
+from evaluation.models import Campaign, IndicatorInput, Organisation
 from portal_site import demo
 from publications.models import (
     AssessmentIndexPage,
@@ -52,3 +53,27 @@ def build_region(organisations: int = 12, responses: int = 240) -> PublishedRegi
         decade=Campaign.objects.get(kind=CampaignKind.DECADE),
         organisations=list(Organisation.objects.order_by("short_name")),
     )
+
+
+def grow_region(region: PublishedRegion, extra: int) -> None:
+    """Add organisations with the inputs of an existing one, then republish.
+
+    Used to check that query counts do not depend on the region's size.
+    """
+    template = IndicatorInput.objects.filter(campaign=region.latest).first()
+    base = template.organisation
+    for number in range(extra):
+        organisation = Organisation.objects.create(
+            name=f"{base.name} (филиал {number})",
+            short_name=f"{base.short_name} — филиал {number}",
+            slug=f"{base.slug}-f{number}",
+            code=f"{base.code}-F{number}",
+            kind=base.kind,
+            district=base.district,
+        )
+        region.latest.organisations.add(organisation)
+        template.pk = None
+        template.organisation = organisation
+        template.save()
+    services.recompute_campaign(region.latest)
+    services.publish_campaign(region.latest, note="Добавлены филиалы")

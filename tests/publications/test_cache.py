@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cms_blocks.formatting import format_number
 from evaluation import services
-from evaluation.models import IndicatorInput, Organisation
+from evaluation.models import IndicatorInput
+from tests.factories.region import grow_region
 
 pytestmark = pytest.mark.django_db
 
@@ -21,27 +22,6 @@ def queries(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(captured)
-
-
-def grow_region(region, extra: int) -> None:
-    """Add organisations with the inputs of an existing one, republish."""
-    template = IndicatorInput.objects.filter(campaign=region.latest).first()
-    base = template.organisation
-    for number in range(extra):
-        organisation = Organisation.objects.create(
-            name=f"{base.name} (филиал {number})",
-            short_name=f"{base.short_name} — филиал {number}",
-            slug=f"{base.slug}-f{number}",
-            code=f"{base.code}-F{number}",
-            kind=base.kind,
-            district=base.district,
-        )
-        region.latest.organisations.add(organisation)
-        template.pk = None
-        template.organisation = organisation
-        template.save()
-    services.recompute_campaign(region.latest)
-    services.publish_campaign(region.latest, note="Добавлены филиалы")
 
 
 def test_query_counts_do_not_depend_on_the_number_of_organisations(
