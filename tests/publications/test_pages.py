@@ -136,6 +136,8 @@ def test_methodology_page_is_generated_from_the_method(
     assert len(rows) == 15
     assert "1.1" in rows[0].th.get_text()
     assert page.method["criteria"][0]["indicators"][0]["weight"] == "0.3"
+    # Equal weights of the five criteria in the total (344н).
+    assert text.count("Доля в итоговом балле: 0,20") == 5
 
 
 def test_council_page_lists_members_meetings_and_published_decisions(
