@@ -7,9 +7,12 @@ that need PostgreSQL start a throwaway cluster with ``scripts/services.py``
 
 The ``pages`` benchmark needs no PostgreSQL: it builds its regions in fresh
 temporary SQLite files, or in the empty database ``--database-url`` names.
+The ``api`` benchmark starts its own PostgreSQL cluster and gunicorn.
 
-Usage: ``bench/run.py [recompute] [imports] [pages] [--organisations N]
-[--rows N] [--plain-rows N] [--repeat N] [--database-url URL]``.
+Usage: ``bench/run.py [recompute] [imports] [pages] [api] [--organisations N]
+[--rows N] [--plain-rows N] [--repeat N] [--database-url URL] [--seconds S]
+[--concurrency C]``; for ``api`` alone, ``--organisations`` takes a list
+(``500,20000``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from scripts import services  # noqa: E402
 
-BENCHMARKS = ("recompute", "imports", "pages")
+BENCHMARKS = ("recompute", "imports", "pages", "api")
 
 
 def main(argv: list[str]) -> int:
@@ -34,9 +37,9 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--organisations",
-        type=int,
+        type=_sizes,
         default=None,
-        help="default: 10,000 for recompute, 500 for pages",
+        help="default: 10,000 for recompute, 500 for pages, 500,20000 for api",
     )
     parser.add_argument(
         "--repeat",
@@ -59,11 +62,21 @@ def main(argv: list[str]) -> int:
         default=None,
         help="pages: an empty database to build in (default: a temporary SQLite file)",
     )
+    parser.add_argument(
+        "--seconds", type=float, default=15.0, help="api: timed load per endpoint"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="api: concurrent connections"
+    )
     options = parser.parse_args(argv)
     options.names = options.names or list(BENCHMARKS)
     unknown = set(options.names) - set(BENCHMARKS)
     if unknown:
         parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
+    sizes = options.organisations
+    if sizes and len(sizes) > 1 and set(options.names) != {"api"}:
+        parser.error("--organisations takes a list of sizes only for api alone")
+    options.organisations = sizes[0] if sizes else None
 
     status = 0
     if "pages" in options.names:
@@ -75,6 +88,16 @@ def main(argv: list[str]) -> int:
             database_url=options.database_url,
         )
         if set(options.names) == {"pages"}:
+            return status
+    if "api" in options.names:
+        from bench import api
+
+        status |= api.run(
+            organisations=sizes or (500, 20_000),
+            seconds=options.seconds,
+            concurrency=options.concurrency,
+        )
+        if set(options.names) <= {"pages", "api"}:
             return status
 
     url = os.environ.get("DATABASE_URL", "")
@@ -88,6 +111,16 @@ def main(argv: list[str]) -> int:
             f"!!! PostgreSQL unavailable, benchmarks not run: {error}", file=sys.stderr
         )
         return 1
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    """``500`` or ``500,20000``: one or more organisation counts."""
+    sizes = tuple(int(part) for part in text.split(","))
+    if min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"organisation counts must be positive: {text}"
+        )
+    return sizes
 
 
 def _run(options: argparse.Namespace, database_url: str) -> int:
