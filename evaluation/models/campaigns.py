@@ -423,6 +423,10 @@ class PublishedResult(models.Model):
         ordering = ["rank", "organisation__short_name"]
         verbose_name = _("опубликованный результат")
         verbose_name_plural = _("опубликованные результаты")
+        # Lists of one publication in rating order (API pages, rating tables).
+        indexes = [
+            models.Index(fields=["publication", "rank"], name="qp_pubresult_rank")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "organisation"],

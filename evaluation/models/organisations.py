@@ -102,7 +102,11 @@ class Organisation(models.Model):
         ordering = ["short_name"]
         verbose_name = _("организация")
         verbose_name_plural = _("организации")
-        indexes = [models.Index(fields=["kind", "district"])]
+        indexes = [
+            models.Index(fields=["kind", "district"]),
+            # The directory and the API list organisations A→Я, page by page.
+            models.Index(fields=["short_name", "id"], name="qp_organisation_name"),
+        ]
 
     def __str__(self) -> str:
         return self.short_name
