@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms_blocks.blocks import DecadeResultsBlock, RatingTableBlock
 from cms_blocks.streams import BaseStreamBlock, DataStreamBlock
 from evaluation import selectors
 from evaluation.enums import CampaignKind
@@ -59,6 +60,12 @@ class BasePage(Page):
         if body is None:
             return False
         return any(item.get("type") == block_type for item in body.raw_data)
+
+    def render_block(self, block, raw: dict[str, Any], request) -> str:
+        """Render a block this page shows by default (not stored in its body)."""
+        return block.render(
+            block.to_python(raw), context={"request": request, "page": self}
+        )
 
     @property
     def css_class(self) -> str:
@@ -272,19 +279,15 @@ class CampaignResultsPage(BasePage):
             "show_default_rating": publication is not None and not has_rating,
         }
         if context["show_default_rating"]:
-            from cms_blocks.blocks import RatingTableBlock
-
-            block = RatingTableBlock()
-            value = block.to_python(
+            context["default_rating"] = self.render_block(
+                RatingTableBlock(),
                 {
                     "campaign": self.campaign.pk,
                     "per_page": 25,
                     "show_criteria": True,
                     "allow_filters": True,
-                }
-            )
-            context["default_rating"] = block.render(
-                value, context={"request": request, "page": self}
+                },
+                request,
             )
         return context
 
@@ -323,12 +326,10 @@ class DecadeResultsPage(BasePage):
     def get_content_context(self, request):
         context: dict[str, Any] = {"campaign": self.campaign}
         if not self.has_block("decade_results"):
-            from cms_blocks.blocks import DecadeResultsBlock
-
-            block = DecadeResultsBlock()
-            value = block.to_python({"campaign": self.campaign.pk, "per_page": 30})
-            context["default_results"] = block.render(
-                value, context={"request": request, "page": self}
+            context["default_results"] = self.render_block(
+                DecadeResultsBlock(),
+                {"campaign": self.campaign.pk, "per_page": 30},
+                request,
             )
         return context
 
