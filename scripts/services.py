@@ -493,8 +493,38 @@ def _smoke() -> int:
     return 0
 
 
+def _serve(env_file: Path) -> int:
+    """Start both services, write their URLs to ``env_file`` and wait for a signal.
+
+    For development: ``source var/services.env`` in another shell, then run any
+    part of the suite against the same PostgreSQL and Elasticsearch.
+    """
+    stop = {"now": False}
+
+    def _on_signal(signum, frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    with postgresql() as pg_url, elasticsearch() as es_url:
+        env_file.parent.mkdir(parents=True, exist_ok=True)
+        env_file.write_text(
+            f"export DATABASE_URL={pg_url}\n"
+            f"export QP_TEST_POSTGRES_URL={pg_url}\n"
+            f"export QP_TEST_ELASTICSEARCH_URL={es_url}\n",
+            encoding="utf-8",
+        )
+        print(f"services ready; URLs in {env_file}", flush=True)
+        while not stop["now"]:
+            time.sleep(0.5)
+    env_file.unlink(missing_ok=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    """``smoke`` starts both services and prints versions; ``fetch-es`` downloads."""
+    """``smoke`` starts both services and prints versions; ``fetch-es`` downloads;
+    ``serve [FILE]`` keeps both running and writes their URLs to FILE
+    (default ``var/services.env``)."""
     command = argv[0] if argv else "smoke"
     try:
         if command == "fetch-es":
@@ -502,10 +532,14 @@ def main(argv: list[str]) -> int:
             return 0
         if command == "smoke":
             return _smoke()
+        if command == "serve":
+            default = Path(__file__).resolve().parent.parent / "var" / "services.env"
+            target = Path(argv[1]) if len(argv) > 1 else default
+            return _serve(target)
     except ServiceUnavailable as error:
         print(f"UNAVAILABLE: {error}", file=sys.stderr)
         return 1
-    print(f"unknown command {command!r}; use smoke or fetch-es", file=sys.stderr)
+    print(f"unknown command {command!r}; use smoke, serve or fetch-es", file=sys.stderr)
     return 2
 
 
