@@ -66,6 +66,10 @@ class PublicReadMixin:
 
     pagination_class = PortalPagination
 
+    #: Keyset order of ``?cursor=`` pages: an indexed column first (see
+    #: :class:`~evaluation.api.pagination.PortalCursorPagination`).
+    cursor_ordering: tuple[str, ...] = ("pk",)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in {"GET", "HEAD"} and response.status_code == 200:
@@ -218,6 +222,7 @@ class DistrictViewSet(ReadOnly):
     serializer_class = api.DistrictSerializer
     lookup_field = "slug"
     ordering_fields = ["name"]
+    cursor_ordering = ("name",)
 
 
 @extend_schema_view(
@@ -236,6 +241,7 @@ class OrganisationViewSet(ReadOnly):
     filterset_class = OrganisationFilter
     lookup_field = "slug"
     ordering_fields = ["short_name", "name", "updated_at"]
+    cursor_ordering = ("short_name",)
 
 
 def _public_campaigns():
@@ -405,6 +411,7 @@ class ResultViewSet(ReadOnly):
     filterset_class = ResultFilter
     ordering_fields = ["rank", "total", "k1", "k2", "k3", "k4", "k5"]
     ordering = ["rank", "organisation__short_name"]
+    cursor_ordering = ("rank",)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

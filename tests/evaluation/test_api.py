@@ -66,6 +66,49 @@ def test_organisations_filter_search_and_paginate(published_region, client) -> N
     assert detail["name"] == target.name
 
 
+def _walk(client, path: str, **params) -> tuple[list[dict], int]:
+    """Follow ``next`` links from ``?cursor=``; return the rows and page count."""
+    data = get(client, path, cursor="", **params)
+    rows, pages = list(data["results"]), 1
+    while data["next"]:
+        assert "count" not in data
+        data = client.get(data["next"]).json()
+        rows.extend(data["results"])
+        pages += 1
+    return rows, pages
+
+
+def test_cursor_pages_walk_each_list_once_in_order(published_region, client) -> None:
+    region = published_region
+    rows, pages = _walk(client, "/organisations/", page_size=7)
+    expected = sorted(region.organisations, key=lambda o: (o.short_name, o.pk))
+    assert [row["slug"] for row in rows] == [o.slug for o in expected]
+    assert pages == -(-len(expected) // 7)
+
+    rows, _ = _walk(client, "/results/", page_size=4)
+    published = sorted(
+        selectors.published_results(region.latest), key=lambda r: (r.rank, r.pk)
+    )
+    assert [row["id"] for row in rows] == [r.pk for r in published]
+
+    rows, _ = _walk(client, "/results/", page_size=5, ordering="-total")
+    totals = [Decimal(row["total"]) for row in rows]
+    assert totals == sorted(totals, reverse=True) and len(rows) == len(published)
+
+    first = get(client, "/organisations/", cursor="", page_size=3)
+    back = client.get(client.get(first["next"]).json()["previous"]).json()
+    assert [o["slug"] for o in back["results"]] == [
+        o["slug"] for o in first["results"]
+    ]
+
+
+def test_a_broken_cursor_is_a_russian_400(published_region, client) -> None:
+    response = client.get(f"{API}/organisations/", {"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["fields"]["cursor"][0].startswith("Неверный курсор")
+
+
 def test_results_default_to_the_latest_campaign_and_sort(
     published_region, client
 ) -> None:
@@ -236,7 +279,9 @@ def test_anonymous_clients_are_throttled(published_region, client, monkeypatch) 
 def test_query_counts_do_not_grow_with_the_list(published_region, client) -> None:
     paths = [
         "/organisations/?page_size=500",
+        "/organisations/?page_size=500&cursor=",
         "/results/?page_size=500",
+        "/results/?page_size=500&cursor=",
         "/campaigns/",
         "/plans/?page_size=500",
         "/measures/?page_size=500",
