@@ -8,7 +8,10 @@ within ``P95_TOLERANCE`` times the p95 with 500.
 Subject, on a real server over loopback: ``/api/v1/organisations/``,
 ``/api/v1/results/`` (the latest published НОК campaign by default) and
 ``/api/v1/results/?campaign=nok-2024``, each with ``page_size=50`` and a
-random ``page`` over all the list's pages on every request.
+random ``page`` over all the list's pages on every request; and the
+organisations and default results lists walked by cursor (``?cursor=``): the
+build process follows every ``next`` link once, and each request asks for a
+random one of those pages.
 
 Baseline (same server, same run): ``/healthz/``, the cheapest endpoint; the
 requests per second of every endpoint are given as a ratio to it.
@@ -83,11 +86,13 @@ HEADERS = {"Accept": "application/json"}
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One measured URL; ``paginated`` lists get a random ``page`` each request."""
+    """One measured URL; ``paginated`` lists get a random ``page`` each request,
+    ``cursor`` lists a random page of their cursor walk."""
 
     name: str
     path: str
     paginated: bool
+    cursor: bool = False
 
 
 ENDPOINTS = (
@@ -105,6 +110,18 @@ ENDPOINTS = (
         f"/api/v1/results/?campaign={CAMPAIGN}&page_size={PAGE_SIZE}",
         paginated=True,
     ),
+    Endpoint(
+        "organisations, cursor",
+        f"/api/v1/organisations/?page_size={PAGE_SIZE}&cursor=",
+        paginated=True,
+        cursor=True,
+    ),
+    Endpoint(
+        "results, cursor",
+        f"/api/v1/results/?page_size={PAGE_SIZE}&cursor=",
+        paginated=True,
+        cursor=True,
+    ),
 )
 
 
@@ -117,6 +134,7 @@ class Build:
     build_seconds: float
     counts: dict[str, int]  # endpoint name -> items in the list (0: not a list)
     queries: dict[str, tuple[int, int]]  # endpoint name -> first page, last page
+    cursors: dict[str, tuple[str, ...]]  # cursor endpoint name -> every page's path
 
 
 @dataclass(frozen=True)
@@ -360,8 +378,11 @@ def _load(
 ) -> Load:
     count = build.counts[endpoint.name]
     pages = max(1, math.ceil(count / PAGE_SIZE)) if endpoint.paginated else 1
+    walk = build.cursors.get(endpoint.name, ())
 
     def path(rng: random.Random) -> str:
+        if walk:
+            return rng.choice(walk)
         if not endpoint.paginated:
             return endpoint.path
         return f"{endpoint.path}&page={rng.randint(1, pages)}"
@@ -535,7 +556,7 @@ def build_size(env: dict[str, str], organisations: int) -> Build:
         log=lambda line: print(f"[api] {organisations}: {line}", flush=True),
     )
     build_seconds = time.perf_counter() - started
-    counts, queries = _count_queries()
+    counts, queries, cursors = _count_queries()
     if counts[ENDPOINTS[1].name] != organisations:
         raise RuntimeError(
             f"the organisations list has {counts[ENDPOINTS[1].name]} items, "
@@ -548,11 +569,15 @@ def build_size(env: dict[str, str], organisations: int) -> Build:
         build_seconds=build_seconds,
         counts=counts,
         queries=queries,
+        cursors=cursors,
     )
 
 
-def _count_queries() -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
-    """Each endpoint's list size and its queries on the first and last page."""
+def _count_queries() -> tuple[
+    dict[str, int], dict[str, tuple[int, int]], dict[str, tuple[str, ...]]
+]:
+    """Each endpoint's list size, its queries on the first and last page, and
+    the path of every page of each cursor walk."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -560,10 +585,16 @@ def _count_queries() -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
     client = Client(HTTP_HOST=HOST, HTTP_ACCEPT="application/json")
     counts: dict[str, int] = {}
     queries: dict[str, tuple[int, int]] = {}
+    cursors: dict[str, tuple[str, ...]] = {}
     for endpoint in ENDPOINTS:
         figures = []
         urls = [endpoint.path]
-        if endpoint.paginated:
+        if endpoint.cursor:
+            walk, items = _walk(client, endpoint.path)
+            cursors[endpoint.name] = tuple(walk)
+            counts[endpoint.name] = items
+            urls = [walk[0], walk[-1]]
+        elif endpoint.paginated:
             first = client.get(endpoint.path)
             if first.status_code != 200:
                 raise RuntimeError(f"{endpoint.path} answered {first.status_code}")
@@ -579,7 +610,24 @@ def _count_queries() -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
                 raise RuntimeError(f"{url} answered {response.status_code}")
             figures.append(len(captured.captured_queries))
         queries[endpoint.name] = (figures[0], figures[-1])
-    return counts, queries
+    return counts, queries, cursors
+
+
+def _walk(client, path: str) -> tuple[list[str], int]:
+    """Follow ``next`` from ``path``; return every page's path and the item count."""
+    from urllib.parse import urlsplit
+
+    walk, items = [path], 0
+    while True:
+        response = client.get(walk[-1])
+        if response.status_code != 200:
+            raise RuntimeError(f"{walk[-1]} answered {response.status_code}")
+        data = json.loads(response.content)
+        items += len(data["results"])
+        if not data["next"]:
+            return walk, items
+        parts = urlsplit(data["next"])
+        walk.append(f"{parts.path}?{parts.query}")
 
 
 def _database_version() -> str:
