@@ -22,7 +22,6 @@ from evaluation.imports.background import run_in_background
 from evaluation.imports.engine import (
     apply_import,
     claim,
-    record_progress,
     run_preview,
     start_import,
     undo_blocker,
@@ -104,15 +103,7 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
             form.add_error("file", str(error))
             return self.form_invalid(form)
         if _in_background(record):
-            run_in_background(
-                record,
-                lambda: run_preview(
-                    record,
-                    user=user,
-                    allowed_organisations=scope,
-                    progress=record_progress(record),
-                ),
-            )
+            run_in_background(record, user, "preview")
         else:
             try:
                 run_preview(
@@ -178,17 +169,7 @@ class ImportConfirmView(View):
             if not claim(record, "В очереди на загрузку"):
                 messages.error(request, "Этот файл уже загружается или загружен.")
                 return redirect("qp_import_detail", pk)
-            user = request.user
-            run_in_background(
-                record,
-                lambda: apply_import(
-                    record,
-                    user=user,
-                    allowed_organisations=scope,
-                    progress=record_progress(record),
-                    claimed=True,
-                ),
-            )
+            run_in_background(record, request.user, "apply")
             return redirect("qp_import_detail", pk)
         try:
             report = apply_import(

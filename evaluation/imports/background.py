@@ -1,63 +1,153 @@
-"""Large imports run in a background thread of the web process.
+"""Large imports run as tasks of Django's task framework (``django_tasks``).
 
-This works with the embedded default (SQLite, ``runserver``) and with
-gunicorn alike, without a broker or a worker process: the thread checks or
-writes the file and reports its progress on the :class:`ImportRecord`, which
-the admin page polls. Should the process stop mid-way, the record stays
-"выполняется" and the file can simply be uploaded again: the write itself is
-one transaction, so nothing is half-imported.
+The task :func:`process_import` checks (``preview``) or writes (``apply``) one
+:class:`~evaluation.models.ImportRecord` and reports progress on it, which the
+admin page polls. Its backend is the ``imports`` alias of ``settings.TASKS``:
+
+* the embedded default is :class:`ThreadBackend`, which runs the task in a
+  thread of the web process, so ``runserver`` and gunicorn alike need no
+  broker, worker or other server;
+* a deployment with a task worker points the alias at a queueing backend
+  (for example ``django_tasks_db.DatabaseBackend`` and its ``db_worker``)
+  and nothing else changes: the task's arguments are plain ids.
+
+Should a process stop mid-way, the record stays "выполняется" and the file
+can be uploaded again: the write itself is one transaction, so nothing is
+half-imported.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from typing import Literal
 
+from django.contrib.auth import get_user_model
 from django.db import close_old_connections, connections
+from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
+from evaluation.imports.engine import apply_import, record_progress, run_preview
 from evaluation.imports.errors import ImportFileError
+from evaluation.imports.forms import get_form
+from evaluation.imports.permissions import import_scope
 from evaluation.models import ImportRecord, ImportStatus
 
 logger = logging.getLogger(__name__)
+
+TASK_BACKEND = "imports"
+Stage = Literal["preview", "apply"]
+
 _threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
 
 
-def run_in_background(
-    record: ImportRecord, function: Callable[[], object]
-) -> threading.Thread:
-    """Run ``function`` (a preview or an apply of ``record``) in a thread."""
+class ThreadBackend(ImmediateBackend):
+    """Runs each task in a daemon thread of the current process.
 
-    def target() -> None:
-        close_old_connections()
-        try:
-            function()
-        except ImportFileError:
-            pass  # the reason is stored on the record
-        except Exception:
-            logger.exception("Import %s failed", record.pk)
-            ImportRecord.objects.filter(pk=record.pk).update(
-                status=ImportStatus.FAILED,
-                progress_stage="Внутренняя ошибка",
-                errors=[
-                    {
-                        "row": 0,
-                        "column": "",
-                        "message": "Внутренняя ошибка при обработке файла; "
-                        "ничего не записано. Сообщите администратору.",
-                    }
-                ],
+    The task framework's immediate backend, moved off the request thread: the
+    request that enqueues returns at once, the result object is updated as
+    the task runs. Results live only in memory (like the immediate backend's),
+    which is all the import needs: its progress is on the import record.
+    """
+
+    def enqueue(self, task, args, kwargs):
+        self.validate_task(task)
+        from django_tasks.base import TaskResult, TaskResultStatus
+        from django_tasks.utils import get_random_id
+
+        result = TaskResult(
+            task=task,
+            id=get_random_id(),
+            status=TaskResultStatus.READY,
+            enqueued_at=None,
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=args,
+            kwargs=kwargs,
+            backend=self.alias,
+            errors=[],
+            worker_ids=[],
+        )
+
+        def run() -> None:
+            close_old_connections()
+            try:
+                self._execute_task(result)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run, name=f"task-{result.id}", daemon=True)
+        with _threads_lock:
+            _threads.append(thread)
+        thread.start()
+        return result
+
+
+@task(backend=TASK_BACKEND)
+def process_import(record_id: int, user_id: int | None, stage: Stage) -> str:
+    """Check or write one uploaded file; return the record's final status.
+
+    Args:
+        record_id: The :class:`ImportRecord` to process.
+        user_id: The user who started it; their import scope is computed again
+            here, so a permission withdrawn meanwhile takes effect.
+        stage: ``"preview"`` checks the file, ``"apply"`` writes it (the record
+            must already be claimed, see :func:`evaluation.imports.engine.claim`).
+    """
+    record = ImportRecord.objects.select_related("campaign").get(pk=record_id)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    try:
+        scope = import_scope(user, get_form(record.form), record.campaign)
+        if stage == "preview":
+            run_preview(
+                record,
+                user=user,
+                allowed_organisations=scope,
+                progress=record_progress(record),
             )
-        finally:
-            connections.close_all()
+        else:
+            apply_import(
+                record,
+                user=user,
+                allowed_organisations=scope,
+                progress=record_progress(record),
+                claimed=True,
+            )
+    except ImportFileError as error:
+        _fail(record_id, str(error), stage="Отклонено")
+    except Exception:
+        logger.exception("Import %s failed", record_id)
+        _fail(
+            record_id,
+            "Внутренняя ошибка при обработке файла; ничего не записано. "
+            "Сообщите администратору.",
+            stage="Внутренняя ошибка",
+        )
+    return ImportRecord.objects.values_list("status", flat=True).get(pk=record_id)
 
-    thread = threading.Thread(target=target, name=f"import-{record.pk}", daemon=True)
-    _threads.append(thread)
-    thread.start()
-    return thread
+
+def _fail(record_id: int, message: str, *, stage: str) -> None:
+    """Mark a record still running as failed (the engine stores its own reasons
+    and final states; this covers what it did not reach)."""
+    ImportRecord.objects.filter(pk=record_id, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED,
+        progress_stage=stage,
+        errors=[{"row": 0, "column": "", "message": message}],
+    )
+
+
+def run_in_background(record: ImportRecord, user, stage: Stage):
+    """Enqueue :func:`process_import` for ``record``; return the task result."""
+    return process_import.enqueue(record.pk, getattr(user, "pk", None), stage)
 
 
 def wait_for_background(timeout: float = 60) -> None:
-    """Join every background import (tests and management commands)."""
-    while _threads:
-        _threads.pop().join(timeout)
+    """Join every import thread (tests and management commands)."""
+    while True:
+        with _threads_lock:
+            if not _threads:
+                return
+            thread = _threads.pop()
+        thread.join(timeout)

@@ -106,6 +106,35 @@ def test_other_users_cannot_see_or_undo_an_import(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_large_imports_are_tasks_of_the_configured_backend(
+    client, django_user_model, region, settings
+) -> None:
+    """The "imports" alias decides where the task runs; with the task
+    framework's immediate backend (as a worker-backed deployment would swap in
+    its own) the same upload is checked and written without any thread."""
+    from django_tasks import task_backends
+
+    from evaluation.imports.background import ThreadBackend, process_import
+
+    assert isinstance(task_backends["imports"], ThreadBackend)
+    assert process_import.backend == "imports"
+    settings.TASKS = {
+        **settings.TASKS,
+        "imports": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    settings.QP_IMPORT_BACKGROUND_BYTES = 0
+    user = django_user_model.objects.create_superuser("tk", "tk@example.ru", "pw")
+    client.force_login(user)
+    _upload(client, region, survey_file([survey_row(INN_A, "1")]))
+    record = ImportRecord.objects.get()
+    assert record.status == ImportStatus.PREVIEWED, record.errors
+    client.post(reverse("qp_import_confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED
+    assert SurveyResponse.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_large_files_are_checked_and_imported_in_the_background(
     client, django_user_model, region, settings
 ) -> None:

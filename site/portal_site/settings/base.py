@@ -268,10 +268,21 @@ QP_IMPORT_MAX_UNCOMPRESSED = int(
     env_str("QP_IMPORT_MAX_UNCOMPRESSED") or 512 * 1024 * 1024
 )
 QP_IMPORT_MAX_CELLS = int(env_str("QP_IMPORT_MAX_CELLS") or 10_000_000)
-# Files at least this big are checked and imported in a background thread.
+# Files at least this big are checked and imported as a background task.
 QP_IMPORT_BACKGROUND_BYTES = int(
     env_str("QP_IMPORT_BACKGROUND_BYTES") or 2 * 1024 * 1024
 )
+# Django's task framework: Wagtail's own tasks run immediately; imports run on
+# the "imports" backend, by default a thread of the web process (no worker or
+# broker needed). A deployment with a worker names a queueing backend here,
+# e.g. QP_IMPORT_TASK_BACKEND=django_tasks_db.DatabaseBackend.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "imports": {
+        "BACKEND": env_str("QP_IMPORT_TASK_BACKEND")
+        or "evaluation.imports.background.ThreadBackend"
+    },
+}
 
 # Public pages: rendered content is cached this long (0 turns the cache off);
 # publishing or recomputing results invalidates it at once.

@@ -13,7 +13,10 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "imports": {"BACKEND": "evaluation.imports.background.ThreadBackend"},
+}
 QP_DEMO = False
 # Tests that exercise the page cache turn it on with the settings fixture.
 QP_PAGE_CACHE_SECONDS = 0
