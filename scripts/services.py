@@ -18,6 +18,10 @@ Environment overrides (use an existing server instead of starting one):
 ``QP_ES_VERSION``
     Version of the integration-test distribution fetched from Maven Central
     (default ``8.19.0``).
+``QP_ES_ANALYSIS_PLUGIN``
+    Path of a prebuilt zip of the Russian analysis plugin (default: build
+    ``search/es_plugin`` with Maven when its zip is missing or older than its
+    sources). The plugin is installed into every node started here.
 ``QP_PG_BINDIR``
     Directory with ``initdb``/``pg_ctl`` (default: ``pg_config --bindir``, then
     ``/usr/lib/postgresql/15/bin``).
@@ -60,6 +64,9 @@ ES_START_TIMEOUT = 180
 PG_START_TIMEOUT = 60
 PG_USER = "qp"
 PG_DATABASE = "qp"
+ES_PLUGIN_DIR = Path(__file__).resolve().parent.parent / "search" / "es_plugin"
+ES_PLUGIN_ZIP_NAME = "qp-analysis-russian.zip"
+ES_PLUGIN_BUILD_TIMEOUT = 600
 
 
 class ServiceUnavailable(RuntimeError):
@@ -361,6 +368,90 @@ def _java_home() -> str:
     raise ServiceUnavailable("нет Java 17+ для Elasticsearch: задайте ES_JAVA_HOME")
 
 
+def _plugin_sources_mtime() -> float:
+    sources = [ES_PLUGIN_DIR / "pom.xml", *(ES_PLUGIN_DIR / "src").rglob("*")]
+    return max(path.stat().st_mtime for path in sources if path.is_file())
+
+
+def build_analysis_plugin(log: Log = print) -> Path:
+    """Build the Russian analysis plugin (``search/es_plugin``) if needed; return its zip.
+
+    Maven runs offline first (everything is in ``~/.m2`` after one online build)
+    and online only when the offline build fails. ``QP_ES_ANALYSIS_PLUGIN``
+    points at a prebuilt zip instead.
+    """
+    override = os.environ.get("QP_ES_ANALYSIS_PLUGIN", "").strip()
+    if override:
+        path = Path(override)
+        if not zipfile.is_zipfile(path):
+            raise ServiceUnavailable(
+                f"QP_ES_ANALYSIS_PLUGIN={override}: это не zip-архив плагина"
+            )
+        return path
+    target = ES_PLUGIN_DIR / "target" / ES_PLUGIN_ZIP_NAME
+    if target.exists() and target.stat().st_mtime >= _plugin_sources_mtime():
+        log(f"analysis plugin: up to date {target}")
+        return target
+    mvn = shutil.which("mvn")
+    if not mvn:
+        raise ServiceUnavailable(
+            "нет Maven (mvn) для сборки плагина русского анализа search/es_plugin; "
+            "установите maven или задайте QP_ES_ANALYSIS_PLUGIN"
+        )
+    base = [mvn, "-q", "-B", "package"]
+    if os.environ.get("MAVEN_REPO_LOCAL"):
+        base.append(f"-Dmaven.repo.local={_maven_repository()}")
+    failure = ""
+    for offline in (True, False):
+        command = [*base, "-o"] if offline else base
+        log(f"analysis plugin: {' '.join(command[1:])} in {ES_PLUGIN_DIR}")
+        try:
+            result = subprocess.run(
+                command,
+                cwd=ES_PLUGIN_DIR,
+                capture_output=True,
+                text=True,
+                timeout=ES_PLUGIN_BUILD_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise ServiceUnavailable(
+                f"сборка плагина search/es_plugin не закончилась за {ES_PLUGIN_BUILD_TIMEOUT} с"
+            ) from error
+        if result.returncode == 0 and target.exists():
+            return target
+        failure = f"код {result.returncode}: {(result.stdout + result.stderr).strip()[-1500:]}"
+    raise ServiceUnavailable(
+        f"Maven не собрал плагин русского анализа search/es_plugin ({failure})"
+    )
+
+
+def _install_analysis_plugin(home: Path, java_home: str, log: Log) -> None:
+    plugin = build_analysis_plugin(log)
+    result = subprocess.run(
+        [
+            str(home / "bin" / "elasticsearch-plugin"),
+            "install",
+            "--batch",
+            plugin.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "ES_JAVA_HOME": java_home,
+            "HOME": str(home),
+            "LANG": "C.UTF-8",
+        },
+        timeout=120,
+    )
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()[-1500:]
+        raise ServiceUnavailable(
+            f"elasticsearch-plugin не установил {plugin} (код {result.returncode}): {output}"
+        )
+    log(f"analysis plugin installed from {plugin}")
+
+
 @contextlib.contextmanager
 def elasticsearch(log: Log = print) -> Iterator[str]:
     """Start a single-node Elasticsearch 8 from the integ-test zip; yield its URL."""
@@ -387,6 +478,7 @@ def elasticsearch(log: Log = print) -> Iterator[str]:
         home = workdir / f"elasticsearch-{version}"
         for script in (home / "bin").iterdir():
             script.chmod(0o755)
+        _install_analysis_plugin(home, java_home, log)
         (workdir / "data").mkdir()
         (workdir / "logs").mkdir()
         (workdir / "tmp").mkdir()

@@ -7,3 +7,8 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "qp_search"
     verbose_name = "Поиск"
+
+    def ready(self) -> None:
+        from search import signals
+
+        signals.connect()

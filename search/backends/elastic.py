@@ -1,6 +1,102 @@
-"""Elasticsearch connection through the official 8.x client."""
+"""The Elasticsearch backend, built with the DSL bundled in the 8.x client.
 
-from elasticsearch import Elasticsearch
+Documents live in timestamped indices (``<prefix>-documents-<UTC time>``)
+behind one alias (``<prefix>-documents``); queries and single updates go
+through the alias, :meth:`ElasticsearchBackend.rebuild` fills a new index and
+swaps the alias in one atomic request, so searches never see a half-built or
+missing index.
+
+Russian analysis comes from the project's stable analysis plugin
+(``search/es_plugin``, installed by ``scripts/services.py``): the analyzer
+``qp_russian`` and the token filters ``qp_lowercase`` and ``qp_yo_fold``.
+Synonyms are expanded at query time from :func:`search.analysis.analyse_query`,
+the same expansion the database backend uses (a multi-word alternative needs
+all its words); typos are tolerated with ``fuzziness: AUTO:4,8`` (one edit from
+4 letters, two from 8) on what was typed, not on synonyms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch.dsl import (
+    A,
+    Completion,
+    Date,
+    Float,
+    Index,
+    Integer,
+    Keyword,
+    MultiSearch,
+    Object,
+    Q,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+from elasticsearch.dsl import (
+    Mapping as IndexMapping,
+)
+from elasticsearch.helpers import streaming_bulk
+
+from search import analysis
+from search.backends.base import (
+    FacetCount,
+    HealthStatus,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+)
+from search.documents import (
+    FACETS,
+    KINDS,
+    TEXT_FIELDS,
+    SearchDocument,
+    document_from_mapping,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Name of the analysis plugin the index settings need.
+PLUGIN_NAME = "qp-analysis-russian"
+#: Analyzer of the plugin: standard tokenizer, lower case, ё→е, stop words, stems.
+RUSSIAN_ANALYZER = "qp_russian"
+#: Typo tolerance: no edit below 4 characters, one up to 7, two from 8.
+FUZZINESS = "AUTO:4,8"
+#: Leading characters a typo may not touch: fewer fuzzy terms to enumerate (the
+#: database backend, too, looks for candidates sharing leading or final letters).
+FUZZY_PREFIX = 1
+#: Relevance weights of the text fields and of an exact phrase in title/names.
+FIELD_WEIGHTS = {"title": 3.0, "names": 3.0, "text": 1.0}
+PHRASE_BOOST = 5.0
+#: Longest hit offset Elasticsearch pages to (``index.max_result_window``).
+MAX_RESULT_WINDOW = 10_000
+SNIPPET_LENGTH = 220
+BULK_CHUNK = 1000
+FACET_SIZE = 500
+#: Fields added to the stored document for sorting and suggestions only.
+_INTERNAL_FIELDS = ("kind_order", "title_sort", "suggest")
+
+
+class SearchIndexError(RuntimeError):
+    """Elasticsearch refused a write the backend needed."""
+
+
+fold_filter = token_filter("qp_fold", type="qp_yo_fold")
+lowercase_filter = token_filter("qp_lower", type="qp_lowercase")
+#: Case- and ё-insensitive words without stemming, for the completion field.
+fold_analyzer = analyzer(
+    "qp_fold_words", tokenizer="standard", filter=[lowercase_filter, fold_filter]
+)
 
 
 def make_client(url: str, *, timeout: float = 10.0) -> Elasticsearch:
@@ -22,3 +118,509 @@ def server_version(client: Elasticsearch) -> str:
     response = client.nodes.info(node_id="_local", metric="_none")
     nodes = response["nodes"]
     return str(next(iter(nodes.values()))["version"])
+
+
+def index_mapping() -> IndexMapping:
+    """The mapping of one index generation (fields of :class:`SearchDocument`)."""
+    mapping = IndexMapping()
+    for name in ("title", "names", "text"):
+        mapping.field(name, Text(analyzer=RUSSIAN_ANALYZER))
+    mapping.field("id", Keyword())
+    mapping.field("url", Keyword(index=False))
+    for facet in FACETS:
+        # Facet counts need global ordinals; build them at refresh, not per query.
+        mapping.field(facet, Keyword(eager_global_ordinals=True))
+    mapping.field("published_at", Date())
+    mapping.field("score", Float())
+    mapping.field("extra", Object(enabled=False))
+    mapping.field("kind_order", Integer())
+    mapping.field("title_sort", Keyword())
+    mapping.field("suggest", Completion(analyzer=fold_analyzer))
+    return mapping
+
+
+def suggest_inputs(doc: SearchDocument) -> list[str]:
+    """Completion inputs: the title and names from each of their words on.
+
+    The completion suggester matches from the start of an input, so "интернат"
+    finds "Ачинский дом-интернат" through the input starting at that word.
+    """
+    inputs: list[str] = []
+    for phrase in (doc.title, *doc.names):
+        words = phrase.split()
+        for start in range(len(words)):
+            tail = " ".join(words[start:])
+            if tail and tail not in inputs:
+                inputs.append(tail)
+        for word in words:
+            if "-" in word:
+                for part_start in range(1, len(word.split("-"))):
+                    tail = "-".join(word.split("-")[part_start:])
+                    if tail and tail not in inputs:
+                        inputs.append(tail)
+    return inputs
+
+
+def to_source(doc: SearchDocument) -> dict[str, Any]:
+    """The stored ``_source`` of a document: its fields plus sort/suggest helpers."""
+    source = doc.to_dict()
+    for facet in FACETS:
+        if source[facet] in ("", []):
+            # Absent rather than "": no empty bucket in the facet counts.
+            source[facet] = None
+    # Display extras may hold lazy translations or decimals.
+    source["extra"] = json.loads(json.dumps(source["extra"], cls=DjangoJSONEncoder))
+    source["kind_order"] = KINDS.index(doc.kind)
+    source["title_sort"] = analysis.normalise(doc.title)
+    source["suggest"] = suggest_inputs(doc)
+    return source
+
+
+def from_source(source: Mapping[str, Any]) -> SearchDocument:
+    """Rebuild a :class:`SearchDocument` from a stored ``_source``."""
+    data = {key: value for key, value in source.items() if key not in _INTERNAL_FIELDS}
+    published = data.get("published_at")
+    if isinstance(published, str) and published:
+        data["published_at"] = dt.date.fromisoformat(published[:10])
+    return document_from_mapping(data)
+
+
+class ElasticsearchBackend:
+    """Public search on an Elasticsearch 8 node with the Russian analysis plugin.
+
+    Args:
+        url: The cluster URL.
+        index_prefix: Prefix of the alias and of the index generations.
+        client: An existing client (tests, benchmarks); ``url`` is then ignored.
+        timeout: Request timeout of a client created here.
+    """
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str = "",
+        index_prefix: str = "qp",
+        *,
+        client: Elasticsearch | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        if client is None and not url:
+            raise ValueError("ElasticsearchBackend needs a URL or a client")
+        self.client = client or make_client(url, timeout=timeout)
+        self.index_prefix = index_prefix
+        self.alias = f"{index_prefix}-documents"
+
+    # --- index management -------------------------------------------------------
+
+    def _new_index_name(self) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-{stamp}"
+
+    def create_generation(self, *, bulk_load: bool = False) -> str:
+        """Create an empty index generation (not yet behind the alias); return its name.
+
+        Args:
+            bulk_load: Switch refreshes off for a fast initial load; call
+                :meth:`finish_generation` afterwards.
+        """
+        name = self._new_index_name()
+        index = Index(name, using=self.client)
+        index.settings(
+            number_of_shards=1,
+            number_of_replicas=0,
+            refresh_interval="-1" if bulk_load else "1s",
+        )
+        index.analyzer(fold_analyzer)
+        index.mapping(index_mapping())
+        index.create()
+        return name
+
+    def finish_generation(self, name: str) -> None:
+        """Restore refreshes on a bulk-loaded generation and make it searchable."""
+        self.client.indices.put_settings(
+            index=name, settings={"index": {"refresh_interval": "1s"}}
+        )
+        self.client.indices.refresh(index=name)
+
+    def generations(self) -> list[str]:
+        """Names of the indices currently behind the alias."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def ensure_index(self) -> str:
+        """Make sure the alias points at an index, creating the first one; return it."""
+        current = self.generations()
+        if current:
+            return current[-1]
+        name = self.create_generation()
+        self.client.indices.update_aliases(
+            actions=[{"add": {"index": name, "alias": self.alias}}]
+        )
+        return name
+
+    def swap_alias(self, new_index: str) -> list[str]:
+        """Point the alias at ``new_index`` only, atomically; return the old indices."""
+        old = self.generations()
+        actions: list[dict[str, Any]] = [
+            {"remove": {"index": name, "alias": self.alias}} for name in old
+        ]
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        return [name for name in old if name != new_index]
+
+    # --- writing ---------------------------------------------------------------
+
+    def _bulk(self, actions: Iterable[dict[str, Any]], refresh: bool) -> int:
+        done = 0
+        for ok, item in streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            raise_on_error=True,
+            refresh="wait_for" if refresh else False,
+        ):
+            if ok:
+                done += 1
+            else:  # pragma: no cover - raise_on_error raises first
+                logger.error("bulk item failed: %s", item)
+        return done
+
+    def _index_actions(
+        self, docs: Iterable[SearchDocument], index: str
+    ) -> Iterator[dict[str, Any]]:
+        for doc in docs:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": doc.id,
+                "_source": to_source(doc),
+            }
+
+    def index(self, docs: Iterable[SearchDocument], *, refresh: bool = False) -> int:
+        """Add or replace documents (by id); return how many were written."""
+        target = self.ensure_index()
+        count = self._bulk(self._index_actions(docs, target), refresh=False)
+        if refresh:
+            self.client.indices.refresh(index=self.alias)
+        return count
+
+    def delete(self, ids: Iterable[str], *, refresh: bool = False) -> int:
+        """Remove documents by id (missing ids are ignored); return how many went."""
+        ids = list(ids)
+        if not ids or not self.generations():
+            return 0
+        deleted = 0
+        for ok, item in streaming_bulk(
+            self.client,
+            ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids),
+            chunk_size=BULK_CHUNK,
+            raise_on_error=False,
+            raise_on_exception=True,
+        ):
+            result = item.get("delete", {})
+            if ok and result.get("result") == "deleted":
+                deleted += 1
+            elif result.get("status") != 404:
+                raise SearchIndexError(f"Elasticsearch не удалил документ: {result}")
+        if refresh:
+            self.client.indices.refresh(index=self.alias)
+        return deleted
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Fill a new index generation and swap the alias to it; return the count.
+
+        The old generation keeps answering until the swap, which is one atomic
+        alias update; afterwards the old generation is deleted. If loading
+        fails, the new generation is deleted and the old one stays in place.
+        """
+        name = self.create_generation(bulk_load=True)
+        try:
+            count = self._bulk(self._index_actions(docs, name), refresh=False)
+            self.finish_generation(name)
+        except BaseException:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        old = self.swap_alias(name)
+        if old:
+            self.client.indices.delete(index=",".join(old), ignore_unavailable=True)
+        return count
+
+    def clear(self) -> None:
+        """Delete every index generation of this prefix (and so the alias)."""
+        names = self.client.indices.get(
+            index=f"{self.alias}-*", allow_no_indices=True, expand_wildcards="all"
+        ).body
+        if names:
+            self.client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
+    # --- reading ---------------------------------------------------------------
+
+    def _text_query(
+        self, terms: Sequence[analysis.QueryTerm], text: str, fuzzy: set[str]
+    ) -> Q:
+        fields = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
+        required = []
+        for term in terms:
+            alternatives = []
+            for position, words in enumerate(term.alternatives):
+                phrase = " ".join(words)
+                if len(words) > 1:
+                    # A multi-word synonym matches when all its words occur,
+                    # in any of the text fields (as in the database backend).
+                    alternatives.append(
+                        Q(
+                            "multi_match",
+                            query=phrase,
+                            fields=fields,
+                            type="cross_fields",
+                            operator="and",
+                        )
+                    )
+                else:
+                    alternatives.append(
+                        Q(
+                            "multi_match",
+                            query=phrase,
+                            fields=fields,
+                            # Typos only for what was typed, not for synonyms.
+                            fuzziness=(
+                                FUZZINESS if position == 0 and phrase in fuzzy else 0
+                            ),
+                            prefix_length=FUZZY_PREFIX,
+                            zero_terms_query="all",
+                        )
+                    )
+            required.append(
+                alternatives[0]
+                if len(alternatives) == 1
+                else Q("bool", should=alternatives, minimum_should_match=1)
+            )
+        phrase_boost = Q(
+            "multi_match",
+            query=text,
+            fields=["title", "names"],
+            type="phrase",
+            boost=PHRASE_BOOST,
+        )
+        return Q("bool", must=required, should=[phrase_boost])
+
+    @staticmethod
+    def _filter(facet: str, values: Sequence[str]) -> Q:
+        return Q("terms", **{facet: list(values)})
+
+    def unknown_words(self, words: Iterable[str]) -> set[str]:
+        """Words of 4+ letters that match no indexed document (typo candidates).
+
+        Like the database backend, only words the index does not know get typo
+        tolerance: fuzzy matching is the costliest part of a query, and a known
+        word is taken as meant. One ``msearch`` round trip for all words.
+        """
+        words = [w for w in dict.fromkeys(words) if analysis.max_edits(w)]
+        if not words:
+            return set()
+        searches: list[dict[str, Any]] = []
+        for word in words:
+            searches.append({"index": self.alias})
+            searches.append(
+                {
+                    "query": {"multi_match": {"query": word, "fields": TEXT_FIELDS}},
+                    "size": 0,
+                    "terminate_after": 1,
+                    "track_total_hits": 1,
+                }
+            )
+        responses = self.client.msearch(searches=searches)["responses"]
+        return {
+            word
+            for word, response in zip(words, responses, strict=True)
+            if response.get("hits", {}).get("total", {}).get("value", 0) == 0
+        }
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Run a query with facets and pagination (see ``search.backends.base``).
+
+        Hits and facet counts are two searches of one ``msearch``: with
+        aggregations in the same request Elasticsearch has to score and sort
+        every match, which costs several times more than both apart.
+        """
+        active = query.active_filters()
+        terms = analysis.analyse_query(query.text) if query.text.strip() else []
+        base = Search(index=self.alias)
+        if terms:
+            fuzzy = self.unknown_words(
+                t.original[0] for t in terms if len(t.original) == 1
+            )
+            # Ties keep index order: extra sort keys after _score would disable
+            # Lucene's top-hits shortcuts and cost more than the query.
+            base = base.query(self._text_query(terms, query.text, fuzzy))
+            hits_search = base
+        elif query.text.strip():
+            # Only stop words: nothing to look for, so nothing is found.
+            base = base.query(Q("match_none"))
+            hits_search = base
+        else:
+            hits_search = base.sort("kind_order", "title_sort")
+        if active:
+            hits_search = hits_search.post_filter(
+                Q(
+                    "bool",
+                    filter=[
+                        self._filter(facet, values) for facet, values in active.items()
+                    ],
+                )
+            )
+        start = min(query.offset, MAX_RESULT_WINDOW)
+        stop = min(query.offset + query.page_size, MAX_RESULT_WINDOW)
+        hits_search = hits_search.extra(track_total_hits=True)[start:stop]
+        facets_search = base.extra(size=0, track_total_hits=False)
+        for facet in FACETS:
+            others = [
+                self._filter(name, values)
+                for name, values in active.items()
+                if name != facet
+            ]
+            bucket = A("terms", field=facet, size=FACET_SIZE)
+            scope = Q("bool", filter=others) if others else Q("match_all")
+            facets_search.aggs.bucket(f"f_{facet}", "filter", filter=scope).bucket(
+                "values", bucket
+            )
+        multi = MultiSearch(using=self.client, index=self.alias)
+        multi = multi.add(hits_search).add(facets_search)
+        try:
+            response, facet_response = multi.execute(raise_on_error=True)
+        except ApiError as error:
+            # msearch reports a missing index inside a 200 response.
+            body = error.body if isinstance(error.body, dict) else {}
+            if body.get("error", {}).get("type") == "index_not_found_exception":
+                return self._empty(query)
+            raise
+        hits = tuple(self._hit(hit, terms) for hit in response.hits)
+        facets = {}
+        for facet in FACETS:
+            aggregation = getattr(facet_response.aggregations, f"f_{facet}")
+            counts = {str(b.key): int(b.doc_count) for b in aggregation.values.buckets}
+            selected = set(active.get(facet, ()))
+            for value in selected:
+                counts.setdefault(value, 0)
+            facets[facet] = tuple(
+                FacetCount(value=value, count=count, selected=value in selected)
+                for value, count in sorted(
+                    counts.items(), key=lambda item: (-item[1], item[0])
+                )
+            )
+        return SearchResults(
+            query=query,
+            total=int(response.hits.total.value),
+            hits=hits,
+            facets=facets,
+        )
+
+    @staticmethod
+    def _empty(query: SearchQuery) -> SearchResults:
+        active = query.active_filters()
+        return SearchResults(
+            query=query,
+            total=0,
+            hits=(),
+            facets={
+                facet: tuple(
+                    FacetCount(value=value, count=0, selected=True)
+                    for value in sorted(active.get(facet, ()))
+                )
+                for facet in FACETS
+            },
+        )
+
+    @staticmethod
+    def _hit(hit: Any, terms: Sequence[analysis.QueryTerm]) -> SearchHit:
+        doc = from_source(hit.to_dict())
+        score = hit.meta.score
+        return SearchHit(
+            id=doc.id,
+            kind=doc.kind,
+            title=doc.title,
+            url=doc.url,
+            # Elasticsearch's highlighter re-analyses every hit for fuzzy
+            # queries (hundreds of ms); the shared Python excerpt is cheap and
+            # the same as the database backend's.
+            snippet=analysis.make_snippet(doc.text, terms, SNIPPET_LENGTH),
+            score=float(score) if score is not None else 0.0,
+            document=doc,
+        )
+
+    def suggest(self, prefix: str, limit: int = 10) -> Sequence[Suggestion]:
+        """Titles whose title or name has a word starting with ``prefix``."""
+        prefix = " ".join(prefix.split())
+        if not prefix:
+            return []
+        search = (
+            Search(using=self.client, index=self.alias)
+            .source(["id", "kind", "title", "url"])
+            .suggest(
+                "titles",
+                prefix,
+                completion={"field": "suggest", "size": limit, "skip_duplicates": True},
+            )
+            .extra(size=0)
+        )
+        try:
+            response = search.execute()
+        except NotFoundError:
+            return []
+        suggestions: list[Suggestion] = []
+        seen: set[str] = set()
+        for option in response.suggest.titles[0].options:
+            source = option._source
+            if source.id in seen:
+                continue
+            seen.add(source.id)
+            suggestions.append(
+                Suggestion(
+                    text=source.title, kind=source.kind, url=source.url, id=source.id
+                )
+            )
+        return suggestions[:limit]
+
+    # --- health ----------------------------------------------------------------
+
+    def health(self) -> HealthStatus:
+        """Cluster reachable, alias present, analysis plugin installed, count."""
+        try:
+            cluster = self.client.cluster.health()
+            plugins = self.client.nodes.info(metric="plugins")
+            missing = [
+                node.get("name", node_id)
+                for node_id, node in plugins["nodes"].items()
+                if PLUGIN_NAME not in {p["name"] for p in node.get("plugins", [])}
+            ]
+            generations = self.generations()
+            documents = (
+                int(self.client.count(index=self.alias)["count"])
+                if generations
+                else None
+            )
+        except (ApiError, TransportError) as error:
+            return HealthStatus(
+                backend=self.name,
+                ok=False,
+                detail=f"Elasticsearch недоступен: {error}",
+            )
+        problems = []
+        if cluster["status"] == "red":
+            problems.append("кластер в состоянии red")
+        if missing:
+            problems.append(
+                f"плагин {PLUGIN_NAME} не установлен на узлах: {', '.join(missing)}"
+            )
+        if not generations:
+            problems.append(f"нет индекса за псевдонимом {self.alias}")
+        detail = "; ".join(problems) or (
+            f"кластер {cluster['status']}, индекс {generations[-1]}, "
+            f"документов: {documents}"
+        )
+        return HealthStatus(
+            backend=self.name, ok=not problems, detail=detail, documents=documents
+        )

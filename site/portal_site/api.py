@@ -10,10 +10,15 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from evaluation.api import urls as evaluation_api
 from publications.api import DocumentViewSet
+from search import api as search_api
 
-# API v1: evaluation's resources plus the documents of publications.
+# API v1: evaluation's resources plus the documents of publications and search.
 evaluation_api.router.register("documents", DocumentViewSet, basename="document")
-api_v1_urlpatterns = [*evaluation_api.base_urlpatterns, *evaluation_api.router.urls]
+api_v1_urlpatterns = [
+    *evaluation_api.base_urlpatterns,
+    *search_api.urlpatterns,
+    *evaluation_api.router.urls,
+]
 
 wagtail_api_router = WagtailAPIRouter("wagtailapi")
 wagtail_api_router.register_endpoint("pages", PagesAPIViewSet)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1_urlpatterns, "evaluation-api"))),
     path("api/v2/", wagtail_api_router.urls),
     path("accessibility/", include("portal_site.accessibility")),
+    path("search/", include("search.urls")),
     path("", include("publications.urls")),
 ]
 
