@@ -7,9 +7,16 @@ that need PostgreSQL start a throwaway cluster with ``scripts/services.py``
 
 The ``pages`` benchmark needs no PostgreSQL: it builds its regions in fresh
 temporary SQLite files, or in the empty database ``--database-url`` names.
-The ``api`` benchmark starts its own PostgreSQL cluster and gunicorn.
+The ``api`` and ``questionnaire`` benchmarks start their own PostgreSQL
+cluster and gunicorn (``questionnaire``: ``--seconds 60`` for the issue's
+target, ``--concurrency`` client connections).
+The ``search`` benchmark indexes ``--documents`` generated documents into the
+database backend (a temporary SQLite file, and the PostgreSQL database
+``--database-url`` names) and into Elasticsearch (``--elasticsearch-url`` or a
+node started with the analysis plugin): ``bench/run.py search
+[--documents N] [--elasticsearch-url URL]``.
 
-Usage: ``bench/run.py [recompute] [imports] [pages] [api] [--organisations N]
+Usage: ``bench/run.py [recompute] [imports] [pages] [api] [questionnaire] [--organisations N]
 [--rows N] [--plain-rows N] [--repeat N] [--database-url URL] [--seconds S]
 [--concurrency C]``; for ``api`` alone, ``--organisations`` takes a list
 (``500,20000``).
@@ -27,7 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from scripts import services  # noqa: E402
 
-BENCHMARKS = ("recompute", "imports", "pages", "api")
+BENCHMARKS = ("recompute", "imports", "pages", "api", "questionnaire", "search")
 
 
 def main(argv: list[str]) -> int:
@@ -60,7 +67,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--database-url",
         default=None,
-        help="pages: an empty database to build in (default: a temporary SQLite file)",
+        help="pages: an empty database to build in (default: a temporary SQLite file); "
+        "search: a PostgreSQL database to measure in besides SQLite",
+    )
+    parser.add_argument(
+        "--elasticsearch-url",
+        default=None,
+        help="search: an Elasticsearch node with the analysis plugin "
+        "(default: start one)",
+    )
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=100_000,
+        help="search: documents in the index",
+    )
+    parser.add_argument(
+        "--search-backends",
+        default="sqlite,postgresql,elasticsearch",
+        help="search: which backends to measure (postgresql needs --database-url)",
     )
     parser.add_argument(
         "--seconds", type=float, default=15.0, help="api: timed load per endpoint"
@@ -89,6 +114,28 @@ def main(argv: list[str]) -> int:
         )
         if set(options.names) == {"pages"}:
             return status
+    if "search" in options.names:
+        from bench import search
+
+        status |= search.run(
+            documents=options.documents,
+            repeat=options.repeat or 40,
+            database_url=options.database_url,
+            elasticsearch_url=options.elasticsearch_url,
+            backends=tuple(options.search_backends.split(",")),
+        )
+        if set(options.names) <= {"pages", "search"}:
+            return status
+        options.names.remove("search")
+    if "questionnaire" in options.names:
+        from bench import questionnaire
+
+        status |= questionnaire.run(
+            seconds=options.seconds, concurrency=options.concurrency
+        )
+        if set(options.names) == {"questionnaire"}:
+            return status
+        options.names.remove("questionnaire")
     if "api" in options.names:
         from bench import api
 

@@ -10,23 +10,30 @@ from .blocks import (
     DistributionChartBlock,
     DocumentListBlock,
     PlanTableBlock,
+    PlanTargetsBlock,
     RatingTableBlock,
+    RegionalPlanBlock,
     RichTextBlock,
     SubmissionsTrackerBlock,
     TargetIndicatorsBlock,
     TrendChartBlock,
+    WebsiteMonitoringBlock,
 )
 
 
 class BaseStreamBlock(blocks.StreamBlock):
-    """Blocks every content page may use: text, call-outs, documents."""
+    """Blocks every content page may use: text, call-outs, documents, and the
+    ministry's НОК plan (its own page is a text page of the НОК section)."""
 
     text = RichTextBlock()
     callout = CalloutBlock()
     document_list = DocumentListBlock()
+    regional_plan = RegionalPlanBlock()
+    plan_targets = PlanTargetsBlock()
+    website_monitoring = WebsiteMonitoringBlock()
 
     class Meta:
-        block_counts: dict[str, dict[str, int]] = {}
+        block_counts: dict[str, dict[str, int]] = {"regional_plan": {"max_num": 1}}
         label = _("Содержимое")
 
 
@@ -49,5 +56,6 @@ class DataStreamBlock(BaseStreamBlock):
             "plan_table": {"max_num": 1},
             "decade_results": {"max_num": 1},
             "submissions_tracker": {"max_num": 1},
+            "regional_plan": {"max_num": 1},
         }
         label = _("Содержимое с данными")

@@ -44,6 +44,7 @@ from evaluation.models import (
     Publication,
 )
 from evaluation.rating import RatingInputError, get_method
+from evaluation.selectors import regional
 
 Row = dict[str, Any]
 
@@ -875,6 +876,65 @@ _ANY_CAMPAIGN = (CampaignKind.NOK.value, CampaignKind.DECADE.value)
 
 
 @functools.cache
+# ------------------------------------------------------------- regional plan
+
+
+def _regional_plan_columns() -> tuple[Column, ...]:
+    return (
+        Column("plan", "План", ColumnType.STRING),
+        Column("number", "№ п/п", ColumnType.STRING),
+        Column("measure", "Мероприятие", ColumnType.STRING),
+        Column("form", "Форма реализации", ColumnType.STRING),
+        Column("deadline", "Срок исполнения (как в плане)", ColumnType.STRING),
+        Column("executors", "Ответственные исполнители", ColumnType.STRING),
+        Column("year", "Год", ColumnType.INTEGER),
+        Column("period", "Период", ColumnType.STRING),
+        Column("due", "Срок периода", ColumnType.DATE),
+        Column(
+            "state",
+            "Состояние",
+            ColumnType.STRING,
+            "выполнено, срок не истёк, просрочено, предстоит; пусто — без срока.",
+        ),
+        Column("done_on", "Дата исполнения", ColumnType.DATE),
+    )
+
+
+def _regional_plan_rows(campaign: Campaign | None, publication: Any) -> list[Row]:
+    plan = regional.current_plan()
+    if plan is None:
+        return []
+    rows: list[Row] = []
+    for year in plan.years:
+        for row in regional.plan_status(plan, year).items:
+            item = row.item
+            common = {
+                "plan": plan.title,
+                "number": item.number,
+                "measure": item.measure,
+                "form": item.form,
+                "deadline": item.deadline_text,
+                "executors": ", ".join(item.executor_labels),
+                "year": year,
+            }
+            if not row.periods:
+                rows.append(common | {"period": row.schedule_label, "due": None,
+                                      "state": None, "done_on": None})  # fmt: skip
+            for period in row.periods:
+                rows.append(
+                    common
+                    | {
+                        "period": period.period.label,
+                        "due": period.period.due,
+                        "state": period.state.label,
+                        "done_on": period.execution.done_on
+                        if period.execution
+                        else None,
+                    }
+                )
+    return rows
+
+
 def registry() -> Mapping[str, Dataset]:
     """Every public dataset by slug, in catalogue order.
 
@@ -981,6 +1041,18 @@ def registry() -> Mapping[str, Dataset]:
             columns=_decision_columns(),
             reader=_decision_rows,
             sheet_name="Решения",
+        ),
+        Dataset(
+            slug="regional-plan",
+            title="План организации независимой оценки качества",
+            description=(
+                "Пункты плана министерства по организации независимой оценки: "
+                "мероприятие, форма, срок, исполнители и исполнение по периодам. "
+                "Одна строка — пункт плана в одном периоде."
+            ),
+            columns=_regional_plan_columns(),
+            reader=_regional_plan_rows,
+            sheet_name="План НОК",
         ),
     )
     return MappingProxyType({dataset.slug: dataset for dataset in datasets})

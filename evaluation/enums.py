@@ -139,3 +139,33 @@ class SurveyChannel(models.TextChoices):
     EMAIL = "email", _("По электронной почте")
     FAX = "fax", _("По факсу")
     ONLINE_FORM = "online_form", _("Анкета на портале")
+
+
+class PlanExecutor(models.TextChoices):
+    """Who is responsible for a measure of the regional plan (seed 001, Part II)."""
+
+    MINISTRY = "ministry", _("Министерство")
+    COUNCIL = "council", _("Общественный совет")
+    ORGANISATIONS = "organisations", _("Организации социального обслуживания")
+    OPERATOR = "operator", _("Организация-оператор")
+
+
+class TargetSource(models.TextChoices):
+    """Where the actual value of a target indicator comes from."""
+
+    MANUAL = "manual", _("Вводится вручную")
+    ASSESSED_SHARE = (
+        "assessed_share",
+        _("Рассчитывается: доля организаций, прошедших оценку в году"),
+    )
+    QUESTIONNAIRE_SHARE = (
+        "questionnaire_share",
+        _("Рассчитывается: доля организаций с анкетой на сайте (мониторинг)"),
+    )
+
+
+class CheckMethod(models.TextChoices):
+    """How a website check was made."""
+
+    MANUAL = "manual", _("Проверено сотрудником")
+    AUTOMATIC = "automatic", _("Автоматическая проверка")

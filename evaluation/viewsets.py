@@ -1,9 +1,16 @@
 """Wagtail admin screens for the evaluation models (admin adapter only)."""
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.forms import modelform_factory
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic.models import EditView, IndexView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from evaluation.models import (
@@ -15,13 +22,24 @@ from evaluation.models import (
     ImportRecord,
     ImprovementPlan,
     IndicatorInput,
+    OnlineQuestionnaire,
+    OnlineSubmission,
     Organisation,
+    PlanExecution,
+    PlanItem,
     PublishedResult,
+    QuestionSet,
+    RegionalPlan,
     Result,
+    ReviewStatus,
     Submission,
+    SuggestionStatus,
     SurveyResponse,
     TargetIndicator,
+    WebsiteCheck,
 )
+from evaluation.questionnaire import services as questionnaire_services
+from evaluation.website import CHANNELS, SITE_ITEM_CHOICES
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -177,8 +195,47 @@ class PublishedResultViewSet(ReadOnlyViewSet):
     form_fields = ["publication"]
 
 
+class SurveyResponseForm(WagtailAdminModelForm):
+    """A questionnaire's edit form: excluding one needs a reason."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("excluded")
+            and not (cleaned.get("exclusion_reason") or "").strip()
+        ):
+            self.add_error("exclusion_reason", _("Укажите причину исключения анкеты."))
+        return cleaned
+
+
+class SurveyResponseEditView(EditView):
+    """Saves the form; a change of "excluded" goes through the services (audit log)."""
+
+    def save_instance(self):
+        before = (
+            SurveyResponse.objects.filter(pk=self.form.instance.pk)
+            .values("excluded", "exclusion_reason")
+            .first()
+            or {}
+        )
+        was_excluded = bool(before.get("excluded"))
+        instance = super().save_instance()
+        if instance.excluded and not was_excluded:
+            questionnaire_services.exclude_response(
+                instance, reason=instance.exclusion_reason, actor=self.request.user
+            )
+        elif was_excluded and not instance.excluded:
+            questionnaire_services.include_response(
+                instance,
+                actor=self.request.user,
+                previous_reason=before.get("exclusion_reason", ""),
+            )
+        return instance
+
+
 class SurveyResponseViewSet(ModelViewSet):
     model = SurveyResponse
+    edit_view_class = SurveyResponseEditView
     icon = "form"
     menu_label = _("Анкеты")
     list_display = [
@@ -206,6 +263,127 @@ class SurveyResponseViewSet(ModelViewSet):
         "collected_on",
         "excluded",
         "exclusion_reason",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=SurveyResponseForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
+
+
+class OnlineSubmissionReviewForm(WagtailAdminModelForm):
+    """Review of an online questionnaire and moderation of its suggestion."""
+
+    reason = forms.CharField(
+        label=_("Причина исключения"),
+        required=False,
+        max_length=300,
+        help_text=_("Обязательна, если анкета исключается; попадает в журнал."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("review") == ReviewStatus.EXCLUDED
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Укажите причину исключения анкеты."))
+        if (
+            cleaned.get("suggestion_status", SuggestionStatus.NONE)
+            != SuggestionStatus.NONE
+            and not self.instance.response.suggestion
+        ):
+            self.add_error(
+                "suggestion_status", _("В этой анкете нет предложений для модерации.")
+            )
+        return cleaned
+
+
+class OnlineSubmissionEditView(EditView):
+    """Every decision goes through the services, which write the audit log."""
+
+    def save_instance(self):
+        stored = OnlineSubmission.objects.get(pk=self.form.instance.pk)
+        data = self.form.cleaned_data
+        user = self.request.user
+        if data["review"] != stored.review:
+            questionnaire_services.review_online_response(
+                stored,
+                accept=data["review"] != ReviewStatus.EXCLUDED,
+                reason=data.get("reason", ""),
+                actor=user,
+            )
+        if data["suggestion_status"] != stored.suggestion_status and data[
+            "suggestion_status"
+        ] in (SuggestionStatus.APPROVED, SuggestionStatus.REJECTED):
+            questionnaire_services.moderate_suggestion(
+                stored,
+                approve=data["suggestion_status"] == SuggestionStatus.APPROVED,
+                actor=user,
+            )
+        stored.refresh_from_db()
+        return stored
+
+
+class OnlineSubmissionViewSet(ModelViewSet):
+    """Online questionnaires: flagged ones to review, suggestions to moderate."""
+
+    model = OnlineSubmission
+    icon = "form"
+    menu_label = _("Онлайн-анкеты: проверка")
+    list_display = [
+        "response",
+        "organisation",
+        "campaign",
+        "created_at",
+        "review",
+        "flag_reason",
+        "suggestion_status",
+    ]
+    list_filter = ["review", "suggestion_status", "campaign"]
+    search_fields = ["organisation__short_name", "response__suggestion"]
+    search_backend_name = None
+    add_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    edit_view_class = OnlineSubmissionEditView
+    form_fields = ["review", "suggestion_status"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=OnlineSubmissionReviewForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
+
+
+class QuestionSetViewSet(ModelViewSet):
+    model = QuestionSet
+    icon = "list-ol"
+    menu_label = _("Наборы вопросов анкеты")
+    list_display = ["title", "code", "version", "created_at"]
+    search_fields = ["title", "code"]
+    search_backend_name = None
+    form_fields = ["code", "version", "title", "questions"]
+
+
+class OnlineQuestionnaireViewSet(ModelViewSet):
+    model = OnlineQuestionnaire
+    icon = "date"
+    menu_label = _("Онлайн-анкеты кампаний")
+    list_display = ["campaign", "opens_at", "closes_at", "question_set"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "campaign",
+        "question_set",
+        "opens_at",
+        "closes_at",
+        "retention_days",
     ]
 
 
@@ -253,10 +431,11 @@ class TargetIndicatorViewSet(ModelViewSet):
     model = TargetIndicator
     icon = "pick"
     menu_label = _("Целевые показатели")
-    list_display = ["title", "unit", "position"]
+    list_display = ["title", "unit", "position", "plan", "source"]
+    list_filter = ["plan", "source"]
     search_fields = ["title"]
     search_backend_name = None
-    form_fields = ["title", "unit", "position"]
+    form_fields = ["title", "unit", "position", "plan", "source"]
 
 
 class CouncilDecisionViewSet(ModelViewSet):
@@ -338,6 +517,145 @@ class ImportRecordViewSet(ReadOnlyViewSet):
 READ_ONLY_MODELS = (Result, PublishedResult, AuditEvent, ImportRecord)
 
 
+class RegionalPlanViewSet(ModelViewSet):
+    model = RegionalPlan
+    icon = "calendar-alt"
+    menu_label = _("План организации НОК")
+    list_display = ["title", "first_year", "last_year", "is_published"]
+    search_fields = ["title"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "title",
+        "approved_by",
+        "approved_on",
+        "first_year",
+        "last_year",
+        "base_year",
+        "is_published",
+    ]
+
+
+class PlanItemViewSet(ModelViewSet):
+    model = PlanItem
+    icon = "list-ol"
+    menu_label = _("Пункты плана НОК")
+    list_display = ["number", "measure", "deadline_text", "plan"]
+    list_filter = ["plan", "by_ministry", "by_council", "by_organisations"]
+    search_fields = ["number", "measure"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "plan",
+        "parent",
+        "number",
+        "position",
+        "measure",
+        "form",
+        "deadline_text",
+        "by_ministry",
+        "by_council",
+        "by_organisations",
+        "by_operator",
+        "executors_text",
+    ]
+
+
+class PlanExecutionViewSet(ModelViewSet):
+    model = PlanExecution
+    icon = "tick"
+    menu_label = _("Исполнение плана НОК")
+    list_display = ["item", "period_due", "done_on", "recorded_by"]
+    list_filter = ["item__plan"]
+    search_fields = ["summary", "item__number"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = [
+        "item",
+        "period_due",
+        "done_on",
+        "summary",
+        "decision",
+        "document_title",
+        "document_url",
+    ]
+
+
+class WebsiteCheckForm(WagtailAdminModelForm):
+    """The check-list as check boxes rather than JSON."""
+
+    items = forms.MultipleChoiceField(
+        label=_("Размещённые сведения (886н)"),
+        choices=SITE_ITEM_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Дистанционные способы связи"),
+        choices=CHANNELS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class WebsiteCheckIndexView(IndexView):
+    """The listing, with the checker and the transfer to a campaign."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        user = self.request.user
+        if user.has_perm("qp_evaluation.add_websitecheck"):
+            buttons.append(
+                HeaderButton(
+                    _("Проверить сайт автоматически"),
+                    url=reverse("qp_website_check"),
+                    icon_name="globe",
+                )
+            )
+        if user.has_perm("qp_evaluation.change_indicatorinput"):
+            buttons.append(
+                HeaderButton(
+                    _("Перенести в кампанию"),
+                    url=reverse("qp_website_prefill"),
+                    icon_name="resubmit",
+                )
+            )
+        return buttons
+
+
+class WebsiteCheckViewSet(ModelViewSet):
+    model = WebsiteCheck
+    index_view_class = WebsiteCheckIndexView
+    icon = "globe"
+    menu_label = _("Мониторинг сайтов")
+    list_display = ["organisation", "checked_on", "method", "questionnaire_ok"]
+    list_filter = ["method", "questionnaire_ok", "organisation__district"]
+    search_fields = ["organisation__short_name", "url"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = [
+        "organisation",
+        "checked_on",
+        "url",
+        "method",
+        "items",
+        "channels",
+        "questionnaire_url",
+        "questionnaire_ok",
+        "notes",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=WebsiteCheckForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
+
+
 class EvaluationViewSetGroup(ModelViewSetGroup):
     menu_label = _("Оценка качества")
     menu_icon = "clipboard-list"
@@ -350,11 +668,18 @@ class EvaluationViewSetGroup(ModelViewSetGroup):
         ResultViewSet,
         PublishedResultViewSet,
         SurveyResponseViewSet,
+        OnlineSubmissionViewSet,
+        OnlineQuestionnaireViewSet,
+        QuestionSetViewSet,
         DecadeSummaryViewSet,
         ImprovementPlanViewSet,
         SubmissionViewSet,
         TargetIndicatorViewSet,
         CouncilDecisionViewSet,
+        RegionalPlanViewSet,
+        PlanItemViewSet,
+        PlanExecutionViewSet,
+        WebsiteCheckViewSet,
         ImportRecordViewSet,
         AuditEventViewSet,
     )

@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from evaluation.admin_views import import_urls
+from evaluation.regional_admin import monitoring_urls
 from evaluation.viewsets import (
     READ_ONLY_MODELS,
     EvaluationViewSetGroup,
@@ -36,6 +37,11 @@ def register_organisation_chooser():
 @hooks.register("register_admin_urls")
 def register_import_urls():
     return import_urls()
+
+
+@hooks.register("register_admin_urls")
+def register_monitoring_urls():
+    return monitoring_urls()
 
 
 @hooks.register("register_admin_menu_item")

@@ -2,8 +2,8 @@
 
 The code holds the absolute URL of the organisation's stable card (its latest
 published campaign), so a printed code keeps working after every new
-assessment. A second code leading to the online questionnaire will be added
-with the online questionnaire itself (issue #8).
+assessment. A second code leads to the organisation's online questionnaire
+(its short link ``/q/<code>/``, which always opens the campaign open now).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import io
 
 import segno
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -113,3 +115,40 @@ def qr_png_view(request: HttpRequest, slug: str) -> HttpResponse:
         )
     response = HttpResponse(qr_png(url, scale), content_type="image/png")
     return _download(response, f"qr-{organisation.slug}-x{scale}.png")
+
+
+def _questionnaire_url(request: HttpRequest, code: str) -> tuple[Organisation, str]:
+    organisation = get_object_or_404(Organisation, code=code, is_active=True)
+    path = reverse("publications:questionnaire", kwargs={"code": organisation.code})
+    return organisation, request.build_absolute_uri(path)
+
+
+def questionnaire_qr_title(organisation: Organisation) -> str:
+    return f"QR-код анкеты для оценки организации {quote(organisation.short_name)}"
+
+
+@require_safe
+@cache_control(public=True, max_age=QR_MAX_AGE)
+def questionnaire_qr_svg_view(request: HttpRequest, code: str) -> HttpResponse:
+    """``q/<code>/qr.svg``: the questionnaire's QR code as SVG."""
+    organisation, url = _questionnaire_url(request, code)
+    response = HttpResponse(
+        qr_svg(url, questionnaire_qr_title(organisation)),
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    return _download(response, f"qr-anketa-{organisation.slug}.svg")
+
+
+@require_safe
+@cache_control(public=True, max_age=QR_MAX_AGE)
+def questionnaire_qr_png_view(request: HttpRequest, code: str) -> HttpResponse:
+    """``q/<code>/qr.png?scale=N``: the questionnaire's QR code as PNG."""
+    scale = _parse_scale(request.GET.get("scale"))
+    organisation, url = _questionnaire_url(request, code)
+    if scale is None:
+        return HttpResponseBadRequest(
+            BAD_SCALE.format(low=PNG_SCALE_MIN, high=PNG_SCALE_MAX),
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(qr_png(url, scale), content_type="image/png")
+    return _download(response, f"qr-anketa-{organisation.slug}-x{scale}.png")

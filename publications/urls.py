@@ -2,12 +2,14 @@
 
 from django.urls import path, re_path
 
-from . import feeds, qr, widgets
+from . import feeds, qr, questionnaire, widgets
 
 app_name = "publications"
 
 # Organisation slugs as the directory routes them (``[-\w]+``).
 SLUG = r"(?P<slug>[-\w]+)"
+# Organisation register codes in the questionnaire's short links.
+CODE = r"(?P<code>[-\w.]+)"
 
 urlpatterns = [
     path("feeds/results/rss/", feeds.ResultsFeed(), name="feed-results-rss"),
@@ -44,4 +46,16 @@ urlpatterns = [
     re_path(rf"^widget/{SLUG}/embed/$", widgets.embed_help, name="widget-embed"),
     re_path(rf"^qr/{SLUG}\.svg$", qr.qr_svg_view, name="qr-svg"),
     re_path(rf"^qr/{SLUG}\.png$", qr.qr_png_view, name="qr-png"),
+    re_path(rf"^q/{CODE}/$", questionnaire.questionnaire, name="questionnaire"),
+    re_path(rf"^q/{CODE}/thanks/$", questionnaire.thanks, name="questionnaire-thanks"),
+    re_path(
+        rf"^q/{CODE}/qr\.svg$",
+        qr.questionnaire_qr_svg_view,
+        name="questionnaire-qr-svg",
+    ),
+    re_path(
+        rf"^q/{CODE}/qr\.png$",
+        qr.questionnaire_qr_png_view,
+        name="questionnaire-qr-png",
+    ),
 ]

@@ -6,6 +6,7 @@ from .documents import DocumentListBlock
 from .indicators import TargetIndicatorsBlock
 from .plans import PlanTableBlock
 from .ratings import RatingTableBlock
+from .regional import PlanTargetsBlock, RegionalPlanBlock, WebsiteMonitoringBlock
 from .submissions import SubmissionsTrackerBlock
 from .text import CalloutBlock, RichTextBlock
 
@@ -16,9 +17,12 @@ __all__ = [
     "DistributionChartBlock",
     "DocumentListBlock",
     "PlanTableBlock",
+    "PlanTargetsBlock",
     "RatingTableBlock",
+    "RegionalPlanBlock",
     "RichTextBlock",
     "SubmissionsTrackerBlock",
     "TargetIndicatorsBlock",
     "TrendChartBlock",
+    "WebsiteMonitoringBlock",
 ]

@@ -5,7 +5,7 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from evaluation.api import opendata, views
+from evaluation.api import opendata, regional, views
 from evaluation.api.calculator import CalculatorView
 
 app_name = "evaluation-api"
@@ -41,6 +41,14 @@ router.register(
 )
 router.register("decisions", views.CouncilDecisionViewSet, basename="decision")
 router.register("imports", views.ImportViewSet, basename="import")
+router.register(
+    "regional-plans", regional.RegionalPlanViewSet, basename="regional-plan"
+)
+router.register(
+    "website-monitoring",
+    regional.WebsiteMonitoringViewSet,
+    basename="website-monitoring",
+)
 
 #: Routes other than the router's; a site that registers more viewsets on
 #: ``router`` (portal_site adds documents) composes ``[*base_urlpatterns,

@@ -31,6 +31,7 @@ from evaluation.models import (
     Measure,
     MeasureReport,
     Organisation,
+    PlanItem,
     SurveyResponse,
     TargetIndicator,
     TargetIndicatorValue,
@@ -441,6 +442,7 @@ UNDO_MODELS = {
     "targetindicator": TargetIndicator,
     "targetindicatorvalue": TargetIndicatorValue,
     "decadesummary": DecadeSummary,
+    "planitem": PlanItem,
 }
 
 

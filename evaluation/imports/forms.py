@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -23,11 +24,12 @@ from evaluation.enums import (
     IndicatorCode,
     MeasureStatus,
     OrganisationKind,
+    PlanExecutor,
     SurveyChannel,
     SurveyKind,
 )
 from evaluation.imports import values
-from evaluation.imports.errors import CellError
+from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.reading import ColumnSpec
 from evaluation.models import (
     Campaign,
@@ -38,10 +40,14 @@ from evaluation.models import (
     Measure,
     MeasureReport,
     Organisation,
+    PlanItem,
+    RegionalPlan,
     SurveyResponse,
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.models.regional_plan import EXECUTOR_FIELDS
+from evaluation.schedules import parse_schedule
 
 Converter = Callable[[object], object]
 _MISSING = object()
@@ -1678,6 +1684,201 @@ class DecadeSummaryForm(ImportForm):
         return changes
 
 
+_ITEM_NUMBER = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?$")
+_EXECUTOR_PATTERNS = (
+    (PlanExecutor.MINISTRY, re.compile(r"министерств", re.IGNORECASE)),
+    (PlanExecutor.COUNCIL, re.compile(r"общественн\w*\s+совет", re.IGNORECASE)),
+    (
+        PlanExecutor.ORGANISATIONS,
+        re.compile(r"организаци\w*(?!-оператор)(?:\s+социального)?", re.IGNORECASE),
+    ),
+    (PlanExecutor.OPERATOR, re.compile(r"оператор", re.IGNORECASE)),
+)
+
+
+def _item_number(value: object) -> object:
+    """A plan item number: ``1``, ``1.1``, ``5.3.``; a number cell 1.1 reads as "1.1"."""
+    if isinstance(value, float) and not value.is_integer():
+        text = repr(value)
+    else:
+        text = values.to_text(value)
+    match = _ITEM_NUMBER.match(text.strip())
+    if not match:
+        raise ValueError(f"«{text}» — не номер пункта; пишите 1, 2 или 1.1, 5.3")
+    major, minor = match.groups()
+    return f"{int(major)}.{int(minor)}" if minor else str(int(major))
+
+
+def _item_position(number: str) -> int:
+    major, _, minor = number.partition(".")
+    return int(major) * 100 + (int(minor) if minor else 0)
+
+
+def parse_executors(text: str) -> list[str]:
+    """Executor codes named in a cell ("министерство … общественный совет")."""
+    found = []
+    rest = text
+    for code, pattern in _EXECUTOR_PATTERNS:
+        if code == PlanExecutor.ORGANISATIONS:
+            # "организация-оператор" names the operator, not the organisations.
+            rest = re.sub(r"организаци\w*-оператор\w*", " ", text, flags=re.IGNORECASE)
+            if pattern.search(rest):
+                found.append(code)
+        elif pattern.search(text):
+            found.append(code)
+    return [str(code) for code in found]
+
+
+def _executors(value: object) -> object:
+    text = values.to_text(value, max_length=500)
+    if not parse_executors(text):
+        raise ValueError(
+            "исполнители не распознаны; укажите министерство, общественный совет, "
+            "организации социального обслуживания или организацию-оператора"
+        )
+    return text
+
+
+def _deadline(value: object) -> object:
+    text = values.to_text(value, max_length=300)
+    return text, parse_schedule(text)  # ScheduleError is a ValueError
+
+
+class RegionalPlanForm(ImportForm):
+    """The ministry's plan of measures (seed 001, Part II) into the latest plan."""
+
+    name = "regional_plan"
+    title = "План мероприятий по организации НОК (пункты плана)"
+    description = (
+        "Таблица плана, как в приказе: № п/п (1, 1.1 … 12), мероприятие, форма "
+        "реализации, сроки исполнения, ответственные исполнители. Загружается в "
+        "последний созданный план организации НОК; пункты с тем же номером "
+        "обновляются."
+    )
+    model = PlanItem
+    fields = (
+        Field(
+            "number",
+            "№ п/п",
+            ("n", "№", "n п п", "номер", "номер пункта", "пункт"),
+            _item_number,
+            help="Номер пункта: 1, 2 … или подпункта: 1.1, 5.3.",
+        ),
+        Field(
+            "measure",
+            "Мероприятия",
+            ("мероприятие", "наименование мероприятия", "содержание мероприятия"),
+            values.to_text,
+            help="Текст мероприятия; переносы строк внутри ячейки допустимы.",
+        ),
+        Field(
+            "form",
+            "Форма реализации",
+            ("форма", "форма исполнения", "форма реализации мероприятия"),
+            values.to_text,
+            required=False,
+            blank=True,
+        ),
+        Field(
+            "deadline",
+            "Сроки исполнения",
+            ("срок исполнения", "срок", "сроки", "срок реализации"),
+            _deadline,
+            help=(
+                "Например: «ежегодно, 4 квартал», «2 раза в год», «1 квартал 2016 "
+                "года», «постоянно», «по мере необходимости»."
+            ),
+        ),
+        Field(
+            "executors",
+            "Ответственные исполнители",
+            ("ответственный исполнитель", "исполнители", "ответственные"),
+            _executors,
+            help=(
+                "Министерство, общественный совет, организации социального "
+                "обслуживания, организация-оператор (одна или несколько)."
+            ),
+        ),
+    )
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.regional_plan = RegionalPlan.objects.order_by("-first_year", "-pk").first()
+        if self.regional_plan is None:
+            raise ImportFileError(
+                "Сначала создайте план организации НОК (раздел «Оценка качества» → "
+                "«План организации НОК»), затем загрузите его пункты."
+            )
+        self.existing = {item.number: item for item in self.regional_plan.items.all()}
+
+    def build_row(self, number, converted, titles):
+        text, schedule = converted["deadline"]
+        executors = parse_executors(converted["executors"])
+        row_values = {
+            "measure": converted["measure"],
+            "form": converted.get("form") or "",
+            "deadline_text": text,
+            "schedule": schedule.as_json(),
+            "executors_text": converted["executors"],
+            "position": _item_position(converted["number"]),
+            **{
+                field_name: code in executors
+                for code, field_name in EXECUTOR_FIELDS.items()
+            },
+        }
+        return Row(number, (converted["number"],), row_values), []
+
+    def validate(self, converted_rows, titles):
+        rows, errors = super().validate(converted_rows, titles)
+        numbers = {row.key[0] for row in rows} | set(self.existing)
+        title = titles.get("number", "№ п/п")
+        for row in rows:
+            head, dot, _ = row.key[0].partition(".")
+            if dot and head not in numbers:
+                errors.append(
+                    CellError(
+                        row.number,
+                        title,
+                        f"подпункт {row.key[0]} без пункта {head}: добавьте строку "
+                        f"пункта {head}",
+                    )
+                )
+        errors.sort(key=lambda error: error.row)
+        return rows, errors
+
+    def key_title(self, titles):
+        return titles.get("number", "№ п/п")
+
+    def plan(self, rows):
+        return _sort_rows(rows, self.existing, key=lambda row: row.key[0])
+
+    def write(self, plan):
+        changes: list[dict[str, Any]] = []
+        items = dict(self.existing)
+        new = sorted(plan.new, key=lambda row: row.values["position"])
+        for row in new:
+            number = row.key[0]
+            head, dot, _ = number.partition(".")
+            item = PlanItem.objects.create(
+                plan=self.regional_plan,
+                number=number,
+                parent=items.get(head) if dot else None,
+                **row.values,
+            )
+            items[number] = item
+            changes.append({"model": "planitem", "pk": item.pk, "before": None})
+        for row, current in plan.updated:
+            changes.append(
+                {
+                    "model": "planitem",
+                    "pk": current.pk,
+                    "before": _snapshot(current, row.values),
+                }
+            )
+            PlanItem.objects.filter(pk=current.pk).update(**row.values)
+        return changes
+
+
 FORMS: dict[str, type[ImportForm]] = {
     form.name: form
     for form in (
@@ -1688,6 +1889,7 @@ FORMS: dict[str, type[ImportForm]] = {
         TargetIndicatorsForm,
         DecadeSummaryForm,
         FulfilmentReportForm,
+        RegionalPlanForm,
     )
 }
 

@@ -26,6 +26,8 @@ def import_scope(
         return None
     if form.name == "organisations":
         raise ImportFileError("Реестр организаций загружает редактор министерства.")
+    if form.name == "regional_plan":
+        raise ImportFileError("План организации НОК загружает редактор министерства.")
     own = frozenset(user.qp_organisations.values_list("pk", flat=True))
     if not own:
         raise ImportFileError(

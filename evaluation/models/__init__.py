@@ -19,6 +19,14 @@ from .process import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from .questionnaires import (
+    OnlineQuestionnaire,
+    OnlineSubmission,
+    QuestionSet,
+    ReviewStatus,
+    SuggestionStatus,
+)
+from .regional_plan import PlanExecution, PlanItem, RegionalPlan, WebsiteCheck
 
 __all__ = [
     "AuditEvent",
@@ -32,12 +40,21 @@ __all__ = [
     "IndicatorInput",
     "Measure",
     "MeasureReport",
+    "OnlineQuestionnaire",
+    "OnlineSubmission",
     "Organisation",
+    "PlanExecution",
+    "PlanItem",
     "Publication",
     "PublishedResult",
+    "QuestionSet",
+    "RegionalPlan",
     "Result",
+    "ReviewStatus",
     "Submission",
+    "SuggestionStatus",
     "SurveyResponse",
     "TargetIndicator",
     "TargetIndicatorValue",
+    "WebsiteCheck",
 ]

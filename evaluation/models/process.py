@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.deadlines import SubmissionState, submission_state
-from evaluation.enums import SubmissionKind, SubmissionStatus
+from evaluation.enums import SubmissionKind, SubmissionStatus, TargetSource
 
 from .campaigns import Campaign
 from .organisations import Organisation
@@ -73,6 +73,24 @@ class TargetIndicator(models.Model):
     title = models.CharField(_("наименование"), max_length=500)
     unit = models.CharField(_("единица измерения"), max_length=30, default="%")
     position = models.PositiveSmallIntegerField(_("№ п/п"), default=1)
+    plan = models.ForeignKey(
+        "RegionalPlan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("план организации НОК"),
+    )
+    source = models.CharField(
+        _("фактическое значение"),
+        max_length=20,
+        choices=TargetSource.choices,
+        default=TargetSource.MANUAL,
+        help_text=_(
+            "Рассчитываемый показатель берёт факт из кампаний или мониторинга "
+            "сайтов; введённый вручную факт имеет приоритет."
+        ),
+    )
 
     class Meta:
         ordering = ["position"]

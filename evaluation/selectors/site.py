@@ -43,6 +43,7 @@ from evaluation.models import (
 )
 from evaluation.rating import Aggregate, aggregate, get_method
 
+from . import regional
 from .core import (
     CRITERIA_FIELDS,
     MeasureEffect,
@@ -381,13 +382,25 @@ def target_table(
                     TargetCell(
                         year=year,
                         planned=by_year[year].planned if year in by_year else None,
-                        actual=by_year[year].actual if year in by_year else None,
+                        actual=_target_actual(indicator, by_year.get(year), year),
                     )
                     for year in years
                 ],
             )
         )
     return TargetTable(years=years, rows=rows)
+
+
+def _target_actual(
+    indicator: TargetIndicator, value: TargetIndicatorValue | None, year: int
+) -> Decimal | None:
+    """The entered actual, else the computed one for computed indicators
+    (see :func:`evaluation.selectors.regional.plan_targets`)."""
+    if value is not None and value.actual is not None:
+        return value.actual
+    if value is None or value.planned is None:
+        return None
+    return regional.computed_actual(indicator, year)
 
 
 # --------------------------------------------------------- submissions tracker

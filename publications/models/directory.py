@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -25,6 +27,7 @@ from cms_blocks.blocks.charts import chart_context
 from evaluation import selectors
 from evaluation.enums import CampaignKind, Criterion, IndicatorCode, OrganisationKind
 from evaluation.models import Campaign, District, Organisation
+from evaluation.questionnaire.services import open_questionnaire_for
 
 from .. import social
 from ..cache import cached_fragment
@@ -32,6 +35,20 @@ from ..conf import bus_gov_search_url
 from .pages import BasePage
 
 MAX_COMPARED = 4
+
+
+def _open_questionnaire_url(organisation: Organisation) -> str:
+    """The short link of the organisation's questionnaire while one is open."""
+    questionnaire = open_questionnaire_for(organisation)
+    now = timezone.now()
+    if (
+        questionnaire is None
+        or not questionnaire.opens_at <= now < questionnaire.closes_at
+    ):
+        return ""
+    return reverse("publications:questionnaire", kwargs={"code": organisation.code})
+
+
 CRITERIA = (("k1", "K1"), ("k2", "K2"), ("k3", "K3"), ("k4", "K4"), ("k5", "K5"))
 
 
@@ -194,6 +211,7 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
             if organisation.inn
             else "",
             "compare_url": self.compare_url([organisation.slug], campaign),
+            "questionnaire_url": _open_questionnaire_url(organisation),
         }
         if campaign is None:
             context["card"] = None

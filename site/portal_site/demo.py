@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from evaluation import services
 from evaluation.enums import (
@@ -35,14 +36,13 @@ from evaluation.models import (
     IndicatorInput,
     Measure,
     MeasureReport,
+    OnlineQuestionnaire,
     Organisation,
     Submission,
     SurveyResponse,
-    TargetIndicator,
-    TargetIndicatorValue,
 )
 
-from . import demo_pages
+from . import demo_pages, demo_plan
 
 DISTRICTS = [
     ("Ачинский район", "achinsk"),
@@ -209,8 +209,8 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         log(f"организаций: {len(organisations)}, районов: {len(districts)}")
         campaigns = _nok_campaigns(rng, organisations)
         decade = _decade(rng, organisations, scale.responses)
-        _targets()
         _decisions(campaigns)
+        demo_plan.build_plan(random.Random(scale.seed + 1), organisations)
     for campaign in campaigns:
         services.recompute_campaign(campaign, actor=None)
         services.publish_campaign(campaign, actor=None, note="Первая публикация")
@@ -375,6 +375,13 @@ def _decade(
         status=CampaignStatus.COLLECTING,
     )
     decade.organisations.set(organisations)
+    # The online questionnaire is open from the demo's build for 90 days, so
+    # ``make run`` shows it at /q/<organisation code>/.
+    OnlineQuestionnaire.objects.create(
+        campaign=decade,
+        opens_at=timezone.now() - timedelta(days=1),
+        closes_at=timezone.now() + timedelta(days=90),
+    )
     channels = list(SurveyChannel.values)
     per_org = None if total is None else max(1, total // max(1, len(organisations)))
     batch: list[SurveyResponse] = []
@@ -463,32 +470,6 @@ def _plans(rng: random.Random, campaign: Campaign) -> None:
                     done=f"Выполнено: {action.lower()}.",
                     actual_date=planned - timedelta(days=rng.randint(0, 30)),
                 )
-
-
-def _targets() -> None:
-    """The target indicators of seed 001 (Part I), as the demo region's own."""
-    rows = [
-        (
-            "Доля организаций социального обслуживания, в отношении которых "
-            "проведена независимая оценка качества, в общем числе организаций",
-            {2015: (None, 100), 2016: (100, 100), 2017: (100, 100), 2018: (100, None)},
-        ),
-        (
-            "Доля организаций, на официальных сайтах которых размещена анкета "
-            "для оценки гражданами качества оказания услуг",
-            {2015: (None, 46.6), 2016: (70, 72.4), 2017: (90, 88.1), 2018: (100, None)},
-        ),
-    ]
-    for position, (title, values) in enumerate(rows, 1):
-        indicator, _ = TargetIndicator.objects.get_or_create(
-            title=title, defaults={"position": position}
-        )
-        for year, (planned, actual) in values.items():
-            TargetIndicatorValue.objects.update_or_create(
-                indicator=indicator,
-                year=year,
-                defaults={"planned": planned, "actual": actual},
-            )
 
 
 def _decisions(campaigns: list[Campaign]) -> None:

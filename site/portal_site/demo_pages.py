@@ -173,6 +173,22 @@ def build_site(log=print) -> None:
         ),
     )
     _add(
+        section,
+        StandardPage(
+            title="План организации независимой оценки",
+            slug="plan-nok",
+            lead="План министерства по организации независимой оценки качества: "
+            "мероприятия, сроки, исполнение, целевые показатели и мониторинг сайтов.",
+            body=[
+                _block("plan_targets", {"show_chart": True}),
+                _block("regional_plan", {"year": None, "only_open": False}),
+                _block(
+                    "website_monitoring", {"district": "", "show_organisations": True}
+                ),
+            ],
+        ),
+    )
+    _add(
         home,
         OrganisationIndexPage(
             title="Организации",

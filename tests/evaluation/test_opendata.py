@@ -273,7 +273,9 @@ def test_every_dataset_reads_what_the_site_shows(published_region, client) -> No
 
     targets = csv_rows(get_file(client, "targets", "csv").content)
     assert targets[0] == titles("targets")
-    assert ["2016", "70,00", "72,40", "да"] in [r[4:] for r in targets]
+    assert ["2021", "", "46,60", ""] in [r[4:] for r in targets]
+    # the demo plan's indicators are computed: every organisation assessed
+    assert ["2024", "100,00", "100,0", "да"] in [r[4:] for r in targets]
 
     decisions = json.loads(get_file(client, "decisions", "json").content)
     assert [d["campaign"] for d in decisions] == ["nok-2024", "nok-2023", "nok-2022"]
@@ -613,6 +615,7 @@ def test_catalogue_lists_every_dataset_with_working_urls(
         "submissions",
         "targets",
         "decisions",
+        "regional-plan",
     ]
     for slug, entry in by_slug.items():
         assert entry["title"] and entry["description"]
@@ -646,7 +649,7 @@ def test_catalogue_lists_every_dataset_with_working_urls(
         for f in c["formats"]
     }
     urls |= {dump["url"] for dump in catalogue["dumps"]}
-    assert len(urls) == 3 * (1 + 3 + 3 + 1 + 4 + 4 + 1 + 1) + 4
+    assert len(urls) == 3 * (1 + 3 + 3 + 1 + 4 + 4 + 1 + 1 + 1) + 4
     for url in sorted(urls):
         assert url.startswith("http://testserver/api/v1/")
         assert client.get(url).status_code == 200, url

@@ -300,7 +300,15 @@ QP_SEARCH = {
 }
 
 # Plugin settings (read through each app's conf.py).
-QP_EVALUATION: dict[str, object] = {}
+QP_EVALUATION: dict[str, object] = {
+    # The online questionnaire (evaluation/conf.py has every key and default).
+    "QUESTIONNAIRE_IP_SALT": env_str("QP_QUESTIONNAIRE_IP_SALT"),
+    "QUESTIONNAIRE_TRUSTED_PROXIES": int(env_str("QP_TRUSTED_PROXIES") or 0),
+    "QUESTIONNAIRE_IP_LIMIT": int(env_str("QP_QUESTIONNAIRE_IP_LIMIT") or 20),
+    "QUESTIONNAIRE_ORGANISATION_LIMIT": int(
+        env_str("QP_QUESTIONNAIRE_ORGANISATION_LIMIT") or 300
+    ),
+}
 
 # Demo mode labels every public page as demo data.
 QP_DEMO = env_bool("QP_DEMO", False)

@@ -1,0 +1,1 @@
+"""The public online questionnaire: question sets, abuse rules, use cases."""
