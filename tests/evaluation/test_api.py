@@ -97,9 +97,7 @@ def test_cursor_pages_walk_each_list_once_in_order(published_region, client) -> 
 
     first = get(client, "/organisations/", cursor="", page_size=3)
     back = client.get(client.get(first["next"]).json()["previous"]).json()
-    assert [o["slug"] for o in back["results"]] == [
-        o["slug"] for o in first["results"]
-    ]
+    assert [o["slug"] for o in back["results"]] == [o["slug"] for o in first["results"]]
 
 
 def test_a_broken_cursor_is_a_russian_400(published_region, client) -> None:
