@@ -90,31 +90,41 @@ def _download(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-@require_safe
-@cache_control(public=True, max_age=QR_MAX_AGE)
-def qr_svg_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """``qr/<slug>.svg``: the card's QR code as SVG."""
-    organisation, url = _card_url(request, slug)
+def _svg_response(url: str, title: str, filename: str) -> HttpResponse:
     response = HttpResponse(
-        qr_svg(url, qr_title(organisation)),
-        content_type="image/svg+xml; charset=utf-8",
+        qr_svg(url, title), content_type="image/svg+xml; charset=utf-8"
     )
-    return _download(response, f"qr-{organisation.slug}.svg")
+    return _download(response, f"{filename}.svg")
 
 
-@require_safe
-@cache_control(public=True, max_age=QR_MAX_AGE)
-def qr_png_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """``qr/<slug>.png?scale=N``: the card's QR code as PNG, N px per module."""
+def _png_response(request: HttpRequest, url_of, filename: str) -> HttpResponse:
+    """The PNG at ``?scale=N``; ``url_of()`` returns (organisation, URL)."""
     scale = _parse_scale(request.GET.get("scale"))
-    organisation, url = _card_url(request, slug)
+    organisation, url = url_of()
     if scale is None:
         return HttpResponseBadRequest(
             BAD_SCALE.format(low=PNG_SCALE_MIN, high=PNG_SCALE_MAX),
             content_type="text/plain; charset=utf-8",
         )
     response = HttpResponse(qr_png(url, scale), content_type="image/png")
-    return _download(response, f"qr-{organisation.slug}-x{scale}.png")
+    return _download(
+        response, f"{filename.format(slug=organisation.slug)}-x{scale}.png"
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=QR_MAX_AGE)
+def qr_svg_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """``qr/<slug>.svg``: the card's QR code as SVG."""
+    organisation, url = _card_url(request, slug)
+    return _svg_response(url, qr_title(organisation), f"qr-{organisation.slug}")
+
+
+@require_safe
+@cache_control(public=True, max_age=QR_MAX_AGE)
+def qr_png_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """``qr/<slug>.png?scale=N``: the card's QR code as PNG, N px per module."""
+    return _png_response(request, lambda: _card_url(request, slug), "qr-{slug}")
 
 
 def _questionnaire_url(request: HttpRequest, code: str) -> tuple[Organisation, str]:
@@ -132,23 +142,15 @@ def questionnaire_qr_title(organisation: Organisation) -> str:
 def questionnaire_qr_svg_view(request: HttpRequest, code: str) -> HttpResponse:
     """``q/<code>/qr.svg``: the questionnaire's QR code as SVG."""
     organisation, url = _questionnaire_url(request, code)
-    response = HttpResponse(
-        qr_svg(url, questionnaire_qr_title(organisation)),
-        content_type="image/svg+xml; charset=utf-8",
+    return _svg_response(
+        url, questionnaire_qr_title(organisation), f"qr-anketa-{organisation.slug}"
     )
-    return _download(response, f"qr-anketa-{organisation.slug}.svg")
 
 
 @require_safe
 @cache_control(public=True, max_age=QR_MAX_AGE)
 def questionnaire_qr_png_view(request: HttpRequest, code: str) -> HttpResponse:
     """``q/<code>/qr.png?scale=N``: the questionnaire's QR code as PNG."""
-    scale = _parse_scale(request.GET.get("scale"))
-    organisation, url = _questionnaire_url(request, code)
-    if scale is None:
-        return HttpResponseBadRequest(
-            BAD_SCALE.format(low=PNG_SCALE_MIN, high=PNG_SCALE_MAX),
-            content_type="text/plain; charset=utf-8",
-        )
-    response = HttpResponse(qr_png(url, scale), content_type="image/png")
-    return _download(response, f"qr-anketa-{organisation.slug}-x{scale}.png")
+    return _png_response(
+        request, lambda: _questionnaire_url(request, code), "qr-anketa-{slug}"
+    )
