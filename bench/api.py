@@ -71,6 +71,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.pages import database_version
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "portal_site.settings.production"
 ANON_RATE = "1000000/min"
@@ -565,7 +567,7 @@ def build_size(env: dict[str, str], organisations: int) -> Build:
     connection.close()
     return Build(
         organisations=organisations,
-        database=_database_version(),
+        database=database_version(),
         build_seconds=build_seconds,
         counts=counts,
         queries=queries,
@@ -628,17 +630,3 @@ def _walk(client, path: str) -> tuple[list[str], int]:
             return walk, items
         parts = urlsplit(data["next"])
         walk.append(f"{parts.path}?{parts.query}")
-
-
-def _database_version() -> str:
-    from django.db import connection
-
-    statement = {
-        "postgresql": "SHOW server_version",
-        "sqlite": "SELECT sqlite_version()",
-    }.get(connection.vendor)
-    if statement is None:
-        return connection.vendor
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
-        return f"{connection.vendor} {cursor.fetchone()[0]}"

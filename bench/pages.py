@@ -230,7 +230,7 @@ def measure_region(database_url: str, organisations: int, repeat: int) -> Region
     cached = _measure_all(pages, repeat, cache_seconds=CACHE_SECONDS)
     return RegionFigures(
         organisations=organisations,
-        database=_database_version(),
+        database=database_version(),
         settings=os.environ["DJANGO_SETTINGS_MODULE"],
         build_seconds=build_seconds,
         uncached=uncached,
@@ -315,7 +315,8 @@ def _timed_get(client: Client, url: str) -> float:
     return elapsed
 
 
-def _database_version() -> str:
+def database_version() -> str:
+    """The database vendor and server version the current connection reports."""
     from django.db import connection
 
     statement = {
