@@ -1,0 +1,1 @@
+"""Institution cabinet in the Wagtail admin (filled by the roles change)."""

@@ -1,0 +1,1 @@
+"""Council review queue and workflow admin (filled by the review change)."""
