@@ -234,11 +234,14 @@ class IndicatorInput(models.Model):
 class SurveyResponse(models.Model):
     """One questionnaire or interview. Anonymous: no name, phone or address."""
 
+    # No index of its own: the (campaign, organisation) index serves campaign
+    # look-ups, and every questionnaire insert maintains one index fewer.
     campaign = models.ForeignKey(
         Campaign,
         on_delete=models.CASCADE,
         related_name="responses",
         verbose_name=_("кампания"),
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation,

@@ -489,6 +489,25 @@ def _store_statement() -> tuple[list, list, str]:
     return response_fields, submission_fields, sql
 
 
+def _execute_prepared(sql: str, params: list) -> tuple:
+    """Run ``sql`` as a server-side prepared statement and return its one row.
+
+    Django's PostgreSQL cursors bind parameters on the client (the whole
+    statement is re-quoted, parsed and planned on every call). This one
+    statement runs on every submission, so it goes through a server-binding
+    psycopg cursor with ``prepare=True``: PostgreSQL parses and plans it once
+    per connection. Wrapped in Django's error translation so an integrity
+    error is still Django's ``IntegrityError``.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+
+
 def _store_postgresql(
     response: SurveyResponse,
     submission: OnlineSubmission,
@@ -522,13 +541,10 @@ def _store_postgresql(
             params.extend([ip_limit, organisation_limit])
     if connection.in_atomic_block:
         # Inside a caller's transaction a failed statement needs a savepoint.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        with transaction.atomic():
+            row = _execute_prepared(sql, params)
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        row = _execute_prepared(sql, params)
     by_ip, by_organisation, duplicates, response_id = row
     return _Stored(
         int(by_ip),
