@@ -1,13 +1,22 @@
-"""Gunicorn configuration, tuned by environment variables."""
+"""Gunicorn configuration, tuned by environment variables.
+
+Threaded workers by default: ``CPU + 1`` processes with four threads each
+(gunicorn's ``gthread`` worker). A thread waiting for PostgreSQL leaves the
+process to another request, and idle keep-alive connections cost no process.
+On two CPUs this serves about a quarter more questionnaires a second than
+``2 × CPU + 1`` single-threaded workers (docs/benchmarks.md, questionnaire).
+Set ``GUNICORN_THREADS=1`` for the classic sync workers.
+"""
 
 import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -16,8 +16,9 @@ random one of those pages.
 Baseline (same server, same run): ``/healthz/``, the cheapest endpoint; the
 requests per second of every endpoint are given as a ratio to it.
 
-Server: gunicorn with the project's ``gunicorn.conf.py`` (sync workers,
-``2 × CPU + 1`` unless ``GUNICORN_WORKERS`` says otherwise, access log on),
+Server: gunicorn with the project's ``gunicorn.conf.py`` (threaded workers,
+``CPU + 1`` processes of four threads unless ``GUNICORN_WORKERS`` /
+``GUNICORN_THREADS`` say otherwise, access log on),
 bound to a free port on 127.0.0.1, with ``portal_site.settings.production``
 (DEBUG off, a random ``SECRET_KEY``, static files collected into a temporary
 ``STATIC_ROOT``) and the anonymous API throttle lifted
@@ -290,7 +291,7 @@ def _free_port() -> int:
 
 def workers_default() -> int:
     """The number of workers ``gunicorn.conf.py`` starts here."""
-    default = multiprocessing.cpu_count() * 2 + 1
+    default = multiprocessing.cpu_count() + 1
     return int(os.environ.get("GUNICORN_WORKERS", default))
 
 

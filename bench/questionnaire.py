@@ -19,15 +19,15 @@ no limit is lifted.
 
 Baseline (same server, same client, same run): ``GET /healthz/``.
 
-Server: gunicorn with ``gunicorn.conf.py`` (sync workers, ``2 × CPU + 1``,
-access log on) and ``portal_site.settings.production`` on loopback, the
+Server: gunicorn with ``gunicorn.conf.py`` (threaded workers, ``CPU + 1``
+processes of four threads, access log on) and ``portal_site.settings.production`` on loopback, the
 machinery of :mod:`bench.api`; database: a fresh database on a throwaway
 PostgreSQL 15 cluster (``scripts/services.py``; fsync off, as for every
 benchmark here), migrated and filled in a spawned process.
 
 Client: ``CLIENT_PROCESSES`` processes, each running ``concurrency`` asyncio
-connections (gunicorn's sync workers close every connection, so each request
-is a new loopback TCP connection); it competes with the server for the two
+connections (each request is a new loopback TCP connection, ``Connection:
+close``, as a browser's first visit would be); it competes with the server for the two
 cores. Requests completed in the timed part (after ``WARMUP_SECONDS``) are
 counted, per second too: "sustained" is the slowest whole second.
 """
