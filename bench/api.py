@@ -34,8 +34,8 @@ own spawned process, which also counts each endpoint's queries on the first
 and the last page in-process; the build time is reported.
 
 Load: ``concurrency`` threads, each with its own ``http.client`` connection
-(kept alive when the server allows it: gunicorn's sync workers close every
-connection, so each request opens a new loopback TCP connection), request one
+(kept alive when the server allows it: the threaded workers do; sync workers
+would close every connection, so each request would open a new one), request one
 endpoint as fast as they can for ``WARMUP_SECONDS`` plus ``seconds``;
 requests completed during the timed part are counted. Any status but 200 is
 an error. The client runs on the same machine and competes with the server
@@ -289,6 +289,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def worker_description(workers: int) -> str:
+    """ "3 workers × 4 threads" for the reports (threads from ``gunicorn.conf.py``)."""
+    threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+    if threads <= 1:
+        return f"{workers} sync workers"
+    return f"{workers} workers × {threads} threads"
+
+
 def workers_default() -> int:
     """The number of workers ``gunicorn.conf.py`` starts here."""
     default = multiprocessing.cpu_count() + 1
@@ -474,7 +482,7 @@ def _report_size(figures: SizeFigures, seconds: float, concurrency: int) -> None
     build = figures.build
     print(
         f"[api] {build.organisations} organisations ({build.database}, built in "
-        f"{build.build_seconds:.0f} s); gunicorn {figures.workers} sync workers on "
+        f"{build.build_seconds:.0f} s); gunicorn {worker_description(figures.workers)} on "
         f"{os.cpu_count()} CPUs (load average {figures.load_average:.1f} before); "
         f"{concurrency} connections, {WARMUP_SECONDS:.0f} s warm-up + {seconds:.0f} s "
         f"an endpoint; ratios to the baseline's requests/s"

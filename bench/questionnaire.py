@@ -370,7 +370,7 @@ def _report(
     rps, slowest, p50, p95 = _figures(subject, seconds)
     accepted = subject.statuses.get(303, 0)
     print(
-        f"\n[questionnaire] gunicorn {workers} sync workers, {concurrency} client "
+        f"\n[questionnaire] gunicorn {api.worker_description(workers)}, {concurrency} client "
         f"connections in {CLIENT_PROCESSES} process(es), {seconds:.0f} s timed after "
         f"{WARMUP_SECONDS:.0f} s warm-up, {codes} organisations, "
         f"{multiprocessing.cpu_count()} CPUs; load average before "
