@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
@@ -294,38 +295,40 @@ def submit_online_response(
         "Те же ответы из той же сети за последние "
         f"{int(conf.get('QUESTIONNAIRE_DUPLICATE_WINDOW')) // 60} мин."
     )
-    # The flagged fields are set by _store when the duplicate check says so.
-    response = SurveyResponse(
-        campaign_id=form.campaign_id,
-        organisation_id=form.organisation_id,
-        answers=cleaned.answers,
-        suggestion=suggestion,
-        channel=SurveyChannel.ONLINE_FORM,
-        kind=SurveyKind.QUESTIONNAIRE,
-        sex=sex,
-        age_group=age_group,
-        collected_on=timezone.localdate(now),
-        source=DataSource.SURVEY,
-        excluded=False,
-        exclusion_reason="",
-        created_at=now,
-    )
-    submission = OnlineSubmission(
-        campaign_id=form.campaign_id,
-        organisation_id=form.organisation_id,
-        question_set=questionnaire.question_set.label,
-        nonce=form.nonce,
-        ip_hash=ip_hash,
-        network_hash=network_hash,
-        fingerprint=fingerprint,
-        fill_seconds=fill_seconds,
-        review=ReviewStatus.ACCEPTED,
-        flag_reason="",
-        suggestion_status=(
+    # Column values, not model instances: building two instances costs more
+    # than the PostgreSQL statement's parameters need. The flagged fields are
+    # set by _store when the duplicate check says so.
+    response = {
+        "campaign_id": form.campaign_id,
+        "organisation_id": form.organisation_id,
+        "answers": cleaned.answers,
+        "suggestion": suggestion,
+        "channel": SurveyChannel.ONLINE_FORM,
+        "kind": SurveyKind.QUESTIONNAIRE,
+        "sex": sex,
+        "age_group": age_group,
+        "collected_on": timezone.localdate(now),
+        "source": DataSource.SURVEY,
+        "excluded": False,
+        "exclusion_reason": "",
+        "created_at": now,
+    }
+    submission = {
+        "campaign_id": form.campaign_id,
+        "organisation_id": form.organisation_id,
+        "question_set": questionnaire.question_set.label,
+        "nonce": form.nonce,
+        "ip_hash": ip_hash,
+        "network_hash": network_hash,
+        "fingerprint": fingerprint,
+        "fill_seconds": fill_seconds,
+        "review": ReviewStatus.ACCEPTED,
+        "flag_reason": "",
+        "suggestion_status": (
             SuggestionStatus.PENDING if suggestion else SuggestionStatus.NONE
         ),
-        created_at=now,
-    )
+        "created_at": now,
+    }
     try:
         stored = _store(response, submission, now, flag_reason)
     except IntegrityError:
@@ -363,8 +366,8 @@ class _Stored:
 
 
 def _store(
-    response: SurveyResponse,
-    submission: OnlineSubmission,
+    response: dict[str, Any],
+    submission: dict[str, Any],
     now: dt.datetime,
     flag_reason: str,
 ) -> _Stored:
@@ -389,14 +392,14 @@ def _store(
         seconds=int(conf.get("QUESTIONNAIRE_DUPLICATE_WINDOW"))
     )
     count_params = [
-        submission.ip_hash,
+        submission["ip_hash"],
         rate_since,
         ip_limit,
-        submission.organisation_id,
+        submission["organisation_id"],
         rate_since,
         organisation_limit,
-        submission.network_hash,
-        submission.fingerprint,
+        submission["network_hash"],
+        submission["fingerprint"],
         duplicate_since,
     ]
     if connection.vendor == "postgresql":
@@ -415,15 +418,22 @@ def _store(
     if by_ip >= ip_limit or by_organisation >= organisation_limit:
         return _Stored(by_ip, by_organisation, bool(duplicates), None)
     if duplicates:
-        response.excluded = True
-        response.exclusion_reason = f"Ожидает проверки: {flag_reason}"
-        submission.review = ReviewStatus.FLAGGED
-        submission.flag_reason = flag_reason
+        response = {
+            **response,
+            "excluded": True,
+            "exclusion_reason": f"Ожидает проверки: {flag_reason}",
+        }
+        submission = {
+            **submission,
+            "review": ReviewStatus.FLAGGED,
+            "flag_reason": flag_reason,
+        }
     with transaction.atomic():
-        SurveyResponse.objects.bulk_create([response])
-        submission.response_id = response.pk
-        OnlineSubmission.objects.bulk_create([submission])
-    return _Stored(by_ip, by_organisation, bool(duplicates), int(response.pk))
+        (stored,) = SurveyResponse.objects.bulk_create([SurveyResponse(**response)])
+        OnlineSubmission.objects.bulk_create(
+            [OnlineSubmission(response_id=stored.pk, **submission)]
+        )
+    return _Stored(by_ip, by_organisation, bool(duplicates), int(stored.pk))
 
 
 # Columns whose value depends on the duplicate check, as SQL over ``counts``.
@@ -449,7 +459,7 @@ _PLAIN_FIELDS = (
 
 
 @functools.cache
-def _store_statement() -> tuple[list, list, str]:
+def _store_statement() -> tuple[list, list, str, dict[str, Any]]:
     """The fields and the SQL of the PostgreSQL store (built once per process)."""
     quote = connection.ops.quote_name
 
@@ -486,7 +496,10 @@ def _store_statement() -> tuple[list, list, str]:
         "SELECT counts.by_ip, counts.by_organisation, counts.duplicates, "
         "(SELECT response_id FROM submission) FROM counts"
     )
-    return response_fields, submission_fields, sql
+    # Values of the columns a submission does not set (e.g. ``number``).
+    defaults = {f.attname: f.get_default() for f in response_fields}
+    defaults.update({f.attname: f.get_default() for f in submission_fields})
+    return response_fields, submission_fields, sql, defaults
 
 
 def _execute_prepared(sql: str, params: list) -> tuple:
@@ -502,21 +515,23 @@ def _execute_prepared(sql: str, params: list) -> tuple:
     import psycopg
 
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+    with (
+        connection.wrap_database_errors,
+        psycopg.Cursor(connection.connection) as cursor,
+    ):
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchone()
 
 
 def _store_postgresql(
-    response: SurveyResponse,
-    submission: OnlineSubmission,
+    response: dict[str, Any],
+    submission: dict[str, Any],
     count_params: list,
     ip_limit: int,
     organisation_limit: int,
     flag_reason: str,
 ) -> _Stored:
-    response_fields, submission_fields, sql = _store_statement()
+    response_fields, submission_fields, sql, defaults = _store_statement()
     flagged_values = {
         "exclusion_reason": [f"Ожидает проверки: {flag_reason}"],
         "review": [ReviewStatus.FLAGGED.value, ReviewStatus.ACCEPTED.value],
@@ -524,20 +539,22 @@ def _store_postgresql(
         "excluded": [],
     }
     params: list = list(count_params)
-    for obj, model_fields in (
+    for values, model_fields in (
         (response, response_fields),
         (submission, submission_fields),
     ):
         for f in model_fields:
             if f.attname in flagged_values:
                 params.extend(flagged_values[f.attname])
-            elif isinstance(f, _PLAIN_FIELDS):
-                # The driver adapts these values as they are (created_at is set
-                # explicitly, so auto_now_add has nothing to add).
-                params.append(getattr(obj, f.attname))
+                continue
+            value = values.get(f.attname, defaults[f.attname])
+            if isinstance(f, _PLAIN_FIELDS):
+                # The driver adapts these values as they are (created_at is
+                # set explicitly, so auto_now_add has nothing to add).
+                params.append(value)
             else:
-                params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-        if obj is response:
+                params.append(f.get_db_prep_save(value, connection))
+        if values is response:
             params.extend([ip_limit, organisation_limit])
     if connection.in_atomic_block:
         # Inside a caller's transaction a failed statement needs a savepoint.
