@@ -6,6 +6,7 @@ from wagtail import blocks
 from .blocks import (
     CalloutBlock,
     CriterionChartBlock,
+    DecadeGalleryBlock,
     DecadeResultsBlock,
     DistributionChartBlock,
     DocumentListBlock,
@@ -59,3 +60,17 @@ class DataStreamBlock(BaseStreamBlock):
             "regional_plan": {"max_num": 1},
         }
         label = _("Содержимое с данными")
+
+
+class DecadeStreamBlock(DataStreamBlock):
+    """The body of a Декада results page: the data blocks and the gallery of
+    children's drawings and photos from the explanatory notes."""
+
+    decade_gallery = DecadeGalleryBlock()
+
+    class Meta:
+        block_counts = {
+            **DataStreamBlock._meta_class.block_counts,
+            "decade_gallery": {"max_num": 1},
+        }
+        label = _("Содержимое итогов Декады")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from evaluation import roles
 from evaluation.imports.background import run_in_background
 from evaluation.imports.engine import (
     apply_import,
@@ -63,9 +64,8 @@ class UploadForm(forms.Form):
 
 
 def _can_view(user, record: ImportRecord) -> bool:
-    if user.is_superuser or user.has_perm("qp_evaluation.import_any"):
-        return True
-    return record.user_id == user.pk
+    """Editors any import; others their own, their organisations' and campaigns'."""
+    return roles.can_view_object(user, record)
 
 
 class ImportUploadView(WagtailAdminTemplateMixin, FormView):
@@ -76,6 +76,24 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return [*super().get_breadcrumbs_items(), {"url": "", "label": self.page_title}]
+
+    def get_initial(self):
+        """``?form=…&campaign=…`` pre-select the form (links from the cabinet)."""
+        initial = super().get_initial()
+        if self.request.GET.get("form") in FORMS:
+            initial["form"] = self.request.GET["form"]
+        if self.request.GET.get("campaign", "").isdigit():
+            initial["campaign"] = int(self.request.GET["campaign"])
+        return initial
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not roles.is_editor(self.request.user):
+            # Only campaigns the user takes part in (as institution or operator).
+            form.fields["campaign"].queryset = roles.visible_campaigns(
+                self.request.user
+            )
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,6 +116,7 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
                 upload.name,
                 campaign=campaign,
                 user=user,
+                organisation=_single_organisation(user, scope),
             )
         except ImportFileError as error:
             form.add_error("file", str(error))
@@ -113,6 +132,13 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
                 form.add_error("file", str(error))
                 return self.form_invalid(form)
         return redirect("qp_import_detail", record.pk)
+
+
+def _single_organisation(user, scope):
+    """The uploader's organisation when the scope is exactly one (for history)."""
+    if scope is None or len(scope) != 1:
+        return None
+    return roles.organisations_of(user).filter(pk__in=scope).first()
 
 
 def _in_background(record: ImportRecord) -> bool:
@@ -213,10 +239,7 @@ class ImportStatusView(View):
 class ImportUndoView(View):
     def post(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
-        if not (
-            request.user.is_superuser
-            or request.user.has_perm("qp_evaluation.import_any")
-        ):
+        if not roles.is_editor(request.user):
             raise PermissionDenied
         try:
             reverted = undo_import(record, user=request.user)

@@ -31,6 +31,31 @@ DEFAULTS: dict[str, Any] = {
     "QUESTIONNAIRE_DUPLICATE_WINDOW": 30 * 60,
     # IP hashes are erased this many seconds after the submission.
     "QUESTIONNAIRE_IP_HASH_KEEP": 2 * 24 * 60 * 60,
+    # Images attached to explanatory notes: the longest edge after resizing,
+    # the largest upload in bytes, and the most pixels accepted (a guard
+    # against decompression bombs).
+    "NOTE_IMAGE_MAX_EDGE": 1600,
+    "NOTE_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "NOTE_IMAGE_MAX_PIXELS": 40_000_000,
+    # Keywords (lower-case stems) that put a Q16 suggestion under a theme of
+    # the explanatory note; a theme left out keeps its default list.
+    "NOTE_THEME_KEYWORDS": {},
+    # Deadline reminders (``send_deadline_reminders``), counted in working days
+    # of the Russian production calendar. The first reminder goes this many
+    # working days before a deadline (0: on the deadline day only).
+    "REMINDER_DAYS_BEFORE": 3,
+    # The first overdue reminder goes this many working days after a deadline
+    # when the document is still missing.
+    "REMINDER_DAYS_AFTER": 1,
+    # Overdue reminders repeat every this many working days while the document
+    # is missing (0: only once) ...
+    "REMINDER_REPEAT_EVERY": 5,
+    # ... but at most this many overdue reminders per document. Documents
+    # missed longer ago than DAYS_AFTER + REPEAT_EVERY × MAX_OVERDUE working
+    # days are not reminded of at all (editors chase them in the tracker).
+    "REMINDER_MAX_OVERDUE": 3,
+    # Editors (the "Редакторы" group) get a digest of the overdue reminders.
+    "REMINDER_EDITOR_DIGEST": True,
 }
 
 

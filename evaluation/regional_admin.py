@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from evaluation import regional
+from evaluation import regional, roles
 from evaluation.enums import CampaignKind
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Campaign, Organisation
@@ -107,6 +107,15 @@ class PrefillView(_Permission, WagtailAdminTemplateMixin, FormView):
         if self.request.method == "GET" and "campaign" in self.request.GET:
             kwargs["data"] = self.request.GET
         return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not roles.is_editor(self.request.user):
+            # An operator may change the inputs of the campaigns it operates only.
+            form.fields["campaign"].queryset = form.fields["campaign"].queryset.filter(
+                pk__in=roles.campaigns_operated_by(self.request.user)
+            )
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

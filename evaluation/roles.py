@@ -3,11 +3,21 @@
 Roles are Wagtail (Django auth) groups created by migration ``0006_roles``.
 This module is the one permission policy: the admin, the API and the import
 flow ask it, never the group names directly.
+
+Two things decide what a user may do:
+
+* **model permissions** (given by the role's group): which screens and
+  actions exist for the user at all (view plans, change inputs…);
+* **bindings** (``Organisation.users`` and ``Campaign.operators``): which
+  rows of those models the user may see and change. Editors, administrators
+  and superusers see every row; council members read every row of what the
+  council reviews; everyone else only rows of their organisations and of the
+  campaigns they operate.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 
 EDITOR = "Редакторы"  # ministry and РМЦ: everything about content and data
 INSTITUTION = "Учреждения"  # bound to organisations through Organisation.users
@@ -17,25 +27,40 @@ ADMINISTRATOR = "Администраторы"  # users, groups and settings
 
 ROLES = (EDITOR, INSTITUTION, COUNCIL, OPERATOR, ADMINISTRATOR)
 
+IMPORT_ANY = "qp_evaluation.import_any"
+
+
+def _signed_in(user) -> bool:
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+    )
+
 
 def has_role(user, role: str) -> bool:
     """Whether ``user`` is an active, signed-in member of ``role``'s group."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if not user.is_active:
+    if not _signed_in(user):
         return False
     return user.groups.filter(name=role).exists()
 
 
+def is_administrator(user) -> bool:
+    """Administrators and superusers manage users, groups and settings."""
+    if not _signed_in(user):
+        return False
+    return bool(user.is_superuser or has_role(user, ADMINISTRATOR))
+
+
 def is_editor(user) -> bool:
     """Editors, administrators and superusers may see and change everything."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return False
     return bool(
         user.is_superuser
         or has_role(user, EDITOR)
         or has_role(user, ADMINISTRATOR)
-        or user.has_perm("qp_evaluation.import_any")
+        or user.has_perm(IMPORT_ANY)
     )
 
 
@@ -48,7 +73,7 @@ def organisations_of(user) -> QuerySet:
     """Organisations the user works for (empty for anonymous users)."""
     from evaluation.models import Organisation
 
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return Organisation.objects.none()
     return Organisation.objects.filter(users=user)
 
@@ -57,6 +82,208 @@ def campaigns_operated_by(user) -> QuerySet:
     """Campaigns the user is an operator of (empty for anonymous users)."""
     from evaluation.models import Campaign
 
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not _signed_in(user):
         return Campaign.objects.none()
     return Campaign.objects.filter(operators=user)
+
+
+def is_institution(user) -> bool:
+    """Bound to at least one organisation (whatever the group says)."""
+    return organisations_of(user).exists()
+
+
+def is_operator(user) -> bool:
+    """Operator of at least one campaign."""
+    return campaigns_operated_by(user).exists()
+
+
+def operates(user, campaign) -> bool:
+    """Whether ``user`` is an operator of ``campaign``."""
+    if campaign is None or not _signed_in(user):
+        return False
+    return campaign.operators.filter(pk=user.pk).exists()
+
+
+def is_institution_only(user) -> bool:
+    """An institution's user and nothing else: gets the simplified admin menu."""
+    if not _signed_in(user) or is_editor(user):
+        return False
+    if is_council_member(user) or is_operator(user):
+        return False
+    return has_role(user, INSTITUTION) or is_institution(user)
+
+
+# --------------------------------------------------------------------------
+# Which rows: organisations, campaigns and any model that belongs to them
+
+
+#: Model label → (path to its organisation, path to its campaign), relative to
+#: the model; ``None`` where a model has no such link. Models not listed here
+#: are not bound to an organisation or a campaign (districts, question sets,
+#: the regional plan, the audit log): only editors see them.
+SCOPES: dict[str, tuple[str | None, str | None]] = {
+    "qp_evaluation.organisation": ("pk", "campaigns"),
+    "qp_evaluation.campaign": ("organisations", "pk"),
+    "qp_evaluation.indicatorinput": ("organisation", "campaign"),
+    "qp_evaluation.surveyresponse": ("organisation", "campaign"),
+    "qp_evaluation.result": ("organisation", "campaign"),
+    "qp_evaluation.publishedresult": ("organisation", "publication__campaign"),
+    "qp_evaluation.decadesummary": ("organisation", "campaign"),
+    "qp_evaluation.improvementplan": ("organisation", "campaign"),
+    "qp_evaluation.measure": ("plan__organisation", "plan__campaign"),
+    "qp_evaluation.measurereport": (
+        "measure__plan__organisation",
+        "measure__plan__campaign",
+    ),
+    "qp_evaluation.submission": ("organisation", "campaign"),
+    "qp_evaluation.councildecision": ("organisation", "campaign"),
+    "qp_evaluation.onlinesubmission": ("organisation", "campaign"),
+    "qp_evaluation.onlinequestionnaire": (None, "campaign"),
+    "qp_evaluation.importrecord": ("organisation", "campaign"),
+    "qp_evaluation.websitecheck": ("organisation", None),
+}
+
+#: What the public council reviews: its members read every row of these.
+COUNCIL_REVIEWS = frozenset(
+    {
+        "qp_evaluation.organisation",
+        "qp_evaluation.campaign",
+        "qp_evaluation.result",
+        "qp_evaluation.publishedresult",
+        "qp_evaluation.decadesummary",
+        "qp_evaluation.improvementplan",
+        "qp_evaluation.measure",
+        "qp_evaluation.measurereport",
+        "qp_evaluation.submission",
+        "qp_evaluation.councildecision",
+    }
+)
+
+
+#: What the public council decides: its members change every row of these.
+COUNCIL_DECIDES = frozenset({"qp_evaluation.councildecision"})
+
+
+def visible_organisations(user) -> QuerySet:
+    """Organisations whose data ``user`` may read in the admin and the cabinet.
+
+    Editors and council members: all. Institutions: their own. Operators:
+    the organisations of their campaigns. Anonymous users: none (the public
+    site and API show published data only).
+    """
+    from evaluation.models import Organisation
+
+    return scope_queryset(user, Organisation.objects.all())
+
+
+def manageable_organisations(user) -> QuerySet:
+    """Organisations ``user`` may send and change data for: editors all, else own."""
+    from evaluation.models import Organisation
+
+    if is_editor(user):
+        return Organisation.objects.all()
+    return organisations_of(user)
+
+
+def can_manage_organisation(user, organisation) -> bool:
+    """Whether ``user`` may send or change ``organisation``'s data."""
+    if organisation is None or not _signed_in(user):
+        return False
+    if is_editor(user):
+        return True
+    return organisations_of(user).filter(pk=organisation.pk).exists()
+
+
+def visible_campaigns(user) -> QuerySet:
+    """Campaigns ``user`` may read: editors and council all, else theirs."""
+    from evaluation.models import Campaign
+
+    return scope_queryset(user, Campaign.objects.all())
+
+
+def _label(model) -> str:
+    return model._meta.label_lower
+
+
+def _binding_filter(user, model) -> Q | None:
+    """Rows of ``model`` bound to the user's organisations or campaigns.
+
+    ``None``: the model is not bound to either (only editors see it).
+    """
+    paths = SCOPES.get(_label(model))
+    if paths is None:
+        return None
+    organisation_path, campaign_path = paths
+    own = list(organisations_of(user).values_list("pk", flat=True))
+    operated = list(campaigns_operated_by(user).values_list("pk", flat=True))
+    condition = Q(pk__in=[])
+    if organisation_path is not None and own:
+        field = "pk" if organisation_path == "pk" else f"{organisation_path}__pk"
+        condition |= Q(**{f"{field}__in": own})
+    if campaign_path is not None and operated:
+        field = "pk" if campaign_path == "pk" else f"{campaign_path}__pk"
+        condition |= Q(**{f"{field}__in": operated})
+    if _label(model) == "qp_evaluation.importrecord":
+        condition |= Q(user=user)
+    return condition
+
+
+#: Rows of what the council reviews that it does not see: plans still drafted
+#: by their organisation (and their measures and reports).
+COUNCIL_SKIPS: dict[str, Q] = {
+    "qp_evaluation.improvementplan": Q(status="draft"),
+    "qp_evaluation.measure": Q(plan__status="draft"),
+    "qp_evaluation.measurereport": Q(measure__plan__status="draft"),
+}
+
+
+def _council_filter(model, *, for_change: bool) -> Q | None:
+    label = _label(model)
+    if for_change:
+        return Q() if label in COUNCIL_DECIDES else None
+    if label not in COUNCIL_REVIEWS:
+        return None
+    skipped = COUNCIL_SKIPS.get(label)
+    return Q() if skipped is None else ~skipped
+
+
+def scope_queryset(user, queryset: QuerySet, *, for_change: bool = False) -> QuerySet:
+    """The rows of ``queryset`` that ``user`` may read (or change).
+
+    Editors get the queryset unchanged; anonymous users nothing. Council
+    members read every row of what the council reviews except organisations'
+    drafts, and change its decisions. Everyone else: rows of their
+    organisations, of the campaigns they operate, and (imports) their own
+    uploads. Model permissions still decide whether a screen exists at all.
+    """
+    if not _signed_in(user):
+        return queryset.none()
+    if is_editor(user):
+        return queryset
+    model = queryset.model
+    condition = _binding_filter(user, model)
+    if is_council_member(user):
+        council = _council_filter(model, for_change=for_change)
+        if council is not None:
+            if council == Q():
+                return queryset
+            condition = council if condition is None else condition | council
+    if condition is None:
+        return queryset.none()
+    if _label(model) in {"qp_evaluation.organisation", "qp_evaluation.campaign"}:
+        # Many-to-many paths repeat rows: filter by primary key instead.
+        ids = model._default_manager.filter(condition).values("pk")
+        return queryset.filter(pk__in=ids)
+    return queryset.filter(condition)
+
+
+def can_view_object(user, obj: Model) -> bool:
+    """Whether ``user`` may read ``obj`` (see :func:`scope_queryset`)."""
+    manager = type(obj)._default_manager
+    return scope_queryset(user, manager.filter(pk=obj.pk)).exists()
+
+
+def can_change_object(user, obj: Model) -> bool:
+    """Whether ``obj`` is within what ``user`` may change (model perms aside)."""
+    manager = type(obj)._default_manager
+    return scope_queryset(user, manager.filter(pk=obj.pk), for_change=True).exists()

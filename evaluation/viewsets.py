@@ -2,17 +2,20 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms import modelform_factory
+from django.forms import ModelChoiceField, modelform_factory
+from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.views.generic.models import EditView, IndexView
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from evaluation import roles
 from evaluation.models import (
     AuditEvent,
     Campaign,
@@ -42,6 +45,54 @@ from evaluation.questionnaire import services as questionnaire_services
 from evaluation.website import CHANNELS, SITE_ITEM_CHOICES
 
 
+class ScopedViewMixin:
+    """Rows and objects limited to what :mod:`evaluation.roles` lets the user see.
+
+    Listings (and their exports) show only the user's rows; opening another
+    organisation's object by its address is a 404, changing or deleting one
+    outside the user's scope too; choice fields offer only the user's
+    organisations and campaigns.
+    """
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if getattr(queryset, "model", None) is self.model:
+            queryset = roles.scope_queryset(self.request.user, queryset)
+        return queryset
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if isinstance(obj, self.model):
+            for_change = isinstance(self, (EditView, DeleteView))
+            allowed = roles.can_change_object if for_change else roles.can_view_object
+            if not allowed(self.request.user, obj):
+                raise Http404
+        return obj
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        user = self.request.user
+        if not roles.is_editor(user):
+            for field in form.fields.values():
+                if isinstance(field, ModelChoiceField) and field.queryset.model in (
+                    Organisation,
+                    Campaign,
+                ):
+                    field.queryset = roles.scope_queryset(user, field.queryset)
+        return form
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A model viewset whose every view is scoped by the roles policy."""
+
+    def construct_view(self, view_class, **kwargs):
+        if not issubclass(view_class, ScopedViewMixin):
+            view_class = type(
+                f"Scoped{view_class.__name__}", (ScopedViewMixin, view_class), {}
+            )
+        return super().construct_view(view_class, **kwargs)
+
+
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
     """View-only access: computed, published and audit records never change by hand."""
 
@@ -62,7 +113,7 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(allowed)
 
 
-class ReadOnlyViewSet(ModelViewSet):
+class ReadOnlyViewSet(ScopedModelViewSet):
     """A listing with inspect views and no add, edit, copy or delete.
 
     Its model's :class:`ReadOnlyPermissionPolicy` is registered in
@@ -74,7 +125,7 @@ class ReadOnlyViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class DistrictViewSet(ModelViewSet):
+class DistrictViewSet(ScopedModelViewSet):
     model = District
     icon = "site"
     menu_label = _("Районы")
@@ -85,7 +136,7 @@ class DistrictViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(ScopedModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = _("Организации")
@@ -116,7 +167,7 @@ class OrganisationViewSet(ModelViewSet):
     ]
 
 
-class CampaignViewSet(ModelViewSet):
+class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
     icon = "date"
     menu_label = _("Кампании")
@@ -138,7 +189,7 @@ class CampaignViewSet(ModelViewSet):
     ]
 
 
-class IndicatorInputViewSet(ModelViewSet):
+class IndicatorInputViewSet(ScopedModelViewSet):
     model = IndicatorInput
     icon = "table"
     menu_label = _("Исходные данные")
@@ -233,7 +284,7 @@ class SurveyResponseEditView(EditView):
         return instance
 
 
-class SurveyResponseViewSet(ModelViewSet):
+class SurveyResponseViewSet(ScopedModelViewSet):
     model = SurveyResponse
     edit_view_class = SurveyResponseEditView
     icon = "form"
@@ -328,7 +379,7 @@ class OnlineSubmissionEditView(EditView):
         return stored
 
 
-class OnlineSubmissionViewSet(ModelViewSet):
+class OnlineSubmissionViewSet(ScopedModelViewSet):
     """Online questionnaires: flagged ones to review, suggestions to moderate."""
 
     model = OnlineSubmission
@@ -361,7 +412,7 @@ class OnlineSubmissionViewSet(ModelViewSet):
         )
 
 
-class QuestionSetViewSet(ModelViewSet):
+class QuestionSetViewSet(ScopedModelViewSet):
     model = QuestionSet
     icon = "list-ol"
     menu_label = _("Наборы вопросов анкеты")
@@ -371,7 +422,7 @@ class QuestionSetViewSet(ModelViewSet):
     form_fields = ["code", "version", "title", "questions"]
 
 
-class OnlineQuestionnaireViewSet(ModelViewSet):
+class OnlineQuestionnaireViewSet(ScopedModelViewSet):
     model = OnlineQuestionnaire
     icon = "date"
     menu_label = _("Онлайн-анкеты кампаний")
@@ -387,7 +438,7 @@ class OnlineQuestionnaireViewSet(ModelViewSet):
     ]
 
 
-class ImprovementPlanViewSet(ModelViewSet):
+class ImprovementPlanViewSet(ScopedModelViewSet):
     model = ImprovementPlan
     icon = "doc-full"
     menu_label = _("Планы мероприятий")
@@ -399,7 +450,7 @@ class ImprovementPlanViewSet(ModelViewSet):
     form_fields = ["organisation", "campaign", "year", "status", "approved_on"]
 
 
-class SubmissionViewSet(ModelViewSet):
+class SubmissionViewSet(ScopedModelViewSet):
     model = Submission
     icon = "mail"
     menu_label = _("Представляемые документы")
@@ -427,7 +478,7 @@ class SubmissionViewSet(ModelViewSet):
     ]
 
 
-class TargetIndicatorViewSet(ModelViewSet):
+class TargetIndicatorViewSet(ScopedModelViewSet):
     model = TargetIndicator
     icon = "pick"
     menu_label = _("Целевые показатели")
@@ -438,7 +489,7 @@ class TargetIndicatorViewSet(ModelViewSet):
     form_fields = ["title", "unit", "position", "plan", "source"]
 
 
-class CouncilDecisionViewSet(ModelViewSet):
+class CouncilDecisionViewSet(ScopedModelViewSet):
     model = CouncilDecision
     icon = "openquote"
     menu_label = _("Решения совета")
@@ -471,7 +522,7 @@ class AuditEventViewSet(ReadOnlyViewSet):
     form_fields = ["summary"]
 
 
-class DecadeSummaryViewSet(ModelViewSet):
+class DecadeSummaryViewSet(ScopedModelViewSet):
     model = DecadeSummary
     icon = "table"
     menu_label = _("Сводная информация Декады")
@@ -517,7 +568,7 @@ class ImportRecordViewSet(ReadOnlyViewSet):
 READ_ONLY_MODELS = (Result, PublishedResult, AuditEvent, ImportRecord)
 
 
-class RegionalPlanViewSet(ModelViewSet):
+class RegionalPlanViewSet(ScopedModelViewSet):
     model = RegionalPlan
     icon = "calendar-alt"
     menu_label = _("План организации НОК")
@@ -536,7 +587,7 @@ class RegionalPlanViewSet(ModelViewSet):
     ]
 
 
-class PlanItemViewSet(ModelViewSet):
+class PlanItemViewSet(ScopedModelViewSet):
     model = PlanItem
     icon = "list-ol"
     menu_label = _("Пункты плана НОК")
@@ -561,7 +612,7 @@ class PlanItemViewSet(ModelViewSet):
     ]
 
 
-class PlanExecutionViewSet(ModelViewSet):
+class PlanExecutionViewSet(ScopedModelViewSet):
     model = PlanExecution
     icon = "tick"
     menu_label = _("Исполнение плана НОК")
@@ -624,7 +675,7 @@ class WebsiteCheckIndexView(IndexView):
         return buttons
 
 
-class WebsiteCheckViewSet(ModelViewSet):
+class WebsiteCheckViewSet(ScopedModelViewSet):
     model = WebsiteCheck
     index_view_class = WebsiteCheckIndexView
     icon = "globe"
@@ -685,10 +736,24 @@ class EvaluationViewSetGroup(ModelViewSetGroup):
     )
 
 
+class ScopedChooseMixin:
+    """Chooser listings limited to what the roles policy lets the user see."""
+
+    def get_object_list(self):
+        return roles.scope_queryset(self.request.user, super().get_object_list())
+
+
 class CampaignChooserViewSet(ChooserViewSet):
-    """The modal that picks a campaign for a page field or a live-data block."""
+    """The modal that picks a campaign for a page field or a live-data block.
+
+    Draft campaigns are not public: non-editors are offered only theirs.
+    """
 
     model = Campaign
+    choose_view_class = type("CampaignChooseView", (ScopedChooseMixin, ChooseView), {})
+    choose_results_view_class = type(
+        "CampaignChooseResultsView", (ScopedChooseMixin, ChooseResultsView), {}
+    )
     icon = "date"
     choose_one_text = _("Выбрать кампанию")
     choose_another_text = _("Выбрать другую кампанию")

@@ -5,6 +5,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from evaluation import (
+    audit_admin,  # noqa: F401  (registers its hooks)
+    notes_admin,  # noqa: F401  (registers its hooks)
+    tracker_admin,  # noqa: F401  (registers its hooks)
+)
 from evaluation.admin_views import import_urls
 from evaluation.regional_admin import monitoring_urls
 from evaluation.viewsets import (

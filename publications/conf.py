@@ -32,3 +32,8 @@ def social_font_paths() -> list[str]:
             ],
         )
     )
+
+
+def council_review_working_days() -> int:
+    """Working days the council has for a review (``QP_COUNCIL_REVIEW_WORKING_DAYS``)."""
+    return int(getattr(settings, "QP_COUNCIL_REVIEW_WORKING_DAYS", 10))

@@ -3,6 +3,7 @@
 from .charts import CriterionChartBlock, DistributionChartBlock, TrendChartBlock
 from .decade import DecadeResultsBlock
 from .documents import DocumentListBlock
+from .gallery import DecadeGalleryBlock
 from .indicators import TargetIndicatorsBlock
 from .plans import PlanTableBlock
 from .ratings import RatingTableBlock
@@ -13,6 +14,7 @@ from .text import CalloutBlock, RichTextBlock
 __all__ = [
     "CalloutBlock",
     "CriterionChartBlock",
+    "DecadeGalleryBlock",
     "DecadeResultsBlock",
     "DistributionChartBlock",
     "DocumentListBlock",

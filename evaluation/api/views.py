@@ -552,8 +552,13 @@ class SubmissionViewSet(ReadOnly):
 )
 class TargetIndicatorViewSet(ReadOnly):
     serializer_class = api.TargetIndicatorSerializer
-    queryset = TargetIndicator.objects.prefetch_related("values").order_by(
-        "position", "pk"
+    # Targets of an unpublished regional plan are not public yet.
+    queryset = (
+        TargetIndicator.objects.filter(
+            Q(plan__isnull=True) | Q(plan__is_published=True)
+        )
+        .prefetch_related("values")
+        .order_by("position", "pk")
     )
 
 

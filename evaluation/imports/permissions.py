@@ -1,13 +1,32 @@
 """Who may import what: editors anything, operators their campaigns,
-institutions only rows of their own organisations."""
+institutions only rows of their own organisations.
+
+The decision is :mod:`evaluation.roles`' (the one permission policy); this
+module turns it into the scope the import forms check row by row.
+"""
 
 from __future__ import annotations
 
+from evaluation import roles
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import ImportForm
 from evaluation.models import Campaign
 
-EDITOR_PERMISSION = "qp_evaluation.import_any"
+EDITOR_PERMISSION = roles.IMPORT_ANY
+
+#: Region-wide forms: no organisation of their own, so only the ministry's
+#: editors load them (operators and institutions are refused with this reason).
+EDITOR_ONLY_FORMS = {
+    "organisations": "Реестр организаций загружает редактор министерства.",
+    "regional_plan": "План организации НОК загружает редактор министерства.",
+    "target_indicators": "Целевые показатели загружает редактор министерства.",
+}
+
+#: Forms an institution may not send even for itself.
+OPERATOR_FORMS = {
+    "nok_results": "Результаты НОК загружает оператор кампании или редактор "
+    "министерства.",
+}
 
 
 def import_scope(
@@ -20,18 +39,20 @@ def import_scope(
     """
     if user is None or not getattr(user, "is_authenticated", False):
         raise ImportFileError("Загружать данные могут только вошедшие пользователи.")
-    if user.is_superuser or user.has_perm(EDITOR_PERMISSION):
+    if not user.is_active:
+        raise ImportFileError("Учётная запись отключена: загрузка недоступна.")
+    if roles.is_editor(user):
         return None
-    if campaign is not None and campaign.operators.filter(pk=user.pk).exists():
+    if form.name in EDITOR_ONLY_FORMS:
+        raise ImportFileError(EDITOR_ONLY_FORMS[form.name])
+    if roles.operates(user, campaign):
         return None
-    if form.name == "organisations":
-        raise ImportFileError("Реестр организаций загружает редактор министерства.")
-    if form.name == "regional_plan":
-        raise ImportFileError("План организации НОК загружает редактор министерства.")
-    own = frozenset(user.qp_organisations.values_list("pk", flat=True))
+    own = frozenset(roles.organisations_of(user).values_list("pk", flat=True))
     if not own:
         raise ImportFileError(
             "Ваша учётная запись не привязана ни к одной организации и не назначена "
             "оператором этой кампании: загрузка недоступна."
         )
+    if form.name in OPERATOR_FORMS:
+        raise ImportFileError(OPERATOR_FORMS[form.name])
     return own

@@ -10,6 +10,15 @@ from .campaigns import (
     SurveyResponse,
 )
 from .imports import ImportRecord, ImportStatus
+from .notes import (
+    ExplanatoryNote,
+    NoteAttachment,
+    NoteItem,
+    NoteItemSource,
+    NoteStatus,
+    NoteTheme,
+)
+from .objections import Objection, ObjectionOutcome
 from .organisations import District, Organisation
 from .plans import ImprovementPlan, Measure, MeasureReport
 from .process import (
@@ -27,6 +36,7 @@ from .questionnaires import (
     SuggestionStatus,
 )
 from .regional_plan import PlanExecution, PlanItem, RegionalPlan, WebsiteCheck
+from .reminders import ReminderKind, ReminderLog
 
 __all__ = [
     "AuditEvent",
@@ -34,12 +44,20 @@ __all__ = [
     "CouncilDecision",
     "DecadeSummary",
     "District",
+    "ExplanatoryNote",
     "ImportRecord",
     "ImportStatus",
     "ImprovementPlan",
     "IndicatorInput",
     "Measure",
     "MeasureReport",
+    "NoteAttachment",
+    "NoteItem",
+    "NoteItemSource",
+    "NoteStatus",
+    "NoteTheme",
+    "Objection",
+    "ObjectionOutcome",
     "OnlineQuestionnaire",
     "OnlineSubmission",
     "Organisation",
@@ -49,6 +67,8 @@ __all__ = [
     "PublishedResult",
     "QuestionSet",
     "RegionalPlan",
+    "ReminderKind",
+    "ReminderLog",
     "Result",
     "ReviewStatus",
     "Submission",

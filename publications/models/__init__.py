@@ -17,6 +17,7 @@ from .pages import (
     NewsPage,
     StandardPage,
 )
+from .review import CouncilReviewTask, ReviewDocument, ReviewKind
 
 __all__ = [
     "AssessmentIndexPage",
@@ -25,6 +26,7 @@ __all__ = [
     "CouncilMeeting",
     "CouncilMember",
     "CouncilPage",
+    "CouncilReviewTask",
     "DecadeResultsPage",
     "DocumentIndexPage",
     "DocumentKind",
@@ -34,5 +36,7 @@ __all__ = [
     "NewsPage",
     "OrganisationIndexPage",
     "PortalDocument",
+    "ReviewDocument",
+    "ReviewKind",
     "StandardPage",
 ]

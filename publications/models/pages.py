@@ -17,7 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms_blocks.blocks import DecadeResultsBlock, RatingTableBlock
-from cms_blocks.streams import BaseStreamBlock, DataStreamBlock
+from cms_blocks.streams import BaseStreamBlock, DataStreamBlock, DecadeStreamBlock
 from evaluation import selectors
 from evaluation.enums import CampaignKind
 from evaluation.models import Campaign, CouncilDecision, Organisation
@@ -303,7 +303,7 @@ class DecadeResultsPage(BasePage):
         limit_choices_to=_campaign_kind_limit(CampaignKind.DECADE),
     )
     body = StreamField(
-        DataStreamBlock(),
+        DecadeStreamBlock(),
         blank=True,
         verbose_name=_("содержимое"),
         help_text=_("Если таблицы итогов Декады в содержимом нет, она выводится сама."),

@@ -308,7 +308,14 @@ QP_EVALUATION: dict[str, object] = {
     "QUESTIONNAIRE_ORGANISATION_LIMIT": int(
         env_str("QP_QUESTIONNAIRE_ORGANISATION_LIMIT") or 300
     ),
+    # Deadline reminders (``manage.py send_deadline_reminders``), working days.
+    "REMINDER_DAYS_BEFORE": int(env_str("QP_REMINDER_DAYS_BEFORE") or 3),
+    "REMINDER_DAYS_AFTER": int(env_str("QP_REMINDER_DAYS_AFTER") or 1),
+    "REMINDER_REPEAT_EVERY": int(env_str("QP_REMINDER_REPEAT_EVERY") or 5),
+    "REMINDER_MAX_OVERDUE": int(env_str("QP_REMINDER_MAX_OVERDUE") or 3),
 }
+# Working days the public council has for a document sent for review.
+QP_COUNCIL_REVIEW_WORKING_DAYS = int(env_str("QP_COUNCIL_REVIEW_WORKING_DAYS") or 10)
 
 # Demo mode labels every public page as demo data.
 QP_DEMO = env_bool("QP_DEMO", False)

@@ -1,0 +1,469 @@
+"""The council review process: submit, return for rework, resubmit, approve.
+
+Documents (:class:`ReviewDocument`) and pages go through the Wagtail workflow
+«Рассмотрение общественным советом» with one :class:`CouncilReviewTask`. The
+task calls back into this module, so the same rules and audit events apply
+whether a step is taken in the Wagtail admin or by a service call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import (
+    Page,
+    TaskState,
+    Workflow,
+    WorkflowContentType,
+    WorkflowPage,
+    WorkflowState,
+    WorkflowTask,
+)
+from wagtail.signals import workflow_approved
+
+from evaluation import council, objections, roles
+from evaluation.deadlines import WorkingCalendar
+from evaluation.enums import PlanStatus
+from evaluation.exceptions import EvaluationError
+from evaluation.models import Campaign, Objection, Organisation
+from evaluation.services import record
+
+from .cache import bump_data_version
+from .conf import council_review_working_days
+from .models import CouncilReviewTask, ReviewDocument, ReviewKind
+
+WORKFLOW_NAME = "Рассмотрение общественным советом"
+
+
+class ReviewError(EvaluationError):
+    """A review step is not possible; the message says why (in Russian)."""
+
+
+# ------------------------------------------------------------------ set-up
+
+
+@transaction.atomic
+def ensure_council_workflow() -> Workflow:
+    """The council workflow with its task, assigned to review documents.
+
+    Idempotent: running it again changes nothing (the data migration does the
+    same on a fresh database; tests and demo data call this).
+    """
+    task = CouncilReviewTask.objects.filter(name=WORKFLOW_NAME).first()
+    if task is None:
+        task = CouncilReviewTask.objects.create(name=WORKFLOW_NAME)
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
+    WorkflowContentType.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(ReviewDocument),
+        defaults={"workflow": workflow},
+    )
+    return workflow
+
+
+def assign_council_workflow_to_page(page: Page) -> Workflow:
+    """Route ``page`` and its descendants (e.g. the results pages) through the council."""
+    workflow = ensure_council_workflow()
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
+
+
+# ------------------------------------------------------------------ permission
+
+
+def may_act_for(user, organisation: Organisation) -> bool:
+    """Editors act for any organisation; institutions only for their own."""
+    return (
+        roles.is_editor(user)
+        or roles.organisations_of(user).filter(pk=organisation.pk).exists()
+    )
+
+
+def _check_may_act_for(user, organisation: Organisation) -> None:
+    if not may_act_for(user, organisation):
+        raise PermissionDenied(f"Нет прав на документы организации «{organisation}».")
+
+
+# ------------------------------------------------------------------ documents
+
+
+@transaction.atomic
+def create_review_document(
+    *,
+    kind: str,
+    organisation: Organisation,
+    campaign: Campaign,
+    user,
+    title: str = "",
+    plan=None,
+    file=None,
+    description: str = "",
+) -> ReviewDocument:
+    """Create a draft document for council review, with its first revision."""
+    _check_may_act_for(user, organisation)
+    if plan is not None and plan.organisation_id != organisation.pk:
+        raise ReviewError("План относится к другой организации.")
+    document = ReviewDocument(
+        kind=kind,
+        organisation=organisation,
+        campaign=campaign,
+        plan=plan,
+        title=title or f"{ReviewKind(kind).label}: {organisation.short_name}",
+        description=description,
+        author=user,
+        live=False,
+    )
+    if file is not None:
+        document.file.save(file.name, file, save=False)
+    document.save()
+    document.save_revision(user=user)
+    record(
+        "review.created",
+        document,
+        f"Подготовлен документ на рассмотрение: {document}",
+        user,
+        kind=kind,
+        organisation=organisation.pk,
+    )
+    return document
+
+
+@transaction.atomic
+def rework_document(
+    document: ReviewDocument, user, *, file=None, description: str | None = None
+) -> ReviewDocument:
+    """Save a new revision of a returned (or draft) document."""
+    _check_may_act_for(user, document.organisation)
+    if document.workflow_in_progress:
+        raise ReviewError("Документ на рассмотрении совета: изменять его нельзя.")
+    draft = document.get_latest_revision_as_object()
+    if file is not None:
+        draft.file.save(file.name, file, save=False)
+    if description is not None:
+        draft.description = description
+    draft.save_revision(user=user)
+    record("review.reworked", document, f"Документ доработан: {document}", user)
+    return document
+
+
+def submit_for_review(document, user) -> WorkflowState:
+    """Send ``document`` (or a page) to the council, or back after rework."""
+    organisation = getattr(document, "organisation", None)
+    if organisation is not None:
+        _check_may_act_for(user, organisation)
+    state = document.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user=user)
+        return state
+    if state is not None:
+        raise ReviewError("Документ уже на рассмотрении совета.")
+    workflow = document.get_workflow()
+    if workflow is None:
+        raise ReviewError("Для этого документа не назначен процесс рассмотрения.")
+    return workflow.start(document, user)
+
+
+def _task_state_of(document) -> TaskState:
+    task_state = document.current_workflow_task_state
+    if task_state is None or not isinstance(
+        task_state.task.specific, CouncilReviewTask
+    ):
+        raise ReviewError(f"«{document}» не ожидает рассмотрения советом.")
+    return task_state
+
+
+def council_return(document, user, reason: str) -> None:
+    """Return for rework with a reason (the council's "reject")."""
+    task_state = _task_state_of(document)
+    task_state.task.specific.on_action(task_state, user, "reject", comment=reason)
+
+
+def council_approve(document, user, comment: str = "") -> None:
+    """Approve: records and publishes a decision, publishes the document."""
+    task_state = _task_state_of(document)
+    task_state.task.specific.on_action(task_state, user, "approve", comment=comment)
+
+
+# ----------------------------------------------- callbacks of CouncilReviewTask
+
+
+def _content(task_state: TaskState):
+    obj = task_state.workflow_state.content_object
+    return obj.specific if isinstance(obj, Page) else obj
+
+
+def _plan(obj):
+    return (
+        getattr(obj, "plan", None)
+        if getattr(obj, "kind", "") == ReviewKind.PLAN
+        else None
+    )
+
+
+def on_submitted(task_state: TaskState, user) -> None:
+    """Audit a submission (or resubmission); the plan is now under review."""
+    obj = _content(task_state)
+    again = (
+        task_state.workflow_state.task_states.exclude(pk=task_state.pk)
+        .filter(status=TaskState.STATUS_REJECTED)
+        .exists()
+    )
+    if isinstance(obj, ReviewDocument) and obj.author_id is None and user is not None:
+        ReviewDocument.objects.filter(pk=obj.pk).update(author=user)
+    record(
+        "review.resubmitted" if again else "review.submitted",
+        obj,
+        f"{'Повторно направлено' if again else 'Направлено'} на рассмотрение "
+        f"общественного совета: {obj}",
+        user,
+        revision=task_state.revision_id,
+    )
+    plan = _plan(obj)
+    if plan is not None:
+        council.set_plan_status(plan, PlanStatus.SUBMITTED, user)
+
+
+@transaction.atomic
+def on_returned(task_state: TaskState, user, reason: str) -> None:
+    """Return for rework: the reason is mandatory and is audited."""
+    if not reason.strip():
+        raise ReviewError("Укажите причину возврата на доработку.")
+    task_state.reject(user=user, comment=reason.strip())
+    obj = _content(task_state)
+    record(
+        "review.returned",
+        obj,
+        f"Возвращено на доработку: {obj}",
+        user,
+        reason=reason.strip(),
+    )
+    plan = _plan(obj)
+    if plan is not None:
+        council.set_plan_status(plan, PlanStatus.RETURNED, user)
+
+
+def _finish_or_continue(workflow_state: WorkflowState, user) -> None:
+    """Move on to the next task, or finish and publish.
+
+    The council's approval is the authority to publish: a council member needs
+    no "publish" permission on what the council approved, so the final step
+    publishes without Wagtail's permission check (``WorkflowState.finish``
+    would check it).
+    """
+    if workflow_state.get_next_task() is not None:
+        workflow_state.update(user=user)
+        return
+    workflow_state.status = WorkflowState.STATUS_APPROVED
+    workflow_state.save()
+    workflow_state.content_object.get_latest_revision().publish(
+        user=user, skip_permission_checks=True
+    )
+    workflow_approved.send(sender=WorkflowState, instance=workflow_state, user=user)
+
+
+@transaction.atomic
+def on_approved(task_state: TaskState, user, comment: str = "") -> None:
+    """Approve: publish the document, record and publish the council decision."""
+    task_state.approve(user=user, comment=comment, update=False)
+    _finish_or_continue(task_state.workflow_state, user)
+    obj = _content(task_state)
+    decision = council.record_council_decision(
+        title=f"Об одобрении: {obj}",
+        text=comment or f"Общественный совет рассмотрел и одобрил документ «{obj}».",
+        actor=user,
+        organisation=getattr(obj, "organisation", None),
+        campaign=getattr(obj, "campaign", None),
+    )
+    if isinstance(obj, ReviewDocument):
+        ReviewDocument.objects.filter(pk=obj.pk).update(decision=decision)
+    record(
+        "review.approved",
+        obj,
+        f"Одобрено общественным советом: {obj} ({decision})",
+        user,
+        decision=decision.pk,
+        comment=comment,
+    )
+    plan = _plan(obj)
+    if plan is not None:
+        council.set_plan_status(plan, PlanStatus.APPROVED, user, on=decision.decided_on)
+    obj.refresh_from_db()
+    if getattr(obj, "live", False):
+        record(
+            "review.published", obj, f"Опубликовано: {obj}", user, decision=decision.pk
+        )
+    transaction.on_commit(bump_data_version)
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    """A council comment on one review step."""
+
+    text: str
+    by: str
+    at: datetime | None
+    returned: bool
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """Where one document stands in the council review (for the cabinet)."""
+
+    document: ReviewDocument
+    status: str  # draft | in_review | returned | approved
+    label: str
+    reason: str = ""
+    decision_number: str = ""
+    comments: list[ReviewComment] = field(default_factory=list)
+
+
+STATUS_LABELS = {
+    "draft": "черновик",
+    "in_review": "на рассмотрении",
+    "returned": "возвращено на доработку",
+    "approved": "одобрено",
+}
+
+
+def _comments(document: ReviewDocument) -> list[ReviewComment]:
+    states = (
+        TaskState.objects.for_instance(document)
+        .exclude(comment="")
+        .select_related("finished_by")
+        .order_by("finished_at", "pk")
+    )
+    return [
+        ReviewComment(
+            text=state.comment,
+            by=state.finished_by.get_full_name() or state.finished_by.get_username()
+            if state.finished_by
+            else "",
+            at=state.finished_at,
+            returned=state.status == TaskState.STATUS_REJECTED,
+        )
+        for state in states
+    ]
+
+
+def review_status(document: ReviewDocument) -> ReviewStatus:
+    """The status of one document, with the reason of a return and comments."""
+    comments = _comments(document)
+    state = document.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        returned = [c for c in comments if c.returned]
+        return ReviewStatus(
+            document,
+            "returned",
+            STATUS_LABELS["returned"],
+            reason=returned[-1].text if returned else "",
+            comments=comments,
+        )
+    if state is not None:
+        return ReviewStatus(
+            document, "in_review", STATUS_LABELS["in_review"], comments=comments
+        )
+    if document.decision_id and document.live:
+        return ReviewStatus(
+            document,
+            "approved",
+            STATUS_LABELS["approved"],
+            decision_number=document.decision.number,
+            comments=comments,
+        )
+    return ReviewStatus(document, "draft", STATUS_LABELS["draft"], comments=comments)
+
+
+def review_statuses(organisation: Organisation) -> list[ReviewStatus]:
+    """Every review document of ``organisation`` with its status, newest first."""
+    documents = ReviewDocument.objects.filter(organisation=organisation).select_related(
+        "decision", "campaign"
+    )
+    return [review_status(document) for document in documents]
+
+
+def approved_documents(organisation: Organisation) -> list[ReviewDocument]:
+    """Published documents with their published council decision (public card)."""
+    return list(
+        ReviewDocument.objects.filter(
+            organisation=organisation, live=True, decision__is_published=True
+        )
+        .select_related("decision", "campaign")
+        .order_by("-decision__decided_on", "title")
+    )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One item waiting for the council."""
+
+    task_state: TaskState
+    content: object
+    organisation: Organisation | None
+    kind: str
+    submitted_on: date
+    due_on: date
+    overdue: bool
+
+
+def council_queue(today: date | None = None) -> list[QueueRow]:
+    """What waits for the council, with due dates, the most urgent first.
+
+    The due date is ``QP_COUNCIL_REVIEW_WORKING_DAYS`` working days (production
+    calendar) after the day of the (re)submission.
+    """
+    today = today or timezone.localdate()
+    calendar = WorkingCalendar()
+    days = council_review_working_days()
+    states = (
+        TaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            task__in=CouncilReviewTask.objects.all(),
+        )
+        .select_related("workflow_state")
+        .order_by("started_at")
+    )
+    rows = []
+    for state in states:
+        content = _content(state)
+        submitted_on = timezone.localdate(state.started_at)
+        due_on = calendar.add_working_days(submitted_on, days)
+        kind = (
+            content.get_kind_display()
+            if isinstance(content, ReviewDocument)
+            else str(content._meta.verbose_name)
+        )
+        rows.append(
+            QueueRow(
+                task_state=state,
+                content=content,
+                organisation=getattr(content, "organisation", None),
+                kind=kind,
+                submitted_on=submitted_on,
+                due_on=due_on,
+                overdue=due_on < today,
+            )
+        )
+    rows.sort(key=lambda row: (row.due_on, row.task_state.started_at))
+    return rows
+
+
+# ------------------------------------------------------------------ objections
+
+
+def answer_objection(objection: Objection, *, answer: str, outcome: str, user):
+    """Answer an objection; the public card shows it at once."""
+    result = objections.answer_objection(
+        objection, answer=answer, outcome=outcome, user=user
+    )
+    bump_data_version()
+    return result
