@@ -52,7 +52,9 @@ def test_citizen_finds_rates_and_compares_organisations(
     menu = page.get_by_role("navigation", name="Основное меню")
     menu.get_by_role("link", name="Организации").click()
     page.get_by_label("Название или адрес").fill(target.short_name)
-    page.get_by_role("button", name="Найти").click()
+    page.get_by_role("search", name="Поиск организаций").get_by_role(
+        "button", name="Найти"
+    ).click()
     page.get_by_role("link", name=target.short_name, exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(target.short_name)
