@@ -124,7 +124,12 @@ def _query_string(query: SearchQuery, **changes: Any) -> str:
 def search_page(request: HttpRequest) -> HttpResponse:
     """The search page: form, facets with counts, results, pagination."""
     query = query_from_request(request)
-    context: dict[str, Any] = {"query": query, "unavailable": False}
+    # The page has its own search form: the header's would be a second one.
+    context: dict[str, Any] = {
+        "query": query,
+        "unavailable": False,
+        "hide_header_search": True,
+    }
     try:
         results = service.search(query)
         if results.total and not results.hits and query.page > results.num_pages:

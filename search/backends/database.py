@@ -15,6 +15,17 @@ typo vocabulary, pagination) is the same SQL on both.
 A term of the query matches when any of its alternatives matches (the word, a
 synonym or a typo candidate); a multi-word alternative matches when all its
 words occur. An exact phrase of the query in the title or names ranks first.
+
+Ranking is bounded: only matches holding a word of the query in the title or
+names are ranked (phrase, then ``ts_rank`` on the title-and-names vector or
+``bm25``); the rest follow in browsing order, read from the browse index. A
+common word found in a quarter of the corpus thus ranks a few thousand rows
+instead of tens of thousands.
+
+Per index version (``SearchState`` token, new with every write), Django's cache
+keeps the facet counts of a text and filters, the entry ids of a result page,
+and the typo candidates of query words; a repeated query then costs the token
+and one primary-key read of the page's documents.
 """
 
 # SQL here is assembled from constant fragments and "%s" placeholders only; every
@@ -23,11 +34,12 @@ words occur. An exact phrase of the query in the title or names ranks first.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.cache import caches
 from django.db import DatabaseError, connections, models, transaction
 
 from search import analysis
@@ -48,12 +60,14 @@ _MAX_VECTOR_TEXT = 400_000
 # bm25 weights of the FTS5 columns title_terms, names_terms, text_terms.
 _BM25 = "bm25(qp_search_fts, 10.0, 8.0, 1.0)"
 #: Column of ``qp_search_entry`` holding each facet.
+#: Most entries a page of text hits may visit in browsing order (PostgreSQL):
+#: beyond that the matches are sorted instead.
+_BROWSE_VISITS = 3000
 _COLUMN = {facet: "campaigns" if facet == "campaign" else facet for facet in FACETS}
-#: Totals and facet counts of recent queries, per index version (per process).
-_COUNTS: OrderedDict[tuple[Any, ...], tuple[int, dict[str, dict[str, int]]]] = (
-    OrderedDict()
-)
-_COUNTS_SIZE = 512
+#: Django cache holding totals and facet counts of recent queries. Keys carry
+#: the index version token, so a write to the index makes them unreachable.
+CACHE_ALIAS = "default"
+CACHE_SECONDS = 600
 
 
 class DatabaseBackend:
@@ -144,14 +158,14 @@ class DatabaseBackend:
         state = SearchState.objects.using(self.using).filter(name="index").first()
         return state.token if state else ""
 
-    def _prepare(self, terms: Sequence[analysis.QueryTerm]) -> str:
+    def _prepare(self, text: bool) -> str:
         """Set up the query's transaction and return the index token (one trip).
 
         On PostgreSQL text queries turn sequential scans off: the planner
         underrates evaluating ``@@`` on every row (each vector is read from
         TOAST) and the GIN index answers without reading vectors at all.
         """
-        if not (terms and self.vendor == "postgresql"):
+        if not (text and self.vendor == "postgresql"):
             return self._token()
         with self._cursor() as cursor:
             cursor.execute(
@@ -274,16 +288,26 @@ class DatabaseBackend:
         if unknown:
             raise ValueError(f"unknown facets: {sorted(unknown)}")
         text = query.text.strip()
-        terms = analysis.analyse_query(text, lookup_typos=self._typos) if text else []
-        if text and not terms:
+        if text and not analysis.surface_tokens(text):
+            # Only stop words: nothing to look for, so nothing is found.
             return SearchResults(
                 query=query, total=0, hits=(), facets=_facets({}, filters)
             )
         with transaction.atomic(using=self.using):
+            token = self._prepare(bool(text))
+            terms = (
+                analysis.analyse_query(
+                    text, lookup_typos=lambda words: self._typos(words, token)
+                )
+                if text
+                else []
+            )
             match = self._match_clause(terms)
-            total, counts = self._counts(text, match, filters, self._prepare(terms))
+            total, counts = self._counts(text, match, filters, token)
             hits = (
-                self._hits(query, terms, match, filters) if total > query.offset else ()
+                self._hits(query, terms, match, filters, total, token)
+                if total > query.offset
+                else ()
             )
         corrected = tuple(
             (term.original[0], correction)
@@ -307,101 +331,150 @@ class DatabaseBackend:
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Total and facet counts, cached per index version, text and filters.
 
-        PostgreSQL: facets without a filter share one ``GROUPING SETS`` pass
-        under every filter; each filtered facet gets a pass under the other
-        filters. SQLite: one ``UNION ALL`` statement over the narrow table
-        ``qp_search_facets``, each facet's part under the other filters.
+        One statement: see :meth:`_postgres_counts` and :meth:`_sqlite_counts`.
+        The cache is Django's (``CACHE_ALIAS``), shared by threads and, with a
+        shared cache backend, by processes; the index version token in the key
+        retires old entries.
         """
-        key = (
+        key = _cache_key(
+            "counts",
             self.using,
             token,
             text,
             tuple(sorted((facet, tuple(sorted(v))) for facet, v in filters.items())),
         )
-        cached = _COUNTS.get(key)
+        cache = caches[CACHE_ALIAS]
+        cached = cache.get(key)
         if cached is not None:
-            _COUNTS.move_to_end(key)
             return cached
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        free = [facet for facet in FACETS if facet not in filters]
-        # Filtered facets counted in a pass of their own (PostgreSQL).
-        separate = dict(filters)
-        clauses, params = self._where(match, filters)
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
         total = 0
         with self._cursor() as cursor:
-            if not free:
-                cursor.execute(f"SELECT COUNT(*) FROM qp_search_entry e{where}", params)
-                total = int(cursor.fetchone()[0])
-            elif self.vendor == "postgresql":
-                columns = [f"e.{_COLUMN[facet]}" for facet in free]
-                sets = ", ".join([*(f"({column})" for column in columns), "()"])
-                cursor.execute(
-                    f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), "
-                    f"COUNT(*) FROM qp_search_entry e{where} "
-                    f"GROUP BY GROUPING SETS ({sets})",
-                    params,
-                )
-                width = len(columns)
-                for row in cursor.fetchall():
-                    *values, grouping, count = row
-                    grouped = [
-                        i for i in range(width) if not grouping >> (width - 1 - i) & 1
-                    ]
-                    if not grouped:
-                        total = int(count)
-                        continue
-                    _add(counts, free[grouped[0]], values[grouped[0]], int(count))
+            if self.vendor == "postgresql":
+                total = self._postgres_counts(cursor, match, filters, counts)
             else:
-                # SQLite: one statement over the narrow facet table; each
-                # facet's part applies every filter except its own.
-                parts: list[str] = []
-                all_params: list[Any] = []
-                for facet in FACETS:
-                    others = {n: v for n, v in filters.items() if n != facet}
-                    part_clauses, part_params = self._where(match, others)
-                    part_where = (
-                        " WHERE " + " AND ".join(part_clauses) if part_clauses else ""
-                    )
-                    column = _COLUMN[facet]
-                    parts.append(
-                        f"SELECT %s, e.{column}, COUNT(*) FROM qp_search_facets e"
-                        f"{part_where} GROUP BY e.{column}"
-                    )
-                    all_params.extend([facet, *part_params])
-                parts.append(f"SELECT '', '', COUNT(*) FROM qp_search_facets e{where}")
-                all_params.extend(params)
-                cursor.execute(" UNION ALL ".join(parts), all_params)
-                for facet, value, count in cursor.fetchall():
-                    if facet:
-                        _add(counts, facet, value, int(count))
-                    else:
-                        total = int(count)
-                separate = {}
-            for facet in separate:
-                others = {name: v for name, v in filters.items() if name != facet}
-                clauses, params = self._where(match, others)
-                where = " WHERE " + " AND ".join(clauses) if clauses else ""
-                column = _COLUMN[facet]
-                cursor.execute(
-                    f"SELECT e.{column}, COUNT(*) FROM qp_search_entry e{where} "
-                    f"GROUP BY e.{column}",
-                    params,
-                )
-                for value, count in cursor.fetchall():
-                    _add(counts, facet, value, int(count))
+                total = self._sqlite_counts(cursor, match, filters, counts)
         result = (total, counts)
-        _COUNTS[key] = result
-        while len(_COUNTS) > _COUNTS_SIZE:
-            _COUNTS.popitem(last=False)
+        cache.set(key, result, CACHE_SECONDS)
         return result
 
-    def _typos(self, words: Sequence[str]) -> dict[str, list[str]]:
-        """Typo candidates of the words the vocabulary does not know (one query)."""
+    def _postgres_counts(
+        self,
+        cursor: Any,
+        match: tuple[str, list[Any]],
+        filters: dict[str, tuple[str, ...]],
+        counts: dict[str, dict[str, int]],
+    ) -> int:
+        """One ``GROUPING SETS`` pass over the matches (filters not applied).
+
+        Every filter becomes a ``FILTER`` clause instead: one count under all
+        filters (for the total and the unfiltered facets) and, per filtered
+        facet, one under the other filters, so a single scan serves all.
+        """
+        columns = [f"e.{_COLUMN[facet]}" for facet in FACETS]
+        aggregates: list[str] = []
+        params: list[Any] = []
+        variants: list[str | None] = [None, *filters]
+        for variant in variants:
+            scoped = {n: v for n, v in filters.items() if n != variant}
+            clauses, scoped_params = self._where(("", []), scoped)
+            if clauses:
+                aggregates.append(f"COUNT(*) FILTER (WHERE {' AND '.join(clauses)})")
+                params.extend(scoped_params)
+            else:
+                aggregates.append("COUNT(*)")
+        sets = ", ".join([*(f"({column})" for column in columns), "()"])
+        where = f" WHERE {match[0]}" if match[0] else ""
+        cursor.execute(
+            f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), "
+            f"{', '.join(aggregates)} FROM qp_search_entry e{where} "
+            f"GROUP BY GROUPING SETS ({sets})",
+            [*params, *match[1]],
+        )
+        width = len(columns)
+        total = 0
+        for row in cursor.fetchall():
+            values = row[:width]
+            grouping = row[width]
+            numbers = row[width + 1 :]
+            grouped = [i for i in range(width) if not grouping >> (width - 1 - i) & 1]
+            if not grouped:
+                total = int(numbers[0])
+                continue
+            facet = FACETS[grouped[0]]
+            count = int(numbers[variants.index(facet) if facet in filters else 0])
+            if count:
+                _add(counts, facet, values[grouped[0]], count)
+        return total
+
+    def _sqlite_counts(
+        self,
+        cursor: Any,
+        match: tuple[str, list[Any]],
+        filters: dict[str, tuple[str, ...]],
+        counts: dict[str, dict[str, int]],
+    ) -> int:
+        """One ``UNION ALL`` statement over the narrow facet table.
+
+        The text match is evaluated once (its rows materialised); each
+        facet's part reads them under every filter except its own.
+        """
+        source = "qp_search_facets"
+        prefix = ""
+        all_params: list[Any] = []
+        if match[0]:
+            prefix = (
+                "WITH m AS MATERIALIZED (SELECT e.* FROM qp_search_facets e "
+                f"WHERE {match[0]}) "
+            )
+            source = "m"
+            all_params.extend(match[1])
+        parts: list[str] = []
+        for facet in FACETS:
+            others = {n: v for n, v in filters.items() if n != facet}
+            clauses, params = self._where(("", []), others)
+            where = " WHERE " + " AND ".join(clauses) if clauses else ""
+            column = _COLUMN[facet]
+            parts.append(
+                f"SELECT %s, e.{column}, COUNT(*) FROM {source} e{where} "
+                f"GROUP BY e.{column}"
+            )
+            all_params.extend([facet, *params])
+        clauses, params = self._where(("", []), filters)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        parts.append(f"SELECT '', '', COUNT(*) FROM {source} e{where}")
+        all_params.extend(params)
+        cursor.execute(prefix + " UNION ALL ".join(parts), all_params)
+        total = 0
+        for facet, value, count in cursor.fetchall():
+            if facet:
+                _add(counts, facet, value, int(count))
+            else:
+                total = int(count)
+        return total
+
+    def _typos(self, words: Sequence[str], token: str = "") -> dict[str, list[str]]:
+        """Typo candidates of the words the vocabulary does not know.
+
+        Known words cost one lookup in the unique index; only unknown ones
+        read the candidates of similar length sharing the first two or last
+        three letters. Cached per index version.
+        """
         wanted = [word for word in dict.fromkeys(words) if analysis.max_edits(word)]
         if not wanted:
             return {}
-        conditions = [models.Q(word__in=wanted)]
+        key = _cache_key("typos", self.using, token, tuple(wanted))
+        cache = caches[CACHE_ALIAS]
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        terms = SearchTerm.objects.using(self.using)
+        known = set(terms.filter(word__in=wanted).values_list("word", flat=True))
+        wanted = [word for word in wanted if word not in known]
+        if not wanted:
+            cache.set(key, {}, CACHE_SECONDS)
+            return {}
+        conditions = []
         for word in wanted:
             edits = analysis.max_edits(word)
             near = models.Q(
@@ -412,16 +485,10 @@ class DatabaseBackend:
         query = conditions[0]
         for condition in conditions[1:]:
             query |= condition
-        vocabulary = set(
-            SearchTerm.objects.using(self.using)
-            .filter(query)
-            .values_list("word", flat=True)
-        )
-        return {
-            word: analysis.typo_candidates(word, vocabulary)
-            for word in wanted
-            if word not in vocabulary
-        }
+        vocabulary = set(terms.filter(query).values_list("word", flat=True))
+        result = {word: analysis.typo_candidates(word, vocabulary) for word in wanted}
+        cache.set(key, result, CACHE_SECONDS)
+        return result
 
     def _match_clause(
         self, terms: Sequence[analysis.QueryTerm]
@@ -469,77 +536,39 @@ class DatabaseBackend:
         terms: Sequence[analysis.QueryTerm],
         match: tuple[str, list[Any]],
         filters: dict[str, tuple[str, ...]],
+        total: int,
+        token: str = "",
     ) -> tuple[SearchHit, ...]:
-        if not terms:
-            clauses, params = self._where(match, filters)
-            sql = "SELECT e.document, e.body, 0, 0 FROM qp_search_entry e"
-            if clauses:
-                sql += " WHERE " + " AND ".join(clauses)
-            sql += " ORDER BY e.kind_order, e.sort_title, e.id"
-        elif self.vendor == "postgresql":
-            clauses, params = self._where(match, filters)
-            phrase = _phrase_tsquery(query.text)
-            # Ranked on title and names only: reading every match's full
-            # vector would cost more than the whole budget on common words.
-            sql = (
-                "SELECT e.document, e.body, "
-                + (
-                    "CASE WHEN e.head_vector @@ to_tsquery('russian', %s) "
-                    "THEN 1 ELSE 0 END"
-                    if phrase
-                    else "0"
-                )
-                + ", ts_rank(e.head_vector, to_tsquery('russian', %s)) AS rank "
-                "FROM qp_search_entry e WHERE "
-                + " AND ".join(clauses)
-                + " ORDER BY 3 DESC, 4 DESC, e.kind_order, e.sort_title, e.id"
-            )
-            params = [*([phrase] if phrase else []), _any_tsquery(terms), *params]
-        else:
-            # Rank and page inside the FTS table (ties by id), then read the
-            # wide entry rows of the shown page only.
-            clauses, params = self._where(("", []), filters, alias="f")
-            phrase = _fts_phrase(query.text)
-            inner = (
-                "SELECT qp_search_fts.rowid AS id, "
-                + (
-                    "CASE WHEN qp_search_fts.rowid IN (SELECT rowid FROM qp_search_fts "
-                    "WHERE qp_search_fts MATCH %s) THEN 1 ELSE 0 END"
-                    if phrase
-                    else "0"
-                )
-                + f" AS boost, {_BM25} AS rank FROM qp_search_fts "
-                "WHERE qp_search_fts MATCH %s"
-                # "+" keeps SQLite from handing the id list to FTS5, which
-                # would run the MATCH once per filtered id.
-                + (
-                    " AND +qp_search_fts.rowid IN (SELECT f.id FROM qp_search_facets f "
-                    "WHERE " + " AND ".join(clauses) + ")"
-                    if clauses
-                    else ""
-                )
-                + " ORDER BY boost DESC, rank ASC, id LIMIT %s OFFSET %s"
-            )
-            params = [
-                *([phrase] if phrase else []),
-                _fts_query(terms),
-                *params,
-                query.page_size,
-                query.offset,
-            ]
-            sql = (
-                f"SELECT e.document, e.body, h.boost, h.rank FROM ({inner}) h "
-                "JOIN qp_search_entry e ON e.id = h.id "
-                "ORDER BY h.boost DESC, h.rank ASC, h.id"
-            )
-        if not (terms and self.vendor == "sqlite"):
-            sql += " LIMIT %s OFFSET %s"
-            params.extend([query.page_size, query.offset])
+        """The page's hits: entry ids ranked (cached per index version), then
+        the stored documents of those ids only."""
+        key = _cache_key(
+            "page",
+            self.using,
+            token,
+            query.text.strip(),
+            tuple(sorted((facet, tuple(sorted(v))) for facet, v in filters.items())),
+            query.page,
+            query.page_size,
+        )
+        cache = caches[CACHE_ALIAS]
+        page = cache.get(key)
+        if page is None:
+            page = self._page(query, terms, match, filters, total)
+            cache.set(key, page, CACHE_SECONDS)
+        if not page:
+            return ()
         with self._cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+            cursor.execute(
+                "SELECT e.id, e.document, e.body FROM qp_search_entry e "
+                "WHERE e.id IN (" + ", ".join(["%s"] * len(page)) + ")",
+                [id_ for id_, _boost, _rank in page],
+            )
+            stored = {id_: (document, body) for id_, document, body in cursor}
         hits = []
-        for document, body, boost, rank in rows:
+        for id_, boost, rank in page:
+            if id_ not in stored:  # pragma: no cover - same transaction
+                continue
+            document, body = stored[id_]
             data = document if isinstance(document, dict) else _json(document)
             doc = document_from_mapping(data)
             relevance = float(boost or 0) + (
@@ -558,25 +587,212 @@ class DatabaseBackend:
             )
         return tuple(hits)
 
+    def _page(
+        self,
+        query: SearchQuery,
+        terms: Sequence[analysis.QueryTerm],
+        match: tuple[str, list[Any]],
+        filters: dict[str, tuple[str, ...]],
+        total: int,
+    ) -> list[tuple[int, float, float]]:
+        """``(entry id, boost, rank)`` of the page's hits, in order."""
+        if not terms:
+            clauses, params = self._where(match, filters)
+            sql = "SELECT e.id, 0, 0 FROM qp_search_entry e"
+            if clauses:
+                sql += " WHERE " + " AND ".join(clauses)
+            sql += " ORDER BY e.kind_order, e.sort_title, e.id LIMIT %s OFFSET %s"
+            params.extend([query.page_size, query.offset])
+        elif self.vendor == "postgresql":
+            return self._postgres_page(query, terms, match, filters, total)
+        else:
+            return self._sqlite_page(query, terms, filters, total)
+        with self._cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(int(id_), boost, rank) for id_, boost, rank in cursor.fetchall()]
+
+    def _postgres_page(
+        self,
+        query: SearchQuery,
+        terms: Sequence[analysis.QueryTerm],
+        match: tuple[str, list[Any]],
+        filters: dict[str, tuple[str, ...]],
+        total: int,
+    ) -> list[tuple[int, float, float]]:
+        """One page of text hits on PostgreSQL: ``(entry id, boost, rank)``.
+
+        The rank (phrase of the query in title/names first, then ``ts_rank``
+        over title and names) is non-zero only where title or names hold a
+        word of the query; the other matches all rank 0 and follow in browsing
+        order. So only the first group is ranked (usually a small part of the
+        matches: common words sit in body texts), and the page is completed
+        from the second one, read in browsing order from the browse index when
+        matches are dense (no need to visit all of them), or collected through
+        the GIN index and sorted when they are sparse.
+        """
+        clauses, where_params = self._where(match, filters)
+        where = " AND ".join(clauses)
+        phrase = _phrase_tsquery(query.text)
+        any_words = _any_tsquery(terms)
+        window = query.offset + query.page_size
+        in_head = "e.head_vector @@ to_tsquery('russian', %s)"
+        with self._cursor() as cursor:
+            cursor.execute(
+                "SELECT e.id, "
+                + (
+                    "CASE WHEN e.head_vector @@ to_tsquery('russian', %s) "
+                    "THEN 1 ELSE 0 END"
+                    if phrase
+                    else "0"
+                )
+                + " AS boost, ts_rank(e.head_vector, to_tsquery('russian', %s)) "
+                "AS rank, COUNT(*) OVER () FROM qp_search_entry e "
+                f"WHERE {where} AND {in_head} "
+                "ORDER BY boost DESC, rank DESC, e.kind_order, e.sort_title, e.id "
+                "LIMIT %s",
+                [
+                    *([phrase] if phrase else []),
+                    any_words,
+                    *where_params,
+                    any_words,
+                    window,
+                ],
+            )
+            ranked = cursor.fetchall()
+            in_ranked = ranked[0][3] if ranked else 0
+            page = [(id_, boost, rank) for id_, boost, rank, _n in ranked]
+            page = page[query.offset : window]
+            rest_total = total - in_ranked
+            if rest_total > 0 and window > in_ranked:
+                rest_offset = max(0, query.offset - in_ranked)
+                wanted = window - max(query.offset, in_ranked)
+                cursor.execute(
+                    "SELECT reltuples FROM pg_class "
+                    "WHERE oid = 'qp_search_entry'::regclass"
+                )
+                entries = max(float(cursor.fetchone()[0] or 0), 1.0)
+                # Rows the browse index would visit to fill the page.
+                visits = (rest_offset + wanted) * entries / rest_total
+                if visits <= _BROWSE_VISITS:
+                    cursor.execute(
+                        "SELECT set_config('enable_bitmapscan', 'off', true)"
+                    )
+                    order = "e.kind_order, e.sort_title, e.id"
+                else:
+                    # "+ 0" keeps the planner off the browse index.
+                    order = "e.kind_order + 0, e.sort_title, e.id"
+                cursor.execute(
+                    f"SELECT e.id FROM qp_search_entry e WHERE {where} "
+                    f"AND NOT COALESCE({in_head}, false) ORDER BY {order} "
+                    "LIMIT %s OFFSET %s",
+                    [*where_params, any_words, wanted, rest_offset],
+                )
+                page.extend((id_, 0, 0.0) for (id_,) in cursor.fetchall())
+                if visits <= _BROWSE_VISITS:
+                    cursor.execute("SELECT set_config('enable_bitmapscan', 'on', true)")
+        return page
+
+    def _sqlite_page(
+        self,
+        query: SearchQuery,
+        terms: Sequence[analysis.QueryTerm],
+        filters: dict[str, tuple[str, ...]],
+        total: int,
+    ) -> list[tuple[int, float, float]]:
+        """One page of text hits on SQLite: ``(entry id, boost, rank)``.
+
+        As on PostgreSQL, only matches holding a word of the query in title
+        or names are ranked (phrase first, then ``bm25``); the others follow
+        in browsing order, read from the browse index.
+        """
+        clauses, params = self._where(("", []), filters, alias="f")
+        # "+" keeps SQLite from handing the id list to FTS5, which would run
+        # the MATCH once per filtered id.
+        filtered = (
+            " AND +qp_search_fts.rowid IN (SELECT f.id FROM qp_search_facets f "
+            "WHERE " + " AND ".join(clauses) + ")"
+            if clauses
+            else ""
+        )
+        text_query = _fts_query(terms)
+        in_head = "{title_terms names_terms} : (" + _fts_any(terms) + ")"
+        phrase = _fts_phrase(query.text)
+        window = query.offset + query.page_size
+        with self._cursor() as cursor:
+            # bm25() cannot sit beside a window function: rank first.
+            cursor.execute(
+                "WITH r AS MATERIALIZED (SELECT qp_search_fts.rowid AS id, "
+                + (
+                    "CASE WHEN qp_search_fts.rowid IN (SELECT rowid FROM qp_search_fts "
+                    "WHERE qp_search_fts MATCH %s) THEN 1 ELSE 0 END"
+                    if phrase
+                    else "0"
+                )
+                + f" AS boost, {_BM25} AS rank FROM qp_search_fts "
+                f"WHERE qp_search_fts MATCH %s{filtered}) "
+                "SELECT id, boost, rank, COUNT(*) OVER () FROM r "
+                "ORDER BY boost DESC, rank ASC, id LIMIT %s",
+                [
+                    *([phrase] if phrase else []),
+                    f"({text_query}) AND ({in_head})",
+                    *params,
+                    window,
+                ],
+            )
+            ranked = cursor.fetchall()
+            in_ranked = ranked[0][3] if ranked else 0
+            page = [(int(id_), boost, rank) for id_, boost, rank, _n in ranked]
+            page = page[query.offset : window]
+            if total > in_ranked and window > in_ranked:
+                rest_offset = max(0, query.offset - in_ranked)
+                wanted = window - max(query.offset, in_ranked)
+                entry_clauses, entry_params = self._where(("", []), filters)
+                cursor.execute(
+                    "SELECT e.id FROM qp_search_entry e WHERE e.id IN "
+                    "(SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s)"
+                    + "".join(f" AND {clause}" for clause in entry_clauses)
+                    + " ORDER BY e.kind_order, e.sort_title, e.id LIMIT %s OFFSET %s",
+                    [
+                        f"({text_query}) NOT ({in_head})",
+                        *entry_params,
+                        wanted,
+                        rest_offset,
+                    ],
+                )
+                page.extend((int(id_), 0, 0.0) for (id_,) in cursor.fetchall())
+        return page
+
     def suggest(self, prefix: str, limit: int = 10) -> Sequence[Suggestion]:
         """Titles whose words start with the typed words (the last one as a prefix)."""
         tokens = analysis.surface_tokens(prefix)
         if not tokens or len(prefix.strip()) < 2 or limit < 1:
             return []
         *complete, last = tokens
+        key = _cache_key("suggest", self.using, self._token(), tuple(tokens), limit)
+        cache = caches[CACHE_ALIAS]
+        cached = cache.get(key)
+        if cached is None:
+            cached = self._suggest(complete, last, limit)
+            cache.set(key, cached, CACHE_SECONDS)
+        return cached
+
+    def _suggest(
+        self, complete: Sequence[str], last: str, limit: int
+    ) -> list[Suggestion]:
         if self.vendor == "postgresql":
-            # Without weights the GIN index answers alone; the small inline
-            # title vector then keeps title and name matches only.
+            # The GIN index over the title-and-names vector (migration 0003)
+            # expands the prefix among title words only; sort keys are inline
+            # columns (sort_title has the title's length, up to 200).
             raw = " & ".join([*complete, f"{last}:*"])
             sql = (
                 "SELECT e.doc_id, e.kind, e.title, e.url FROM qp_search_entry e "
-                "WHERE e.search_vector @@ to_tsquery('russian', %s) "
-                "AND e.head_vector @@ to_tsquery('russian', %s) "
-                "ORDER BY e.kind_order, length(e.title), e.sort_title LIMIT %s"
+                "WHERE e.head_vector @@ to_tsquery('russian', %s) "
+                "ORDER BY e.kind_order, length(e.sort_title), e.sort_title, e.id "
+                "LIMIT %s"
             )
             with transaction.atomic(using=self.using), self._cursor() as cursor:
                 cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-                cursor.execute(sql, [raw, raw, limit])
+                cursor.execute(sql, [raw, limit])
                 rows = cursor.fetchall()
             return [
                 Suggestion(text=title, kind=kind, url=url, id=doc_id)
@@ -620,6 +836,12 @@ class DatabaseBackend:
         return HealthStatus(
             backend=self.name, ok=True, detail=self.vendor, documents=documents
         )
+
+
+def _cache_key(*parts: Any) -> str:
+    """A short cache key for ``parts`` (their ``repr`` hashed)."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+    return f"qp-search:{digest}"
 
 
 def _json(value: Any) -> dict[str, Any]:
@@ -671,9 +893,12 @@ def _any_tsquery(terms: Sequence[analysis.QueryTerm]) -> str:
 
 
 def _phrase_tsquery(text: str) -> str:
-    """Exact phrase of the query in weight A (title, names), stop words included."""
+    """Exact phrase of the query, for ``head_vector`` (title and names).
+
+    No weight label: ``head_vector`` is built without weights.
+    """
     words = [part for word in analysis.words(text) for part in word.split("-") if part]
-    return " <-> ".join(f"{word}:A" for word in words)
+    return " <-> ".join(words)
 
 
 def _fts_query(terms: Sequence[analysis.QueryTerm]) -> str:
@@ -687,6 +912,17 @@ def _fts_query(terms: Sequence[analysis.QueryTerm]) -> str:
         + ")"
         for term in terms
     )
+
+
+def _fts_any(terms: Sequence[analysis.QueryTerm]) -> str:
+    """FTS5 expression matching any word of the query (stems)."""
+    words = dict.fromkeys(
+        analysis.stem(word)
+        for term in terms
+        for alternative in term.alternatives
+        for word in alternative
+    )
+    return " OR ".join(f'"{word}"' for word in words)
 
 
 def _fts_phrase(text: str) -> str:

@@ -4,7 +4,12 @@ Documents live in timestamped indices (``<prefix>-documents-<UTC time>``)
 behind one alias (``<prefix>-documents``); queries and single updates go
 through the alias, :meth:`ElasticsearchBackend.rebuild` fills a new index and
 swaps the alias in one atomic request, so searches never see a half-built or
-missing index.
+missing index. While a rebuild loads, the generation being built sits behind a
+second alias (``<prefix>-documents-building``) and live writes go to it as well
+as to the serving index, so nothing indexed or deleted meanwhile is lost at the
+swap: the rebuild only *creates* documents (a live write of the same id wins),
+and a live deletion leaves a tombstone there that keeps the rebuild from
+bringing the document back; tombstones are removed before and after the swap.
 
 Russian analysis comes from the project's stable analysis plugin
 (``search/es_plugin``, installed by ``scripts/services.py``): the analyzer
@@ -18,16 +23,19 @@ all its words); typos are tolerated with ``fuzziness: AUTO:4,8`` (one edit from
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.dsl import (
     A,
+    Boolean,
     Completion,
     Date,
     Float,
@@ -45,7 +53,7 @@ from elasticsearch.dsl import (
 from elasticsearch.dsl import (
     Mapping as IndexMapping,
 )
-from elasticsearch.helpers import streaming_bulk
+from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
 from search import analysis
 from search.backends.base import (
@@ -83,8 +91,17 @@ MAX_RESULT_WINDOW = 10_000
 SNIPPET_LENGTH = 220
 BULK_CHUNK = 1000
 FACET_SIZE = 500
+#: Field holding the folded, unstemmed words of title, names and text.
+WORDS_FIELD = "words"
+#: Most "did you mean" corrections per unknown word.
+CORRECTIONS = 5
+#: Django cache of words known to the index (typo checks skipped for them).
+CACHE_ALIAS = "default"
+KNOWN_WORD_SECONDS = 300
+#: Marks a document deleted while a rebuild was loading (generation being built).
+TOMBSTONE_FIELD = "tombstone"
 #: Fields added to the stored document for sorting and suggestions only.
-_INTERNAL_FIELDS = ("kind_order", "title_sort", "suggest")
+_INTERNAL_FIELDS = ("kind_order", "title_sort", "suggest", TOMBSTONE_FIELD)
 
 
 class SearchIndexError(RuntimeError):
@@ -124,7 +141,10 @@ def index_mapping() -> IndexMapping:
     """The mapping of one index generation (fields of :class:`SearchDocument`)."""
     mapping = IndexMapping()
     for name in ("title", "names", "text"):
-        mapping.field(name, Text(analyzer=RUSSIAN_ANALYZER))
+        mapping.field(name, Text(analyzer=RUSSIAN_ANALYZER, copy_to=WORDS_FIELD))
+    # Unstemmed, folded words of all text fields: the vocabulary "did you mean"
+    # corrections are taken from (like the database backend's word table).
+    mapping.field(WORDS_FIELD, Text(analyzer=fold_analyzer))
     mapping.field("id", Keyword())
     mapping.field("url", Keyword(index=False))
     for facet in FACETS:
@@ -134,6 +154,7 @@ def index_mapping() -> IndexMapping:
     mapping.field("score", Float())
     mapping.field("extra", Object(enabled=False))
     mapping.field("kind_order", Integer())
+    mapping.field(TOMBSTONE_FIELD, Boolean())
     mapping.field("title_sort", Keyword())
     mapping.field("suggest", Completion(analyzer=fold_analyzer))
     return mapping
@@ -210,6 +231,8 @@ class ElasticsearchBackend:
         self.client = client or make_client(url, timeout=timeout)
         self.index_prefix = index_prefix
         self.alias = f"{index_prefix}-documents"
+        #: Alias of a generation being built by a rebuild (live writes too).
+        self.building_alias = f"{self.alias}-building"
 
     # --- index management -------------------------------------------------------
 
@@ -250,6 +273,13 @@ class ElasticsearchBackend:
         except NotFoundError:
             return []
 
+    def building(self) -> list[str]:
+        """Generations being loaded by a rebuild right now (usually none)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.building_alias).body)
+        except NotFoundError:
+            return []
+
     def ensure_index(self) -> str:
         """Make sure the alias points at an index, creating the first one; return it."""
         current = self.generations()
@@ -262,14 +292,57 @@ class ElasticsearchBackend:
         return name
 
     def swap_alias(self, new_index: str) -> list[str]:
-        """Point the alias at ``new_index`` only, atomically; return the old indices."""
+        """Point the alias at ``new_index`` only, atomically; return the old indices.
+
+        The same request takes ``new_index`` off the building alias.
+        """
         old = self.generations()
         actions: list[dict[str, Any]] = [
             {"remove": {"index": name, "alias": self.alias}} for name in old
         ]
         actions.append({"add": {"index": new_index, "alias": self.alias}})
+        if new_index in self.building():
+            actions.append(
+                {"remove": {"index": new_index, "alias": self.building_alias}}
+            )
         self.client.indices.update_aliases(actions=actions)
         return [name for name in old if name != new_index]
+
+    def _drop_tombstones(self, index: str) -> None:
+        """Delete the tombstones of ``index`` (a search and a bulk delete: the
+        minimal distributions have no ``_delete_by_query``)."""
+        while True:
+            self.client.indices.refresh(index=index)
+            found = self.client.search(
+                index=index,
+                query={"term": {TOMBSTONE_FIELD: True}},
+                source=False,
+                size=BULK_CHUNK,
+                seq_no_primary_term=True,
+            )["hits"]["hits"]
+            if not found:
+                return
+            # Only the tombstone as found: a live write replacing it meanwhile
+            # (a version conflict) stays.
+            for ok, item in streaming_bulk(
+                self.client,
+                (
+                    {
+                        "_op_type": "delete",
+                        "_index": index,
+                        "_id": hit["_id"],
+                        "if_seq_no": hit["_seq_no"],
+                        "if_primary_term": hit["_primary_term"],
+                    }
+                    for hit in found
+                ),
+                chunk_size=BULK_CHUNK,
+                raise_on_error=False,
+                raise_on_exception=True,
+            ):
+                status = item.get("delete", {}).get("status")
+                if not ok and status not in (404, 409):
+                    raise SearchIndexError(f"Elasticsearch не удалил метку: {item}")
 
     # --- writing ---------------------------------------------------------------
 
@@ -300,22 +373,41 @@ class ElasticsearchBackend:
             }
 
     def index(self, docs: Iterable[SearchDocument], *, refresh: bool = False) -> int:
-        """Add or replace documents (by id); return how many were written."""
+        """Add or replace documents (by id); return how many were written.
+
+        During a rebuild the documents also go to the generation being built.
+        """
         target = self.ensure_index()
-        count = self._bulk(self._index_actions(docs, target), refresh=False)
+        building = [name for name in self.building() if name != target]
+        if not building:
+            count = self._bulk(self._index_actions(docs, target), refresh=False)
+        else:
+            docs = list(docs)
+            count = self._bulk(self._index_actions(docs, target), refresh=False)
+            for name in building:
+                self._write_building(self._index_actions(docs, name))
         if refresh:
-            self.client.indices.refresh(index=self.alias)
+            self.client.indices.refresh(index=",".join([self.alias, *building]))
         return count
+
+    def _write_building(self, actions: Iterable[dict[str, Any]]) -> None:
+        """Write to a generation being built; a rebuild that failed meanwhile
+        (its index deleted) is no reason to fail the live write."""
+        try:
+            self._bulk(actions, refresh=False)
+        except (BulkIndexError, NotFoundError) as error:
+            logger.warning("search: write to the index being rebuilt failed: %s", error)
 
     def delete(self, ids: Iterable[str], *, refresh: bool = False) -> int:
         """Remove documents by id (missing ids are ignored); return how many went."""
         ids = list(ids)
-        if not ids or not self.generations():
+        if not ids:
             return 0
         deleted = 0
+        serving = ids if self.generations() else []
         for ok, item in streaming_bulk(
             self.client,
-            ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in ids),
+            ({"_op_type": "delete", "_index": self.alias, "_id": i} for i in serving),
             chunk_size=BULK_CHUNK,
             raise_on_error=False,
             raise_on_exception=True,
@@ -325,8 +417,23 @@ class ElasticsearchBackend:
                 deleted += 1
             elif result.get("status") != 404:
                 raise SearchIndexError(f"Elasticsearch не удалил документ: {result}")
-        if refresh:
-            self.client.indices.refresh(index=self.alias)
+        building = self.building()
+        if building:
+            # A rebuild is loading: leave a tombstone there, so the rebuild
+            # cannot bring back what was just deleted.
+            self._write_building(
+                {
+                    "_op_type": "index",
+                    "_index": name,
+                    "_id": doc_id,
+                    "_source": {"id": doc_id, TOMBSTONE_FIELD: True},
+                }
+                for name in building
+                for doc_id in ids
+            )
+        refreshed = [*([self.alias] if serving else []), *building]
+        if refresh and refreshed:
+            self.client.indices.refresh(index=",".join(refreshed))
         return deleted
 
     def rebuild(self, docs: Iterable[SearchDocument]) -> int:
@@ -335,17 +442,50 @@ class ElasticsearchBackend:
         The old generation keeps answering until the swap, which is one atomic
         alias update; afterwards the old generation is deleted. If loading
         fails, the new generation is deleted and the old one stays in place.
+        Documents indexed or deleted through :meth:`index`/:meth:`delete`
+        while loading reach the new generation too (see the module docstring).
         """
         name = self.create_generation(bulk_load=True)
         try:
-            count = self._bulk(self._index_actions(docs, name), refresh=False)
+            self.client.indices.update_aliases(
+                actions=[{"add": {"index": name, "alias": self.building_alias}}]
+            )
+            count = self._load(docs, name)
             self.finish_generation(name)
+            self._drop_tombstones(name)
         except BaseException:
             self.client.indices.delete(index=name, ignore_unavailable=True)
             raise
         old = self.swap_alias(name)
+        # A deletion between the first sweep and the swap left a tombstone.
+        self._drop_tombstones(name)
         if old:
             self.client.indices.delete(index=",".join(old), ignore_unavailable=True)
+        return count
+
+    def _load(self, docs: Iterable[SearchDocument], index: str) -> int:
+        """Bulk-create ``docs`` in ``index``; ids already there (live writes) win.
+
+        Returns the number of documents read from ``docs``.
+        """
+        count = 0
+        actions = (
+            {**action, "_op_type": "create"}
+            for action in self._index_actions(docs, index)
+        )
+        for ok, item in streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            raise_on_error=False,
+            raise_on_exception=True,
+        ):
+            result = item.get("create", {})
+            if not ok and result.get("status") != 409:
+                raise SearchIndexError(
+                    f"Elasticsearch не принял документ: {result.get('error')}"
+                )
+            count += 1
         return count
 
     def clear(self) -> None:
@@ -418,9 +558,24 @@ class ElasticsearchBackend:
         tolerance: fuzzy matching is the costliest part of a query, and a known
         word is taken as meant. One ``msearch`` round trip for all words.
         """
+        return set(self.typo_corrections(words))
+
+    def typo_corrections(self, words: Iterable[str]) -> dict[str, list[str]]:
+        """Unknown words of 4+ letters → indexed words close to them ("did you mean").
+
+        One ``msearch`` round trip: per word, whether any document matches it
+        and the term suggester's nearest words of the unstemmed ``words`` field
+        (same edit limits as the fuzzy query), nearest first. Words found
+        known are remembered for ``KNOWN_WORD_SECONDS`` (a word stays known
+        while documents hold it), so a query of known words skips the trip.
+        """
         words = [w for w in dict.fromkeys(words) if analysis.max_edits(w)]
+        cache = caches[CACHE_ALIAS]
+        keys = {word: self._known_key(word) for word in words}
+        known = cache.get_many(list(keys.values())) if words else {}
+        words = [word for word in words if keys[word] not in known]
         if not words:
-            return set()
+            return {}
         searches: list[dict[str, Any]] = []
         for word in words:
             searches.append({"index": self.alias})
@@ -430,14 +585,44 @@ class ElasticsearchBackend:
                     "size": 0,
                     "terminate_after": 1,
                     "track_total_hits": 1,
+                    "suggest": {
+                        "fix": {
+                            "text": word,
+                            "term": {
+                                "field": WORDS_FIELD,
+                                "suggest_mode": "missing",
+                                "max_edits": analysis.max_edits(word),
+                                "prefix_length": FUZZY_PREFIX,
+                                "min_word_length": analysis.TYPO_MIN_LENGTH,
+                                "size": CORRECTIONS,
+                                "sort": "score",
+                            },
+                        }
+                    },
                 }
             )
         responses = self.client.msearch(searches=searches)["responses"]
-        return {
-            word
-            for word, response in zip(words, responses, strict=True)
-            if response.get("hits", {}).get("total", {}).get("value", 0) == 0
-        }
+        unknown: dict[str, list[str]] = {}
+        found: dict[str, bool] = {}
+        for word, response in zip(words, responses, strict=True):
+            if response.get("hits", {}).get("total", {}).get("value", 0):
+                found[keys[word]] = True
+                continue
+            options = [
+                option["text"]
+                for entry in response.get("suggest", {}).get("fix", [])
+                for option in entry.get("options", [])
+            ]
+            unknown[word] = [
+                option for option in dict.fromkeys(options) if option != word
+            ][:CORRECTIONS]
+        if found:
+            cache.set_many(found, KNOWN_WORD_SECONDS)
+        return unknown
+
+    def _known_key(self, word: str) -> str:
+        digest = hashlib.sha256(f"{self.alias}\n{word}".encode()).hexdigest()[:40]
+        return f"qp-search-es-known:{digest}"
 
     def search(self, query: SearchQuery) -> SearchResults:
         """Run a query with facets and pagination (see ``search.backends.base``).
@@ -449,9 +634,19 @@ class ElasticsearchBackend:
         active = query.active_filters()
         terms = analysis.analyse_query(query.text) if query.text.strip() else []
         base = Search(index=self.alias)
+        corrected: tuple[tuple[str, str], ...] = ()
         if terms:
-            fuzzy = self.unknown_words(
+            corrections = self.typo_corrections(
                 t.original[0] for t in terms if len(t.original) == 1
+            )
+            fuzzy = set(corrections)
+            # Like the database backend: no corrections for synonym terms.
+            plain = {t.original[0] for t in terms if len(t.alternatives) == 1}
+            corrected = tuple(
+                (word, correction)
+                for word, candidates in corrections.items()
+                if word in plain
+                for correction in candidates
             )
             # Ties keep index order: extra sort keys after _score would disable
             # Lucene's top-hits shortcuts and cost more than the query.
@@ -474,8 +669,30 @@ class ElasticsearchBackend:
             )
         start = min(query.offset, MAX_RESULT_WINDOW)
         stop = min(query.offset + query.page_size, MAX_RESULT_WINDOW)
-        hits_search = hits_search.extra(track_total_hits=True)[start:stop]
-        facets_search = base.extra(size=0, track_total_hits=False)
+        # The total comes from the facet search, which visits every match
+        # anyway: the hits search only collects the top of the page (Lucene
+        # may skip non-competitive documents). Both are cached by the shard
+        # request cache until the next refresh.
+        hits_search = (
+            hits_search.extra(track_total_hits=False)
+            .source(excludes=list(_INTERNAL_FIELDS))
+            .params(request_cache=True)[start:stop]
+        )
+        facets_search = base.extra(size=0, track_total_hits=False).params(
+            request_cache=True
+        )
+        facets_search.aggs.bucket(
+            "total",
+            "filter",
+            filter=Q(
+                "bool",
+                filter=[
+                    self._filter(facet, values) for facet, values in active.items()
+                ],
+            )
+            if active
+            else Q("match_all"),
+        )
         for facet in FACETS:
             others = [
                 self._filter(name, values)
@@ -513,9 +730,10 @@ class ElasticsearchBackend:
             )
         return SearchResults(
             query=query,
-            total=int(response.hits.total.value),
+            total=int(facet_response.aggregations.total.doc_count),
             hits=hits,
             facets=facets,
+            corrected=corrected,
         )
 
     @staticmethod

@@ -177,6 +177,17 @@ def test_typo_is_tolerated(corpus_backend):
     assert ids(run(corpus_backend, "реабилитацонный")) == ["organisation:3"]
 
 
+def test_typo_is_reported_as_a_correction(corpus_backend):
+    # "Did you mean": the indexed word nearest to what was typed.
+    results = run(corpus_backend, "реабилитацонный центр")
+    assert ("реабилитацонный", "реабилитационный") in results.corrected
+    assert {typed for typed, _word in results.corrected} == {"реабилитацонный"}
+
+
+def test_known_words_get_no_correction(corpus_backend):
+    assert run(corpus_backend, "пандус").corrected == ()
+
+
 def test_short_words_get_no_typo_tolerance(corpus_backend):
     # "дети" vs "детей" would be fine; "сад" must not match "сан…" words.
     assert run(corpus_backend, "сад").total == 0
@@ -192,6 +203,52 @@ def test_full_name_finds_the_abbreviation(corpus_backend):
 
 def test_title_match_ranks_first(corpus_backend):
     assert ids(run(corpus_backend, "положение")) == ["document:1", "page:1"]
+
+
+def test_pages_run_from_title_matches_into_text_matches(backend):
+    doc = SearchDocumentFactory.build
+    backend.index(
+        [
+            doc(id="organisation:11", title="Лифт и подъёмник"),
+            doc(id="page:11", kind="page", title="Новый лифт"),
+            doc(id="measure:11", kind="measure", title="Б: мероприятие", text="лифт"),
+            doc(id="measure:12", kind="measure", title="А: мероприятие", text="лифты"),
+            doc(id="document:11", kind="document", title="Приказ", text="о лифте"),
+        ],
+        refresh=True,
+    )
+
+    pages = [run(backend, "лифт", page=n, page_size=2) for n in (1, 2, 3)]
+
+    assert [page.total for page in pages] == [5, 5, 5]
+    found = [hit.id for page in pages for hit in page.hits]
+    assert sorted(found) == sorted(
+        ["organisation:11", "page:11", "measure:11", "measure:12", "document:11"]
+    )
+    # Title matches first, on any backend.
+    assert set(found[:2]) == {"organisation:11", "page:11"}
+    if backend.name == "database":
+        # The database ranks title matches only; the rest browse by kind, title.
+        assert found[2:] == ["measure:12", "measure:11", "document:11"]
+
+
+def test_a_write_is_seen_by_the_next_identical_query(corpus_backend):
+    # Cached counts and result pages must not outlive a change of the index.
+    assert run(corpus_backend, "пандус").total == 2
+    corpus_backend.index(
+        [SearchDocumentFactory.build(id="page:9", kind="page", title="Пандус у входа")],
+        refresh=True,
+    )
+    again = run(corpus_backend, "пандус")
+    assert again.total == 3
+    assert "page:9" in ids(again)
+    assert counts(again, "kind")["page"] == 1
+
+    corpus_backend.delete(["page:9"], refresh=True)
+
+    after = run(corpus_backend, "пандус")
+    assert after.total == 2
+    assert "page:9" not in ids(after)
 
 
 # ---------------------------------------------------------------------- facets

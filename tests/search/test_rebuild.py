@@ -86,6 +86,68 @@ def test_searches_are_served_from_the_old_index_during_a_rebuild(
     assert reader.search(SearchQuery(text="старый")).total == 0
 
 
+def test_changes_made_while_a_rebuild_loads_survive_the_swap(
+    es_backend, old_generation
+):
+    # The site (another backend on the same alias) indexes and deletes while
+    # the rebuild streams 2,500 documents in chunks of 1,000.
+    site = ElasticsearchBackend(
+        client=es_backend.client, index_prefix=es_backend.index_prefix
+    )
+    seen_during_load: list[list[str]] = []
+
+    def documents():
+        for n in range(1, 2501):
+            if n == 1200:
+                # measure:10 was sent already, measure:1100 waits in the
+                # current chunk, measure:2000 is not read yet.
+                site.index(
+                    [
+                        SearchDocumentFactory(
+                            id="measure:10", kind="measure", title="Исправленное 10"
+                        ),
+                        SearchDocumentFactory(
+                            id="measure:2400", kind="measure", title="Исправленное 2400"
+                        ),
+                        SearchDocumentFactory(
+                            id="page:1", kind="page", title="Добавленная страница"
+                        ),
+                    ],
+                    refresh=True,
+                )
+                site.delete(
+                    ["measure:5", "measure:1100", "measure:2000", "organisation:1"],
+                    refresh=True,
+                )
+                seen_during_load.append(titles(site, "добавленная"))
+                seen_during_load.append(titles(site, "старый"))
+            yield SearchDocumentFactory(
+                id=f"measure:{n}", kind="measure", title=f"Новое мероприятие {n}"
+            )
+
+    assert es_backend.rebuild(documents()) == 2500
+
+    # Meanwhile the serving (old) index took the changes as usual.
+    assert seen_during_load == [["Добавленная страница"], ["Старый центр"]]
+    # After the swap: live writes kept, live deletions not brought back, no
+    # tombstones left.
+    assert es_backend.building() == []
+    # 2,500 streamed, three deleted, two retitled.
+    assert es_backend.search(SearchQuery(text="мероприятие")).total == 2500 - 3 - 2
+    assert titles(es_backend, "исправленное") == [
+        "Исправленное 10",
+        "Исправленное 2400",
+    ]
+    assert titles(es_backend, "добавленная") == ["Добавленная страница"]
+    assert es_backend.search(SearchQuery()).total == 2500 - 3 + 1
+    for deleted in ("measure:5", "measure:1100", "measure:2000", "organisation:1"):
+        assert not es_backend.client.exists(index=es_backend.alias, id=deleted)
+    tombstones = es_backend.client.count(
+        index=es_backend.alias, query={"term": {"tombstone": True}}
+    )["count"]
+    assert tombstones == 0
+
+
 def test_failed_rebuild_leaves_the_old_index_serving(es_backend, old_generation):
     def documents():
         yield SearchDocumentFactory(id="page:1", kind="page", title="Новая страница")

@@ -239,3 +239,29 @@ def test_api_is_documented(client):
     operation = schema["paths"]["/api/v1/search/"]["get"]
     assert operation["summary"] == "Поиск"
     assert {p["name"] for p in operation["parameters"]} >= {"q", "district", "page"}
+
+
+# ------------------------------------------------------------ header search box
+
+
+def test_every_page_has_the_header_search_form(client, db):
+    html = client.get("/accessibility/").content.decode()
+    form = re.search(r'<form class="site-search".*?</form>', html, re.S)
+    assert form
+    form_html = form.group()
+    assert 'method="get" action="/search/" role="search"' in form_html
+    assert 'aria-label="Поиск по сайту"' in form_html
+    assert (
+        '<label class="visually-hidden" for="site-search-q">Поиск по сайту</label>'
+        in form_html
+    )
+    assert 'id="site-search-q"' in form_html and 'name="q"' in form_html
+    # A plain form: no script on every page (autocomplete is the search page's).
+    assert "data-suggest-url" not in form_html
+    assert '<button class="button site-search__button" type="submit">' in form_html
+
+
+def test_the_search_page_shows_only_its_own_search_form(client, indexed):
+    html = client.get("/search/", {"q": "пандус"}).content.decode()
+    assert 'class="site-search"' not in html
+    assert html.count('role="search"') == 1

@@ -1,11 +1,12 @@
-// Autocomplete for the search box: fills the <datalist> from /search/suggest/.
-// Without this script the form still submits as a plain GET form.
+// Autocomplete for the search page's box (any input[data-suggest-url] with a
+// <datalist>): fills the list from /search/suggest/. Without this script the
+// form still submits as a plain GET form. The site header's box is a plain
+// form: pages other than search carry no script.
 (function () {
   "use strict";
-  document.addEventListener("DOMContentLoaded", function () {
-    var input = document.querySelector("input[data-suggest-url]");
-    if (!input || !window.fetch) { return; }
+  function attach(input) {
     var list = document.getElementById(input.getAttribute("list"));
+    if (!list) { return; }
     var timer = null;
     var last = "";
     input.addEventListener("input", function () {
@@ -19,6 +20,7 @@
         })
           .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
           .then(function (data) {
+            if (input.value.trim() !== value) { return; }
             list.textContent = "";
             data.suggestions.forEach(function (item) {
               var option = document.createElement("option");
@@ -30,5 +32,9 @@
           .catch(function () { list.textContent = ""; });
       }, 200);
     });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.fetch) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-suggest-url]"), attach);
   });
 })();
