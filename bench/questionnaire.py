@@ -386,6 +386,14 @@ def _report(
         f"| `POST /q/<code>/` accepted | {rps:.1f} | {slowest} | {p50:.1f} ms | "
         f"{p95:.1f} ms | {rps / base_rps if base_rps else float('nan'):.2f}× |"
     )
+    series = [subject.per_second.get(s, 0) for s in range(int(seconds))]
+    below = [
+        (second, count) for second, count in enumerate(series) if count < TARGET_RPS
+    ]
+    print(
+        f"[questionnaire] accepted per second: {' '.join(map(str, series))}; "
+        f"{len(below)} of {len(series)} seconds below {TARGET_RPS:.0f}"
+    )
     print(f"[questionnaire] statuses: {dict(sorted(subject.statuses.items()))}")
     print(
         f"[questionnaire] accepted (303) in the timed part: {accepted}; in the whole "
