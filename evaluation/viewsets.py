@@ -71,15 +71,29 @@ class ScopedViewMixin:
 
     def get_form(self, *args, **kwargs):
         form = super().get_form(*args, **kwargs)
-        user = self.request.user
-        if not roles.is_editor(user):
-            for field in form.fields.values():
-                if isinstance(field, ModelChoiceField) and field.queryset.model in (
-                    Organisation,
-                    Campaign,
-                ):
-                    field.queryset = roles.scope_queryset(user, field.queryset)
+        _scope_choices(self.request.user, form)
         return form
+
+    @cached_property
+    def filters(self):
+        # The listing's filter sidebar offers only the user's organisations and
+        # campaigns (no titles of other campaigns, drafts included).
+        filterset = super().filters
+        if filterset is not None:
+            _scope_choices(self.request.user, filterset.form)
+        return filterset
+
+
+def _scope_choices(user, form) -> None:
+    """Limit a form's organisation and campaign choices to the user's own."""
+    if roles.is_editor(user):
+        return
+    for field in form.fields.values():
+        if isinstance(field, ModelChoiceField) and field.queryset.model in (
+            Organisation,
+            Campaign,
+        ):
+            field.queryset = roles.scope_queryset(user, field.queryset)
 
 
 class ScopedModelViewSet(ModelViewSet):

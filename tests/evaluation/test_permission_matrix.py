@@ -466,6 +466,18 @@ def test_anonymous_and_disabled_users_cannot_import(world) -> None:
         import_scope(users["editor"], form, objects["region"]["decade"])
 
 
+def test_listing_filters_offer_non_editors_only_their_campaigns(world, client) -> None:
+    users, _ = world
+    url = _viewset_url(IndicatorInputViewSet, "index")
+    client.force_login(users["operator"])
+    page = client.get(url).content.decode()
+    assert "НОК 2024" in page
+    assert "НОК 2023" not in page and "Декада качества 2024" not in page
+    client.force_login(users["editor"])
+    page = client.get(url).content.decode()
+    assert all(t in page for t in ("НОК 2024", "НОК 2023", "Декада качества 2024"))
+
+
 def test_campaign_chooser_offers_non_editors_only_their_campaigns(
     world, client
 ) -> None:
