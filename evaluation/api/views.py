@@ -29,7 +29,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from evaluation import selectors
+from evaluation import roles, selectors
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -601,6 +601,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             201: OpenApiTypes.OBJECT,
             200: OpenApiTypes.OBJECT,
             403: OpenApiResponse(description="Нет права загружать эту форму."),
+            404: OpenApiResponse(description="Кампания не найдена."),
             422: OpenApiResponse(description="Ошибки в файле; ничего не записано."),
         },
     )
@@ -616,7 +617,15 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             ) from error
         campaign = None
         if data.get("campaign"):
-            campaign = get_object_or_404(Campaign, slug=data["campaign"])
+            # A draft campaign the user may not see answers as if it did not
+            # exist (others are public anyway; the scope below refuses them).
+            visible = roles.visible_campaigns(request.user).values("pk")
+            campaign = get_object_or_404(
+                Campaign.objects.filter(
+                    ~Q(status=CampaignStatus.DRAFT) | Q(pk__in=visible)
+                ),
+                slug=data["campaign"],
+            )
         try:
             scope = import_scope(request.user, form_class, campaign)
         except ImportFileError as error:
@@ -631,15 +640,22 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
                 status=status.HTTP_403_FORBIDDEN,
             )
         file = data["file"]
-        report = import_file(
-            form_class.name,
-            file.read(),
-            file.name,
-            campaign=campaign,
-            user=request.user,
-            allowed_organisations=scope,
-            dry_run=data["dry_run"],
-        )
+        try:
+            report = import_file(
+                form_class.name,
+                file.read(),
+                file.name,
+                campaign=campaign,
+                user=request.user,
+                allowed_organisations=scope,
+                dry_run=data["dry_run"],
+            )
+        except ImportFileError as error:
+            # E.g. a form for a Декада sent into a НОК campaign: nothing read.
+            return Response(
+                {"error": {"status": 422, "code": "invalid", "message": str(error)}},
+                status=422,
+            )
         body = {
             "form": report.form,
             "filename": report.filename,

@@ -355,7 +355,7 @@ API_IMPORTS = [
     ("inst_a", "decade", INN_B, 422),  # a row of another organisation
     ("inst_b", "decade", INN_A, 422),
     ("council", "decade", INN_A, 403),
-    ("operator", "decade", INN_A, 403),  # not the operator of the Декада
+    ("operator", "decade", INN_A, 404),  # a draft Декада it has no part in: unknown
     ("admin", "decade", INN_A, 200),
 ]
 
@@ -380,6 +380,39 @@ def test_api_import_upload(world, client, role, campaign, inn, status) -> None:
     )
     assert response.status_code == status, response.content[:500]
     assert not SurveyResponse.objects.exists()
+
+
+def test_api_upload_does_not_reveal_a_draft_campaign(world, client) -> None:
+    """A draft campaign outside the user's scope answers like a missing one."""
+    users, objects = world
+    draft = Campaign.objects.create(
+        kind=CampaignKind.NOK, year=2026, title="НОК 2026", slug="nok-2026",
+        period_start=date(2026, 3, 1), period_end=date(2026, 10, 31),
+    )  # fmt: skip
+    draft.organisations.set([objects["region"]["b"]])
+    token = Token.objects.create(user=users["inst_a"]).key
+
+    def upload(slug: str):
+        return client.post(
+            f"{API}/imports/",
+            {
+                "form": "survey_responses",
+                "campaign": slug,
+                "file": SimpleUploadedFile(
+                    "a.xlsx", survey_file([survey_row(INN_A, "1")])
+                ),
+                "dry_run": "true",
+            },
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
+
+    assert upload("nok-2026").status_code == 404
+    assert upload("no-such-campaign").status_code == 404
+    draft.organisations.add(objects["region"]["a"])  # now A's own draft
+    # Found now, and refused for what it is: questionnaires go to a Декада.
+    response = upload("nok-2026")
+    assert response.status_code == 422, response.content[:300]
+    assert "Декада" in response.json()["error"]["message"]
 
 
 def test_admin_upload_of_another_organisations_rows_is_refused(world, client) -> None:
