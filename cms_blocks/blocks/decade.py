@@ -21,18 +21,8 @@ from .ratings import campaign_json, decimal_text
 HEADLINE_QUESTIONS = ("q15", "q13")
 
 
-def _visible(campaign) -> bool:
-    return campaign is not None and campaign.status == CampaignStatus.PUBLISHED
-
-
-class DecadeResultsBlock(blocks.StructBlock):
-    """Results of a Декада per organisation, with a sample adequacy badge."""
-
-    campaign = CampaignChooserBlock(label=_("Декада качества"))
-    district = DistrictBlock()
-    per_page = blocks.IntegerBlock(
-        label=_("Строк на странице"), default=30, min_value=10, max_value=200
-    )
+class DecadeCampaignMixin:
+    """A StructBlock whose ``campaign`` must be a Декада качества."""
 
     def clean(self, value):
         cleaned = super().clean(value)
@@ -46,6 +36,20 @@ class DecadeResultsBlock(blocks.StructBlock):
                 }
             )
         return cleaned
+
+
+def _visible(campaign) -> bool:
+    return campaign is not None and campaign.status == CampaignStatus.PUBLISHED
+
+
+class DecadeResultsBlock(DecadeCampaignMixin, blocks.StructBlock):
+    """Results of a Декада per organisation, with a sample adequacy badge."""
+
+    campaign = CampaignChooserBlock(label=_("Декада качества"))
+    district = DistrictBlock()
+    per_page = blocks.IntegerBlock(
+        label=_("Строк на странице"), default=30, min_value=10, max_value=200
+    )
 
     def data(self, value, request=None) -> dict[str, Any]:
         campaign = value.get("campaign")

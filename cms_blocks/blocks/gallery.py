@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from evaluation.enums import CampaignKind
 from evaluation.notes import public_gallery
 
 from .base import CampaignChooserBlock, request_of
+from .decade import DecadeCampaignMixin
 from .ratings import campaign_json
 
 
-class DecadeGalleryBlock(blocks.StructBlock):
+class DecadeGalleryBlock(DecadeCampaignMixin, blocks.StructBlock):
     """Children's drawings and photos sent with the Декада's explanatory notes.
 
     Shows only the attachments an editor marked «в галерее на сайте», in the
@@ -32,19 +31,6 @@ class DecadeGalleryBlock(blocks.StructBlock):
     max_items = blocks.IntegerBlock(
         label=_("Не больше изображений"), default=24, min_value=1, max_value=100
     )
-
-    def clean(self, value):
-        cleaned = super().clean(value)
-        campaign = cleaned.get("campaign")
-        if campaign is not None and campaign.kind != CampaignKind.DECADE:
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "campaign": ValidationError(
-                        _("Выберите кампанию «Декада качества», а не НОК.")
-                    )
-                }
-            )
-        return cleaned
 
     def items(self, value) -> list[Any]:
         return list(public_gallery(value.get("campaign"), value.get("max_items") or 24))

@@ -276,6 +276,13 @@ def computed_actual(
     return figure.value if figure else None
 
 
+def plan_reached(planned: Decimal | None, actual: Decimal | None) -> bool | None:
+    """Whether ``actual`` reaches ``planned``; None when either is missing."""
+    if planned is None or actual is None:
+        return None
+    return actual >= planned
+
+
 @dataclass(frozen=True)
 class PlanTargetCell:
     """Plan and actual of a target in one year; actual entered or computed."""
@@ -297,9 +304,7 @@ class PlanTargetCell:
 
     @property
     def achieved(self) -> bool | None:
-        if self.planned is None or self.actual is None:
-            return None
-        return self.actual >= self.planned
+        return plan_reached(self.planned, self.actual)
 
 
 @dataclass(frozen=True)

@@ -332,9 +332,7 @@ class TargetCell:
     @property
     def achieved(self) -> bool | None:
         """True when the actual reaches the plan; None when either is missing."""
-        if self.planned is None or self.actual is None:
-            return None
-        return self.actual >= self.planned
+        return regional.plan_reached(self.planned, self.actual)
 
 
 @dataclass(frozen=True)

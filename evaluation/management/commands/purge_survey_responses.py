@@ -18,18 +18,12 @@ import logging
 from argparse import ArgumentParser
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from evaluation.management.arguments import iso_day
 from evaluation.questionnaire.services import purge_expired_responses
 
 logger = logging.getLogger(__name__)
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Дата «{value}» должна быть в виде ГГГГ-ММ-ДД.") from error
 
 
 class Command(BaseCommand):
@@ -48,7 +42,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--today",
-            type=_day,
+            type=iso_day,
             default=None,
             help="дата, от которой считается срок хранения, ГГГГ-ММ-ДД "
             "(по умолчанию сегодня)",

@@ -13,16 +13,10 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from evaluation.management.arguments import iso_day
 from evaluation.reminders import send_deadline_reminders
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Дата «{value}» должна быть в виде ГГГГ-ММ-ДД.") from error
 
 
 class Command(BaseCommand):
@@ -40,7 +34,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--today",
-            type=_day,
+            type=iso_day,
             default=None,
             help="дата расчёта ГГГГ-ММ-ДД (по умолчанию сегодня)",
         )
