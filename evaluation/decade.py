@@ -459,6 +459,94 @@ def summarise(
     )
 
 
+def from_aggregate(
+    *,
+    questionnaires: int,
+    external_territorial: int,
+    by_channel: Mapping[str, int],
+    by_kind: Mapping[str, int],
+    yes: Mapping[str, int],
+    answered: Mapping[str, int],
+    organisation_kind: str,
+    base: int | None,
+    note: str,
+) -> DecadeSummary:
+    """A summary from stored aggregates instead of questionnaires.
+
+    Used where an institution sent only its summary (annex 2) and where the
+    questionnaires were deleted after their retention period (the aggregate
+    was kept). ``yes`` holds the "yes" answers per question. ``answered``
+    holds the valid answers per question when they were kept; where a count
+    is missing (an institution's summary has none), a question's base is the
+    method's: the "yes" answers to its filter question for a dependent
+    question, every counted questionnaire otherwise. Unknown channels, kinds
+    and question codes are ignored. Suggestions are not part of an aggregate.
+
+    Raises:
+        ValueError: a count is negative or not an integer, or the kind is
+            unknown.
+    """
+    kind = _organisation_kind(organisation_kind)
+    _check_count(questionnaires, "Число учтённых анкет")
+    _check_count(external_territorial, "Число экстерриториальных анкет")
+    channels = dict.fromkeys(SurveyChannel, 0)
+    for channel in SurveyChannel:
+        channels[channel] = _aggregate_count(by_channel, channel.value)
+    kinds = dict.fromkeys(SurveyKind, 0)
+    for survey_kind in SurveyKind:
+        kinds[survey_kind] = _aggregate_count(by_kind, survey_kind.value)
+    yes_counts = {code: _aggregate_count(yes, code) for code in QUESTIONS_BY_CODE}
+    bases: dict[str, int] = {}
+    for question in QUESTIONS:
+        if question.code in answered:
+            bases[question.code] = _aggregate_count(answered, question.code)
+        elif question.asked_if is not None:
+            bases[question.code] = yes_counts[question.asked_if]
+        else:
+            bases[question.code] = questionnaires
+    nobody = dict.fromkeys(QUESTIONS_BY_CODE, 0)
+    notes = [note] if note else []
+    if external_territorial:
+        notes.append(
+            f"Внешне-территориальных анкет: {external_territorial}; "
+            "в выборку и итоги не включены."
+        )
+    return DecadeSummary(
+        received=questionnaires + external_territorial,
+        excluded=0,
+        external_territorial=external_territorial,
+        counted=questionnaires,
+        by_channel=MappingProxyType(channels),
+        by_kind=MappingProxyType(kinds),
+        satisfaction=tuple(
+            _question_share(question, bases, yes_counts, nobody)
+            for question in QUESTIONS
+            if not question.is_filter
+        ),
+        filters=tuple(
+            FilterShare(
+                question.code,
+                question.label,
+                bases[question.code],
+                yes_counts[question.code],
+                _share(yes_counts[question.code], bases[question.code]),
+            )
+            for question in QUESTIONS
+            if question.is_filter
+        ),
+        suggestions=(),
+        sample=sample_adequacy(kind, questionnaires, base),
+        notes=tuple(notes),
+    )
+
+
+def _aggregate_count(mapping: Mapping[str, int], key: str) -> int:
+    value = mapping.get(key, 0) if isinstance(mapping, Mapping) else 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return 0
+    return value
+
+
 # --------------------------------------------------------------------------
 # Helpers
 

@@ -554,6 +554,7 @@ class DecadeSummaryViewSet(ScopedModelViewSet):
         "by_channel",
         "by_kind",
         "yes",
+        "answered",
     ]
 
 

@@ -474,6 +474,17 @@ class DecadeSummary(models.Model):
     by_channel = models.JSONField(_("по каналам"), default=dict, blank=True)
     by_kind = models.JSONField(_("по формам опроса"), default=dict, blank=True)
     yes = models.JSONField(_("ответы «да» по вопросам"), default=dict, blank=True)
+    answered = models.JSONField(
+        _("ответов по вопросам"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Число ответов на каждый вопрос; сохраняется при удалении анкет "
+            "по сроку хранения. Если не указано, доли считаются по методике: "
+            "от числа анкет, для зависимых вопросов — от ответов «да» на "
+            "вопрос-фильтр."
+        ),
+    )
     source = models.CharField(
         _("источник"),
         max_length=10,

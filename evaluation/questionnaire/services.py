@@ -879,10 +879,13 @@ def _freeze_summaries(campaign: Campaign) -> None:
         summary = decade.summarise(rows, kinds[organisation_id], None)
         yes = {share.code: share.yes for share in summary.filters}
         yes.update({share.code: share.satisfied for share in summary.satisfaction})
+        answered = {share.code: share.answered for share in summary.filters}
+        answered.update({share.code: share.answered for share in summary.satisfaction})
         DecadeSummary.objects.create(
             campaign=campaign,
             organisation_id=organisation_id,
             questionnaires=summary.counted,
+            answered=answered,
             external_territorial=summary.external_territorial,
             by_channel={str(k): v for k, v in summary.by_channel.items() if v},
             by_kind={str(k): v for k, v in summary.by_kind.items() if v},

@@ -19,6 +19,7 @@ from evaluation.models import (
     Publication,
     PublishedResult,
 )
+from evaluation.models import DecadeSummary as StoredDecadeSummary
 from evaluation.rating import Aggregate, aggregate, get_method, parse_inputs
 from evaluation.rating.explain import explain
 
@@ -293,11 +294,57 @@ def decade_base(organisation: Organisation) -> int | None:
 
 
 def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSummary:
-    """One organisation's Декада: sample adequacy, channels, shares, suggestions."""
-    responses = campaign.responses.filter(organisation=organisation).values(
-        *_RESPONSE_FIELDS
+    """One organisation's Декада: sample adequacy, channels, shares, suggestions.
+
+    Computed from the questionnaires; an organisation without any falls back
+    to its stored aggregate (see :func:`_from_stored`).
+    """
+    responses = list(
+        campaign.responses.filter(organisation=organisation).values(*_RESPONSE_FIELDS)
     )
+    if not responses:
+        stored = StoredDecadeSummary.objects.filter(
+            campaign=campaign, organisation=organisation
+        ).first()
+        if stored is not None:
+            return _from_stored(stored, organisation)
     return decade.summarise(responses, organisation.kind, decade_base(organisation))
+
+
+#: Why a summary shows stored figures, by the aggregate's source.
+_STORED_NOTES = {
+    DataSource.SURVEY: (
+        "Анкеты удалены по истечении срока хранения; показаны итоги, "
+        "сохранённые перед удалением."
+    ),
+}
+_SUMMARY_NOTE = (
+    "Итоги по сводной информации учреждения (анкеты не загружались); доли "
+    "рассчитаны от числа анкет, для зависимых вопросов — от ответов «да» "
+    "на вопрос-фильтр."
+)
+
+
+def _from_stored(
+    stored: StoredDecadeSummary, organisation: Organisation
+) -> DecadeSummary:
+    """An organisation's Декада from the aggregate it sent or that was kept.
+
+    Institutions that do not send every questionnaire send the summary form
+    (annex 2); the retention purge keeps one per organisation before deleting
+    questionnaires. Either way the public figures stay.
+    """
+    return decade.from_aggregate(
+        questionnaires=stored.questionnaires,
+        external_territorial=stored.external_territorial,
+        by_channel=stored.by_channel,
+        by_kind=stored.by_kind,
+        yes=stored.yes,
+        answered=stored.answered,
+        organisation_kind=organisation.kind,
+        base=stored.base if stored.base is not None else decade_base(organisation),
+        note=_STORED_NOTES.get(stored.source, _SUMMARY_NOTE),
+    )
 
 
 @dataclass(frozen=True)
@@ -325,8 +372,18 @@ def decade_overview(campaign: Campaign) -> DecadeOverview:
     grouped: dict[int, list[dict]] = defaultdict(list)
     for row in campaign.responses.values("organisation_id", *_RESPONSE_FIELDS):
         grouped[row.pop("organisation_id")].append(row)
+    stored = {
+        summary.organisation_id: summary
+        for summary in StoredDecadeSummary.objects.filter(campaign=campaign).exclude(
+            organisation_id__in=list(grouped)
+        )
+    }
     summaries = {
-        pk: decade.summarise(grouped.get(pk, []), org.kind, decade_base(org))
+        pk: (
+            _from_stored(stored[pk], org)
+            if pk in stored
+            else decade.summarise(grouped.get(pk, []), org.kind, decade_base(org))
+        )
         for pk, org in organisations.items()
     }
     by_channel: dict[str, int] = defaultdict(int)
