@@ -153,6 +153,30 @@ def rework_document(
     return document
 
 
+def record_editor_rework(document: ReviewDocument, user) -> bool:
+    """Record ``review.reworked`` for an edit made in Wagtail's editor.
+
+    The cabinet's :func:`rework_document` records it itself; an author may as
+    well edit a returned document in the snippet editor. An edit counts as
+    rework when the document's current workflow run has been returned by the
+    council. Returns whether an event was recorded.
+    """
+    state = document.current_workflow_state
+    if (
+        state is None
+        or not state.task_states.filter(status=TaskState.STATUS_REJECTED).exists()
+    ):
+        return False
+    record(
+        "review.reworked",
+        document,
+        f"Документ доработан: {document}",
+        user,
+        via="editor",
+    )
+    return True
+
+
 def submit_for_review(document, user) -> WorkflowState:
     """Send ``document`` (or a page) to the council, or back after rework."""
     organisation = getattr(document, "organisation", None)

@@ -121,6 +121,12 @@ def set_review_document_author(request, instance):
         instance.author = request.user
 
 
+@hooks.register("after_edit_snippet")
+def record_rework_in_editor(request, instance):
+    if isinstance(instance, ReviewDocument):
+        review.record_editor_rework(instance, request.user)
+
+
 @hooks.register("before_edit_snippet")
 @hooks.register("before_delete_snippet")
 def refuse_other_organisations(request, instance):

@@ -15,6 +15,7 @@ import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from wagtail.models import ModelLogEntry, Workflow, WorkflowContentType
 
 from evaluation import roles
@@ -448,3 +449,46 @@ def test_pages_go_through_the_same_council_task(
         .order_by("pk")
         .values_list("action", flat=True)
     ) == ["review.submitted", "review.approved", "review.published"]
+
+
+def test_rework_in_the_wagtail_editor_is_audited_like_the_cabinets(
+    region, people, client
+) -> None:
+    institution, chair = people["institution"], people["chair"]
+    document = review.create_review_document(
+        kind=ReviewKind.PLAN,
+        organisation=region["a"],
+        campaign=region["nok"],
+        plan=upload_plan(region, institution),
+        user=institution,
+        file=ContentFile(b"plan v1", name="plan.xlsx"),
+    )
+    edit_url = reverse(
+        "wagtailsnippets_qp_publications_reviewdocument:edit", args=[document.pk]
+    )
+    client.force_login(institution)
+
+    def edit(description: str):
+        form = {
+            "title": document.title,
+            "kind": document.kind,
+            "organisation": document.organisation_id,
+            "campaign": document.campaign_id,
+            "plan": document.plan_id,
+            "description": description,
+        }
+        return client.post(edit_url, form)
+
+    # An edit before anything was returned is not rework.
+    review.submit_for_review(document, institution)
+    assert review.record_editor_rework(document, institution) is False
+    review.council_return(document, chair, "Нет сроков по разделу К3")
+
+    response = edit("Сроки добавлены по всем разделам")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document.refresh_from_db()
+    latest = document.get_latest_revision_as_object()
+    assert latest.description == "Сроки добавлены по всем разделам"
+    reworked = AuditEvent.objects.get(action="review.reworked")
+    assert (reworked.actor, reworked.data) == (institution, {"via": "editor"})
+    assert reworked.object_id == str(document.pk)
