@@ -1,13 +1,16 @@
 """Tables of the database search backend.
 
 One :class:`SearchEntry` per indexed document (facets as columns), the words
-seen while indexing in :class:`SearchTerm` (targets for typo correction) and a
-:class:`SearchState` token that changes with every write (facet-count cache).
+seen while indexing in :class:`SearchTerm` (targets for typo correction), the
+distinct combinations of facet values in :class:`SearchFacetSet` (facet counts
+group matches by combination) and a :class:`SearchState` token that changes
+with every write (facet-count cache).
 
-Vendor-specific parts are created by the migration, not declared here: on
+Vendor-specific parts are created by the migrations, not declared here: on
 PostgreSQL the GIN index over ``search_vector`` (filled with the ``russian``
-configuration), on SQLite the FTS5 table ``qp_search_fts`` holding stemmed
-terms. Wagtail's own search (the admin) is separate and untouched.
+configuration) and the narrow table ``qp_search_match`` (entry id, facet set,
+vector) that facet counting scans; on SQLite the FTS5 table ``qp_search_fts``
+holding stemmed terms and the narrow table ``qp_search_facets``. Wagtail's own search (the admin) is separate and untouched.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -97,3 +100,30 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchFacetSet(models.Model):
+    """One combination of facet values of indexed documents.
+
+    ``key`` is a hash of the values (``search.backends.database.facet_key``):
+    the same combination always has the same key, so a row never changes
+    meaning and readers may keep it in memory. Counting facets groups the
+    matches by key (one integer per row) and adds the groups up per value.
+    """
+
+    key = models.BigIntegerField(_("ключ"), primary_key=True)
+    kind = models.CharField(_("раздел"), max_length=30)
+    district = models.CharField(_("район"), max_length=200, blank=True)
+    org_kind = models.CharField(_("вид организации"), max_length=200, blank=True)
+    campaigns = models.CharField(_("кампании"), max_length=2000, blank=True)
+    score_band = models.CharField(_("диапазон балла"), max_length=200, blank=True)
+    status = models.CharField(_("статус"), max_length=200, blank=True)
+    doc_type = models.CharField(_("вид документа"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "qp_search_facet_set"
+        verbose_name = _("сочетание значений фильтров")
+        verbose_name_plural = _("сочетания значений фильтров")
+
+    def __str__(self) -> str:
+        return str(self.key)

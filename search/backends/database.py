@@ -22,6 +22,14 @@ names are ranked (phrase, then ``ts_rank`` on the title-and-names vector or
 common word found in a quarter of the corpus thus ranks a few thousand rows
 instead of tens of thousands.
 
+Facet counts read a narrow table (``qp_search_match`` on PostgreSQL,
+``qp_search_facets`` on SQLite: the facet columns and two ``SearchFacetSet``
+keys per entry) in one pass: the matches are grouped by the key of their
+first three facets' values and by the key of the other four's (two integer
+groupings instead of one per facet), every filter variant is a conditional
+count of the same SQL the hits use, and the few hundred groups are added up per
+value in Python.
+
 Per index version (``SearchState`` token, new with every write), Django's cache
 keeps the facet counts of a text and filters, the entry ids of a result page,
 and the typo candidates of query words; a repeated query then costs the token
@@ -35,6 +43,7 @@ and one primary-key read of the page's documents.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -52,7 +61,7 @@ from search.backends.base import (
     Suggestion,
 )
 from search.documents import FACETS, KINDS, SearchDocument, document_from_mapping
-from search.models import SearchEntry, SearchState, SearchTerm
+from search.models import SearchEntry, SearchFacetSet, SearchState, SearchTerm
 
 _BATCH = 500
 # PostgreSQL refuses tsvectors over 1 MB; long PDF texts are cut before that.
@@ -64,6 +73,15 @@ _BM25 = "bm25(qp_search_fts, 10.0, 8.0, 1.0)"
 #: beyond that the matches are sorted instead.
 _BROWSE_VISITS = 3000
 _COLUMN = {facet: "campaigns" if facet == "campaign" else facet for facet in FACETS}
+#: Columns of a facet set, in ``FACETS`` order.
+_SET_COLUMNS = tuple(_COLUMN[facet] for facet in FACETS)
+#: The two parts of the facets an entry's two facet set keys stand for.
+FACET_PARTS: tuple[tuple[str, ...], tuple[str, ...]] = (FACETS[:3], FACETS[3:])
+#: Facet sets read so far (key → values per facet). Keys are hashes of the
+#: values, so an entry never goes stale; the dict is emptied when it grows past
+#: the limit.
+_FACET_SETS: dict[int, dict[str, tuple[str, ...]]] = {}
+_FACET_SETS_LIMIT = 100_000
 #: Django cache holding totals and facet counts of recent queries. Keys carry
 #: the index version token, so a write to the index makes them unreachable.
 CACHE_ALIAS = "default"
@@ -133,16 +151,30 @@ class DatabaseBackend:
             if self.vendor == "postgresql":
                 with self._cursor() as cursor:
                     cursor.execute("ANALYZE qp_search_entry")
+                    cursor.execute("ANALYZE qp_search_match")
+        if self.vendor == "postgresql" and not connections[self.using].in_atomic_block:
+            # Outside a transaction (VACUUM cannot run in one): set the rows'
+            # hint bits and visibility now, or the first queries after a
+            # rebuild pay for it, and drop the row versions the vector update
+            # left behind.
+            with self._cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE) qp_search_entry")
+                cursor.execute("VACUUM (ANALYZE) qp_search_match")
         return count
 
     def clear(self) -> None:
-        """Remove every document and the typo vocabulary."""
+        """Remove every document and the typo vocabulary (not the facet sets)."""
         with transaction.atomic(using=self.using), self._cursor() as cursor:
             if self.vendor == "sqlite":
                 cursor.execute("DELETE FROM qp_search_fts")
                 cursor.execute("DELETE FROM qp_search_facets")
+            elif self.vendor == "postgresql":
+                cursor.execute("DELETE FROM qp_search_match")
             cursor.execute("DELETE FROM qp_search_entry")
             cursor.execute("DELETE FROM qp_search_term")
+            # Facet sets stay: a key always means the same values, and a
+            # query counting under the previous generation may still read
+            # its keys' values after a rebuild commits.
             self._touch()
 
     def _cursor(self):
@@ -187,6 +219,12 @@ class DatabaseBackend:
                 cursor.execute(
                     f"DELETE FROM qp_search_facets WHERE id IN ({entries})", list(ids)
                 )
+            elif self.vendor == "postgresql":
+                cursor.execute(
+                    "DELETE FROM qp_search_match WHERE id IN "
+                    f"(SELECT id FROM qp_search_entry WHERE doc_id IN ({marks}))",
+                    list(ids),
+                )
             cursor.execute(
                 f"DELETE FROM qp_search_entry WHERE doc_id IN ({marks})", list(ids)
             )
@@ -218,6 +256,20 @@ class DatabaseBackend:
             ]
         )
         ids = [entry.pk for entry in entries]
+        sets: dict[int, dict[str, str]] = {}
+        keys: list[tuple[int, ...]] = []
+        for entry in entries:
+            entry_keys = []
+            for part, facets in enumerate(FACET_PARTS):
+                values = {_COLUMN[f]: getattr(entry, _COLUMN[f]) for f in facets}
+                key = facet_key(part, values.values())
+                sets[key] = values
+                entry_keys.append(key)
+            keys.append(tuple(entry_keys))
+        SearchFacetSet.objects.using(self.using).bulk_create(
+            [SearchFacetSet(key=key, **values) for key, values in sets.items()],
+            ignore_conflicts=True,
+        )
         heads = [analysis.normalise(" ".join((doc.title, *doc.names))) for doc in docs]
         bodies = [analysis.normalise(doc.text[:_MAX_VECTOR_TEXT]) for doc in docs]
         with self._cursor() as cursor:
@@ -230,6 +282,15 @@ class DatabaseBackend:
                     "FROM unnest(%s::bigint[], %s::text[], %s::text[]) "
                     "AS v(id, head, body) WHERE e.id = v.id",
                     [ids, heads, bodies],
+                )
+                cursor.execute(
+                    "INSERT INTO qp_search_match (id, key_a, key_b, "
+                    f"{', '.join(_SET_COLUMNS)}, search_vector) "
+                    f"SELECT e.id, v.a, v.b, {', '.join(f'e.{c}' for c in _SET_COLUMNS)}, "
+                    "e.search_vector FROM qp_search_entry e "
+                    "JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
+                    "AS v(id, a, b) ON e.id = v.id",
+                    [ids, [k[0] for k in keys], [k[1] for k in keys]],
                 )
             elif self.vendor == "sqlite":
                 cursor.executemany(
@@ -247,12 +308,13 @@ class DatabaseBackend:
                     ],
                 )
                 cursor.executemany(
-                    "INSERT INTO qp_search_facets (id, kind, district, org_kind, "
-                    "campaigns, score_band, status, doc_type) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    "INSERT INTO qp_search_facets (id, key_a, key_b, kind, district, "
+                    "org_kind, campaigns, score_band, status, doc_type) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     [
                         (
                             entry.pk,
+                            *key,
                             entry.kind,
                             entry.district,
                             entry.org_kind,
@@ -261,7 +323,7 @@ class DatabaseBackend:
                             entry.status,
                             entry.doc_type,
                         )
-                        for entry in entries
+                        for entry, key in zip(entries, keys, strict=True)
                     ],
                 )
         words: set[str] = set()
@@ -331,7 +393,13 @@ class DatabaseBackend:
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Total and facet counts, cached per index version, text and filters.
 
-        One statement: see :meth:`_postgres_counts` and :meth:`_sqlite_counts`.
+        One statement over the narrow table groups the matches by ``key_a``
+        and by ``key_b`` (grouping sets on PostgreSQL, a materialised
+        ``UNION ALL`` on SQLite) with one count per filter variant (every
+        filter; every filter but one facet's own), written with the same
+        ``_where`` clauses as the hits; :func:`add_up_facets` turns the
+        groups into counts per value, with each key's values read once per
+        process.
         The cache is Django's (``CACHE_ALIAS``), shared by threads and, with a
         shared cache backend, by processes; the index version token in the key
         retires old entries.
@@ -347,111 +415,92 @@ class DatabaseBackend:
         cached = cache.get(key)
         if cached is not None:
             return cached
-        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        total = 0
-        with self._cursor() as cursor:
-            if self.vendor == "postgresql":
-                total = self._postgres_counts(cursor, match, filters, counts)
-            else:
-                total = self._sqlite_counts(cursor, match, filters, counts)
-        result = (total, counts)
-        cache.set(key, result, CACHE_SECONDS)
-        return result
-
-    def _postgres_counts(
-        self,
-        cursor: Any,
-        match: tuple[str, list[Any]],
-        filters: dict[str, tuple[str, ...]],
-        counts: dict[str, dict[str, int]],
-    ) -> int:
-        """One ``GROUPING SETS`` pass over the matches (filters not applied).
-
-        Every filter becomes a ``FILTER`` clause instead: one count under all
-        filters (for the total and the unfiltered facets) and, per filtered
-        facet, one under the other filters, so a single scan serves all.
-        """
-        columns = [f"e.{_COLUMN[facet]}" for facet in FACETS]
-        aggregates: list[str] = []
-        params: list[Any] = []
         variants: list[str | None] = [None, *filters]
+        aggregates: list[str] = []
+        aggregate_params: list[Any] = []
         for variant in variants:
             scoped = {n: v for n, v in filters.items() if n != variant}
             clauses, scoped_params = self._where(("", []), scoped)
-            if clauses:
-                aggregates.append(f"COUNT(*) FILTER (WHERE {' AND '.join(clauses)})")
-                params.extend(scoped_params)
-            else:
+            if not clauses:
                 aggregates.append("COUNT(*)")
-        sets = ", ".join([*(f"({column})" for column in columns), "()"])
-        where = f" WHERE {match[0]}" if match[0] else ""
-        cursor.execute(
-            f"SELECT {', '.join(columns)}, GROUPING({', '.join(columns)}), "
-            f"{', '.join(aggregates)} FROM qp_search_entry e{where} "
-            f"GROUP BY GROUPING SETS ({sets})",
-            [*params, *match[1]],
-        )
-        width = len(columns)
-        total = 0
-        for row in cursor.fetchall():
-            values = row[:width]
-            grouping = row[width]
-            numbers = row[width + 1 :]
-            grouped = [i for i in range(width) if not grouping >> (width - 1 - i) & 1]
-            if not grouped:
-                total = int(numbers[0])
-                continue
-            facet = FACETS[grouped[0]]
-            count = int(numbers[variants.index(facet) if facet in filters else 0])
-            if count:
-                _add(counts, facet, values[grouped[0]], count)
-        return total
-
-    def _sqlite_counts(
-        self,
-        cursor: Any,
-        match: tuple[str, list[Any]],
-        filters: dict[str, tuple[str, ...]],
-        counts: dict[str, dict[str, int]],
-    ) -> int:
-        """One ``UNION ALL`` statement over the narrow facet table.
-
-        The text match is evaluated once (its rows materialised); each
-        facet's part reads them under every filter except its own.
-        """
-        source = "qp_search_facets"
-        prefix = ""
-        all_params: list[Any] = []
-        if match[0]:
-            prefix = (
-                "WITH m AS MATERIALIZED (SELECT e.* FROM qp_search_facets e "
-                f"WHERE {match[0]}) "
-            )
-            source = "m"
-            all_params.extend(match[1])
-        parts: list[str] = []
-        for facet in FACETS:
-            others = {n: v for n, v in filters.items() if n != facet}
-            clauses, params = self._where(("", []), others)
-            where = " WHERE " + " AND ".join(clauses) if clauses else ""
-            column = _COLUMN[facet]
-            parts.append(
-                f"SELECT %s, e.{column}, COUNT(*) FROM {source} e{where} "
-                f"GROUP BY e.{column}"
-            )
-            all_params.extend([facet, *params])
-        clauses, params = self._where(("", []), filters)
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        parts.append(f"SELECT '', '', COUNT(*) FROM {source} e{where}")
-        all_params.extend(params)
-        cursor.execute(prefix + " UNION ALL ".join(parts), all_params)
-        total = 0
-        for facet, value, count in cursor.fetchall():
-            if facet:
-                _add(counts, facet, value, int(count))
+            elif self.vendor == "postgresql":
+                aggregates.append(f"COUNT(*) FILTER (WHERE {' AND '.join(clauses)})")
             else:
-                total = int(count)
-        return total
+                aggregates.append(
+                    f"SUM(CASE WHEN {' AND '.join(clauses)} THEN 1 ELSE 0 END)"
+                )
+            aggregate_params.extend(scoped_params)
+        numbers = ", ".join(aggregates)
+        # A row failing two filters counts nowhere: with two or more filters
+        # only rows failing at most one are grouped.
+        conditions, condition_params = (
+            ([match[0]], list(match[1])) if match[0] else ([], [])
+        )
+        if len(filters) >= 2:
+            flags = []
+            for facet, values in filters.items():
+                clauses, params = self._where(("", []), {facet: values})
+                flags.append(f"CASE WHEN {clauses[0]} THEN 1 ELSE 0 END")
+                condition_params.extend(params)
+            conditions.append(f"({' + '.join(flags)}) >= {len(filters) - 1}")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        with self._cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT 3 - GROUPING(e.key_a, e.key_b), "
+                    f"COALESCE(e.key_a, e.key_b), {numbers} "
+                    f"FROM qp_search_match e{where} "
+                    "GROUP BY GROUPING SETS ((e.key_a), (e.key_b), ())",
+                    [*aggregate_params, *condition_params],
+                )
+            else:
+                # SQLite has no grouping sets: the rows are materialised once
+                # (only the columns read below: a narrower sort) and grouped
+                # twice.
+                needed = ", ".join(
+                    ["e.key_a", "e.key_b", *(f"e.{_COLUMN[f]}" for f in filters)]
+                )
+                cursor.execute(
+                    f"WITH m AS MATERIALIZED (SELECT {needed} "
+                    f"FROM qp_search_facets e{where}) "
+                    f"SELECT 2, e.key_a, {numbers} FROM m e "
+                    f"GROUP BY e.key_a UNION ALL SELECT 1, e.key_b, {numbers} "
+                    f"FROM m e GROUP BY e.key_b "
+                    f"UNION ALL SELECT 0, NULL, {numbers} FROM m e",
+                    [*condition_params, *aggregate_params * 3],
+                )
+            rows = cursor.fetchall()
+            sets = self._facet_sets(
+                cursor, [int(row[1]) for row in rows if row[0] and row[1] is not None]
+            )
+        result = add_up_facets(rows, sets, variants)
+        cache.set(key, result, CACHE_SECONDS)
+        return result
+
+    def _facet_sets(
+        self, cursor: Any, keys: Sequence[int]
+    ) -> dict[int, dict[str, tuple[str, ...]]]:
+        """The facet sets of ``keys``: from memory, the rest read in chunks."""
+        if len(_FACET_SETS) > _FACET_SETS_LIMIT:
+            _FACET_SETS.clear()
+        missing = [key for key in keys if key not in _FACET_SETS]
+        columns = ", ".join(_SET_COLUMNS)
+        if len(missing) > 4 * _BATCH:
+            # Many unknown: one read of the whole (small) table is cheaper.
+            cursor.execute(f"SELECT key, {columns} FROM qp_search_facet_set")
+            for key, *values in cursor.fetchall():
+                _FACET_SETS[int(key)] = _facet_set(values)
+            missing = []
+        for start in range(0, len(missing), _BATCH):
+            chunk = missing[start : start + _BATCH]
+            cursor.execute(
+                f"SELECT key, {columns} FROM qp_search_facet_set "
+                "WHERE key IN (" + ", ".join(["%s"] * len(chunk)) + ")",
+                chunk,
+            )
+            for key, *values in cursor.fetchall():
+                _FACET_SETS[int(key)] = _facet_set(values)
+        return {key: _FACET_SETS[key] for key in keys if key in _FACET_SETS}
 
     def _typos(self, words: Sequence[str], token: str = "") -> dict[str, list[str]]:
         """Typo candidates of the words the vocabulary does not know.
@@ -491,18 +540,19 @@ class DatabaseBackend:
         return result
 
     def _match_clause(
-        self, terms: Sequence[analysis.QueryTerm]
+        self, terms: Sequence[analysis.QueryTerm], alias: str = "e"
     ) -> tuple[str, list[Any]]:
-        """SQL condition on alias ``e`` for the text part ("" when browsing)."""
+        """SQL condition on ``alias`` for the text part ("" when browsing)."""
         if not terms:
             return "", []
         if self.vendor == "postgresql":
             return (
-                "e.search_vector @@ to_tsquery('russian', %s)",
+                f"{alias}.search_vector @@ to_tsquery('russian', %s)",
                 [_tsquery(terms)],
             )
         return (
-            "e.id IN (SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s)",
+            f"{alias}.id IN (SELECT rowid FROM qp_search_fts "
+            "WHERE qp_search_fts MATCH %s)",
             [_fts_query(terms)],
         )
 
@@ -678,14 +728,23 @@ class DatabaseBackend:
                         "SELECT set_config('enable_bitmapscan', 'off', true)"
                     )
                     order = "e.kind_order, e.sort_title, e.id"
+                    rest_where, rest_params = where, where_params
                 else:
-                    # "+ 0" keeps the planner off the browse index.
+                    # "+ 0" keeps the planner off the browse index; the
+                    # matches are collected from the narrow table.
                     order = "e.kind_order + 0, e.sort_title, e.id"
+                    narrow, rest_params = self._where(
+                        self._match_clause(terms, alias="m"), filters, alias="m"
+                    )
+                    rest_where = (
+                        "e.id IN (SELECT m.id FROM qp_search_match m "
+                        f"WHERE {' AND '.join(narrow)})"
+                    )
                 cursor.execute(
-                    f"SELECT e.id FROM qp_search_entry e WHERE {where} "
+                    f"SELECT e.id FROM qp_search_entry e WHERE {rest_where} "
                     f"AND NOT COALESCE({in_head}, false) ORDER BY {order} "
                     "LIMIT %s OFFSET %s",
-                    [*where_params, any_words, wanted, rest_offset],
+                    [*rest_params, any_words, wanted, rest_offset],
                 )
                 page.extend((id_, 0, 0.0) for (id_,) in cursor.fetchall())
                 if visits <= _BROWSE_VISITS:
@@ -746,18 +805,35 @@ class DatabaseBackend:
             if total > in_ranked and window > in_ranked:
                 rest_offset = max(0, query.offset - in_ranked)
                 wanted = window - max(query.offset, in_ranked)
-                entry_clauses, entry_params = self._where(("", []), filters)
+                cursor.execute("SELECT COUNT(*) FROM qp_search_facets")
+                entries = max(int(cursor.fetchone()[0] or 0), 1)
+                # Rows the browse index would visit to fill the page.
+                visits = (rest_offset + wanted) * entries / (total - in_ranked)
+                rest = f"({text_query}) NOT ({in_head})"
+                if visits <= _BROWSE_VISITS:
+                    entry_clauses, entry_params = self._where(("", []), filters)
+                    sql = (
+                        "SELECT e.id FROM qp_search_entry e WHERE e.id IN "
+                        "(SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s)"
+                        + "".join(f" AND {clause}" for clause in entry_clauses)
+                        + " ORDER BY e.kind_order, e.sort_title, e.id"
+                    )
+                else:
+                    # Sparse: the matches are collected through the narrow
+                    # table and sorted ("+" keeps SQLite off the browse index).
+                    entry_clauses, entry_params = self._where(
+                        ("", []), filters, alias="f"
+                    )
+                    sql = (
+                        "SELECT e.id FROM qp_search_entry e WHERE e.id IN "
+                        "(SELECT f.id FROM qp_search_facets f WHERE f.id IN "
+                        "(SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s)"
+                        + "".join(f" AND {clause}" for clause in entry_clauses)
+                        + ") ORDER BY +e.kind_order, e.sort_title, e.id"
+                    )
                 cursor.execute(
-                    "SELECT e.id FROM qp_search_entry e WHERE e.id IN "
-                    "(SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s)"
-                    + "".join(f" AND {clause}" for clause in entry_clauses)
-                    + " ORDER BY e.kind_order, e.sort_title, e.id LIMIT %s OFFSET %s",
-                    [
-                        f"({text_query}) NOT ({in_head})",
-                        *entry_params,
-                        wanted,
-                        rest_offset,
-                    ],
+                    sql + " LIMIT %s OFFSET %s",
+                    [rest, *entry_params, wanted, rest_offset],
                 )
                 page.extend((int(id_), 0, 0.0) for (id_,) in cursor.fetchall())
         return page
@@ -939,10 +1015,58 @@ def _joined(values: Iterable[str]) -> str:
     return "|" + "|".join(values) + "|" if values else ""
 
 
-def _add(counts: dict[str, dict[str, int]], facet: str, value: Any, count: int) -> None:
-    """Add a GROUP BY row to the counts (campaign strings hold several values)."""
-    values = str(value or "").split("|") if facet == "campaign" else [value]
-    bucket = counts[facet]
-    for one in values:
-        if one:
-            bucket[one] = bucket.get(one, 0) + count
+def facet_key(part: int, values: Iterable[str]) -> int:
+    """The ``SearchFacetSet`` key of one part's column values (64-bit hash)."""
+    digest = hashlib.blake2b(
+        json.dumps([part, *values], ensure_ascii=False).encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _facet_set(values: Sequence[Any]) -> dict[str, tuple[str, ...]]:
+    """The non-empty values per facet of a facet set's columns."""
+    result: dict[str, tuple[str, ...]] = {}
+    for facet, value in zip(FACETS, values, strict=True):
+        text = str(value or "")
+        if facet == "campaign":
+            result[facet] = tuple(one for one in text.split("|") if one)
+        else:
+            result[facet] = (text,) if text else ()
+    return result
+
+
+def add_up_facets(
+    rows: Iterable[Sequence[Any]],
+    sets: dict[int, dict[str, tuple[str, ...]]],
+    variants: Sequence[str | None],
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and facet counts from the grouped counting pass.
+
+    Each row is ``(part, key, count per variant…)``: part 2 groups by the
+    key of the first facets (``FACET_PARTS[0]``), 1 by the key of the
+    others, 0 is the total. Variant ``None`` applies every filter; variant F
+    every filter but F's own, which is what the counts of facet F use.
+
+    Raises:
+        LookupError: A row names a facet set the table lacks.
+    """
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    total = 0
+    column = {f: variants.index(f) if f in variants else 0 for f in FACETS}
+    for part, key, *numbers in rows:
+        if not part:
+            total = int(numbers[0] or 0)
+            continue
+        if key is None:
+            continue
+        found = sets.get(int(key))
+        if found is None:
+            raise LookupError(f"search: facet set {key} is missing")
+        for facet in FACET_PARTS[2 - int(part)]:
+            count = int(numbers[column[facet]] or 0)
+            if not count:
+                continue
+            bucket = counts[facet]
+            for value in found[facet]:
+                bucket[value] = bucket.get(value, 0) + count
+    return total, counts

@@ -16,8 +16,9 @@ Russian analysis comes from the project's stable analysis plugin
 ``qp_russian`` and the token filters ``qp_lowercase`` and ``qp_yo_fold``.
 Synonyms are expanded at query time from :func:`search.analysis.analyse_query`,
 the same expansion the database backend uses (a multi-word alternative needs
-all its words); typos are tolerated with ``fuzziness: AUTO:4,8`` (one edit from
-4 letters, two from 8) on what was typed, not on synonyms.
+all its words); typos too, as on the database: a typed word of 4+ letters that
+no document holds gets the term suggester's nearest indexed words (one edit up
+to 7 letters, two from 8) as alternatives.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.dsl import (
-    A,
     Boolean,
     Completion,
     Date,
@@ -42,10 +42,8 @@ from elasticsearch.dsl import (
     Index,
     Integer,
     Keyword,
-    MultiSearch,
     Object,
     Q,
-    Search,
     Text,
     analyzer,
     token_filter,
@@ -78,10 +76,9 @@ logger = logging.getLogger(__name__)
 PLUGIN_NAME = "qp-analysis-russian"
 #: Analyzer of the plugin: standard tokenizer, lower case, ё→е, stop words, stems.
 RUSSIAN_ANALYZER = "qp_russian"
-#: Typo tolerance: no edit below 4 characters, one up to 7, two from 8.
-FUZZINESS = "AUTO:4,8"
-#: Leading characters a typo may not touch: fewer fuzzy terms to enumerate (the
-#: database backend, too, looks for candidates sharing leading or final letters).
+#: Leading characters a typo may not touch: fewer terms for the suggester to
+#: enumerate (the database backend, too, looks for candidates sharing leading
+#: or final letters).
 FUZZY_PREFIX = 1
 #: Relevance weights of the text fields and of an exact phrase in title/names.
 FIELD_WEIGHTS = {"title": 3.0, "names": 3.0, "text": 1.0}
@@ -93,7 +90,8 @@ BULK_CHUNK = 1000
 FACET_SIZE = 500
 #: Field holding the folded, unstemmed words of title, names and text.
 WORDS_FIELD = "words"
-#: Most "did you mean" corrections per unknown word.
+#: Most typo candidates per unknown word (alternatives and "did you mean"),
+#: as on the database backend (``analysis.typo_candidates``).
 CORRECTIONS = 5
 #: Django cache of words known to the index (typo checks skipped for them).
 CACHE_ALIAS = "default"
@@ -102,10 +100,29 @@ KNOWN_WORD_SECONDS = 300
 TOMBSTONE_FIELD = "tombstone"
 #: Fields added to the stored document for sorting and suggestions only.
 _INTERNAL_FIELDS = ("kind_order", "title_sort", "suggest", TOMBSTONE_FIELD)
+#: What the query path reads of an ``msearch`` response (and ``took``, for
+#: benchmarks); the rest is left on the node instead of parsed here.
+_FILTER_PATH = (
+    "took",
+    # Every item has a status: no response is filtered away entirely.
+    "responses.status",
+    "responses.error",
+    "responses.hits.total.value",
+    "responses.hits.hits._score",
+    "responses.hits.hits._source",
+    "responses.aggregations.total.doc_count",
+    "responses.aggregations.*.values.buckets.key",
+    "responses.aggregations.*.values.buckets.doc_count",
+    "responses.suggest.fix.options.text",
+)
+_SUGGEST_FILTER_PATH = (
+    "took",
+    "suggest.titles.options._source",
+)
 
 
 class SearchIndexError(RuntimeError):
-    """Elasticsearch refused a write the backend needed."""
+    """Elasticsearch refused a request the backend needed."""
 
 
 fold_filter = token_filter("qp_fold", type="qp_yo_fold")
@@ -253,6 +270,12 @@ class ElasticsearchBackend:
             number_of_shards=1,
             number_of_replicas=0,
             refresh_interval="-1" if bulk_load else "1s",
+            # Segments stored in browsing order: empty-query pages stop after
+            # the page instead of sorting every document.
+            **{
+                "sort.field": ["kind_order", "title_sort"],
+                "sort.order": ["asc", "asc"],
+            },
         )
         index.analyzer(fold_analyzer)
         index.mapping(index_mapping())
@@ -498,14 +521,12 @@ class ElasticsearchBackend:
 
     # --- reading ---------------------------------------------------------------
 
-    def _text_query(
-        self, terms: Sequence[analysis.QueryTerm], text: str, fuzzy: set[str]
-    ) -> Q:
+    def _text_query(self, terms: Sequence[analysis.QueryTerm], text: str) -> Q:
         fields = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
         required = []
         for term in terms:
             alternatives = []
-            for position, words in enumerate(term.alternatives):
+            for words in term.alternatives:
                 phrase = " ".join(words)
                 if len(words) > 1:
                     # A multi-word synonym matches when all its words occur,
@@ -525,11 +546,6 @@ class ElasticsearchBackend:
                             "multi_match",
                             query=phrase,
                             fields=fields,
-                            # Typos only for what was typed, not for synonyms.
-                            fuzziness=(
-                                FUZZINESS if position == 0 and phrase in fuzzy else 0
-                            ),
-                            prefix_length=FUZZY_PREFIX,
                             zero_terms_query="all",
                         )
                     )
@@ -546,10 +562,6 @@ class ElasticsearchBackend:
             boost=PHRASE_BOOST,
         )
         return Q("bool", must=required, should=[phrase_boost])
-
-    @staticmethod
-    def _filter(facet: str, values: Sequence[str]) -> Q:
-        return Q("terms", **{facet: list(values)})
 
     def unknown_words(self, words: Iterable[str]) -> set[str]:
         """Words of 4+ letters that match no indexed document (typo candidates).
@@ -569,13 +581,22 @@ class ElasticsearchBackend:
         known are remembered for ``KNOWN_WORD_SECONDS`` (a word stays known
         while documents hold it), so a query of known words skips the trip.
         """
-        words = [w for w in dict.fromkeys(words) if analysis.max_edits(w)]
-        cache = caches[CACHE_ALIAS]
-        keys = {word: self._known_key(word) for word in words}
-        known = cache.get_many(list(keys.values())) if words else {}
-        words = [word for word in words if keys[word] not in known]
-        if not words:
+        unchecked = self._unchecked(words)
+        if not unchecked:
             return {}
+        return self._read_checks(unchecked, self._msearch(self._word_checks(unchecked)))
+
+    def _unchecked(self, words: Iterable[str]) -> list[str]:
+        """Words of 4+ letters not remembered as known to the index."""
+        words = [w for w in dict.fromkeys(words) if analysis.max_edits(w)]
+        if not words:
+            return []
+        keys = {word: self._known_key(word) for word in words}
+        known = caches[CACHE_ALIAS].get_many(list(keys.values()))
+        return [word for word in words if keys[word] not in known]
+
+    def _word_checks(self, words: Sequence[str]) -> list[dict[str, Any]]:
+        """``msearch`` lines asking, per word, for one match and close words."""
         searches: list[dict[str, Any]] = []
         for word in words:
             searches.append({"index": self.alias})
@@ -601,12 +622,18 @@ class ElasticsearchBackend:
                     },
                 }
             )
-        responses = self.client.msearch(searches=searches)["responses"]
+        return searches
+
+    def _read_checks(
+        self, words: Sequence[str], responses: Sequence[Mapping[str, Any]]
+    ) -> dict[str, list[str]]:
+        """Unknown words → corrections, from the responses of :meth:`_word_checks`;
+        the known words are remembered."""
         unknown: dict[str, list[str]] = {}
         found: dict[str, bool] = {}
         for word, response in zip(words, responses, strict=True):
             if response.get("hits", {}).get("total", {}).get("value", 0):
-                found[keys[word]] = True
+                found[self._known_key(word)] = True
                 continue
             options = [
                 option["text"]
@@ -617,108 +644,74 @@ class ElasticsearchBackend:
                 option for option in dict.fromkeys(options) if option != word
             ][:CORRECTIONS]
         if found:
-            cache.set_many(found, KNOWN_WORD_SECONDS)
+            caches[CACHE_ALIAS].set_many(found, KNOWN_WORD_SECONDS)
         return unknown
 
     def _known_key(self, word: str) -> str:
         digest = hashlib.sha256(f"{self.alias}\n{word}".encode()).hexdigest()[:40]
         return f"qp-search-es-known:{digest}"
 
+    def _msearch(self, searches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One ``msearch`` round trip; the responses trimmed to what is read."""
+        response = self.client.msearch(searches=searches, filter_path=_FILTER_PATH)
+        responses = response.get("responses")
+        if responses is None or len(responses) != len(searches) // 2:
+            raise SearchIndexError("Elasticsearch вернул не все ответы поиска")
+        return responses
+
     def search(self, query: SearchQuery) -> SearchResults:
         """Run a query with facets and pagination (see ``search.backends.base``).
 
         Hits and facet counts are two searches of one ``msearch``: with
         aggregations in the same request Elasticsearch has to score and sort
-        every match, which costs several times more than both apart.
+        every match, which costs several times more than both apart. Typed
+        words not yet known to be in the index are checked in the same round
+        trip (the query runs as typed meanwhile); only if one of them is
+        unknown and has typo candidates does a second trip run the query with
+        them. Responses are read as plain JSON trimmed by ``filter_path``.
         """
         active = query.active_filters()
         terms = analysis.analyse_query(query.text) if query.text.strip() else []
-        base = Search(index=self.alias)
-        corrected: tuple[tuple[str, str], ...] = ()
-        if terms:
-            corrections = self.typo_corrections(
-                t.original[0] for t in terms if len(t.original) == 1
-            )
-            fuzzy = set(corrections)
-            # Like the database backend: no corrections for synonym terms.
-            plain = {t.original[0] for t in terms if len(t.alternatives) == 1}
-            corrected = tuple(
-                (word, correction)
-                for word, candidates in corrections.items()
-                if word in plain
-                for correction in candidates
-            )
-            # Ties keep index order: extra sort keys after _score would disable
-            # Lucene's top-hits shortcuts and cost more than the query.
-            base = base.query(self._text_query(terms, query.text, fuzzy))
-            hits_search = base
-        elif query.text.strip():
-            # Only stop words: nothing to look for, so nothing is found.
-            base = base.query(Q("match_none"))
-            hits_search = base
-        else:
-            hits_search = base.sort("kind_order", "title_sort")
-        if active:
-            hits_search = hits_search.post_filter(
-                Q(
-                    "bool",
-                    filter=[
-                        self._filter(facet, values) for facet, values in active.items()
-                    ],
-                )
-            )
-        start = min(query.offset, MAX_RESULT_WINDOW)
-        stop = min(query.offset + query.page_size, MAX_RESULT_WINDOW)
-        # The total comes from the facet search, which visits every match
-        # anyway: the hits search only collects the top of the page (Lucene
-        # may skip non-competitive documents). Both are cached by the shard
-        # request cache until the next refresh.
-        hits_search = (
-            hits_search.extra(track_total_hits=False)
-            .source(excludes=list(_INTERNAL_FIELDS))
-            .params(request_cache=True)[start:stop]
+        unchecked = self._unchecked(
+            t.original[0] for t in terms if len(t.alternatives) == 1
         )
-        facets_search = base.extra(size=0, track_total_hits=False).params(
-            request_cache=True
-        )
-        facets_search.aggs.bucket(
-            "total",
-            "filter",
-            filter=Q(
-                "bool",
-                filter=[
-                    self._filter(facet, values) for facet, values in active.items()
-                ],
+        searches = self._searches(query, terms, active)
+        responses = self._msearch([*searches, *self._word_checks(unchecked)])
+        corrections = self._read_checks(unchecked, responses[2:]) if unchecked else {}
+        if any(corrections.values()):
+            # Unknown words: their nearest indexed words become alternatives
+            # (as on the database backend), and the query runs again.
+            terms = analysis.analyse_query(
+                query.text,
+                lookup_typos=lambda words: {
+                    word: corrections[word] for word in words if word in corrections
+                },
             )
-            if active
-            else Q("match_all"),
+            responses = self._msearch(self._searches(query, terms, active))
+        corrected = tuple(
+            (term.original[0], correction)
+            for term in terms
+            for correction in term.corrections
         )
-        for facet in FACETS:
-            others = [
-                self._filter(name, values)
-                for name, values in active.items()
-                if name != facet
-            ]
-            bucket = A("terms", field=facet, size=FACET_SIZE)
-            scope = Q("bool", filter=others) if others else Q("match_all")
-            facets_search.aggs.bucket(f"f_{facet}", "filter", filter=scope).bucket(
-                "values", bucket
-            )
-        multi = MultiSearch(using=self.client, index=self.alias)
-        multi = multi.add(hits_search).add(facets_search)
-        try:
-            response, facet_response = multi.execute(raise_on_error=True)
-        except ApiError as error:
-            # msearch reports a missing index inside a 200 response.
-            body = error.body if isinstance(error.body, dict) else {}
-            if body.get("error", {}).get("type") == "index_not_found_exception":
-                return self._empty(query)
-            raise
-        hits = tuple(self._hit(hit, terms) for hit in response.hits)
+        hits_response, facet_response = responses[0], responses[1]
+        for response in (hits_response, facet_response):
+            error = response.get("error")
+            if error:
+                # msearch reports a missing index inside a 200 response.
+                if error.get("type") == "index_not_found_exception":
+                    return self._empty(query)
+                raise SearchIndexError(f"Elasticsearch не выполнил поиск: {error}")
+        hits = tuple(
+            self._hit(hit, terms)
+            for hit in hits_response.get("hits", {}).get("hits", ())
+        )
+        aggregations = facet_response.get("aggregations", {})
         facets = {}
         for facet in FACETS:
-            aggregation = getattr(facet_response.aggregations, f"f_{facet}")
-            counts = {str(b.key): int(b.doc_count) for b in aggregation.values.buckets}
+            buckets = aggregations.get(f"f_{facet}", {}).get("values", {})
+            counts = {
+                str(b["key"]): int(b["doc_count"]) for b in buckets.get("buckets", ())
+            }
             selected = set(active.get(facet, ()))
             for value in selected:
                 counts.setdefault(value, 0)
@@ -730,11 +723,92 @@ class ElasticsearchBackend:
             )
         return SearchResults(
             query=query,
-            total=int(facet_response.aggregations.total.doc_count),
+            total=int(aggregations.get("total", {}).get("doc_count", 0)),
             hits=hits,
             facets=facets,
             corrected=corrected,
         )
+
+    def _searches(
+        self,
+        query: SearchQuery,
+        terms: Sequence[analysis.QueryTerm],
+        active: Mapping[str, Sequence[str]],
+    ) -> list[dict[str, Any]]:
+        """``msearch`` lines of the hits search and the facet search."""
+        matching: dict[str, Any] | None = None
+        if terms:
+            # Ties keep index order: extra sort keys after _score would disable
+            # Lucene's top-hits shortcuts and cost more than the query.
+            matching = self._text_query(terms, query.text).to_dict()
+        elif query.text.strip():
+            # Only stop words: nothing to look for, so nothing is found.
+            matching = {"match_none": {}}
+        start = min(query.offset, MAX_RESULT_WINDOW)
+        stop = min(query.offset + query.page_size, MAX_RESULT_WINDOW)
+        # The total comes from the facet search, which visits every match
+        # anyway: the hits search only collects the top of the page (Lucene
+        # may skip non-competitive documents). Both are cached by the shard
+        # request cache until the next refresh.
+        filters = [_terms(f, v) for f, v in active.items()]
+        hits_body: dict[str, Any] = {
+            "from": start,
+            "size": stop - start,
+            "track_total_hits": False,
+            "_source": {"excludes": list(_INTERNAL_FIELDS)},
+        }
+        # The hits search has no aggregations, so the filters go into the
+        # query (no post_filter): Lucene intersects them with the text.
+        if filters:
+            hits_body["query"] = {
+                "bool": {
+                    **({"must": [matching]} if matching is not None else {}),
+                    "filter": filters,
+                }
+            }
+        elif matching is not None:
+            hits_body["query"] = matching
+        if matching is None:
+            hits_body["sort"] = ["kind_order", "title_sort"]
+        aggs: dict[str, Any] = {
+            "total": {
+                "filter": {"bool": {"filter": filters}}
+                if filters
+                else {"match_all": {}}
+            }
+        }
+        for facet in FACETS:
+            others = [_terms(f, v) for f, v in active.items() if f != facet]
+            aggs[f"f_{facet}"] = {
+                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                "aggs": {"values": {"terms": {"field": facet, "size": FACET_SIZE}}},
+            }
+        facets_body: dict[str, Any] = {
+            "size": 0,
+            "track_total_hits": False,
+            "aggs": aggs,
+        }
+        facet_query = matching
+        if len(filters) >= 2:
+            # A document failing two filters counts in no aggregation: only
+            # those failing at most one are collected.
+            facet_query = {
+                "bool": {
+                    **({"must": [matching]} if matching is not None else {}),
+                    "filter": [
+                        {
+                            "bool": {
+                                "should": filters,
+                                "minimum_should_match": len(filters) - 1,
+                            }
+                        }
+                    ],
+                }
+            }
+        if facet_query is not None:
+            facets_body["query"] = facet_query
+        header = {"index": self.alias, "request_cache": True}
+        return [header, hits_body, header, facets_body]
 
     @staticmethod
     def _empty(query: SearchQuery) -> SearchResults:
@@ -753,9 +827,9 @@ class ElasticsearchBackend:
         )
 
     @staticmethod
-    def _hit(hit: Any, terms: Sequence[analysis.QueryTerm]) -> SearchHit:
-        doc = from_source(hit.to_dict())
-        score = hit.meta.score
+    def _hit(hit: Mapping[str, Any], terms: Sequence[analysis.QueryTerm]) -> SearchHit:
+        doc = from_source(hit.get("_source", {}))
+        score = hit.get("_score")
         return SearchHit(
             id=doc.id,
             kind=doc.kind,
@@ -774,32 +848,41 @@ class ElasticsearchBackend:
         prefix = " ".join(prefix.split())
         if not prefix:
             return []
-        search = (
-            Search(using=self.client, index=self.alias)
-            .source(["id", "kind", "title", "url"])
-            .suggest(
-                "titles",
-                prefix,
-                completion={"field": "suggest", "size": limit, "skip_duplicates": True},
-            )
-            .extra(size=0)
-        )
         try:
-            response = search.execute()
+            response = self.client.search(
+                index=self.alias,
+                source=["id", "kind", "title", "url"],
+                suggest={
+                    "titles": {
+                        "prefix": prefix,
+                        "completion": {
+                            "field": "suggest",
+                            "size": limit,
+                            "skip_duplicates": True,
+                        },
+                    }
+                },
+                size=0,
+                filter_path=_SUGGEST_FILTER_PATH,
+            )
         except NotFoundError:
             return []
         suggestions: list[Suggestion] = []
         seen: set[str] = set()
-        for option in response.suggest.titles[0].options:
-            source = option._source
-            if source.id in seen:
-                continue
-            seen.add(source.id)
-            suggestions.append(
-                Suggestion(
-                    text=source.title, kind=source.kind, url=source.url, id=source.id
+        for entry in response.get("suggest", {}).get("titles", ()):
+            for option in entry.get("options", ()):
+                source = option.get("_source", {})
+                if source.get("id") in seen:
+                    continue
+                seen.add(source.get("id"))
+                suggestions.append(
+                    Suggestion(
+                        text=source.get("title", ""),
+                        kind=source.get("kind", ""),
+                        url=source.get("url", ""),
+                        id=source.get("id", ""),
+                    )
                 )
-            )
         return suggestions[:limit]
 
     # --- health ----------------------------------------------------------------
@@ -842,3 +925,8 @@ class ElasticsearchBackend:
         return HealthStatus(
             backend=self.name, ok=not problems, detail=detail, documents=documents
         )
+
+
+def _terms(facet: str, values: Sequence[str]) -> dict[str, Any]:
+    """Filter on any of ``values`` of a facet."""
+    return {"terms": {facet: list(values)}}
