@@ -10,9 +10,11 @@ Baselines measured in the same run on the same file:
 * ``import-export``: a plain ``ModelResource`` for the same columns with
   django-import-export's defaults, row by row (target: subject ≥ 10× faster).
 
-Peak memory (target < 500 MB) is the max RSS of a fresh process that sets up
-Django and runs only this import (so calamine's native buffers count too);
-Python's own allocations (``tracemalloc``) are shown next to it.
+Peak memory (target < 500 MB) is the peak RSS (``VmHWM``) of a fresh process
+that sets up Django and runs only this import (so calamine's native buffers
+count too; ``ru_maxrss`` would also count this process's RSS, which Linux
+hands down across fork and exec); Python's own allocations (``tracemalloc``)
+are shown next to it.
 """
 
 from __future__ import annotations
@@ -239,7 +241,7 @@ def run(*, rows: int, repeat: int, plain_rows: int | None = None) -> int:
         f"[imports] speed-up over ModelResource:   {plain_full / subject:.1f}x (target ≥ 10)"
     )
     print(
-        f"[imports] peak memory of the import:      {rss:.0f} MB max RSS of a fresh "
+        f"[imports] peak memory of the import:      {rss:.0f} MB peak RSS of a fresh "
         f"process doing only this import (target < 500); Python allocations "
         f"{peak / 1e6:.0f} MB"
     )

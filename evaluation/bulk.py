@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connections, models, router
 
@@ -102,3 +102,61 @@ def insert_rows(
                         row[index] = field.get_db_prep_save(row[index], connection)
             copy.write_row(row)
     return len(rows)
+
+
+def copy_text(value: str) -> str:
+    """A string as a field of ``COPY``'s text format (no NULLs).
+
+    Backslash, tab, newline and carriage return are the characters that
+    format gives a meaning; each is written as its backslash escape.
+    """
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
+
+
+def copy_lines(
+    model: type[models.Model],
+    columns: Sequence[str],
+    lines: Iterable[str],
+    *,
+    batch_size: int = 2000,
+) -> int:
+    """PostgreSQL only: insert rows given as ``COPY`` text lines.
+
+    Each line holds the values of ``columns`` (attnames) in ``COPY``'s text
+    format, tab-separated and ending in a newline (see :func:`copy_text`). For
+    imports that format each distinct value once and so do less work than
+    :func:`insert_rows`, which adapts every value of every row.
+
+    Returns:
+        The number of rows inserted.
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("copy_lines needs PostgreSQL")
+    fields = [model._meta.get_field(column) for column in columns]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    count = 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) == batch_size:
+                copy.write("".join(batch))
+                count += len(batch)
+                batch.clear()
+        if batch:
+            copy.write("".join(batch))
+            count += len(batch)
+    return count

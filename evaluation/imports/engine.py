@@ -9,8 +9,10 @@ error; ``undo_import`` reverts a whole applied import while that is safe.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,12 +85,45 @@ def _check_campaign(form_class: type[ImportForm], campaign: Campaign | None) -> 
         )
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is checked or written.
+
+    A large file makes hundreds of thousands of lists, tuples, dicts and rows
+    that live until the import ends, and every few thousand new ones the
+    collector walks all of them again (measured on a 100,000-row survey file:
+    about 1.5 s of 10, building the rows three times slower). The import's
+    objects hold no reference cycles (reference counting frees them), and
+    the collector resumes when the import ends, so only the collection of
+    other code's cycles waits those seconds. If something else (another
+    import in another thread) paused it first, resuming is left to that.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _validate(
     form: ImportForm,
     data: bytes,
     filename: str,
     report: ImportReport,
     progress: Progress | None = None,
+) -> list:
+    with _no_cycle_collection():
+        return _check(form, data, filename, report, progress)
+
+
+def _check(
+    form: ImportForm,
+    data: bytes,
+    filename: str,
+    report: ImportReport,
+    progress: Progress | None,
 ) -> list:
     progress = progress or _no_progress
     progress("Чтение файла", 0, 1)
@@ -104,8 +139,11 @@ def _validate(
     del table  # the rows live on in ``data``; drop the list early
     report.total = total = len(data)
     progress("Проверка строк", 0, total)
-    converted = form.convert_columns(data, match.positions, match.titles)
-    rows, errors = form.validate(_counting(converted, total, progress), match.titles)
+    converted = form.convert_table(data, match.positions, match.titles)
+    rows, errors = form.validate_table(
+        converted, match.titles, lambda done: progress("Проверка строк", done, total)
+    )
+    del converted
     progress("Проверка строк", total, total)
     report.errors = errors
     report.invalid = len({error.row for error in errors})
@@ -118,17 +156,6 @@ def _validate(
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
-
-
-PROGRESS_EVERY = 5000
-
-
-def _counting(rows, total: int, progress: Progress):
-    """Pass rows through, reporting every ``PROGRESS_EVERY`` rows."""
-    for index, row in enumerate(rows, start=1):
-        if index % PROGRESS_EVERY == 0:
-            progress("Проверка строк", index, total)
-        yield row
 
 
 def record_progress(record: ImportRecord) -> Progress:
@@ -415,9 +442,10 @@ def import_file(
 def _write(
     form: ImportForm, rows: list, record: ImportRecord, report: ImportReport, user
 ) -> None:
-    plan = form.plan(rows)
-    _count(report, plan)
-    record.changes = form.write(plan)
+    with _no_cycle_collection():
+        plan = form.plan(rows)
+        _count(report, plan)
+        record.changes = form.write(plan)
     record.status = ImportStatus.APPLIED
     record.applied_at = timezone.now()
     report.applied = True
@@ -486,7 +514,12 @@ def undo_import(record: ImportRecord, *, user=None) -> int:
     for change in reversed(record.changes):
         model = UNDO_MODELS[change["model"]]
         if change["before"] is None:
-            if "key" in change:
+            if "numbers" in change:  # responses created for one organisation
+                organisation_id = change["organisation"]
+                created_responses += [(organisation_id, n) for n in change["numbers"]]
+                reverted += len(change["numbers"])
+                continue
+            if "key" in change:  # one response (imports made before 2026-11-23)
                 created_responses.append(tuple(change["key"]))
             else:
                 model.objects.filter(pk=change["pk"]).delete()

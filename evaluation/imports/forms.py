@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from django.db import models
+from django.db import connections, models, router
 from django.utils.functional import cached_property
 
-from evaluation.bulk import JsonText
+from evaluation.bulk import JsonText, copy_lines, copy_text, insert_rows
 from evaluation.enums import (
     CampaignKind,
     IndicatorCode,
@@ -124,6 +124,42 @@ class Plan:
     unchanged: list[Row] = field(default_factory=list)
 
 
+@dataclass
+class ConvertedTable:
+    """A sheet's data converted column by column.
+
+    Attributes:
+        numbers: The spreadsheet row number of each data row.
+        keys: The form's keys of the columns present in the file.
+        columns: For each key, the converted value of every row (a ``_Bad``
+            placeholder where a cell is invalid).
+        errors: The conversion errors of each row (by row index, in column
+            order); a row with errors must not be built.
+    """
+
+    numbers: list[int]
+    keys: list[str]
+    columns: list[list[object]]
+    errors: dict[int, list[CellError]]
+
+    def column(self, key: str) -> Sequence[object]:
+        """The values of ``key``, or None for every row when it is absent."""
+        if key in self.keys:
+            return self.columns[self.keys.index(key)]
+        return [None] * len(self.numbers)
+
+
+PROGRESS_EVERY = 5000
+
+
+def _counting(rows: Iterable[Any], progress: Callable[[int], None]) -> Iterator[Any]:
+    """Pass rows through, calling ``progress(done)`` every ``PROGRESS_EVERY``."""
+    for index, row in enumerate(rows, start=1):
+        if index % PROGRESS_EVERY == 0:
+            progress(index)
+        yield row
+
+
 class OrganisationLookup:
     """Find organisations by INN or short code, as written in a file."""
 
@@ -226,7 +262,9 @@ class ImportForm:
             else None
         )
 
-    MEMO_LIMIT = 20_000  # distinct raw values remembered per column
+    # Distinct raw values remembered per column when booleans may mix with
+    # the numbers 0 and 1 (see ``_convert_column``).
+    MEMO_LIMIT = 20_000
 
     def convert_columns(
         self,
@@ -236,14 +274,27 @@ class ImportForm:
     ) -> Iterator[tuple[int, dict[str, Any], list[CellError]]]:
         """Convert the sheet column by column; yield rows with their errors.
 
+        ``data`` holds (spreadsheet row number, cells); see
+        :meth:`convert_table`. Each row's dict is built only when it is
+        yielded. Errors of a row come in column order. Rows with errors carry
+        placeholders in their dict and must not be built (``validate`` does
+        not).
+        """
+        return self._rows_of(self.convert_table(data, positions, titles))
+
+    def convert_table(
+        self,
+        data: Sequence[tuple[int, Sequence[object]]],
+        positions: Mapping[str, int],
+        titles: Mapping[str, str],
+    ) -> ConvertedTable:
+        """Convert the sheet column by column.
+
         ``data`` holds (spreadsheet row number, cells). Each column is
         converted once per distinct raw value (survey files repeat the same
         dates, channels and "да"/"нет" hundreds of thousands of times;
-        booleans are never shared with the equal numbers 1 and 0). Converted
-        columns are kept as lists and each row's dict is built only when it is
-        yielded; a ``data`` list is emptied once converted. Errors of a row
-        come in column order. Rows with errors carry placeholders in their
-        dict and must not be built (``validate`` does not).
+        booleans are never shared with the equal numbers 1 and 0). A ``data``
+        list is emptied once converted (the raw cells are freed early).
         """
         present = [spec for spec in self.fields if spec.key in positions]
         errors: dict[int, list[CellError]] = {}
@@ -258,6 +309,7 @@ class ImportForm:
         for spec in present:
             raws = list(map(operator.itemgetter(positions[spec.key]), table))
             column, invalid = self._convert_column(spec, raws)
+            del raws
             if invalid:
                 title = titles.get(spec.key, spec.title)
                 for index, value in enumerate(column):
@@ -270,29 +322,43 @@ class ImportForm:
         del table
         if isinstance(data, list):
             data.clear()  # the raw cells are no longer needed: free them early
-        rows = zip(*columns, strict=True)
-        for index, (number, row) in enumerate(zip(numbers, rows, strict=True)):
-            yield number, dict(zip(keys, row, strict=True)), errors.get(index, [])
+        return ConvertedTable(numbers, keys, columns, errors)
+
+    def _convert_value(self, spec: Field, raw: object) -> object:
+        """One raw cell converted, or :class:`_Bad` with the reason."""
+        if raw is None or (raw.__class__ is str and not raw.strip()):
+            return None if spec.blank else _Bad("не заполнено")
+        try:
+            return spec.convert(raw)
+        except ValueError as error:
+            return _Bad(str(error))
 
     def _convert_column(
         self, spec: Field, raws: list[object]
     ) -> tuple[list[object], bool]:
         """Converted values of one column (:class:`_Bad` where a cell is
-        invalid) and whether any cell was invalid."""
+        invalid) and whether any cell was invalid.
+
+        The distinct raw values are collected first (in C) and each is
+        converted once. A column holding a value equal to 0 or 1 may mix
+        booleans with the numbers 0 and 1, which a dict would merge
+        (``True == 1 == 1.0``), so such a column is converted cell by cell
+        with a bounded memo that never holds a boolean.
+        """
+        distinct = dict.fromkeys(raws)
+        if not (True in distinct or False in distinct):
+            for raw in distinct:
+                distinct[raw] = self._convert_value(spec, raw)
+            invalid = any(value.__class__ is _Bad for value in distinct.values())
+            return list(map(distinct.__getitem__, raws)), invalid
+        del distinct
         memo: dict[object, object] = {}
-        convert, blank = spec.convert, spec.blank
         limit = self.MEMO_LIMIT
         invalid = False
 
         def miss(raw: object) -> object:
             nonlocal invalid
-            if raw is None or (raw.__class__ is str and not raw.strip()):
-                value: object = None if blank else _Bad("не заполнено")
-            else:
-                try:
-                    value = convert(raw)
-                except ValueError as error:
-                    value = _Bad(str(error))
+            value = self._convert_value(spec, raw)
             if value.__class__ is _Bad:
                 invalid = True
             if raw.__class__ is not bool and len(memo) < limit:
@@ -308,6 +374,32 @@ class ImportForm:
             for raw in raws
         ]
         return column, invalid
+
+    def validate_table(
+        self,
+        table: ConvertedTable,
+        titles: Mapping[str, str],
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[list[Row], list[CellError]]:
+        """Build rows from a converted table: :meth:`validate` row by row.
+
+        ``progress`` is called with the number of rows done every
+        ``PROGRESS_EVERY`` rows. Forms may override this with a column-wise
+        path that must give exactly the same rows and errors.
+        """
+        rows = self._rows_of(table)
+        if progress is not None:
+            rows = _counting(rows, progress)
+        return self.validate(rows, titles)
+
+    @staticmethod
+    def _rows_of(
+        table: ConvertedTable,
+    ) -> Iterator[tuple[int, dict[str, Any], list[CellError]]]:
+        keys, errors = table.keys, table.errors
+        rows = zip(*table.columns, strict=True)
+        for index, (number, row) in enumerate(zip(table.numbers, rows, strict=True)):
+            yield number, dict(zip(keys, row, strict=True)), errors.get(index, [])
 
     def validate(
         self,
@@ -353,37 +445,35 @@ class ImportForm:
     ) -> tuple[Organisation | None, list[CellError]]:
         """Resolve the row's organisation and check the user may import it."""
         inn, code = converted.get("inn"), converted.get("code")
-        title = titles.get("inn") or titles.get("code") or "ИНН"
+        organisation, message = self.organisation_by(inn, code)
+        if message is not None:
+            title = titles.get("inn") or titles.get("code") or "ИНН"
+            return None, [CellError(number, title, message)]
+        return organisation, []
+
+    def organisation_by(
+        self, inn: str | None, code: str | None
+    ) -> tuple[Organisation | None, str | None]:
+        """The organisation of an INN or code and whether the user may import
+        its rows: (organisation, None), or (None, the Russian reason)."""
         if not inn and not code:
-            return None, [
-                CellError(number, title, "не указан ни ИНН, ни код организации")
-            ]
+            return None, "не указан ни ИНН, ни код организации"
         organisation = self.lookup.find(inn, code)
         if organisation is None:
             shown = f"ИНН {inn}" if inn else f"код «{code}»"
-            return None, [
-                CellError(number, title, f"организация с {shown} не найдена в реестре")
-            ]
+            return None, f"организация с {shown} не найдена в реестре"
         allowed = self.context.allowed_organisations
         if allowed is not None and organisation.pk not in allowed:
-            return None, [
-                CellError(
-                    number,
-                    title,
-                    f"строка относится к другой организации («{organisation.short_name}»); "
-                    "загружать можно только данные своей организации",
-                )
-            ]
+            return None, (
+                f"строка относится к другой организации («{organisation.short_name}»); "
+                "загружать можно только данные своей организации"
+            )
         if self.members is not None and organisation.pk not in self.members:
-            return None, [
-                CellError(
-                    number,
-                    title,
-                    f"организация «{organisation.short_name}» не участвует "
-                    f"в кампании «{self.context.campaign}»",
-                )
-            ]
-        return organisation, []
+            return None, (
+                f"организация «{organisation.short_name}» не участвует "
+                f"в кампании «{self.context.campaign}»"
+            )
+        return organisation, None
 
     # -- writing ------------------------------------------------------------
 
@@ -781,11 +871,123 @@ class SurveyResponsesForm(ImportForm):
     def key_title(self, titles):
         return titles.get("number", "Номер анкеты")
 
+    def validate_table(self, table, titles, progress=None):
+        """:meth:`validate` column by column, with exactly its rows and errors.
+
+        Survey files run to hundreds of thousands of rows of a few
+        organisations, so the organisation of each distinct INN and code is
+        resolved once, and no per-row dict of converted values is built.
+        (``tests/evaluation/test_import_speed_survey.py`` compares this with
+        the row-by-row path on files with every kind of error.)
+        """
+        column = table.column
+        conversion_errors = table.errors
+        organisation_title = titles.get("inn") or titles.get("code") or "ИНН"
+        key_title = self.key_title(titles)
+        resolved: dict[tuple, tuple[Organisation | None, str | None]] = {}
+        patterns = self._answers
+        questionnaire = SurveyKind.QUESTIONNAIRE
+        rows: list[Row] = []
+        errors: list[CellError] = []
+        seen: dict[tuple, int] = {}
+        cells = zip(
+            table.numbers,
+            column("inn"),
+            column("code"),
+            column("number"),
+            column("collected_on"),
+            column("channel"),
+            column("kind"),
+            column("external_territorial"),
+            column("suggestion"),
+            zip(*(column(key) for key in self.ANSWER_KEYS), strict=True),
+            strict=True,
+        )
+        for index, (
+            number, inn, code, identifier, collected_on, channel, kind, external,
+            suggestion, pattern,
+        ) in enumerate(cells, start=1):  # fmt: skip
+            if progress is not None and not index % PROGRESS_EVERY:
+                progress(index)
+            row_errors = conversion_errors.get(index - 1)
+            if row_errors:
+                errors.extend(row_errors)
+                continue
+            found = resolved.get((inn, code))
+            if found is None:
+                found = resolved[inn, code] = self.organisation_by(inn, code)
+            organisation, message = found
+            if message is not None:
+                errors.append(CellError(number, organisation_title, message))
+                continue
+            key = (organisation.pk, identifier)
+            if key in seen:
+                errors.append(
+                    CellError(number, key_title, f"строка повторяет строку {seen[key]}")
+                )
+                continue
+            seen[key] = number
+            answers = patterns.get(pattern)
+            if answers is None:
+                answers = patterns[pattern] = dict(
+                    zip(self.ANSWER_KEYS, pattern, strict=True)
+                )
+            rows.append(
+                Row(
+                    number,
+                    key,
+                    {
+                        "collected_on": collected_on,
+                        "channel": channel,
+                        "kind": kind or questionnaire,
+                        "external_territorial": bool(external),
+                        "answers": answers,
+                        "suggestion": suggestion or "",
+                    },
+                    organisation,
+                )
+            )
+        return rows, errors
+
     def _json(self, answers: dict) -> JsonText:
         encoded = self._answers_json.get(id(answers))
         if encoded is None:
             encoded = self._answers_json[id(answers)] = JsonText(json.dumps(answers))
         return encoded
+
+    def _copy_lines(self, rows: Iterable[Row], now) -> Iterator[str]:
+        """The ``COPY`` lines of new responses, in the column order of
+        ``write``; each distinct date, choice, answer pattern and suggestion
+        is formatted once."""
+        from evaluation.enums import DataSource
+
+        texts: dict[object, str] = {}
+        answers_texts: dict[int, str] = {}
+        head = f"{self.context.campaign.pk}\t"
+        tail = f"\t\t\t{copy_text(DataSource.IMPORT)}\tf\t\t{now.isoformat()}\n"
+        for row in rows:
+            organisation_id, number = row.key
+            v = row.values
+            answers = v["answers"]
+            answers_text = answers_texts.get(id(answers))
+            if answers_text is None:
+                answers_text = answers_texts[id(answers)] = copy_text(
+                    self._json(answers)
+                )
+            collected_on, channel, kind, suggestion = (
+                v["collected_on"], v["channel"], v["kind"], v["suggestion"]
+            )  # fmt: skip
+            for value in (collected_on, channel, kind, suggestion):
+                if value not in texts:
+                    texts[value] = copy_text(  # str() of a choice is its value
+                        str(value) if isinstance(value, str) else value.isoformat()
+                    )
+            yield (
+                f"{head}{organisation_id}\t{copy_text(number)}\t{texts[collected_on]}"
+                f"\t{texts[channel]}\t{texts[kind]}"
+                f"\t{'t' if v['external_territorial'] else 'f'}\t{answers_text}"
+                f"\t{texts[suggestion]}{tail}"
+            )
 
     def plan(self, rows):
         campaign = self.context.campaign
@@ -801,7 +1003,6 @@ class SurveyResponsesForm(ImportForm):
     def write(self, plan):
         from django.utils import timezone
 
-        from evaluation.bulk import insert_rows
         from evaluation.enums import DataSource
 
         campaign_id = self.context.campaign.pk
@@ -811,34 +1012,51 @@ class SurveyResponsesForm(ImportForm):
             "kind", "external_territorial", "answers", "suggestion", "sex",
             "age_group", "source", "excluded", "exclusion_reason", "created_at",
         )  # fmt: skip
-        insert_rows(
-            SurveyResponse,
-            columns,
-            [
-                (
-                    campaign_id,
-                    row.key[0],
-                    row.key[1],
-                    v["collected_on"],
-                    v["channel"],
-                    v["kind"],
-                    v["external_territorial"],
-                    self._json(v["answers"]),
-                    v["suggestion"],
-                    "",
-                    "",
-                    DataSource.IMPORT,
-                    False,
-                    "",
-                    now,
-                )
-                for row in plan.new
-                for v in (row.values,)
-            ],
-        )
+        if connections[router.db_for_write(SurveyResponse)].vendor == "postgresql":
+            copy_lines(SurveyResponse, columns, self._copy_lines(plan.new, now))
+        else:
+            insert_rows(
+                SurveyResponse,
+                columns,
+                [
+                    (
+                        campaign_id,
+                        row.key[0],
+                        row.key[1],
+                        v["collected_on"],
+                        v["channel"],
+                        v["kind"],
+                        v["external_territorial"],
+                        self._json(v["answers"]),
+                        v["suggestion"],
+                        "",
+                        "",
+                        DataSource.IMPORT,
+                        False,
+                        "",
+                        now,
+                    )
+                    for row in plan.new
+                    for v in (row.values,)
+                ],
+            )
+        # Created responses are listed by organisation: one entry per
+        # organisation, not per row, keeps the undo data of a 100,000-row
+        # file small (``engine.undo_import`` deletes them by number).
+        created: dict[int, list[str]] = {}
+        for organisation_id, number in map(operator.attrgetter("key"), plan.new):
+            numbers = created.get(organisation_id)
+            if numbers is None:
+                numbers = created[organisation_id] = []
+            numbers.append(number)
         changes: list[dict[str, Any]] = [
-            {"model": "surveyresponse", "key": [row.key[0], row.key[1]], "before": None}
-            for row in plan.new
+            {
+                "model": "surveyresponse",
+                "organisation": organisation_id,
+                "numbers": numbers,
+                "before": None,
+            }
+            for organisation_id, numbers in created.items()
         ]
         for row, current in plan.updated:
             changes.append(

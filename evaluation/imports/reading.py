@@ -365,8 +365,16 @@ def _xlsx_extent(
     the general pass. When the grid is over ``limit`` a last pass counts only
     cells with values, as styled empty cells far away do not make calamine
     allocate.
+
+    The fast pass (:func:`_xlsx_scan_bounded`) only ever accepts: it gives a
+    grid at least as large as the canonical pass would, and when that is
+    over ``limit`` the canonical pass measures again, so every file is
+    refused exactly when the canonical pass refuses it.
     """
-    grid = _xlsx_scan_canonical(archive, info)
+    bound = _xlsx_scan_bounded(archive, info)
+    if bound is not None and bound[0] * bound[1] <= limit:
+        return bound
+    grid = None if bound is None else _xlsx_scan_canonical(archive, info)
     if grid is None:
         grid = _xlsx_scan_general(archive, info, _XLSX_CELL)
     if grid[0] * grid[1] > limit:
@@ -386,6 +394,141 @@ def _worksheet_chunks(
                 continue  # cells live inside the root element
             prefix = root.group(1) or b""
         yield prefix, chunk
+
+
+def _at_most_digits(number: int) -> bytes:
+    """A pattern for the decimal numbers from 0 to ``number``, each followed
+    by ``"``. Leading zeros only make a number look larger (never smaller),
+    so the pattern may refuse "007" when ``number`` has two digits, but never
+    accepts a number above ``number``."""
+    text = str(number).encode()
+    options = [rb'\d{1,%d}"' % (len(text) - 1)] if len(text) > 1 else []
+    for index, digit in enumerate(text):
+        if digit > ord("0"):
+            options.append(
+                re.escape(text[:index])
+                + b"[0-%c]" % (digit - 1)
+                + rb"\d" * (len(text) - index - 1)
+                + b'"'
+            )
+    options.append(text + b'"')
+    return b"(?:" + b"|".join(options) + b")"
+
+
+def _at_most_letters(number: int) -> bytes:
+    """A pattern for the column letters from A to column ``number`` (A = 1)."""
+    if number < 1:
+        return b"(?!)"
+    letters = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    options = [b"[A-Z]{1,%d}" % (len(letters) - 1)] if len(letters) > 1 else []
+    for index, letter in enumerate(letters):
+        if letter > ord("A"):
+            options.append(
+                letters[:index]
+                + b"[A-%c]" % (letter - 1)
+                + b"[A-Z]" * (len(letters) - index - 1)
+            )
+    options.append(letters)
+    return b"(?:" + b"|".join(options) + b")"
+
+
+_MAX_WIDENINGS = 64  # cells past the bounds in one piece before it is parsed whole
+
+
+def _outside(name: bytes, rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell tag that is not ``<c r="…"`` within ``columns`` × ``rows``."""
+    return re.compile(
+        b"<"
+        + name
+        + rb'c(?=[\s>/])(?! r="'
+        + _at_most_letters(columns)
+        + _at_most_digits(rows)
+        + b")"
+    )
+
+
+def _xlsx_scan_bounded(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> tuple[int, int] | None:
+    """A grid at least as large as :func:`_xlsx_scan_canonical` measures;
+    None if any cell tag is spelt otherwise.
+
+    Most of the sheet is not parsed cell by cell. The number of the last
+    ``<row r="12"`` of each piece gives a candidate height, and one search
+    with a pattern that matches any cell tag *except* ``<c r="…"`` with a
+    column and row within the bounds so far proves that the piece adds
+    nothing beyond them (the search fails fast on every ordinary cell). A
+    piece where the search finds such a cell (a wider row, a row numbered
+    past the last ``<row>`` tag, cells out of order or spelt differently) is
+    measured cell by cell as in the canonical pass. Either way every cell of
+    the sheet is within the returned bounds.
+
+    The part is read in chunks and searched in place (``pos``/``endpos``),
+    each piece ending right before a ``<``, so no tag is split and no large
+    buffer is copied.
+    """
+    rows = columns = 0
+    verified = (-1, -1)
+    name = row_start = row_number = canonical = verify = None
+    carry = b""
+    with archive.open(info) as part:
+        while True:
+            chunk = part.read(_CHUNK)
+            if not chunk:
+                pieces = [(carry, 0, len(carry))] if carry else []
+            else:
+                first = chunk.find(b"<")
+                last = chunk.rfind(b"<")
+                if first < 0:
+                    carry += chunk
+                    continue
+                head = carry + chunk[:first]
+                pieces = [(head, 0, len(head))] if head else []
+                if last > first:
+                    pieces.append((chunk, first, last))
+                carry = chunk[last:]
+            for text, start, end in pieces:
+                if name is None:
+                    root = _XLSX_ROOT.search(text, start, end)
+                    if root is None:
+                        continue  # cells live inside the root element
+                    name = re.escape(root.group(1) or b"")
+                    row_start = b"<" + (root.group(1) or b"") + b'row r="'
+                    row_number = re.compile(re.escape(row_start) + rb'(\d{1,9})"')
+                    canonical = re.compile(
+                        b"<" + name + rb'c(?: r="([A-Z]{1,3})(\d{1,9})"|[\s>/])'
+                    )
+                tag = text.rfind(row_start, start, end)
+                if tag >= 0 and (found := row_number.match(text, tag, end)):
+                    rows = max(rows, int(found.group(1)))
+                position, widened = start, 0
+                while True:
+                    if verified != (rows, columns):
+                        verify = _outside(name, rows, columns)
+                        verified = (rows, columns)
+                    found = verify.search(text, position, end)
+                    if found is None:
+                        break
+                    if widened == _MAX_WIDENINGS:  # many: measure the rest
+                        matches = canonical.findall(text, found.start(), end)
+                        if (b"", b"") in matches:
+                            return None
+                        rows = max(rows, *map(int, [m[1] for m in matches]))
+                        columns = max(
+                            columns, *map(_column_number, {m[0] for m in matches})
+                        )
+                        break
+                    cell = canonical.match(text, found.start(), end)
+                    if cell.group(1) is None:
+                        return None
+                    rows = max(rows, int(cell.group(2)))
+                    columns = max(columns, _column_number(cell.group(1)))
+                    position, widened = found.end(), widened + 1
+            if not chunk:
+                return rows, columns
 
 
 def _xlsx_scan_canonical(
@@ -548,38 +691,36 @@ def _check_ole(data: bytes, filename: str) -> None:
 # --------------------------------------------------------------------- workbooks
 
 
-_UNSEEN = object()
+class _SharedStrings(dict):
+    """Cell values by themselves: each distinct short string is kept once.
+
+    Looking a cell up gives the one shared object of an equal string seen
+    before (``None`` for empty and whitespace-only text); other cells (numbers,
+    booleans, dates) are given back as they are and never stored, since
+    ``True == 1 == 1.0`` would merge them.
+    """
+
+    __slots__ = ()
+    LIMIT = 200_000  # distinct strings kept
+
+    def __missing__(self, cell: object) -> object:
+        if cell.__class__ is not str:
+            return cell
+        value = None if not cell or cell.isspace() else cell
+        if len(cell) <= 64 and len(self) < self.LIMIT:
+            self[cell] = value
+        return value
 
 
 def _shared_rows(sheet) -> list[list[object]]:
     """The sheet's rows, built one at a time: blank strings become None and
     repeated short strings ("да", dates, channel names, INNs) share one
     object, since survey files hold millions of equal cells. Measured on
-    100,000 × 21 cells: peak memory of reading down from 359 to 230 MB, no
-    measurable time. (``iter_rows`` keeps every row, so row numbers hold; it
-    drops leading empty columns, which header matching does not depend on.)"""
-    shared: dict[str, object] = {}
-    get = shared.get
-
-    def first_seen(cell: str) -> object:
-        value = None if not cell or cell.isspace() else cell
-        if len(cell) <= 64 and len(shared) < 200_000:
-            shared[cell] = value
-        return value
-
-    return [
-        [
-            (
-                value
-                if (value := get(cell, _UNSEEN)) is not _UNSEEN
-                else first_seen(cell)
-            )
-            if cell.__class__ is str
-            else cell
-            for cell in row
-        ]
-        for row in sheet.iter_rows()
-    ]
+    100,000 × 21 cells: peak memory of reading down from 359 to 230 MB.
+    (``iter_rows`` keeps every row, so row numbers hold; it drops leading
+    empty columns, which header matching does not depend on.)"""
+    share = _SharedStrings().__getitem__
+    return [[*map(share, row)] for row in sheet.iter_rows()]
 
 
 def _read_workbook(data: bytes, filename: str, sheet: str | None) -> list[list[object]]:
