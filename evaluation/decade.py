@@ -423,11 +423,7 @@ def summarise(
             suggestions.setdefault(text.casefold(), text)
 
     counted = received - excluded - external
-    notes = []
-    if external:
-        notes.append(
-            f"Внешне-территориальных анкет: {external}; в выборку и итоги не включены."
-        )
+    notes = [_external_note(external)] if external else []
     if excluded:
         notes.append(f"Исключено анкет: {excluded}; в итогах не учтены.")
     return DecadeSummary(
@@ -437,22 +433,8 @@ def summarise(
         counted=counted,
         by_channel=MappingProxyType(by_channel),
         by_kind=MappingProxyType(by_kind),
-        satisfaction=tuple(
-            _question_share(question, answered, favourable, ignored)
-            for question in QUESTIONS
-            if not question.is_filter
-        ),
-        filters=tuple(
-            FilterShare(
-                question.code,
-                question.label,
-                answered[question.code],
-                favourable[question.code],
-                _share(favourable[question.code], answered[question.code]),
-            )
-            for question in QUESTIONS
-            if question.is_filter
-        ),
+        satisfaction=_satisfaction(answered, favourable, ignored),
+        filters=_filters(answered, favourable),
         suggestions=tuple(suggestions.values()),
         sample=sample_adequacy(kind, counted, base),
         notes=tuple(notes),
@@ -507,10 +489,7 @@ def from_aggregate(
     nobody = dict.fromkeys(QUESTIONS_BY_CODE, 0)
     notes = [note] if note else []
     if external_territorial:
-        notes.append(
-            f"Внешне-территориальных анкет: {external_territorial}; "
-            "в выборку и итоги не включены."
-        )
+        notes.append(_external_note(external_territorial))
     return DecadeSummary(
         received=questionnaires + external_territorial,
         excluded=0,
@@ -518,26 +497,44 @@ def from_aggregate(
         counted=questionnaires,
         by_channel=MappingProxyType(channels),
         by_kind=MappingProxyType(kinds),
-        satisfaction=tuple(
-            _question_share(question, bases, yes_counts, nobody)
-            for question in QUESTIONS
-            if not question.is_filter
-        ),
-        filters=tuple(
-            FilterShare(
-                question.code,
-                question.label,
-                bases[question.code],
-                yes_counts[question.code],
-                _share(yes_counts[question.code], bases[question.code]),
-            )
-            for question in QUESTIONS
-            if question.is_filter
-        ),
+        satisfaction=_satisfaction(bases, yes_counts, nobody),
+        filters=_filters(bases, yes_counts),
         suggestions=(),
         sample=sample_adequacy(kind, questionnaires, base),
         notes=tuple(notes),
     )
+
+
+def _satisfaction(
+    answered: Mapping[str, int],
+    favourable: Mapping[str, int],
+    ignored: Mapping[str, int],
+) -> tuple[QuestionShare, ...]:
+    return tuple(
+        _question_share(question, answered, favourable, ignored)
+        for question in QUESTIONS
+        if not question.is_filter
+    )
+
+
+def _filters(
+    answered: Mapping[str, int], yes: Mapping[str, int]
+) -> tuple[FilterShare, ...]:
+    return tuple(
+        FilterShare(
+            question.code,
+            question.label,
+            answered[question.code],
+            yes[question.code],
+            _share(yes[question.code], answered[question.code]),
+        )
+        for question in QUESTIONS
+        if question.is_filter
+    )
+
+
+def _external_note(count: int) -> str:
+    return f"Внешне-территориальных анкет: {count}; в выборку и итоги не включены."
 
 
 def _aggregate_count(mapping: Mapping[str, int], key: str) -> int:
