@@ -123,7 +123,11 @@ def set_review_document_author(request, instance):
 
 @hooks.register("after_edit_snippet")
 def record_rework_in_editor(request, instance):
-    if isinstance(instance, ReviewDocument):
+    # A council member's approve or return from the editor also saves the
+    # snippet: that is the council acting, not rework.
+    if isinstance(instance, ReviewDocument) and not request.POST.get(
+        "action-workflow-action"
+    ):
         review.record_editor_rework(instance, request.user)
 
 

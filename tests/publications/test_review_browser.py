@@ -144,7 +144,10 @@ def test_submit_return_resubmit_approve_in_chromium(
         "review.created",
         "review.submitted",
         "review.returned",
+        # Saved and resubmitted in one request of the editor: the rework is
+        # recorded once the save has gone through, after the resubmission.
         "review.resubmitted",
+        "review.reworked",
         "review.approved",
         "review.published",
     ]
