@@ -36,7 +36,7 @@ def _answers(rng: random.Random) -> dict[str, bool | None]:
 
 
 def _rows(count: int, seed: int = 3) -> list[dict]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
     return [
         {
             "answers": _answers(rng),
@@ -77,9 +77,9 @@ def test_aggregate_with_answer_counts_gives_the_questionnaires_figures() -> None
     assert stored.external_territorial == live.external_territorial
     assert stored.by_channel == live.by_channel
     assert stored.by_kind == live.by_kind
-    assert [(s.code, s.answered, s.satisfied, s.share) for s in stored.satisfaction] == [
-        (s.code, s.answered, s.satisfied, s.share) for s in live.satisfaction
-    ]
+    assert [
+        (s.code, s.answered, s.satisfied, s.share) for s in stored.satisfaction
+    ] == [(s.code, s.answered, s.satisfied, s.share) for s in live.satisfaction]
     assert stored.filters == live.filters
     assert stored.sample == live.sample
     assert stored.suggestions == ()
