@@ -10,6 +10,7 @@ indexed words).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -330,12 +331,9 @@ def make_snippet(text: str, query_terms: Sequence[QueryTerm], length: int = 220)
         stem(word) for term in query_terms for alt in term.alternatives for word in alt
     }
     start = 0
-    if wanted:
-        for match in _WORD_RE.finditer(normalise(text)):
-            parts = match.group().split("-")
-            if any(stem(p) in wanted for p in parts):
-                start = max(0, match.start() - length // 3)
-                break
+    found = _first_stem_word(normalise(text), wanted) if wanted else None
+    if found is not None:
+        start = max(0, found - length // 3)
     if start:
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 20 else start
@@ -344,6 +342,34 @@ def make_snippet(text: str, query_terms: Sequence[QueryTerm], length: int = 220)
         cut = excerpt.rfind(" ")
         excerpt = (excerpt[:cut] if cut > length // 2 else excerpt) + "…"
     return ("…" if start else "") + excerpt
+
+
+#: A maximal run of letters: one part of a word ("дом", "интернат").
+_PART_RE = re.compile(r"[0-9a-zа-я]+")
+
+
+def _first_stem_word(normalised: str, wanted: frozenset[str] | set[str]) -> int | None:
+    """Start of the first word of ``normalised`` with a part whose stem is wanted.
+
+    The parts are found and stemmed in bulk (``findall`` and ``map`` over the
+    cached stemmer) and only the matching one is located: a word-by-word loop
+    cost about a millisecond per result page.
+    """
+    for index, part_stem in enumerate(map(stem, _PART_RE.findall(normalised))):
+        if part_stem in wanted:
+            part = next(itertools.islice(_PART_RE.finditer(normalised), index, None))
+            start = part.start()
+            # The word starts at the first of its hyphen-joined parts.
+            while (
+                start >= 2
+                and normalised[start - 1] == "-"
+                and _PART_RE.match(normalised, start - 2)
+            ):
+                start -= 2
+                while start and _PART_RE.match(normalised, start - 1):
+                    start -= 1
+            return start
+    return None
 
 
 def highlight_stems(query_terms: Sequence[QueryTerm]) -> frozenset[str]:

@@ -96,6 +96,13 @@ CORRECTIONS = 5
 #: Django cache of words known to the index (typo checks skipped for them).
 CACHE_ALIAS = "default"
 KNOWN_WORD_SECONDS = 300
+#: How long a word found unknown keeps its corrections (the next pages and
+#: facet clicks of a query with a typo skip the check). Shorter: a document
+#: bringing the word may be published meanwhile, so the word itself stays one
+#: of the alternatives of a query that uses remembered corrections.
+UNKNOWN_WORD_SECONDS = 60
+#: Seconds a rebuild waits for the new generation's merge to one segment.
+MERGE_TIMEOUT = 3600
 #: Marks a document deleted while a rebuild was loading (generation being built).
 TOMBSTONE_FIELD = "tombstone"
 #: Fields added to the stored document for sorting and suggestions only.
@@ -463,8 +470,8 @@ class ElasticsearchBackend:
         """Fill a new index generation and swap the alias to it; return the count.
 
         The old generation keeps answering until the swap, which is one atomic
-        alias update; afterwards the old generation is deleted. If loading
-        fails, the new generation is deleted and the old one stays in place.
+        alias update; afterwards the old generation is deleted. The new one is
+        merged to one segment before the swap. If loading fails, the new generation is deleted and the old one stays in place.
         Documents indexed or deleted through :meth:`index`/:meth:`delete`
         while loading reach the new generation too (see the module docstring).
         """
@@ -476,6 +483,11 @@ class ElasticsearchBackend:
             count = self._load(docs, name)
             self.finish_generation(name)
             self._drop_tombstones(name)
+            # One segment before it serves: the bulk load leaves several, and a
+            # merge running under the first queries slows them down for a while.
+            self.client.options(request_timeout=MERGE_TIMEOUT).indices.forcemerge(
+                index=name, max_num_segments=1
+            )
         except BaseException:
             self.client.indices.delete(index=name, ignore_unavailable=True)
             raise
@@ -521,12 +533,30 @@ class ElasticsearchBackend:
 
     # --- reading ---------------------------------------------------------------
 
-    def _text_query(self, terms: Sequence[analysis.QueryTerm], text: str) -> Q:
+    def _text_query(
+        self,
+        terms: Sequence[analysis.QueryTerm],
+        text: str,
+        unmatched: frozenset[str] = frozenset(),
+    ) -> Q:
+        """The text part of a query: every term required, the phrase boosted.
+
+        ``unmatched`` are typed words this request found in no document: a
+        corrected term of one of them is its corrections alone.
+        """
         fields = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
         required = []
         for term in terms:
             alternatives = []
-            for words in term.alternatives:
+            # A word that matched nothing when this request checked it adds
+            # nothing as an alternative: without it, a typo of a common word
+            # asks the same as the word itself (one request-cache entry).
+            candidates = (
+                term.alternatives[1:]
+                if term.corrections and term.original[0] in unmatched
+                else term.alternatives
+            )
+            for words in candidates:
                 phrase = " ".join(words)
                 if len(words) > 1:
                     # A multi-word synonym matches when all its words occur,
@@ -554,6 +584,12 @@ class ElasticsearchBackend:
                 if len(alternatives) == 1
                 else Q("bool", should=alternatives, minimum_should_match=1)
             )
+        if any(term.corrections for term in terms):
+            # The phrase as meant: each corrected word by its nearest correction.
+            text = " ".join(
+                term.corrections[0] if term.corrections else " ".join(term.original)
+                for term in terms
+            )
         phrase_boost = Q(
             "multi_match",
             query=text,
@@ -579,21 +615,42 @@ class ElasticsearchBackend:
         and the term suggester's nearest words of the unstemmed ``words`` field
         (same edit limits as the fuzzy query), nearest first. Words found
         known are remembered for ``KNOWN_WORD_SECONDS`` (a word stays known
-        while documents hold it), so a query of known words skips the trip.
+        while documents hold it), unknown ones with their corrections for
+        ``UNKNOWN_WORD_SECONDS``; remembered words skip the trip.
         """
-        unchecked = self._unchecked(words)
-        if not unchecked:
-            return {}
-        return self._read_checks(unchecked, self._msearch(self._word_checks(unchecked)))
+        remembered, unchecked = self._remembered(words)
+        if unchecked:
+            remembered.update(
+                self._read_checks(
+                    unchecked, self._msearch(self._word_checks(unchecked))
+                )
+            )
+        return remembered
 
-    def _unchecked(self, words: Iterable[str]) -> list[str]:
-        """Words of 4+ letters not remembered as known to the index."""
+    def _remembered(
+        self, words: Iterable[str]
+    ) -> tuple[dict[str, list[str]], list[str]]:
+        """Of the words of 4+ letters: remembered unknown ones → their
+        corrections, and those not remembered either way (to check)."""
         words = [w for w in dict.fromkeys(words) if analysis.max_edits(w)]
         if not words:
-            return []
-        keys = {word: self._known_key(word) for word in words}
-        known = caches[CACHE_ALIAS].get_many(list(keys.values()))
-        return [word for word in words if keys[word] not in known]
+            return {}, []
+        known_keys = {word: self._word_key("known", word) for word in words}
+        unknown_keys = {word: self._word_key("unknown", word) for word in words}
+        found = caches[CACHE_ALIAS].get_many(
+            [*known_keys.values(), *unknown_keys.values()]
+        )
+        remembered: dict[str, list[str]] = {}
+        unchecked: list[str] = []
+        for word in words:
+            if known_keys[word] in found:
+                continue
+            corrections = found.get(unknown_keys[word])
+            if corrections is None:
+                unchecked.append(word)
+            else:
+                remembered[word] = list(corrections)
+        return remembered, unchecked
 
     def _word_checks(self, words: Sequence[str]) -> list[dict[str, Any]]:
         """``msearch`` lines asking, per word, for one match and close words."""
@@ -628,12 +685,12 @@ class ElasticsearchBackend:
         self, words: Sequence[str], responses: Sequence[Mapping[str, Any]]
     ) -> dict[str, list[str]]:
         """Unknown words → corrections, from the responses of :meth:`_word_checks`;
-        the known words are remembered."""
+        both kinds of words are remembered."""
         unknown: dict[str, list[str]] = {}
         found: dict[str, bool] = {}
         for word, response in zip(words, responses, strict=True):
             if response.get("hits", {}).get("total", {}).get("value", 0):
-                found[self._known_key(word)] = True
+                found[self._word_key("known", word)] = True
                 continue
             options = [
                 option["text"]
@@ -645,11 +702,16 @@ class ElasticsearchBackend:
             ][:CORRECTIONS]
         if found:
             caches[CACHE_ALIAS].set_many(found, KNOWN_WORD_SECONDS)
+        if unknown:
+            caches[CACHE_ALIAS].set_many(
+                {self._word_key("unknown", w): c for w, c in unknown.items()},
+                UNKNOWN_WORD_SECONDS,
+            )
         return unknown
 
-    def _known_key(self, word: str) -> str:
+    def _word_key(self, verdict: str, word: str) -> str:
         digest = hashlib.sha256(f"{self.alias}\n{word}".encode()).hexdigest()[:40]
-        return f"qp-search-es-known:{digest}"
+        return f"qp-search-es-{verdict}:{digest}"
 
     def _msearch(self, searches: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """One ``msearch`` round trip; the responses trimmed to what is read."""
@@ -668,26 +730,27 @@ class ElasticsearchBackend:
         words not yet known to be in the index are checked in the same round
         trip (the query runs as typed meanwhile); only if one of them is
         unknown and has typo candidates does a second trip run the query with
-        them. Responses are read as plain JSON trimmed by ``filter_path``.
+        them. Words remembered as unknown (see :meth:`typo_corrections`) get
+        their corrections in the first trip. Responses are read as plain JSON
+        trimmed by ``filter_path``.
         """
         active = query.active_filters()
         terms = analysis.analyse_query(query.text) if query.text.strip() else []
-        unchecked = self._unchecked(
+        remembered, unchecked = self._remembered(
             t.original[0] for t in terms if len(t.alternatives) == 1
         )
+        if any(remembered.values()):
+            terms = self._corrected_terms(query.text, remembered)
         searches = self._searches(query, terms, active)
         responses = self._msearch([*searches, *self._word_checks(unchecked)])
-        corrections = self._read_checks(unchecked, responses[2:]) if unchecked else {}
-        if any(corrections.values()):
+        checked = self._read_checks(unchecked, responses[2:]) if unchecked else {}
+        if any(checked.values()):
             # Unknown words: their nearest indexed words become alternatives
             # (as on the database backend), and the query runs again.
-            terms = analysis.analyse_query(
-                query.text,
-                lookup_typos=lambda words: {
-                    word: corrections[word] for word in words if word in corrections
-                },
+            terms = self._corrected_terms(query.text, {**remembered, **checked})
+            responses = self._msearch(
+                self._searches(query, terms, active, frozenset(checked))
             )
-            responses = self._msearch(self._searches(query, terms, active))
         corrected = tuple(
             (term.original[0], correction)
             for term in terms
@@ -729,18 +792,33 @@ class ElasticsearchBackend:
             corrected=corrected,
         )
 
+    @staticmethod
+    def _corrected_terms(
+        text: str, corrections: Mapping[str, Sequence[str]]
+    ) -> list[analysis.QueryTerm]:
+        return analysis.analyse_query(
+            text,
+            lookup_typos=lambda words: {
+                word: list(corrections[word]) for word in words if word in corrections
+            },
+        )
+
     def _searches(
         self,
         query: SearchQuery,
         terms: Sequence[analysis.QueryTerm],
         active: Mapping[str, Sequence[str]],
+        unmatched: frozenset[str] = frozenset(),
     ) -> list[dict[str, Any]]:
-        """``msearch`` lines of the hits search and the facet search."""
+        """``msearch`` lines of the hits search and the facet search.
+
+        ``unmatched``: typed words this request found in no document.
+        """
         matching: dict[str, Any] | None = None
         if terms:
             # Ties keep index order: extra sort keys after _score would disable
             # Lucene's top-hits shortcuts and cost more than the query.
-            matching = self._text_query(terms, query.text).to_dict()
+            matching = self._text_query(terms, query.text, unmatched).to_dict()
         elif query.text.strip():
             # Only stop words: nothing to look for, so nothing is found.
             matching = {"match_none": {}}

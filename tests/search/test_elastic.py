@@ -103,6 +103,70 @@ def test_typo_is_tolerated(es_backend, organisations):
     assert "реабилитационный" in results.hits[0].snippet
 
 
+def test_a_typo_asks_the_node_what_the_corrected_word_asks(
+    es_backend, organisations, monkeypatch
+):
+    sent = []
+    msearch = es_backend.client.msearch
+
+    def recording(**kwargs):
+        sent.append(kwargs["searches"])
+        return msearch(**kwargs)
+
+    monkeypatch.setattr(es_backend.client, "msearch", recording)
+    typo = es_backend.search(SearchQuery(text="реабилитацонный"))
+    meant = es_backend.search(SearchQuery(text="реабилитационный"))
+
+    # The check with the query as typed, then the query as meant: the same
+    # request as the correct word's (so both share the node's request cache),
+    # with the same hits, ranking and facet counts.
+    assert len(sent) == 3
+    assert sent[1] == sent[2][:4]  # the second also checks its (new) word
+    assert typo.corrected == (("реабилитацонный", "реабилитационный"),)
+    assert [(h.id, h.score) for h in typo.hits] == [(h.id, h.score) for h in meant.hits]
+    assert typo.facets == meant.facets
+
+
+def test_a_repeated_typo_takes_one_round_trip(es_backend, organisations, monkeypatch):
+    first = es_backend.search(SearchQuery(text="реабилитацонный"))
+    trips = []
+    msearch = es_backend.client.msearch
+
+    def recording(**kwargs):
+        trips.append(kwargs["searches"])
+        return msearch(**kwargs)
+
+    monkeypatch.setattr(es_backend.client, "msearch", recording)
+    again = es_backend.search(SearchQuery(text="реабилитацонный", page=1))
+
+    # The word is remembered as unknown with its corrections: no check, and
+    # the typed word stays an alternative (a document may bring it meanwhile).
+    assert len(trips) == 1
+    assert "реабилитацонный" in str(trips[0][1]["query"])
+    assert again.corrected == first.corrected
+    assert ids(again) == ids(first) == ["organisation:1"]
+
+
+def test_a_remembered_unknown_word_still_finds_a_new_document(
+    es_backend, organisations
+):
+    assert es_backend.search(SearchQuery(text="реабилитацонный")).corrected
+    es_backend.index(
+        [
+            SearchDocumentFactory(
+                id="page:9",
+                title="Слово «реабилитацонный» в старом приказе",
+                text="Опечатка в документе.",
+            )
+        ],
+        refresh=True,
+    )
+
+    results = es_backend.search(SearchQuery(text="реабилитацонный"))
+
+    assert set(ids(results)) == {"organisation:1", "page:9"}
+
+
 def test_short_words_get_no_typo_tolerance(es_backend, organisations):
     # "дим" is three letters: no fuzzy match to "дом".
     assert es_backend.search(SearchQuery(text="дим")).total == 0
