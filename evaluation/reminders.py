@@ -22,6 +22,8 @@ intervals are ranges, not single days). Every reminder is written to
 :class:`~evaluation.models.ReminderLog` (unique per submission, kind and day)
 before the e-mails are sent, so running the command twice a day, or two runs
 at once, sends each reminder once. A failed e-mail is logged and not retried.
+Each log names the deadline it was about: when an editor moves a deadline,
+the schedule starts again for the new date (one reminder a day at most).
 
 Recipients: the active users bound to the organisation
 (``Organisation.users``) with an e-mail address get one message per run
@@ -261,7 +263,14 @@ def plan_reminders(
         return []
     items: list[ReminderItem] = []
     for submission in _candidates():
-        logs = list(submission.reminders.all())
+        # Only reminders about the current deadline count: a moved deadline
+        # starts the schedule again (older logs without a deadline count as
+        # about the current one, so nothing is sent twice after an upgrade).
+        logs = [
+            log
+            for log in submission.reminders.all()
+            if log.deadline is None or log.deadline == submission.deadline
+        ]
         before_sent = any(log.kind == ReminderKind.BEFORE for log in logs)
         overdue_days = [log.sent_on for log in logs if log.kind == ReminderKind.OVERDUE]
         if before_reminder_due(
@@ -350,6 +359,7 @@ def _claim(items: Sequence[ReminderItem], today: date) -> list[ReminderItem]:
                     submission=item.submission,
                     kind=item.kind,
                     sent_on=today,
+                    deadline=item.submission.deadline,
                     recipients=list(item.recipients),
                 )
         except IntegrityError:

@@ -29,6 +29,15 @@ class ReminderLog(models.Model):
     )
     kind = models.CharField(_("вид"), max_length=10, choices=ReminderKind.choices)
     sent_on = models.DateField(_("дата"))
+    deadline = models.DateField(
+        _("срок"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Срок, о котором напоминали: после переноса срока напоминания "
+            "начинаются заново. Пусто у напоминаний, отправленных до появления поля."
+        ),
+    )
     recipients = models.JSONField(_("получатели"), default=list, blank=True)
     created_at = models.DateTimeField(_("время"), auto_now_add=True)
 

@@ -244,6 +244,57 @@ def test_may_2025_holidays_shift_the_reminder_and_days_off_send_nothing(setup):
 
 
 @pytest.mark.django_db
+def test_a_moved_deadline_starts_the_reminders_again(setup):
+    _, _, summary = setup
+    sent: list[tuple[dt.date, str]] = []
+
+    def run(first: dt.date, last: dt.date) -> None:
+        for day in days(first, last):
+            before = len(mail.outbox)
+            with time_machine.travel(at(day), tick=False):
+                call_command("send_deadline_reminders", stdout=StringIO())
+            sent.extend(
+                (day, message.body)
+                for message in mail.outbox[before:]
+                if message.to == ["worker@example.org"]
+            )
+
+    run(dt.date(2024, 4, 25), dt.date(2024, 5, 8))
+    assert [day for day, _ in sent] == [dt.date(2024, 5, 2), dt.date(2024, 5, 8)]
+    # The editor gives the institution until Monday 20 May.
+    Submission.objects.filter(pk=summary.pk).update(deadline=dt.date(2024, 5, 20))
+    sent.clear()
+    run(dt.date(2024, 5, 9), dt.date(2024, 5, 22))
+
+    # 15 May: 16, 17 and 20 May are left; 21 May: one working day late.
+    assert [day for day, _ in sent] == [dt.date(2024, 5, 15), dt.date(2024, 5, 21)]
+    assert "Срок: 20.05.2024 — до срока осталось 3 рабочих дня" in sent[0][1]
+    assert "срок пропущен 1 рабочий день назад" in sent[1][1]
+    assert list(
+        ReminderLog.objects.order_by("sent_on").values_list(
+            "kind", "sent_on", "deadline"
+        )
+    ) == [
+        (ReminderKind.BEFORE, dt.date(2024, 5, 2), dt.date(2024, 5, 7)),
+        (ReminderKind.OVERDUE, dt.date(2024, 5, 8), dt.date(2024, 5, 7)),
+        (ReminderKind.BEFORE, dt.date(2024, 5, 15), dt.date(2024, 5, 20)),
+        (ReminderKind.OVERDUE, dt.date(2024, 5, 21), dt.date(2024, 5, 20)),
+    ]
+
+
+@pytest.mark.django_db
+def test_reminders_logged_before_the_deadline_was_recorded_still_count(setup):
+    _, _, summary = setup
+    # A log from before the field existed: about the current deadline.
+    ReminderLog.objects.create(
+        submission=summary, kind=ReminderKind.BEFORE, sent_on=dt.date(2024, 5, 2)
+    )
+    with time_machine.travel(at(dt.date(2024, 5, 3)), tick=False):
+        call_command("send_deadline_reminders", stdout=StringIO())
+    assert institution_mail() == []
+
+
+@pytest.mark.django_db
 def test_running_twice_the_same_day_sends_one_email(setup):
     for hour in (9, 18):
         with time_machine.travel(at(dt.date(2024, 5, 2), hour), tick=False):
