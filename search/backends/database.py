@@ -42,6 +42,7 @@ and one primary-key read of the page's documents.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -189,6 +190,19 @@ class DatabaseBackend:
     def _token(self) -> str:
         state = SearchState.objects.using(self.using).filter(name="index").first()
         return state.token if state else ""
+
+    def _read_transaction(self):
+        """The transaction a query runs in.
+
+        PostgreSQL: one transaction (its ``set_config`` is local to it). SQLite:
+        none. Its transactions are ``IMMEDIATE`` here (see the settings), which
+        takes the write lock: a search would wait for a running import to
+        commit and fail after the busy timeout. In autocommit each statement
+        reads a committed WAL snapshot and never waits for a writer.
+        """
+        if self.vendor == "postgresql":
+            return transaction.atomic(using=self.using)
+        return contextlib.nullcontext()
 
     def _prepare(self, text: bool) -> str:
         """Set up the query's transaction and return the index token (one trip).
@@ -355,7 +369,7 @@ class DatabaseBackend:
             return SearchResults(
                 query=query, total=0, hits=(), facets=_facets({}, filters)
             )
-        with transaction.atomic(using=self.using):
+        with self._read_transaction():
             token = self._prepare(bool(text))
             terms = (
                 analysis.analyse_query(
