@@ -72,6 +72,9 @@ class Tally:
     #: Every 303 of the run, warm-up and requests finishing late included:
     #: the database must hold exactly this many new questionnaires.
     accepted_all: int = 0
+    #: CPU seconds the client process spent (it shares the cores with the server).
+    cpu_seconds: float = 0.0
+    requests: int = 0
 
     def merge(self, other: Tally) -> None:
         for key, value in other.statuses.items():
@@ -81,6 +84,8 @@ class Tally:
         self.latencies.extend(other.latencies)
         self.errors += other.errors
         self.accepted_all += other.accepted_all
+        self.cpu_seconds += other.cpu_seconds
+        self.requests += other.requests
 
 
 def run(*, seconds: float, concurrency: int) -> int:
@@ -266,7 +271,21 @@ def _client(
     seconds: float,
     concurrency: int,
 ) -> Tally:
-    return asyncio.run(_clients(port, requests, repeat, start_at, seconds, concurrency))
+    # The load generator shares the two cores with the server: uvloop halves
+    # the event loop's own CPU per request (QP_BENCH_PLAIN_LOOP=1: asyncio's).
+    factory = None
+    if not os.environ.get("QP_BENCH_PLAIN_LOOP"):
+        import uvloop
+
+        factory = uvloop.new_event_loop
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(
+            _clients(port, requests, repeat, start_at, seconds, concurrency)
+        )
+
+
+def _cpu() -> float:
+    return time.process_time()
 
 
 async def _clients(
@@ -279,6 +298,7 @@ async def _clients(
 ) -> Tally:
     tally = Tally()
     await asyncio.sleep(max(0.0, start_at - time.time()))
+    cpu_started = _cpu()
     timed_from = start_at + WARMUP_SECONDS
     stop_at = timed_from + seconds
     position = 0
@@ -308,6 +328,7 @@ async def _clients(
                 status = 0
             done = time.time()
             tally.accepted_all += status == 303
+            tally.requests += 1
             if timed_from <= done < stop_at:
                 if status == 0:
                     tally.errors += 1
@@ -318,6 +339,7 @@ async def _clients(
                     tally.per_second[second] = tally.per_second.get(second, 0) + 1
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+    tally.cpu_seconds = _cpu() - cpu_started
     return tally
 
 
@@ -395,6 +417,11 @@ def _report(
         f"{len(below)} of {len(series)} seconds below {TARGET_RPS:.0f}"
     )
     print(f"[questionnaire] statuses: {dict(sorted(subject.statuses.items()))}")
+    if subject.requests:
+        print(
+            f"[questionnaire] client CPU: {subject.cpu_seconds * 1000 / subject.requests:.2f}"
+            f" ms per request ({subject.cpu_seconds:.1f} s for {subject.requests})"
+        )
     print(
         f"[questionnaire] accepted (303) in the timed part: {accepted}; in the whole "
         f"load (warm-up included): {subject.accepted_all}; new online questionnaires "
