@@ -26,7 +26,7 @@ PostgreSQL 15 cluster (``scripts/services.py``; fsync off, as for every
 benchmark here), migrated and filled in a spawned process.
 
 Client: ``CLIENT_PROCESSES`` processes, each running ``concurrency`` asyncio
-connections (each request is a new loopback TCP connection, ``Connection:
+connections on uvloop (its CPU per request is reported) (each request is a new loopback TCP connection, ``Connection:
 close``, as a browser's first visit would be); it competes with the server for the two
 cores. Requests completed in the timed part (after ``WARMUP_SECONDS``) are
 counted, per second too: "sustained" is the slowest whole second.
