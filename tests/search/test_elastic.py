@@ -103,17 +103,23 @@ def test_typo_is_tolerated(es_backend, organisations):
     assert "реабилитационный" in results.hits[0].snippet
 
 
-def test_a_typo_asks_the_node_what_the_corrected_word_asks(
-    es_backend, organisations, monkeypatch
-):
-    sent = []
+@pytest.fixture
+def sent(es_backend, monkeypatch) -> list[list[dict]]:
+    """The searches of every ``msearch`` the backend sends (one list per trip)."""
+    trips: list[list[dict]] = []
     msearch = es_backend.client.msearch
 
     def recording(**kwargs):
-        sent.append(kwargs["searches"])
+        trips.append(kwargs["searches"])
         return msearch(**kwargs)
 
     monkeypatch.setattr(es_backend.client, "msearch", recording)
+    return trips
+
+
+def test_a_typo_asks_the_node_what_the_corrected_word_asks(
+    es_backend, organisations, sent
+):
     typo = es_backend.search(SearchQuery(text="реабилитацонный"))
     meant = es_backend.search(SearchQuery(text="реабилитационный"))
 
@@ -127,22 +133,15 @@ def test_a_typo_asks_the_node_what_the_corrected_word_asks(
     assert typo.facets == meant.facets
 
 
-def test_a_repeated_typo_takes_one_round_trip(es_backend, organisations, monkeypatch):
+def test_a_repeated_typo_takes_one_round_trip(es_backend, organisations, sent):
     first = es_backend.search(SearchQuery(text="реабилитацонный"))
-    trips = []
-    msearch = es_backend.client.msearch
-
-    def recording(**kwargs):
-        trips.append(kwargs["searches"])
-        return msearch(**kwargs)
-
-    monkeypatch.setattr(es_backend.client, "msearch", recording)
+    sent.clear()
     again = es_backend.search(SearchQuery(text="реабилитацонный", page=1))
 
     # The word is remembered as unknown with its corrections: no check, and
     # the typed word stays an alternative (a document may bring it meanwhile).
-    assert len(trips) == 1
-    assert "реабилитацонный" in str(trips[0][1]["query"])
+    assert len(sent) == 1
+    assert "реабилитацонный" in str(sent[0][1]["query"])
     assert again.corrected == first.corrected
     assert ids(again) == ids(first) == ["organisation:1"]
 
