@@ -17,8 +17,9 @@ from cms_blocks.blocks import DecadeGalleryBlock
 from cms_blocks.streams import DataStreamBlock, DecadeStreamBlock
 from evaluation import notes, roles
 from evaluation.enums import CampaignKind, OrganisationKind
-from evaluation.models import Campaign, District, Organisation
+from evaluation.models import Campaign
 from publications.models import DecadeResultsPage
+from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +32,12 @@ def png(colour) -> SimpleUploadedFile:
 
 @pytest.fixture
 def gallery(django_user_model):
-    district = District.objects.create(name="г. Канск", slug="kansk")
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="Центр «Канский»",
-        short_name="Центр «Канский»",
-        slug="kansk",
-        code="K-1",
         kind=OrganisationKind.FAMILY_CENTRE,
-        district=district,
+        district__name="г. Канск",
     )
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.DECADE,
-        year=2024,
-        title="Декада качества 2024",
-        slug="decade-2024",
-        period_start=date(2024, 4, 8),
-        period_end=date(2024, 4, 19),
-    )
-    campaign.organisations.add(organisation)
+    campaign = DecadeCampaignFactory(organisations=[organisation])
     editor = django_user_model.objects.create_user("editor", password="pw")
     editor.groups.add(Group.objects.get_or_create(name=roles.EDITOR)[0])
     note = notes.open_note(campaign, organisation, editor)

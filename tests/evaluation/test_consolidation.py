@@ -31,6 +31,7 @@ from evaluation.models import (
     Organisation,
     SurveyResponse,
 )
+from tests.factories.evaluation import DecadeCampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,15 +58,7 @@ def decade():
         "X", "УСЗН Ачинск", OrganisationKind.USZN_OFFICE, registered_count=10000
     )
     y = organisation("Y", "УСЗН Боготол", OrganisationKind.USZN_OFFICE)
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.DECADE,
-        year=2024,
-        title="Декада качества 2024",
-        slug="decade-2024",
-        period_start=date(2024, 4, 8),
-        period_end=date(2024, 4, 19),
-    )
-    campaign.organisations.add(a, b, c, x, y)
+    campaign = DecadeCampaignFactory(organisations=[a, b, c, x, y])
     DecadeSummary.objects.create(
         campaign=campaign,
         organisation=a,

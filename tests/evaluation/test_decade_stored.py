@@ -9,15 +9,17 @@ from datetime import date, timedelta
 import pytest
 
 from evaluation import decade, selectors
-from evaluation.enums import CampaignKind, DataSource, OrganisationKind, SurveyChannel
+from evaluation.enums import DataSource, OrganisationKind, SurveyChannel
 from evaluation.models import (
-    Campaign,
     DecadeSummary,
-    District,
-    Organisation,
     SurveyResponse,
 )
 from evaluation.questionnaire.services import purge_expired_responses
+from tests.factories.evaluation import (
+    DecadeCampaignFactory,
+    DistrictFactory,
+    OrganisationFactory,
+)
 
 SKIPS = {"q2": "q1", "q4": "q3", "q8": "q7", "q12": "q11"}
 
@@ -133,28 +135,11 @@ def test_aggregate_rejects_impossible_counts() -> None:
 
 @pytest.fixture
 def region(db):
-    district = District.objects.create(name="Район", slug="d")
-    organisations = [
-        Organisation.objects.create(
-            name=f"Центр {n}",
-            short_name=f"Центр {n}",
-            slug=f"c{n}",
-            code=f"C{n}",
-            kind=OrganisationKind.COMPLEX_CENTRE,
-            district=district,
-            recipients_count=200,
-        )
-        for n in range(3)
-    ]
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.DECADE,
-        year=2024,
-        title="Декада качества 2024",
-        slug="decade-2024",
-        period_start=date(2024, 4, 8),
-        period_end=date(2024, 4, 19),
+    district = DistrictFactory()
+    organisations = OrganisationFactory.create_batch(
+        3, district=district, recipients_count=200
     )
-    campaign.organisations.set(organisations)
+    campaign = DecadeCampaignFactory(organisations=organisations)
     return campaign, organisations
 
 

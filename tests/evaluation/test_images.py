@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
 from evaluation import images, notes, roles
-from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.images import ImageRejectedError, Limits, clean_image
 from evaluation.models import (
     AuditEvent,
-    Campaign,
-    District,
     NoteAttachment,
-    Organisation,
 )
+from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 
 LIMITS = Limits(max_edge=400, max_bytes=2 * 1024 * 1024, max_pixels=4_000_000)
 
@@ -187,24 +183,12 @@ def test_limits_come_from_settings(settings) -> None:
 
 @pytest.fixture
 def note(db, django_user_model):
-    district = District.objects.create(name="Ачинский район", slug="achinsk")
-    organisation = Organisation.objects.create(
+    organisation = OrganisationFactory(
         name="КГБУ СО «Комплексный центр «Ачинский»",
         short_name="КЦСОН «Ачинский»",
-        slug="kcson-achinsk",
-        code="KC-1",
-        kind=OrganisationKind.COMPLEX_CENTRE,
-        district=district,
+        district__name="Ачинский район",
     )
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.DECADE,
-        year=2024,
-        title="Декада качества 2024",
-        slug="decade-2024",
-        period_start=date(2024, 4, 8),
-        period_end=date(2024, 4, 19),
-    )
-    campaign.organisations.add(organisation)
+    campaign = DecadeCampaignFactory(organisations=[organisation])
     user = django_user_model.objects.create_user("achinsk", password="pw")
     user.groups.add(Group.objects.get_or_create(name=roles.INSTITUTION)[0])
     organisation.users.add(user)

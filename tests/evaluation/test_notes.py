@@ -35,6 +35,7 @@ from evaluation.models import (
     SuggestionStatus,
     SurveyResponse,
 )
+from tests.factories.evaluation import DecadeCampaignFactory
 
 # --------------------------------------------------------------------------
 # Themes: pure
@@ -115,15 +116,7 @@ def world(db, django_user_model):
 
     own = organisation("KC-1", "КЦСОН «Ачинский»")
     other = organisation("KC-2", "КЦСОН «Назаровский»")
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.DECADE,
-        year=2024,
-        title="Декада качества 2024",
-        slug="decade-2024",
-        period_start=date(2024, 4, 8),
-        period_end=date(2024, 4, 19),
-    )
-    campaign.organisations.add(own, other)
+    campaign = DecadeCampaignFactory(organisations=[own, other])
     institution = Group.objects.get_or_create(name=roles.INSTITUTION)[0]
     editors = Group.objects.get_or_create(name=roles.EDITOR)[0]
     access = Permission.objects.get(codename="access_admin")
