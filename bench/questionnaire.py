@@ -26,9 +26,9 @@ PostgreSQL 15 cluster (``scripts/services.py``; fsync off, as for every
 benchmark here), migrated and filled in a spawned process.
 
 Client: ``CLIENT_PROCESSES`` processes, each running ``concurrency`` asyncio
-connections on uvloop (its CPU per request is reported) (each request is a new loopback TCP connection, ``Connection:
-close``, as a browser's first visit would be); it competes with the server for the two
-cores. Requests completed in the timed part (after ``WARMUP_SECONDS``) are
+connections on uvloop (each request is a new loopback TCP connection,
+``Connection: close``, as a browser's first visit would be); it competes with
+the server for the two cores, and its CPU per request is reported. Requests completed in the timed part (after ``WARMUP_SECONDS``) are
 counted, per second too: "sustained" is the slowest whole second.
 """
 
@@ -284,10 +284,6 @@ def _client(
         )
 
 
-def _cpu() -> float:
-    return time.process_time()
-
-
 async def _clients(
     port: int,
     requests: list[bytes],
@@ -298,7 +294,7 @@ async def _clients(
 ) -> Tally:
     tally = Tally()
     await asyncio.sleep(max(0.0, start_at - time.time()))
-    cpu_started = _cpu()
+    cpu_started = time.process_time()
     timed_from = start_at + WARMUP_SECONDS
     stop_at = timed_from + seconds
     position = 0
@@ -339,7 +335,7 @@ async def _clients(
                     tally.per_second[second] = tally.per_second.get(second, 0) + 1
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    tally.cpu_seconds = _cpu() - cpu_started
+    tally.cpu_seconds = time.process_time() - cpu_started
     return tally
 
 

@@ -471,7 +471,8 @@ class ElasticsearchBackend:
 
         The old generation keeps answering until the swap, which is one atomic
         alias update; afterwards the old generation is deleted. The new one is
-        merged to one segment before the swap. If loading fails, the new generation is deleted and the old one stays in place.
+        merged to one segment before the swap. If loading fails, the new
+        generation is deleted and the old one stays in place.
         Documents indexed or deleted through :meth:`index`/:meth:`delete`
         while loading reach the new generation too (see the module docstring).
         """
