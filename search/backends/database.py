@@ -28,7 +28,12 @@ keys per entry) in one pass: the matches are grouped by the key of their
 first three facets' values and by the key of the other four's (two integer
 groupings instead of one per facet), every filter variant is a conditional
 count of the same SQL the hits use, and the few hundred groups are added up per
-value in Python.
+value in Python. SQLite groups in Python altogether: the FTS5 table gives
+the matching ids, each id's two keys come from memory (read once per index
+version), and the pairs are counted with ``Counter``; filters are decided
+once per facet set. For a word in half of 100,000 entries that counts in 43
+instead of 65 ms (no lookup of every match in ``qp_search_facets``, no two
+sorts); words with fewer matches gain less.
 
 Per index version (``SearchState`` token, new with every write), Django's cache
 keeps the facet counts of a text and filters, the entry ids of a result page,
@@ -46,7 +51,9 @@ import contextlib
 import hashlib
 import json
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.core.cache import caches
@@ -83,6 +90,11 @@ FACET_PARTS: tuple[tuple[str, ...], tuple[str, ...]] = (FACETS[:3], FACETS[3:])
 #: the limit.
 _FACET_SETS: dict[int, dict[str, tuple[str, ...]]] = {}
 _FACET_SETS_LIMIT = 100_000
+#: SQLite, per database alias: the index token, each entry's pair of facet set
+#: keys and the pairs counted (see ``_sqlite_entry_keys``).
+_SQLITE_KEYS: dict[
+    str, tuple[str, dict[int, tuple[int, int]], Counter[tuple[int, int]]]
+] = {}
 #: Django cache holding totals and facet counts of recent queries. Keys carry
 #: the index version token, so a write to the index makes them unreachable.
 CACHE_ALIAS = "default"
@@ -467,7 +479,10 @@ class DatabaseBackend:
                     "GROUP BY GROUPING SETS ((e.key_a), (e.key_b), ())",
                     [*aggregate_params, *condition_params],
                 )
+                rows = cursor.fetchall()
             else:
+                rows = self._sqlite_groups(cursor, match, filters, variants, token)
+            if rows is None:
                 # SQLite has no grouping sets: the rows are materialised once
                 # (only the columns read below: a narrower sort) and grouped
                 # twice.
@@ -483,13 +498,86 @@ class DatabaseBackend:
                     f"UNION ALL SELECT 0, NULL, {numbers} FROM m e",
                     [*condition_params, *aggregate_params * 3],
                 )
-            rows = cursor.fetchall()
+                rows = cursor.fetchall()
             sets = self._facet_sets(
                 cursor, [int(row[1]) for row in rows if row[0] and row[1] is not None]
             )
         result = add_up_facets(rows, sets, variants)
         cache.set(key, result, CACHE_SECONDS)
         return result
+
+    def _sqlite_groups(
+        self,
+        cursor: Any,
+        match: tuple[str, list[Any]],
+        filters: dict[str, tuple[str, ...]],
+        variants: Sequence[str | None],
+        token: str,
+    ) -> list[tuple[Any, ...]] | None:
+        """SQLite: the rows of the counting pass, grouped in Python.
+
+        The FTS5 table gives the matching ids; each id's two facet set keys
+        come from memory (:func:`_sqlite_entry_keys`), and the matches are
+        counted per pair of keys in C (``Counter``). Filters are decided once
+        per facet set, not per row. This replaces looking every match up in
+        ``qp_search_facets`` and sorting it twice (about half the time of a
+        common word's counts). None when an id is not in memory (the index
+        changed after the keys were read): the caller counts in SQL.
+        """
+        keys, everything = _sqlite_entry_keys(cursor, self.using, token)
+        if match[0]:
+            cursor.execute(
+                "SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s",
+                match[1],
+            )
+            try:
+                pairs = Counter(
+                    map(keys.__getitem__, map(itemgetter(0), cursor.fetchall()))
+                )
+            except KeyError:
+                return None
+        else:
+            pairs = everything
+        sets = self._facet_sets(cursor, list({key for pair in pairs for key in pair}))
+        # Bit i of a facet set's mask: it passes filter i (always, when the
+        # filter's facet belongs to the other part). A pair passes what both do.
+        checks = list(filters.items())
+        full = (1 << len(checks)) - 1
+        masks: dict[int, int] = {}
+        for part, facets in enumerate(FACET_PARTS):
+            for key in {pair[part] for pair in pairs}:
+                found = sets.get(key)
+                if found is None:
+                    raise LookupError(f"search: facet set {key} is missing")
+                mask = 0
+                for bit, (facet, values) in enumerate(checks):
+                    if facet not in facets or _passes(found, facet, values):
+                        mask |= 1 << bit
+                masks[key] = mask
+        # Per variant the filters a match must pass: all, or all but one facet's.
+        needed = [
+            full if variant is None else full & ~(1 << list(filters).index(variant))
+            for variant in variants
+        ]
+        by_part: list[Counter[tuple[int, int]]] = [Counter(), Counter()]
+        totals: Counter[int] = Counter()
+        for (key_a, key_b), count in pairs.items():
+            mask = masks[key_a] & masks[key_b]
+            by_part[0][key_a, mask] += count
+            by_part[1][key_b, mask] += count
+            totals[mask] += count
+        rows: list[tuple[Any, ...]] = [
+            (0, None, *(_masked(totals.items(), want) for want in needed))
+        ]
+        for part, grouped in enumerate(by_part):
+            per_key: dict[int, list[int]] = {}
+            for (key, mask), count in grouped.items():
+                numbers = per_key.setdefault(key, [0] * len(needed))
+                for index, want in enumerate(needed):
+                    if mask & want == want:
+                        numbers[index] += count
+            rows.extend((2 - part, key, *numbers) for key, numbers in per_key.items())
+        return rows
 
     def _facet_sets(
         self, cursor: Any, keys: Sequence[int]
@@ -928,6 +1016,46 @@ class DatabaseBackend:
         )
 
 
+def _sqlite_entry_keys(
+    cursor: Any, using: str, token: str
+) -> tuple[dict[int, tuple[int, int]], Counter[tuple[int, int]]]:
+    """SQLite: every entry's pair of facet set keys, and the pairs counted.
+
+    Read once per index version and database alias and kept in memory (about
+    120 bytes an entry, equal pairs sharing one tuple: 12 MB and 80 ms to read
+    for 100,000 entries); a write to the index gives it a new token and the
+    next query reads the table again.
+    """
+    cached = _SQLITE_KEYS.get(using)
+    if cached is not None and cached[0] == token:
+        return cached[1], cached[2]
+    cursor.execute("SELECT id, key_a, key_b FROM qp_search_facets")
+    shared: dict[tuple[int, int], tuple[int, int]] = {}
+    keys = {}
+    for id_, key_a, key_b in cursor.fetchall():
+        pair = (key_a, key_b)
+        keys[id_] = shared.setdefault(pair, pair)
+    everything = Counter(keys.values())
+    _SQLITE_KEYS[using] = (token, keys, everything)
+    return keys, everything
+
+
+def _passes(
+    found: dict[str, tuple[str, ...]], facet: str, values: Sequence[str]
+) -> bool:
+    """Whether a facet set passes a filter, as ``_where``'s SQL decides it."""
+    if facet == "campaign":
+        # The column's text again ("|a|b|"), searched as ``instr`` does.
+        column = _joined(found[facet])
+        return any(f"|{value}|" in column for value in values)
+    return (found[facet][0] if found[facet] else "") in values
+
+
+def _masked(counts: Iterable[tuple[int, int]], want: int) -> int:
+    """The sum of the counts whose mask has every bit of ``want``."""
+    return sum(count for mask, count in counts if mask & want == want)
+
+
 def _cache_key(*parts: Any) -> str:
     """A short cache key for ``parts`` (their ``repr`` hashed)."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
@@ -992,12 +1120,20 @@ def _phrase_tsquery(text: str) -> str:
 
 
 def _fts_query(terms: Sequence[analysis.QueryTerm]) -> str:
-    """FTS5 expression of the same shape as :func:`_tsquery`, over stems."""
+    """FTS5 expression of the same shape as :func:`_tsquery`, over stems.
+
+    Alternatives equal once stemmed (a word and its typo candidates "сайта",
+    "сайты") are written once: FTS5 would read the same doclist again for each.
+    """
     return " AND ".join(
         "("
         + " OR ".join(
-            "(" + " AND ".join(f'"{analysis.stem(word)}"' for word in alternative) + ")"
-            for alternative in term.alternatives
+            dict.fromkeys(
+                "("
+                + " AND ".join(f'"{analysis.stem(word)}"' for word in alternative)
+                + ")"
+                for alternative in term.alternatives
+            )
         )
         + ")"
         for term in terms
