@@ -90,6 +90,9 @@ FACET_PARTS: tuple[tuple[str, ...], tuple[str, ...]] = (FACETS[:3], FACETS[3:])
 #: the limit.
 _FACET_SETS: dict[int, dict[str, tuple[str, ...]]] = {}
 _FACET_SETS_LIMIT = 100_000
+#: SQLite: the most matches-passing-the-filters whose ids the counting pass
+#: hands to the page (beyond, the page finds them in SQL).
+_WITHIN_LIMIT = 5000
 #: SQLite, per database alias: the index token, each entry's pair of facet set
 #: keys and the pairs counted (see ``_sqlite_entry_keys``).
 _SQLITE_KEYS: dict[
@@ -391,9 +394,9 @@ class DatabaseBackend:
                 else []
             )
             match = self._match_clause(terms)
-            total, counts = self._counts(text, match, filters, token)
+            total, counts, within = self._counts(text, match, filters, token)
             hits = (
-                self._hits(query, terms, match, filters, total, token)
+                self._hits(query, terms, match, filters, total, token, within)
                 if total > query.offset
                 else ()
             )
@@ -416,8 +419,12 @@ class DatabaseBackend:
         match: tuple[str, list[Any]],
         filters: dict[str, tuple[str, ...]],
         token: str,
-    ) -> tuple[int, dict[str, dict[str, int]]]:
+    ) -> tuple[int, dict[str, dict[str, int]], list[int] | None]:
         """Total and facet counts, cached per index version, text and filters.
+
+        The third value is for the page: on SQLite, when the counts were not
+        cached and filters narrow a text query to at most ``_WITHIN_LIMIT``
+        entries, their ids (sorted); otherwise None.
 
         One statement over the narrow table groups the matches by ``key_a``
         and by ``key_b`` (grouping sets on PostgreSQL, a materialised
@@ -440,7 +447,7 @@ class DatabaseBackend:
         cache = caches[CACHE_ALIAS]
         cached = cache.get(key)
         if cached is not None:
-            return cached
+            return (*cached, None)
         variants: list[str | None] = [None, *filters]
         aggregates: list[str] = []
         aggregate_params: list[Any] = []
@@ -479,9 +486,11 @@ class DatabaseBackend:
                     "GROUP BY GROUPING SETS ((e.key_a), (e.key_b), ())",
                     [*aggregate_params, *condition_params],
                 )
-                rows = cursor.fetchall()
+                rows, within = cursor.fetchall(), None
             else:
-                rows = self._sqlite_groups(cursor, match, filters, variants, token)
+                rows, within = self._sqlite_groups(
+                    cursor, match, filters, variants, token
+                )
             if rows is None:
                 # SQLite has no grouping sets: the rows are materialised once
                 # (only the columns read below: a narrower sort) and grouped
@@ -504,7 +513,7 @@ class DatabaseBackend:
             )
         result = add_up_facets(rows, sets, variants)
         cache.set(key, result, CACHE_SECONDS)
-        return result
+        return (*result, within)
 
     def _sqlite_groups(
         self,
@@ -513,7 +522,7 @@ class DatabaseBackend:
         filters: dict[str, tuple[str, ...]],
         variants: Sequence[str | None],
         token: str,
-    ) -> list[tuple[Any, ...]] | None:
+    ) -> tuple[list[tuple[Any, ...]] | None, list[int] | None]:
         """SQLite: the rows of the counting pass, grouped in Python.
 
         The FTS5 table gives the matching ids; each id's two facet set keys
@@ -521,8 +530,11 @@ class DatabaseBackend:
         counted per pair of keys in C (``Counter``). Filters are decided once
         per facet set, not per row. This replaces looking every match up in
         ``qp_search_facets`` and sorting it twice (about half the time of a
-        common word's counts). None when an id is not in memory (the index
-        changed after the keys were read): the caller counts in SQL.
+        common word's counts). Rows None when an id is not in memory (the
+        index changed after the keys were read): the caller counts in SQL.
+        Second: the ids of the matches passing every filter, for the page,
+        when a text query has filters and they leave at most
+        ``_WITHIN_LIMIT``.
         """
         keys, everything = _sqlite_entry_keys(cursor, self.using, token)
         if match[0]:
@@ -530,14 +542,13 @@ class DatabaseBackend:
                 "SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s",
                 match[1],
             )
+            ids = list(map(itemgetter(0), cursor.fetchall()))
             try:
-                pairs = Counter(
-                    map(keys.__getitem__, map(itemgetter(0), cursor.fetchall()))
-                )
+                pairs = Counter(map(keys.__getitem__, ids))
             except KeyError:
-                return None
+                return None, None
         else:
-            pairs = everything
+            ids, pairs = [], everything
         sets = self._facet_sets(cursor, list({key for pair in pairs for key in pair}))
         # Bit i of a facet set's mask: it passes filter i (always, when the
         # filter's facet belongs to the other part). A pair passes what both do.
@@ -577,7 +588,13 @@ class DatabaseBackend:
                     if mask & want == want:
                         numbers[index] += count
             rows.extend((2 - part, key, *numbers) for key, numbers in per_key.items())
-        return rows
+        within = None
+        if ids and filters and totals[full] <= _WITHIN_LIMIT:
+            passing = {
+                pair for pair in pairs if masks[pair[0]] & masks[pair[1]] == full
+            }
+            within = sorted(id_ for id_ in ids if keys[id_] in passing)
+        return rows, within
 
     def _facet_sets(
         self, cursor: Any, keys: Sequence[int]
@@ -690,6 +707,7 @@ class DatabaseBackend:
         filters: dict[str, tuple[str, ...]],
         total: int,
         token: str = "",
+        within: list[int] | None = None,
     ) -> tuple[SearchHit, ...]:
         """The page's hits: entry ids ranked (cached per index version), then
         the stored documents of those ids only."""
@@ -705,7 +723,7 @@ class DatabaseBackend:
         cache = caches[CACHE_ALIAS]
         page = cache.get(key)
         if page is None:
-            page = self._page(query, terms, match, filters, total)
+            page = self._page(query, terms, match, filters, total, within)
             cache.set(key, page, CACHE_SECONDS)
         if not page:
             return ()
@@ -746,6 +764,7 @@ class DatabaseBackend:
         match: tuple[str, list[Any]],
         filters: dict[str, tuple[str, ...]],
         total: int,
+        within: list[int] | None = None,
     ) -> list[tuple[int, float, float]]:
         """``(entry id, boost, rank)`` of the page's hits, in order."""
         if not terms:
@@ -758,7 +777,7 @@ class DatabaseBackend:
         elif self.vendor == "postgresql":
             return self._postgres_page(query, terms, match, filters, total)
         else:
-            return self._sqlite_page(query, terms, filters, total)
+            return self._sqlite_page(query, terms, filters, total, within)
         with self._cursor() as cursor:
             cursor.execute(sql, params)
             return [(int(id_), boost, rank) for id_, boost, rank in cursor.fetchall()]
@@ -859,12 +878,14 @@ class DatabaseBackend:
         terms: Sequence[analysis.QueryTerm],
         filters: dict[str, tuple[str, ...]],
         total: int,
+        within: list[int] | None = None,
     ) -> list[tuple[int, float, float]]:
         """One page of text hits on SQLite: ``(entry id, boost, rank)``.
 
         As on PostgreSQL, only matches holding a word of the query in title
         or names are ranked (phrase first, then ``bm25``); the others follow
-        in browsing order, read from the browse index.
+        in browsing order, read from the browse index. ``within``: the ids
+        of every match passing the filters, when the counting pass knows them.
         """
         clauses, params = self._where(("", []), filters, alias="f")
         # "+" keeps SQLite from handing the id list to FTS5, which would run
@@ -879,17 +900,21 @@ class DatabaseBackend:
         in_head = "{title_terms names_terms} : (" + _fts_any(terms) + ")"
         phrase = _fts_phrase(query.text)
         window = query.offset + query.page_size
+        boost = (
+            "CASE WHEN qp_search_fts.rowid IN (SELECT rowid FROM qp_search_fts "
+            "WHERE qp_search_fts MATCH %s) THEN 1 ELSE 0 END"
+            if phrase
+            else "0"
+        )
+        if within is not None:
+            return self._sqlite_page_within(
+                query, within, f"({text_query}) AND ({in_head})", phrase, boost
+            )
         with self._cursor() as cursor:
             # bm25() cannot sit beside a window function: rank first.
             cursor.execute(
-                "WITH r AS MATERIALIZED (SELECT qp_search_fts.rowid AS id, "
-                + (
-                    "CASE WHEN qp_search_fts.rowid IN (SELECT rowid FROM qp_search_fts "
-                    "WHERE qp_search_fts MATCH %s) THEN 1 ELSE 0 END"
-                    if phrase
-                    else "0"
-                )
-                + f" AS boost, {_BM25} AS rank FROM qp_search_fts "
+                f"WITH r AS MATERIALIZED (SELECT qp_search_fts.rowid AS id, {boost}"
+                f" AS boost, {_BM25} AS rank FROM qp_search_fts "
                 f"WHERE qp_search_fts MATCH %s{filtered}) "
                 "SELECT id, boost, rank, COUNT(*) OVER () FROM r "
                 "ORDER BY boost DESC, rank ASC, id LIMIT %s",
@@ -936,6 +961,49 @@ class DatabaseBackend:
                 cursor.execute(
                     sql + " LIMIT %s OFFSET %s",
                     [rest, *entry_params, wanted, rest_offset],
+                )
+                page.extend((int(id_), 0, 0.0) for (id_,) in cursor.fetchall())
+        return page
+
+    def _sqlite_page_within(
+        self,
+        query: SearchQuery,
+        within: list[int],
+        ranked_match: str,
+        phrase: str,
+        boost: str,
+    ) -> list[tuple[int, float, float]]:
+        """The page of :meth:`_sqlite_page` when the filtered matches are known.
+
+        The same order from less work: the ranked part is ranked among
+        ``within`` only (no pass over ``qp_search_facets`` for the filters),
+        and the rest is ``within`` without the ranked ids, sorted in browsing
+        order by primary key, not found again through FTS5.
+        """
+        window = query.offset + query.page_size
+        with self._cursor() as cursor:
+            cursor.execute(
+                f"SELECT qp_search_fts.rowid, {boost}, {_BM25} FROM qp_search_fts "
+                "WHERE qp_search_fts MATCH %s "
+                "AND +qp_search_fts.rowid IN (SELECT value FROM json_each(%s))",
+                [*([phrase] if phrase else []), ranked_match, json.dumps(within)],
+            )
+            ranked = sorted(
+                ((int(id_), boost, rank) for id_, boost, rank in cursor.fetchall()),
+                key=lambda row: (-row[1], row[2], row[0]),
+            )
+            page = ranked[query.offset : window]
+            if window > len(ranked):
+                rest = sorted(set(within).difference(row[0] for row in ranked))
+                cursor.execute(
+                    "SELECT e.id FROM qp_search_entry e "
+                    "WHERE e.id IN (SELECT value FROM json_each(%s)) "
+                    "ORDER BY e.kind_order, e.sort_title, e.id LIMIT %s OFFSET %s",
+                    [
+                        json.dumps(rest),
+                        window - max(query.offset, len(ranked)),
+                        max(0, query.offset - len(ranked)),
+                    ],
                 )
                 page.extend((int(id_), 0, 0.0) for (id_,) in cursor.fetchall())
         return page

@@ -213,7 +213,10 @@ def _counted(backend, query: SearchQuery, token: str):
     caches[CACHE_ALIAS].clear()
     terms = analysis.analyse_query(query.text) if query.text else []
     match = backend._match_clause(terms)
-    return backend._counts(query.text, match, query.active_filters(), token)
+    total, counts, _within = backend._counts(
+        query.text, match, query.active_filters(), token
+    )
+    return total, counts
 
 
 def _sqlite_only():
@@ -238,7 +241,7 @@ def test_sqlite_groups_in_python_exactly_as_in_sql(db, monkeypatch):
         SearchQuery(text="пандус", filters={"district": ("",), "status": ("done",)}),
     ]
     in_python = [_counted(backend, query, token) for query in queries]
-    monkeypatch.setattr(DatabaseBackend, "_sqlite_groups", lambda *args: None)
+    monkeypatch.setattr(DatabaseBackend, "_sqlite_groups", lambda *args: (None, None))
 
     in_sql = [_counted(backend, query, token) for query in queries]
 
@@ -264,3 +267,69 @@ def test_sqlite_counts_in_sql_when_the_index_moved_on(db):
 
     assert total == 2
     assert sum(counts["kind"].values()) == 2
+
+
+def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch):
+    """Hits in order, page by page: the ids from the counting pass change nothing."""
+    _sqlite_only()
+    from django.core.cache import caches
+
+    from search.backends import database
+    from search.backends.database import CACHE_ALIAS, DatabaseBackend
+
+    rng = random.Random(3)  # noqa: S311 - a fixed test corpus
+    docs = _documents()
+    for number, doc in enumerate(docs):
+        # Query words in some titles (ranked by bm25, a phrase boosted) and
+        # not in others (browsing order).
+        if rng.random() < 0.5:
+            title = " ".join(rng.sample(WORDS, rng.randint(1, 2)))
+            docs[number] = SearchDocumentFactory.build(
+                **{**doc.to_dict(), "title": f"{title} {number}", "id": doc.id}
+            )
+    backend = DatabaseBackend()
+    backend.clear()
+    backend.index(docs)
+    queries = [
+        SearchQuery(text=query.text, filters=query.filters, kinds=query.kinds)
+        for query in _queries()
+        if query.text and query.active_filters()
+    ]
+    queries.append(SearchQuery(text="кнопка стенд", filters={"status": ("done",)}))
+    calls = []
+    original = DatabaseBackend._sqlite_page_within
+
+    def spied(self, *args):
+        calls.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(DatabaseBackend, "_sqlite_page_within", spied)
+
+    def pages(query: SearchQuery) -> list[str]:
+        ids: list[str] = []
+        for page in range(1, 40):
+            caches[CACHE_ALIAS].clear()
+            results = backend.search(
+                SearchQuery(
+                    text=query.text,
+                    filters=query.filters,
+                    kinds=query.kinds,
+                    page=page,
+                    page_size=4,
+                )
+            )
+            ids.extend(hit.id for hit in results.hits)
+            if not results.has_next:
+                return ids
+        raise AssertionError("more pages than the corpus holds")
+
+    from_known = [pages(query) for query in queries]
+    assert calls
+    monkeypatch.setattr(database, "_WITHIN_LIMIT", -1)
+    calls.clear()
+
+    from_sql = [pages(query) for query in queries]
+
+    assert not calls
+    assert from_known == from_sql
+    assert max(map(len, from_known)) > 8
