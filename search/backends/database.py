@@ -20,7 +20,10 @@ Ranking is bounded: only matches holding a word of the query in the title or
 names are ranked (phrase, then ``ts_rank`` on the title-and-names vector or
 ``bm25``); the rest follow in browsing order, read from the browse index. A
 common word found in a quarter of the corpus thus ranks a few thousand rows
-instead of tens of thousands.
+instead of tens of thousands. On SQLite, when filters leave at most a few
+thousand matches, the counting pass hands their ids to the page: the ranked
+part is ranked among them, and the rest is read by primary key and sorted in
+browsing order: no second pass over the filters or FTS5.
 
 Facet counts read a narrow table (``qp_search_match`` on PostgreSQL,
 ``qp_search_facets`` on SQLite: the facet columns and two ``SearchFacetSet``
@@ -977,8 +980,8 @@ class DatabaseBackend:
 
         The same order from less work: the ranked part is ranked among
         ``within`` only (no pass over ``qp_search_facets`` for the filters),
-        and the rest is ``within`` without the ranked ids, sorted in browsing
-        order by primary key, not found again through FTS5.
+        and the rest is ``within`` without the ranked ids, read by primary key
+        and sorted in browsing order, not found again through FTS5.
         """
         window = query.offset + query.page_size
         with self._cursor() as cursor:
