@@ -56,6 +56,8 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -96,11 +98,9 @@ _FACET_SETS_LIMIT = 100_000
 #: SQLite: the most matches-passing-the-filters whose ids the counting pass
 #: hands to the page (beyond, the page finds them in SQL).
 _WITHIN_LIMIT = 5000
-#: SQLite, per database alias: the index token, each entry's pair of facet set
-#: keys and the pairs counted (see ``_sqlite_entry_keys``).
-_SQLITE_KEYS: dict[
-    str, tuple[str, dict[int, tuple[int, int]], Counter[tuple[int, int]]]
-] = {}
+#: SQLite, per database alias: the entries' facet set keys of the index token
+#: (see ``_sqlite_entry_keys``).
+_SQLITE_KEYS: dict[str, _EntryKeys] = {}
 #: Django cache holding totals and facet counts of recent queries. Keys carry
 #: the index version token, so a write to the index makes them unreachable.
 CACHE_ALIAS = "default"
@@ -529,37 +529,62 @@ class DatabaseBackend:
         """SQLite: the rows of the counting pass, grouped in Python.
 
         The FTS5 table gives the matching ids; each id's two facet set keys
-        come from memory (:func:`_sqlite_entry_keys`), and the matches are
-        counted per pair of keys in C (``Counter``). Filters are decided once
-        per facet set, not per row. This replaces looking every match up in
-        ``qp_search_facets`` and sorting it twice (about half the time of a
-        common word's counts). Rows None when an id is not in memory (the
+        come from memory (:func:`_sqlite_entry_keys`), and ``Counter`` counts
+        the matches per key in C (per pair of keys when there are filters,
+        which are decided once per facet set, not per row). This replaces
+        looking every match up in ``qp_search_facets`` and sorting it twice.
+        Rows None when an id is not in memory (the
         index changed after the keys were read): the caller counts in SQL.
         Second: the ids of the matches passing every filter, for the page,
         when a text query has filters and they leave at most
         ``_WITHIN_LIMIT``.
         """
-        keys, everything = _sqlite_entry_keys(cursor, self.using, token)
+        memory = _sqlite_entry_keys(cursor, self.using, token)
+        key_a, key_b = memory.keys
+        ids: list[int] = []
         if match[0]:
             cursor.execute(
                 "SELECT rowid FROM qp_search_fts WHERE qp_search_fts MATCH %s",
                 match[1],
             )
             ids = list(map(itemgetter(0), cursor.fetchall()))
-            try:
-                pairs = Counter(map(keys.__getitem__, ids))
-            except KeyError:
-                return None, None
-        else:
-            ids, pairs = [], everything
-        sets = self._facet_sets(cursor, list({key for pair in pairs for key in pair}))
+        try:
+            if not filters:
+                # Each part counted on its own, in C: no pairs, no masks.
+                if not match[0]:
+                    counted = memory.counted
+                else:
+                    counted = (
+                        Counter(map(key_a.__getitem__, ids)),
+                        Counter(map(key_b.__getitem__, ids)),
+                    )
+                return [
+                    (0, None, counted[0].total()),
+                    *((2, key, count) for key, count in counted[0].items()),
+                    *((1, key, count) for key, count in counted[1].items()),
+                ], None
+            pairs = (
+                Counter(
+                    zip(
+                        map(key_a.__getitem__, ids),
+                        map(key_b.__getitem__, ids),
+                        strict=True,
+                    )
+                )
+                if match[0]
+                else memory.pairs
+            )
+        except KeyError:
+            return None, None
+        part_keys = ({pair[0] for pair in pairs}, {pair[1] for pair in pairs})
+        sets = self._facet_sets(cursor, [*part_keys[0], *part_keys[1]])
         # Bit i of a facet set's mask: it passes filter i (always, when the
         # filter's facet belongs to the other part). A pair passes what both do.
         checks = list(filters.items())
         full = (1 << len(checks)) - 1
         masks: dict[int, int] = {}
-        for part, facets in enumerate(FACET_PARTS):
-            for key in {pair[part] for pair in pairs}:
+        for facets, keys in zip(FACET_PARTS, part_keys, strict=True):
+            for key in keys:
                 found = sets.get(key)
                 if found is None:
                     raise LookupError(f"search: facet set {key} is missing")
@@ -575,10 +600,10 @@ class DatabaseBackend:
         ]
         by_part: list[Counter[tuple[int, int]]] = [Counter(), Counter()]
         totals: Counter[int] = Counter()
-        for (key_a, key_b), count in pairs.items():
-            mask = masks[key_a] & masks[key_b]
-            by_part[0][key_a, mask] += count
-            by_part[1][key_b, mask] += count
+        for (first, second), count in pairs.items():
+            mask = masks[first] & masks[second]
+            by_part[0][first, mask] += count
+            by_part[1][second, mask] += count
             totals[mask] += count
         rows: list[tuple[Any, ...]] = [
             (0, None, *(_masked(totals.items(), want) for want in needed))
@@ -592,11 +617,24 @@ class DatabaseBackend:
                         numbers[index] += count
             rows.extend((2 - part, key, *numbers) for key, numbers in per_key.items())
         within = None
-        if ids and filters and totals[full] <= _WITHIN_LIMIT:
+        if ids and totals[full] <= _WITHIN_LIMIT:
             passing = {
                 pair for pair in pairs if masks[pair[0]] & masks[pair[1]] == full
             }
-            within = sorted(id_ for id_ in ids if keys[id_] in passing)
+            within = list(
+                compress(
+                    ids,
+                    map(
+                        passing.__contains__,
+                        zip(
+                            map(key_a.__getitem__, ids),
+                            map(key_b.__getitem__, ids),
+                            strict=True,
+                        ),
+                    ),
+                )
+            )
+            within.sort()
         return rows, within
 
     def _facet_sets(
@@ -1087,28 +1125,44 @@ class DatabaseBackend:
         )
 
 
-def _sqlite_entry_keys(
-    cursor: Any, using: str, token: str
-) -> tuple[dict[int, tuple[int, int]], Counter[tuple[int, int]]]:
-    """SQLite: every entry's pair of facet set keys, and the pairs counted.
+@dataclass(frozen=True)
+class _EntryKeys:
+    """SQLite: every entry's two facet set keys, read once per index version."""
+
+    token: str
+    #: Entry id → its key of each part (``FACET_PARTS``).
+    keys: tuple[dict[int, int], dict[int, int]]
+    #: Entries per key of each part, and per pair of keys (browsing).
+    counted: tuple[Counter[int], Counter[int]]
+    pairs: Counter[tuple[int, int]]
+
+
+def _sqlite_entry_keys(cursor: Any, using: str, token: str) -> _EntryKeys:
+    """SQLite: every entry's pair of facet set keys, and the keys counted.
 
     Read once per index version and database alias and kept in memory (about
-    120 bytes an entry, equal pairs sharing one tuple: 12 MB and 80 ms to read
-    for 100,000 entries); a write to the index gives it a new token and the
-    next query reads the table again.
+    120 bytes an entry, equal keys sharing one object: 12 MB and 80 ms to
+    read for 100,000 entries); a write to the index gives it a new token and
+    the next query reads the table again.
     """
     cached = _SQLITE_KEYS.get(using)
-    if cached is not None and cached[0] == token:
-        return cached[1], cached[2]
+    if cached is not None and cached.token == token:
+        return cached
     cursor.execute("SELECT id, key_a, key_b FROM qp_search_facets")
-    shared: dict[tuple[int, int], tuple[int, int]] = {}
-    keys = {}
+    shared: dict[int, int] = {}
+    first: dict[int, int] = {}
+    second: dict[int, int] = {}
     for id_, key_a, key_b in cursor.fetchall():
-        pair = (key_a, key_b)
-        keys[id_] = shared.setdefault(pair, pair)
-    everything = Counter(keys.values())
-    _SQLITE_KEYS[using] = (token, keys, everything)
-    return keys, everything
+        first[id_] = shared.setdefault(key_a, key_a)
+        second[id_] = shared.setdefault(key_b, key_b)
+    memory = _EntryKeys(
+        token=token,
+        keys=(first, second),
+        counted=(Counter(first.values()), Counter(second.values())),
+        pairs=Counter(zip(first.values(), second.values(), strict=True)),
+    )
+    _SQLITE_KEYS[using] = memory
+    return memory
 
 
 def _passes(
