@@ -11,6 +11,7 @@ computed in Python over the documents the text matches.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -309,15 +310,7 @@ def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch
         ids: list[str] = []
         for page in range(1, 40):
             caches[CACHE_ALIAS].clear()
-            results = backend.search(
-                SearchQuery(
-                    text=query.text,
-                    filters=query.filters,
-                    kinds=query.kinds,
-                    page=page,
-                    page_size=4,
-                )
-            )
+            results = backend.search(replace(query, page=page, page_size=4))
             ids.extend(hit.id for hit in results.hits)
             if not results.has_next:
                 return ids
