@@ -336,6 +336,7 @@ async def _closed_loop(
     cpu_started = time.process_time()
     timed_from = start_at + WARMUP_SECONDS
     stop_at = timed_from + seconds
+    # One request (the baseline's ``/healthz/``) is sent again and again.
     repeat = len(requests) == 1
     position = 0
 
@@ -385,7 +386,7 @@ async def _open_loop(
     cpu_started = time.process_time()
     timed_from = start_at + WARMUP_SECONDS
     stop_at = timed_from + seconds
-    pending = set()
+    tasks = []
 
     async def send(request: bytes, due: float) -> None:
         status = await _exchange(port, request)
@@ -402,11 +403,8 @@ async def _open_loop(
         delay = due - time.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        task = asyncio.create_task(send(requests[number], due))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-    while pending:
-        await asyncio.gather(*pending)
+        tasks.append(asyncio.create_task(send(requests[number], due)))
+    await asyncio.gather(*tasks)
     tally.cpu_seconds = time.process_time() - cpu_started
     tally.used = total
     return tally

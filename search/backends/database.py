@@ -427,7 +427,7 @@ class DatabaseBackend:
 
         The third value is for the page: on SQLite, when the counts were not
         cached and filters narrow a text query to at most ``_WITHIN_LIMIT``
-        entries, their ids (sorted); otherwise None.
+        entries, their ids; otherwise None.
 
         One statement over the narrow table groups the matches by ``key_a``
         and by ``key_b`` (grouping sets on PostgreSQL, a materialised
@@ -633,7 +633,6 @@ class DatabaseBackend:
                     ),
                 )
             )
-            within.sort()
         return rows, within
 
     def _facet_sets(
@@ -1034,7 +1033,7 @@ class DatabaseBackend:
             )
             page = ranked[query.offset : window]
             if window > len(ranked):
-                rest = sorted(set(within).difference(row[0] for row in ranked))
+                rest = list(set(within).difference(row[0] for row in ranked))
                 cursor.execute(
                     "SELECT e.id FROM qp_search_entry e "
                     "WHERE e.id IN (SELECT value FROM json_each(%s)) "

@@ -14,6 +14,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from django.db import connection
 
 from search.backends.base import SearchQuery
 from search.documents import FACETS, KINDS
@@ -220,16 +221,14 @@ def _counted(backend, query: SearchQuery, token: str):
     return total, counts
 
 
-def _sqlite_only():
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite groups the counts in Python")
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite groups the counts in Python"
+)
 
 
+@sqlite_only
 def test_sqlite_groups_in_python_exactly_as_in_sql(db, monkeypatch):
     """Every total and count of the Python grouping equals the SQL grouping's."""
-    _sqlite_only()
     from search.backends.database import DatabaseBackend
 
     backend = DatabaseBackend()
@@ -250,9 +249,9 @@ def test_sqlite_groups_in_python_exactly_as_in_sql(db, monkeypatch):
     assert in_python[-2][0] > 0  # the joined campaigns are found as SQL finds them
 
 
+@sqlite_only
 def test_sqlite_counts_in_sql_when_the_index_moved_on(db):
     """A query holding an older token still counts an entry added since."""
-    _sqlite_only()
     from search.backends.database import DatabaseBackend
 
     backend = DatabaseBackend()
@@ -270,9 +269,9 @@ def test_sqlite_counts_in_sql_when_the_index_moved_on(db):
     assert sum(counts["kind"].values()) == 2
 
 
+@sqlite_only
 def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch):
     """Hits in order, page by page: the ids from the counting pass change nothing."""
-    _sqlite_only()
     from django.core.cache import caches
 
     from search.backends import database
