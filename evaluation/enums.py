@@ -23,12 +23,14 @@ class CampaignKind(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
-    """A campaign's life cycle: draft → collecting → review → published."""
+    """A campaign's stored status: draft → collecting → review → published,
+    or withdrawn. The finer stages are derived (:mod:`evaluation.lifecycle`)."""
 
     DRAFT = "draft", _("Черновик")
     COLLECTING = "collecting", _("Сбор данных")
     REVIEW = "review", _("Проверка")
     PUBLISHED = "published", _("Опубликована")
+    WITHDRAWN = "withdrawn", _("Отозвана")
 
 
 class DataSource(models.TextChoices):

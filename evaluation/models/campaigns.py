@@ -74,6 +74,17 @@ class Campaign(models.Model):
         max_length=12,
         choices=CampaignStatus.choices,
         default=CampaignStatus.DRAFT,
+        help_text=_(
+            "Меняется только действиями на странице «Ход кампании» "
+            "(или командой manage.py campaign)."
+        ),
+    )
+    recomputed_at = models.DateTimeField(_("пересчитано"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("отозвано"), null=True, blank=True)
+    withdrawal_note = models.TextField(
+        _("причина отзыва"),
+        blank=True,
+        help_text=_("Публичное пояснение, почему результаты отозваны."),
     )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
 
