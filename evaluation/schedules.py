@@ -270,6 +270,35 @@ _DAY_MONTH_YEAR = re.compile(
 )
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _YEAR = re.compile(r"\b(20\d{2})\s*(?:год|г\b|г\.)")
+_MONTH_YEAR = re.compile(
+    r"\b(янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-я]*\.?\s+(\d{4})"
+)
+_MONTH_PREFIXES = {
+    **{
+        prefix: n
+        for n, prefix in enumerate(
+            (
+                "янв",
+                "фев",
+                "мар",
+                "апр",
+                "май",
+                "июн",
+                "июл",
+                "авг",
+                "сен",
+                "окт",
+                "ноя",
+                "дек",
+            ),
+            start=1,
+        )
+    },
+    "мая": 5,
+}
+_ROMAN_QUARTER = re.compile(r"\b(iv|iii|ii|i)(?=\s*-?\s*(?:й\s*)?кв)")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
+_DURING_YEAR = re.compile(r"\bв\s+течени[ие]\s+(?:(20\d{2})\s+)?(?:года|г\.)")
 _TIMES_WORDS = {
     "ежемесячно": 12,
     "ежеквартально": 4,
@@ -283,6 +312,8 @@ def normalise_phrase(text: str) -> str:
     """Lower case, ё → е, one kind of dash, single spaces."""
     text = text.replace("ё", "е").replace("Ё", "Е").lower()
     text = re.sub(r"[‐-―−]", "-", text)
+    # Roman quarters ("IV квартал 2025 г.") as the federal forms write them.
+    text = _ROMAN_QUARTER.sub(lambda match: _ROMAN[match.group(1)], text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -303,6 +334,12 @@ def parse_schedule(text: str) -> Schedule:
         return Schedule(ScheduleKind.PERMANENT, original)
     if "по мере необходимости" in phrase or "по мере потребности" in phrase:
         return Schedule(ScheduleKind.AS_NEEDED, original)
+    during = _DURING_YEAR.search(phrase)
+    if during:  # "в течение года", "в течение 2025 года"
+        if during.group(1):
+            year = int(during.group(1))
+            return Schedule(ScheduleKind.ONCE, original, dates=(date(year, 12, 31),))
+        return Schedule(ScheduleKind.YEARLY, original)
     first, last = _year_range(phrase)
     times = _times(phrase)
     if times:
@@ -381,7 +418,8 @@ def _times(phrase: str) -> int | None:
 
 
 def _dates(phrase: str) -> list[date]:
-    """Fixed deadlines named in the phrase: quarters, half-years, dates, years."""
+    """Fixed deadlines named in the phrase: quarters, half-years, dates, months
+    of a year (the month's last day), years."""
     found: list[date] = []
     taken: list[tuple[int, int]] = []
     for match in _QUARTER_YEAR.finditer(phrase):
@@ -404,6 +442,13 @@ def _dates(phrase: str) -> list[date]:
                 )
             )
             taken.append(match.span())
+    for match in _MONTH_YEAR.finditer(phrase):
+        if any(start <= match.start(1) < end for start, end in taken):
+            continue  # "31 декабря 2025" was read above with its day
+        month = _MONTH_PREFIXES[match.group(1)]
+        year = int(match.group(2))
+        found.append(date(year, month, calendar.monthrange(year, month)[1]))
+        taken.append(match.span())
     for match in _NUMERIC_DATE.finditer(phrase):
         found.append(
             _safe_date(

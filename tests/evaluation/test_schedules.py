@@ -183,3 +183,27 @@ def test_item_states_under_frozen_time() -> None:
     assert status.counts["overdue"] == 2
     assert once.get_schedule().kind == ScheduleKind.ONCE
     assert q4.schedule["quarter"] == 4
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "dues"),
+    [
+        ("IV квартал 2025 г.", ScheduleKind.ONCE, ["2025-12-31"]),
+        ("II кв. 2026", ScheduleKind.ONCE, ["2026-06-30"]),
+        ("декабрь 2025", ScheduleKind.ONCE, ["2025-12-31"]),
+        ("Февраль 2024 г.", ScheduleKind.ONCE, ["2024-02-29"]),
+        ("март 2026", ScheduleKind.ONCE, ["2026-03-31"]),
+        ("май 2026", ScheduleKind.ONCE, ["2026-05-31"]),
+        ("до 1 марта 2026 года", ScheduleKind.ONCE, ["2026-03-01"]),
+        ("в течение 2025 года", ScheduleKind.ONCE, ["2025-12-31"]),
+        (
+            "в течение года",
+            ScheduleKind.YEARLY,
+            ["2024-12-31", "2025-12-31", "2026-12-31"],
+        ),
+    ],
+)
+def test_improvement_plan_phrases(phrase, kind, dues) -> None:
+    schedule = parse_schedule(phrase)
+    assert schedule.kind == kind
+    assert [p.due.isoformat() for p in schedule.periods(2024, 2026)] == dues
