@@ -217,6 +217,7 @@ CAMPAIGN_TRANSITIONS = {
     CampaignStatus.COLLECTING: {CampaignStatus.REVIEW},
     CampaignStatus.REVIEW: {CampaignStatus.COLLECTING, CampaignStatus.PUBLISHED},
     CampaignStatus.PUBLISHED: set(),
+    CampaignStatus.WITHDRAWN: set(),
 }
 
 
@@ -233,7 +234,8 @@ def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campa
     target = CampaignStatus(status)
     if target == CampaignStatus.PUBLISHED:
         raise EvaluationError(
-            "Кампания публикуется командой «Опубликовать результаты»: она фиксирует "
+            "Кампания публикуется действием «Опубликовать» на странице «Ход "
+            "кампании» (или командой manage.py campaign publish): оно фиксирует "
             "опубликованные значения."
         )
     if target not in CAMPAIGN_TRANSITIONS[current]:
@@ -376,7 +378,8 @@ def publish_decade(campaign: Campaign, actor=None) -> Campaign:
     if campaign.kind != CampaignKind.DECADE:
         raise EvaluationError(
             f"«{campaign}» — не Декада качества: результаты НОК публикуются "
-            "командой «Опубликовать результаты»."
+            "действием «Опубликовать» на странице «Ход кампании» (или командой "
+            "manage.py campaign publish)."
         )
     if campaign.status != CampaignStatus.REVIEW:
         raise EvaluationError(

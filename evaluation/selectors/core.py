@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from evaluation import decade
 from evaluation.decade import DecadeSummary
-from evaluation.enums import CampaignKind, DataSource, OrganisationKind
+from evaluation.enums import CampaignKind, CampaignStatus, DataSource, OrganisationKind
 from evaluation.models import (
     Campaign,
     Measure,
@@ -27,7 +27,10 @@ CRITERIA_FIELDS = ("k1", "k2", "k3", "k4", "k5", "total")
 
 
 def latest_publication(campaign: Campaign) -> Publication | None:
-    """The newest public version of a campaign's results, or None."""
+    """The newest public version of a campaign's results, or None (also when
+    the results were withdrawn)."""
+    if campaign.status == CampaignStatus.WITHDRAWN:
+        return None
     return campaign.publications.order_by("-version").first()
 
 

@@ -162,9 +162,11 @@ def published_campaigns(kind: str = CampaignKind.NOK) -> QuerySet[Campaign]:
     """Campaigns whose results the public may see, newest first.
 
     A НОК campaign is public once it has a publication; a Декада once its
-    status is "published".
+    status is "published". Withdrawn results are not listed.
     """
-    campaigns = Campaign.objects.filter(kind=kind)
+    campaigns = Campaign.objects.filter(kind=kind).exclude(
+        status=CampaignStatus.WITHDRAWN
+    )
     if kind == CampaignKind.NOK:
         campaigns = campaigns.filter(publications__isnull=False).distinct()
     else:

@@ -311,7 +311,9 @@ def test_campaign_moves_one_step_at_a_time_and_is_audited() -> None:
     services.change_campaign_status(campaign, CampaignStatus.COLLECTING)
     assert campaign.status == CampaignStatus.COLLECTING
     assert AuditEvent.objects.filter(action="campaign.status").count() == 3
-    with pytest.raises(EvaluationError, match="Опубликовать результаты"):
+    with pytest.raises(
+        EvaluationError, match="«Опубликовать» на странице «Ход кампании»"
+    ):
         services.change_campaign_status(campaign, CampaignStatus.PUBLISHED)
 
 

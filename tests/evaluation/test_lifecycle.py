@@ -1,0 +1,298 @@
+"""The campaign life cycle: stages, transitions, refusals, preview and publication safety."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from evaluation import lifecycle, roles, selectors, services
+from evaluation.enums import CampaignKind, CampaignStatus
+from evaluation.lifecycle import Action, LifecycleError, Stage
+from evaluation.models import AuditEvent, Campaign, Publication, PublishedResult
+from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
+from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _nok(organisations=()) -> Campaign:
+    campaign = Campaign.objects.create(
+        kind=CampaignKind.NOK,
+        year=2025,
+        title="НОК 2025",
+        slug="nok-2025",
+        period_start=date(2025, 3, 1),
+        period_end=date(2025, 10, 31),
+    )
+    campaign.organisations.set(organisations)
+    return campaign
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw")
+    user.groups.add(Group.objects.get(name=roles.EDITOR))
+    return user
+
+
+@pytest.fixture
+def two():
+    return OrganisationFactory(short_name="Орг А"), OrganisationFactory(
+        short_name="Орг Б"
+    )
+
+
+@pytest.fixture
+def collected(two, editor):
+    """A НОК campaign collecting data, with both organisations' inputs in."""
+    a, b = two
+    campaign = _nok([a, b])
+    lifecycle.open_campaign(campaign, editor)
+    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
+    services.save_indicator_inputs(campaign, b, EXAMPLE_B)
+    return campaign
+
+
+@pytest.fixture
+def published(collected, editor):
+    lifecycle.recompute(collected, editor)
+    lifecycle.send_to_council(collected, editor)
+    lifecycle.publish(collected, editor)
+    return collected
+
+
+def _refused(match: str):
+    return pytest.raises(LifecycleError, match=match)
+
+
+def test_a_nok_campaign_goes_through_every_stage(two, editor) -> None:
+    a, b = two
+    campaign = _nok([a, b])
+    assert lifecycle.stage_of(campaign) == Stage.SET_UP
+    assert lifecycle.available_actions(campaign) == [Action.OPEN]
+
+    lifecycle.open_campaign(campaign, editor)
+    assert lifecycle.stage_of(campaign) == Stage.COLLECTING
+    assert lifecycle.available_actions(campaign) == []
+
+    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
+    services.save_indicator_inputs(campaign, b, EXAMPLE_B)
+    assert lifecycle.stage_of(campaign) == Stage.RESULTS_IN
+    assert lifecycle.available_actions(campaign) == [Action.RECOMPUTE]
+
+    preview = lifecycle.recompute(campaign, editor)
+    assert lifecycle.stage_of(campaign) == Stage.RECOMPUTED
+    assert [row.organisation for row in preview.rows] == [a, b]  # A ranks first
+    assert all(row.added for row in preview.rows)
+    assert lifecycle.available_actions(campaign) == [
+        Action.RECOMPUTE,
+        Action.SEND_TO_COUNCIL,
+    ]
+
+    lifecycle.send_to_council(campaign, editor)
+    assert lifecycle.stage_of(campaign) == Stage.COUNCIL
+    assert lifecycle.available_actions(campaign) == [Action.RETURN, Action.PUBLISH]
+
+    publication = lifecycle.publish(campaign, editor)
+    assert publication.version == 1
+    assert lifecycle.stage_of(campaign) == Stage.PUBLISHED
+    assert selectors.latest_publication(campaign) == publication
+    assert campaign in selectors.published_campaigns()
+
+    actions = list(
+        AuditEvent.objects.filter(
+            object_type="qp_evaluation.campaign", object_id=str(campaign.pk)
+        )
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "campaign.status",
+        "recompute",
+        "campaign.status",
+        "publish",
+    ]
+
+
+def test_refusals_say_what_to_do_first(two, editor) -> None:
+    a, _b = two
+    empty = _nok()
+    with _refused("нет организаций: сначала добавьте их"):
+        lifecycle.open_campaign(empty, editor)
+    campaign = Campaign.objects.create(
+        kind=CampaignKind.NOK,
+        year=2026,
+        title="НОК 2026",
+        slug="nok-2026",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 10, 31),
+    )
+    campaign.organisations.set([a])
+    with _refused("сначала начните сбор данных"):
+        lifecycle.recompute(campaign, editor)
+    lifecycle.open_campaign(campaign, editor)
+    with _refused("Нет исходных данных .*сначала загрузите результаты"):
+        lifecycle.recompute(campaign, editor)
+    with _refused("Сначала направьте .* на рассмотрение общественного совета"):
+        lifecycle.publish(campaign, editor)
+    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
+    with _refused("сначала пересчитайте"):
+        lifecycle.send_to_council(campaign, editor)
+    assert campaign.status == CampaignStatus.COLLECTING
+
+
+def test_publishing_stale_results_is_refused_until_recomputed(collected, editor):
+    lifecycle.recompute(collected, editor)
+    lifecycle.send_to_council(collected, editor)
+    lifecycle.return_for_rework(collected, editor)
+    # the operator uploads a correction after the recomputation
+    services.save_indicator_inputs(
+        collected, collected.organisations.get(short_name="Орг Б"), EXAMPLE_A
+    )
+    assert lifecycle.stage_of(collected) == Stage.RESULTS_IN
+    with _refused("изменились после расчёта .* сначала пересчитайте"):
+        lifecycle.send_to_council(collected, editor)
+
+
+def test_only_editors_run_the_life_cycle(collected, django_user_model) -> None:
+    council = django_user_model.objects.create_user("council")
+    council.groups.add(Group.objects.get(name=roles.COUNCIL))
+    with pytest.raises(PermissionDenied, match="только редакторы"):
+        lifecycle.recompute(collected, council)
+    assert not AuditEvent.objects.filter(action="recompute").exists()
+
+
+def test_a_second_publish_is_refused_and_makes_no_version(published, editor):
+    stale = Campaign.objects.get(pk=published.pk)
+    stale.status = CampaignStatus.REVIEW  # what a second editor's page still shows
+    with _refused("уже опубликованы: чтобы изменить их, пересчитайте"):
+        lifecycle.publish(stale, editor)
+    assert Publication.objects.filter(campaign=published).count() == 1
+
+
+def test_correction_publishes_version_two_with_a_note_and_keeps_version_one(
+    published, two, editor
+) -> None:
+    _a, b = two
+    with _refused("не отличаются от опубликованной версии 1"):
+        lifecycle.correct(published, editor, note="Исправлены данные")
+    better_b = copy.deepcopy(EXAMPLE_A)
+    better_b["respondents"] = 210
+    services.save_indicator_inputs(published, b, better_b)
+    with _refused("сначала пересчитайте"):
+        lifecycle.correct(published, editor, note="Исправлены данные")
+    preview = lifecycle.recompute(published, editor)
+    assert preview.publication.version == 1
+    assert [row.organisation for row in preview.modified] == [b]
+    (row_b,) = preview.modified
+    assert row_b.before.total != row_b.after.total
+    assert ("Итог", row_b.before.total, row_b.after.total) in row_b.pairs()
+    # the public still sees version 1 until the correction is published
+    assert selectors.latest_publication(published).version == 1
+    with _refused("Укажите примечание для публики"):
+        lifecycle.correct(published, editor, note="  ")
+
+    second = lifecycle.correct(published, editor, note="Исправлены ответы Орг Б")
+    assert second.version == 2
+    assert second.note == "Исправлены ответы Орг Б"
+    assert lifecycle.stage_of(published) == Stage.CORRECTED
+    first = Publication.objects.get(campaign=published, version=1)
+    assert PublishedResult.objects.filter(publication=first).count() == 2
+    assert (
+        PublishedResult.objects.get(publication=first, organisation=b).total
+        == row_b.before.total
+    )
+
+
+def test_a_publish_failing_half_way_leaves_the_previous_version_serving(
+    published, two, editor, monkeypatch
+) -> None:
+    _a, b = two
+    services.save_indicator_inputs(published, b, EXAMPLE_A)
+    lifecycle.recompute(published, editor)
+    calls = []
+
+    def broken(rows, **kwargs):
+        calls.append(len(rows))
+        raise RuntimeError("диск заполнен")
+
+    monkeypatch.setattr(services, "bulk_insert", broken)
+    with pytest.raises(RuntimeError):
+        lifecycle.correct(published, editor, note="Исправление")
+    assert calls  # it did fail half way: after the publication row was created
+    published.refresh_from_db()
+    assert published.status == CampaignStatus.PUBLISHED
+    assert list(published.publications.values_list("version", flat=True)) == [1]
+    assert selectors.published_results(published).count() == 2
+    assert not AuditEvent.objects.filter(action="publish", data__version=2).exists()
+
+
+def test_withdrawal_needs_a_public_explanation(published, editor) -> None:
+    with _refused("Укажите публичное пояснение"):
+        lifecycle.withdraw(published, editor)
+    lifecycle.withdraw(published, editor, note="Оператор нарушил порядок опроса.")
+    published.refresh_from_db()
+    assert published.status == CampaignStatus.WITHDRAWN
+    assert published.withdrawal_note == "Оператор нарушил порядок опроса."
+    assert published.withdrawn_at is not None
+    assert lifecycle.stage_of(published) == Stage.WITHDRAWN
+    assert published not in selectors.published_campaigns()
+    assert selectors.latest_publication(published) is None
+    assert lifecycle.available_actions(published) == []
+    with _refused("отозваны: изменить кампанию нельзя"):
+        lifecycle.recompute(published, editor)
+
+
+def test_a_decade_is_opened_sent_to_council_and_published(editor) -> None:
+    decade = DecadeCampaignFactory(organisations=[OrganisationFactory()])
+    lifecycle.open_campaign(decade, editor)
+    with _refused("Итоги Декады качества считаются по анкетам"):
+        lifecycle.recompute(decade, editor)
+    lifecycle.send_to_council(decade, editor)
+    assert lifecycle.publish(decade, editor) is None
+    assert decade.status == CampaignStatus.PUBLISHED
+    with _refused("Исправленные версии публикуются для результатов НОК"):
+        lifecycle.correct(decade, editor, note="x")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks (select_for_update) need PostgreSQL; SQLite serialises writes",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_publishing_at_once_make_one_version(two, editor) -> None:
+    a, b = two
+    campaign = _nok([a, b])
+    lifecycle.open_campaign(campaign, editor)
+    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
+    services.save_indicator_inputs(campaign, b, EXAMPLE_B)
+    lifecycle.recompute(campaign, editor)
+    lifecycle.send_to_council(campaign, editor)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def press() -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            lifecycle.publish(Campaign.objects.get(pk=campaign.pk), editor)
+            outcomes.append("published")
+        except LifecycleError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["published", "refused"]
+    assert Publication.objects.filter(campaign=campaign).count() == 1
