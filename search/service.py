@@ -127,7 +127,36 @@ def search(query: SearchQuery) -> SearchResults:
     except Exception as error:
         logger.exception("search: query failed: %r", query)
         raise SearchUnavailableError(str(error)) from error
-    return label_facets(results)
+    return label_facets(with_urls(results))
+
+
+def with_urls(results: SearchResults) -> SearchResults:
+    """Fill the URLs that were not known when the hits were indexed.
+
+    An organisation indexed before the page that shows it existed was stored
+    without a URL; it is built now from the hit's stored extras and the
+    current site, so a link never depends on the order things were created.
+    """
+    missing = [hit for hit in results.hits if not hit.url and hit.document]
+    if not missing:
+        return results
+    filled = publications_indexing.fill_urls(
+        [
+            {"kind": hit.kind, "url": "", "extra": dict(hit.document.extra)}
+            for hit in missing
+            if hit.document
+        ]
+    )
+    urls = {
+        hit.id: mapping["url"] for hit, mapping in zip(missing, filled, strict=True)
+    }
+    return replace(
+        results,
+        hits=tuple(
+            replace(hit, url=urls[hit.id]) if urls.get(hit.id) else hit
+            for hit in results.hits
+        ),
+    )
 
 
 def label_facets(results: SearchResults) -> SearchResults:
@@ -163,10 +192,23 @@ def suggest(prefix: str, limit: int = 10) -> Sequence[Suggestion]:
     if len(prefix) < 2:
         return []
     try:
-        return get_backend().suggest(prefix, max(1, min(limit, 20)))
+        suggestions = get_backend().suggest(prefix, max(1, min(limit, 20)))
     except Exception as error:
         logger.exception("search: suggestions failed for %r", prefix)
         raise SearchUnavailableError(str(error)) from error
+    missing = [entry for entry in suggestions if not entry.url and entry.extra]
+    if not missing:
+        return suggestions
+    filled = publications_indexing.fill_urls(
+        [{"kind": entry.kind, "url": "", "extra": entry.extra} for entry in missing]
+    )
+    urls = {
+        entry.id: mapping["url"] for entry, mapping in zip(missing, filled, strict=True)
+    }
+    return [
+        replace(entry, url=urls[entry.id]) if urls.get(entry.id) else entry
+        for entry in suggestions
+    ]
 
 
 def selected_facets(results: SearchResults) -> list[FacetCount]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from search.documents import SearchDocument
 
@@ -160,6 +160,9 @@ class Suggestion:
     kind: str
     url: str
     id: str = ""
+    #: The document's display extras when it was stored without a URL, so the
+    #: query service can build the URL from the current site.
+    extra: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

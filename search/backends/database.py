@@ -1070,7 +1070,9 @@ class DatabaseBackend:
             # columns (sort_title has the title's length, up to 200).
             raw = " & ".join([*complete, f"{last}:*"])
             sql = (
-                "SELECT e.doc_id, e.kind, e.title, e.url FROM qp_search_entry e "
+                "SELECT e.doc_id, e.kind, e.title, e.url, "
+                "CASE WHEN e.url = '' THEN e.document -> 'extra' END "
+                "FROM qp_search_entry e "
                 "WHERE e.head_vector @@ to_tsquery('russian', %s) "
                 "ORDER BY e.kind_order, length(e.sort_title), e.sort_title, e.id "
                 "LIMIT %s"
@@ -1080,8 +1082,10 @@ class DatabaseBackend:
                 cursor.execute(sql, [raw, limit])
                 rows = cursor.fetchall()
             return [
-                Suggestion(text=title, kind=kind, url=url, id=doc_id)
-                for doc_id, kind, title, url in rows
+                Suggestion(
+                    text=title, kind=kind, url=url, id=doc_id, extra=_extra(extra)
+                )
+                for doc_id, kind, title, url, extra in rows
             ]
         else:
             parts = [f'"{analysis.stem(word)}"' for word in complete]
@@ -1090,7 +1094,9 @@ class DatabaseBackend:
             parts.append("(" + " OR ".join(sorted(prefixes)) + ")")
             raw = "{title_terms names_terms} : (" + " AND ".join(parts) + ")"
             sql = (
-                "SELECT e.doc_id, e.kind, e.title, e.url FROM qp_search_entry e "
+                "SELECT e.doc_id, e.kind, e.title, e.url, "
+                "CASE WHEN e.url = '' THEN json_extract(e.document, '$.extra') END "
+                "FROM qp_search_entry e "
                 "WHERE e.id IN (SELECT rowid FROM qp_search_fts "
                 "WHERE qp_search_fts MATCH %s) "
                 "ORDER BY e.kind_order, length(e.title), e.sort_title LIMIT %s"
@@ -1099,8 +1105,8 @@ class DatabaseBackend:
             cursor.execute(sql, [raw, limit])
             rows = cursor.fetchall()
         return [
-            Suggestion(text=title, kind=kind, url=url, id=doc_id)
-            for doc_id, kind, title, url in rows
+            Suggestion(text=title, kind=kind, url=url, id=doc_id, extra=_extra(extra))
+            for doc_id, kind, title, url, extra in rows
         ]
 
     def health(self) -> HealthStatus:
@@ -1205,6 +1211,13 @@ def _json(value: Any) -> dict[str, Any]:
     import json
 
     return json.loads(value)
+
+
+def _extra(value: Any) -> dict[str, Any] | None:
+    # SQLite's json_extract gives text; psycopg may give text or a dict.
+    if value is None:
+        return None
+    return json.loads(value) if isinstance(value, str) else dict(value)
 
 
 def _facets(

@@ -930,7 +930,7 @@ class ElasticsearchBackend:
         try:
             response = self.client.search(
                 index=self.alias,
-                source=["id", "kind", "title", "url"],
+                source=["id", "kind", "title", "url", "extra"],
                 suggest={
                     "titles": {
                         "prefix": prefix,
@@ -960,6 +960,7 @@ class ElasticsearchBackend:
                         kind=source.get("kind", ""),
                         url=source.get("url", ""),
                         id=source.get("id", ""),
+                        extra=None if source.get("url") else source.get("extra"),
                     )
                 )
         return suggestions[:limit]
