@@ -8,3 +8,8 @@ class EvaluationConfig(AppConfig):
     label = "qp_evaluation"
     verbose_name = "Оценка качества"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from evaluation.files import register_evaluation_files
+
+        register_evaluation_files()

@@ -60,8 +60,10 @@ class ScopedViewMixin:
             queryset = roles.scope_queryset(self.request.user, queryset)
         return queryset
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        # Wagtail's history and usage views call get_object() without a
+        # queryset; the edit and delete views pass one.
+        obj = super().get_object(*args, **kwargs)
         if isinstance(obj, self.model):
             for_change = isinstance(self, (EditView, DeleteView))
             allowed = roles.can_change_object if for_change else roles.can_view_object

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.files import PrivateName, private_storage
+
 from .campaigns import Campaign
 from .organisations import Organisation
 
@@ -25,7 +27,9 @@ class ImportRecord(models.Model):
     """
 
     form = models.CharField(_("форма"), max_length=40, db_index=True)
-    file = models.FileField(_("файл"), upload_to="imports/%Y/%m/")
+    file = models.FileField(
+        _("файл"), upload_to=PrivateName("imports"), storage=private_storage
+    )
     filename = models.CharField(_("имя файла"), max_length=255)
     checksum = models.CharField(_("контрольная сумма SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("размер, байт"), default=0)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.files import PrivateName, private_storage
+
 from .campaigns import Campaign
 from .organisations import Organisation
 
@@ -147,7 +149,9 @@ class NoteAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("пояснительная записка"),
     )
-    image = models.FileField(_("изображение"), upload_to=attachment_path)
+    image = models.FileField(
+        _("изображение"), upload_to=PrivateName("notes"), storage=private_storage
+    )
     width = models.PositiveIntegerField(_("ширина, пикс."))
     height = models.PositiveIntegerField(_("высота, пикс."))
     caption = models.CharField(_("подпись"), max_length=300)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.files import PrivateName, private_storage
+
 from .campaigns import Campaign
 from .organisations import Organisation
 
@@ -32,7 +34,10 @@ class Objection(models.Model):
     )
     text = models.TextField(_("текст возражения"))
     attachment = models.FileField(
-        _("приложение"), upload_to="objections/%Y/", blank=True
+        _("приложение"),
+        upload_to=PrivateName("objections"),
+        storage=private_storage,
+        blank=True,
     )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

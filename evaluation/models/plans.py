@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.enums import Criterion, IndicatorCode, MeasureStatus, PlanStatus
+from evaluation.files import PrivateName, private_storage
 
 from .campaigns import Campaign
 from .organisations import Organisation
@@ -96,7 +97,10 @@ class MeasureReport(models.Model):
     done = models.TextField(_("реализованные меры"))
     actual_date = models.DateField(_("фактический срок"))
     evidence = models.FileField(
-        _("подтверждающий документ"), upload_to="evidence/%Y/", blank=True
+        _("подтверждающий документ"),
+        upload_to=PrivateName("evidence"),
+        storage=private_storage,
+        blank=True,
     )
     submitted_at = models.DateTimeField(_("представлено"), auto_now_add=True)
     submitted_by = models.ForeignKey(

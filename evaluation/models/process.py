@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.deadlines import SubmissionState, submission_state
 from evaluation.enums import SubmissionKind, SubmissionStatus, TargetSource
+from evaluation.files import PrivateName, private_storage
 
 from .campaigns import Campaign
 from .organisations import Organisation
@@ -39,7 +40,12 @@ class Submission(models.Model):
         choices=SubmissionStatus.choices,
         default=SubmissionStatus.EXPECTED,
     )
-    file = models.FileField(_("файл"), upload_to="submissions/%Y/", blank=True)
+    file = models.FileField(
+        _("файл"),
+        upload_to=PrivateName("submissions"),
+        storage=private_storage,
+        blank=True,
+    )
     comment = models.TextField(_("комментарий"), blank=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from evaluation.models import (
     AuditEvent,
     Campaign,
     DecadeSummary,
+    ImportRecord,
     IndicatorInput,
     OnlineQuestionnaire,
     OnlineSubmission,
@@ -805,19 +806,39 @@ def erase_address_hashes(now: dt.datetime | None = None, actor=None) -> int:
 
 @dataclass(frozen=True)
 class PurgePlan:
-    """Questionnaires past their retention, per campaign: (campaign, count)."""
+    """Questionnaires past their retention, per campaign: (campaign, count).
+
+    ``files`` counts, per campaign in the same order, the original uploaded
+    questionnaire files (survey-response imports) that go with them.
+    """
 
     campaigns: tuple[tuple[Campaign, int], ...]
+    files: tuple[int, ...] = ()
 
     @property
     def total(self) -> int:
         """How many questionnaires are (or would be) deleted."""
         return sum(count for _campaign, count in self.campaigns)
 
+    @property
+    def total_files(self) -> int:
+        """How many original questionnaire files are (or would be) deleted."""
+        return sum(self.files)
+
+
+#: The import form whose originals are questionnaires (kept one year, §3.6).
+SURVEY_IMPORT_FORM = "survey_responses"
+
 
 def _retention_days(campaign: Campaign) -> int:
     questionnaire = OnlineQuestionnaire.objects.filter(campaign=campaign).first()
     return questionnaire.retention_days if questionnaire else 365
+
+
+def _survey_originals(campaign: Campaign) -> models.QuerySet:
+    return ImportRecord.objects.filter(
+        campaign=campaign, form=SURVEY_IMPORT_FORM
+    ).exclude(file="")
 
 
 def purge_expired_responses(
@@ -828,29 +849,54 @@ def purge_expired_responses(
     A campaign's questionnaires are kept ``retention_days`` (one year by
     default) after the campaign's end. Before deleting, each organisation's
     aggregate (a :class:`DecadeSummary` row) is stored unless one exists, so
-    figures stay; indicator inputs and results are never touched.
+    figures stay; indicator inputs and results are never touched. The
+    original files of imported questionnaires go too (seed 000 §3.6): the
+    import's history row stays, without its file.
     """
     today = today or timezone.localdate()
     due: list[tuple[Campaign, int]] = []
-    for campaign in Campaign.objects.filter(responses__isnull=False).distinct():
+    files: list[int] = []
+    with_files = ImportRecord.objects.filter(form=SURVEY_IMPORT_FORM).exclude(file="")
+    candidates = Campaign.objects.filter(
+        models.Q(responses__isnull=False)
+        | models.Q(pk__in=with_files.values("campaign"))
+    ).distinct()
+    for campaign in candidates:
         if campaign.period_end + dt.timedelta(days=_retention_days(campaign)) >= today:
             continue
         due.append((campaign, campaign.responses.count()))
-    plan = PurgePlan(tuple(due))
+        files.append(_survey_originals(campaign).count())
+    plan = PurgePlan(tuple(due), tuple(files))
     if dry_run or not due:
         return plan
     with transaction.atomic():
-        for campaign, count in due:
+        for (campaign, count), file_count in zip(due, files, strict=True):
             _freeze_summaries(campaign)
             campaign.responses.all().delete()
+            _delete_originals(campaign)
             record(
                 "questionnaire.purge",
                 campaign,
-                f"Удалены анкеты с истёкшим сроком хранения: {campaign} ({count})",
+                f"Удалены анкеты с истёкшим сроком хранения: {campaign} ({count}); "
+                f"исходных файлов анкет: {file_count}",
                 actor,
                 deleted=count,
+                files=file_count,
             )
     return plan
+
+
+def _delete_originals(campaign: Campaign) -> None:
+    """Remove the uploaded questionnaire files once the rows are committed."""
+    originals = _survey_originals(campaign)
+    names = [(record.file.storage, record.file.name) for record in originals]
+    originals.update(file="")
+
+    def delete_files() -> None:
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 def _freeze_summaries(campaign: Campaign) -> None:

@@ -24,6 +24,7 @@ from wagtail.models import (
 )
 
 from evaluation import roles
+from evaluation.files import PrivateName, private_storage
 from evaluation.models import Campaign, CouncilDecision, ImprovementPlan, Organisation
 
 
@@ -64,7 +65,12 @@ class ReviewDocument(
         verbose_name=_("план мероприятий"),
         help_text=_("Для плана и отчёта о его реализации: план из импорта."),
     )
-    file = models.FileField(_("файл"), upload_to="review/%Y/", blank=True)
+    file = models.FileField(
+        _("файл"),
+        upload_to=PrivateName("review"),
+        storage=private_storage,
+        blank=True,
+    )
     description = models.TextField(_("пояснение"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

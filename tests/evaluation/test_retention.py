@@ -7,6 +7,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import ModelLogEntry
@@ -17,6 +18,7 @@ from evaluation.models import (
     AuditEvent,
     Campaign,
     DecadeSummary,
+    ImportRecord,
     IndicatorInput,
     SurveyResponse,
 )
@@ -124,7 +126,7 @@ def test_purge_keeps_aggregates_and_is_logged(archive):
     assert list(IndicatorInput.objects.values()) == inputs_before
     event = AuditEvent.objects.get(action="questionnaire.purge")
     assert event.object_id == str(archive["old"].pk)
-    assert event.data == {"deleted": 5}
+    assert event.data == {"deleted": 5, "files": 0}
     (entry,) = ModelLogEntry.objects.filter(action="qp.questionnaire.purge")
     assert entry.object_id == str(archive["old"].pk)
     assert entry.data["summary"] == event.summary
@@ -141,3 +143,37 @@ def test_daily_reruns_change_nothing(archive):
 def test_bad_date_is_refused():
     with pytest.raises(CommandError, match="ГГГГ-ММ-ДД"):
         run("--today", "20.04.2025")
+
+
+def _survey_upload(campaign, name: str) -> ImportRecord:
+    record = ImportRecord(form="survey_responses", campaign=campaign, filename=name)
+    record.file.save(name, ContentFile(b"number;q1\n1;yes\n"), save=True)
+    return record
+
+
+def test_purge_deletes_the_original_questionnaire_files_and_says_so(
+    archive, django_capture_on_commit_callbacks
+):
+    old = _survey_upload(archive["old"], "анкеты 2024.csv")
+    fresh = _survey_upload(archive["fresh"], "анкеты 2025.csv")
+    other = ImportRecord(form="plans", campaign=archive["old"], filename="план.csv")
+    other.file.save("план.csv", ContentFile(b"x"), save=True)
+    storage, old_name = old.file.storage, old.file.name
+    assert storage.exists(old_name)
+
+    dry = run("--today", "2025-04-20", "--dry-run")
+    assert "Будет удалено исходных файлов анкет: 1." in dry
+    assert storage.exists(old_name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        text = run("--today", "2025-04-20")
+    assert "Удалено исходных файлов анкет: 1." in text
+    old.refresh_from_db()
+    assert old.file.name == "" and not storage.exists(old_name)
+    assert old.filename == "анкеты 2024.csv"  # the history row stays
+    fresh.refresh_from_db()
+    other.refresh_from_db()
+    assert storage.exists(fresh.file.name) and storage.exists(other.file.name)
+    event = AuditEvent.objects.get(action="questionnaire.purge")
+    assert event.data == {"deleted": 5, "files": 1}
+    assert "исходных файлов анкет: 1" in event.summary

@@ -6,7 +6,9 @@ period — one year (365 days) after the campaign's end by default, or the
 stay: each organisation's summary (a ``DecadeSummary`` row) is stored first
 unless one exists, and indicator inputs, results and publications are never
 touched. Each purged campaign gets an audit event ``questionnaire.purge``
-(shown in the admin's «Журнал действий»), and the run is logged.
+(shown in the admin's «Журнал действий»), and the run is logged. The
+original uploaded questionnaire files (survey-response imports) are deleted
+with them, and the output says how many.
 
 Schedule it daily: a run with nothing expired changes nothing. ``--dry-run``
 only lists what would go; ``--today`` counts the retention from another date.
@@ -52,10 +54,14 @@ class Command(BaseCommand):
         self, *args, dry_run: bool = False, today: date | None = None, **options
     ) -> None:
         plan = purge_expired_responses(today, dry_run=dry_run)
-        for campaign, count in plan.campaigns:
-            self.stdout.write(f"{campaign}: анкет {count}")
+        files = plan.files or (0,) * len(plan.campaigns)
+        for (campaign, count), file_count in zip(plan.campaigns, files, strict=True):
+            self.stdout.write(
+                f"{campaign}: анкет {count}, исходных файлов анкет {file_count}"
+            )
         verb = "Будет удалено" if dry_run else "Удалено"
         self.stdout.write(f"{verb} анкет: {plan.total}.")
+        self.stdout.write(f"{verb} исходных файлов анкет: {plan.total_files}.")
         logger.info(
             "Хранение анкет%s: %s анкет %d в кампаниях: %s",
             " (проверка)" if dry_run else "",

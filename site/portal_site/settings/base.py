@@ -165,8 +165,24 @@ STATIC_ROOT = env_str("STATIC_ROOT") or str(VAR_DIR / "static")
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT") or str(VAR_DIR / "media")
+# Uploads that are not for the public (original spreadsheets, evidence,
+# documents under review…) live outside MEDIA_ROOT and are served only by
+# ``evaluation.files.serve`` after a policy check, at /files/<name>.
+# Behind nginx, QP_PRIVATE_FILES_ACCEL names an ``internal`` location that
+# aliases QP_PRIVATE_ROOT, and nginx sends the bytes (X-Accel-Redirect).
+QP_PRIVATE_ROOT = env_str("QP_PRIVATE_ROOT") or str(VAR_DIR / "private")
+QP_PRIVATE_FILES_ACCEL = env_str("QP_PRIVATE_FILES_ACCEL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": QP_PRIVATE_ROOT,
+            "base_url": "/files/",
+            "directory_permissions_mode": 0o750,
+            "file_permissions_mode": 0o640,
+        },
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

@@ -9,6 +9,8 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="qp-test-media-")
+QP_PRIVATE_ROOT = tempfile.mkdtemp(prefix="qp-test-private-")
+STORAGES["private"]["OPTIONS"]["location"] = QP_PRIVATE_ROOT  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
