@@ -22,7 +22,12 @@ from django.utils import timezone
 
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
-from evaluation.imports.reading import data_rows, find_header, read_rows
+from evaluation.imports.reading import (
+    data_rows,
+    find_header,
+    read_rows,
+    unmapped_columns,
+)
 from evaluation.models import (
     Campaign,
     DecadeSummary,
@@ -130,12 +135,10 @@ def _check(
     table = read_rows(data, filename)
     progress("Поиск заголовков", 1, 1)
     match = find_header(table, form.columns())
-    if match.unknown:
-        report.warnings.append(
-            "Столбцы не распознаны и не загружаются: "
-            + ", ".join(f"«{title}»" for title in match.unknown)
-        )
     data = list(data_rows(table, match))
+    form.check_scale(data, match)
+    data, notes = form.prepare_rows(data, match.positions)
+    report.warnings += unmapped_columns(table, match, data) + notes
     del table  # the rows live on in ``data``; drop the list early
     report.total = total = len(data)
     progress("Проверка строк", 0, total)
@@ -182,15 +185,33 @@ def _count(report: ImportReport, plan: Plan) -> None:
 
 
 def _form(
-    name: str, campaign: Campaign | None, user, allowed: Iterable[int] | None
+    name: str,
+    campaign: Campaign | None,
+    user,
+    allowed: Iterable[int] | None,
+    organisation: Organisation | None = None,
 ) -> ImportForm:
     form_class = get_form(name)
     _check_campaign(form_class, campaign)
+    allowed = None if allowed is None else frozenset(allowed)
+    if organisation is None and allowed is not None and len(allowed) == 1:
+        # An institution user bound to one organisation: the file is its own.
+        organisation = Organisation.objects.filter(pk__in=allowed).first()
+    if (
+        organisation is not None
+        and allowed is not None
+        and organisation.pk not in allowed
+    ):
+        raise ImportFileError(
+            f"Загружать данные «{organisation.short_name}» вы не можете: "
+            "выберите свою организацию."
+        )
     return form_class(
         Context(
             campaign=campaign,
-            allowed_organisations=None if allowed is None else frozenset(allowed),
+            allowed_organisations=allowed,
             user=user,
+            organisation=organisation,
         )
     )
 
@@ -270,7 +291,13 @@ def run_preview(
         data = stored.read()
     report = ImportReport(record.form, record.filename, record.checksum, record=record)
     try:
-        form = _form(record.form, record.campaign, user, allowed_organisations)
+        form = _form(
+            record.form,
+            record.campaign,
+            user,
+            allowed_organisations,
+            record.organisation,
+        )
         rows = _validate(form, data, record.filename, report, progress)
         if report.ok:
             _count(report, form.plan(rows))
@@ -353,7 +380,9 @@ def apply_import(
     with record.file.open("rb") as stored:
         data = stored.read()
     report = ImportReport(record.form, record.filename, checksum(data), record=record)
-    form = _form(record.form, record.campaign, user, allowed_organisations)
+    form = _form(
+        record.form, record.campaign, user, allowed_organisations, record.organisation
+    )
     form.reference = f"{record.filename} (импорт №{record.pk})"
     try:
         # Validation runs outside the transaction so its progress is visible;
@@ -402,11 +431,14 @@ def import_file(
     user=None,
     allowed_organisations: Iterable[int] | None = None,
     dry_run: bool = False,
+    organisation: Organisation | None = None,
 ) -> ImportReport:
     """Check and, unless ``dry_run`` or invalid, import in one pass.
 
     The command line and benchmarks use this; the admin previews first and
     confirms later (:func:`preview_import`, :func:`apply_import`).
+    ``organisation`` is the organisation of a single-organisation file: rows
+    without an ИНН or code are its rows.
     """
     if dry_run:
         return preview_import(
@@ -416,9 +448,10 @@ def import_file(
             campaign=campaign,
             user=user,
             allowed_organisations=allowed_organisations,
+            organisation=organisation,
         )
     report = ImportReport(form_name, filename, checksum(data))
-    form = _form(form_name, campaign, user, allowed_organisations)
+    form = _form(form_name, campaign, user, allowed_organisations, organisation)
     form.reference = filename
     with transaction.atomic():
         rows = _validate(form, data, filename, report)
@@ -427,7 +460,7 @@ def import_file(
             data,
             campaign=campaign,
             user=user,
-            organisation=None,
+            organisation=organisation,
             status=ImportStatus.FAILED,
         )
         report.record = record

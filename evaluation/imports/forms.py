@@ -13,6 +13,8 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db import connections, models, router
@@ -31,6 +33,7 @@ from evaluation.enums import (
 from evaluation.imports import values
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.reading import ColumnSpec
+from evaluation.imports.reading import header_stems as normalise_header
 from evaluation.models import (
     Campaign,
     DecadeSummary,
@@ -47,7 +50,7 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 from evaluation.models.regional_plan import EXECUTOR_FIELDS
-from evaluation.schedules import parse_schedule
+from evaluation.schedules import Schedule, ScheduleError, ScheduleKind, parse_schedule
 
 Converter = Callable[[object], object]
 _MISSING = object()
@@ -107,12 +110,16 @@ class Context:
     """Who imports what into which campaign.
 
     ``allowed_organisations`` is None for editors (everything), else the ids
-    of the organisations the user may import rows for.
+    of the organisations the user may import rows for. ``organisation`` is
+    the organisation a single-organisation file belongs to (the command's
+    ``--organisation``, or an institution user's only organisation): rows
+    without an ИНН or code are its rows.
     """
 
     campaign: Campaign | None = None
     allowed_organisations: frozenset[int] | None = None
     user: Any = None
+    organisation: Organisation | None = None
 
 
 @dataclass
@@ -166,17 +173,27 @@ class OrganisationLookup:
     def __init__(self) -> None:
         self.by_inn: dict[str, Organisation] = {}
         self.by_code: dict[str, Organisation] = {}
+        self.by_name: dict[str, Organisation | None] = {}
         for organisation in Organisation.objects.all():
             if organisation.inn:
                 self.by_inn[organisation.inn] = organisation
             if organisation.code:
                 self.by_code[organisation.code.casefold()] = organisation
+            for name in {organisation.name, organisation.short_name}:
+                key = values.normalise_choice(name)
+                if key:  # a name two organisations share identifies neither
+                    known = self.by_name.get(key, organisation)
+                    self.by_name[key] = organisation if known == organisation else None
 
-    def find(self, inn: str | None, code: str | None) -> Organisation | None:
+    def find(
+        self, inn: str | None, code: str | None, name: str | None = None
+    ) -> Organisation | None:
         if inn and inn in self.by_inn:
             return self.by_inn[inn]
         if code and code.casefold() in self.by_code:
             return self.by_code[code.casefold()]
+        if name and not inn and not code:
+            return self.by_name.get(values.normalise_choice(name))
         return None
 
 
@@ -224,6 +241,28 @@ ORGANISATION_FIELDS = (
         help="Краткий код организации в реестре портала (если нет ИНН).",
     ),
 )
+#: Forms that institutions fill by hand also find an organisation by name.
+NAMED_ORGANISATION_FIELDS = (
+    *ORGANISATION_FIELDS,
+    Field(
+        "organisation_name",
+        "Наименование организации",
+        ("наименование учреждения", "организация", "учреждение"),
+        _text(500),
+        required=False,
+        blank=True,
+        help="Полное или краткое наименование, как в реестре (если нет ИНН и кода).",
+    ),
+)
+
+_SCORE_WORDS = frozenset({"балл", "рейтинг"})
+_OLD_SCALE_HEADER = re.compile(
+    r"\b(?:из|max|макс\w*)\s*\.?\s*(?:10|160)\b|\b(?:10|160)\s*-?\s*бал"
+)
+
+#: Cells that mean "nothing here" in a column that may be empty.
+EMPTY_MARKERS = frozenset({"-", "—", "–", "--", "нет", "-/-", "х", "x"})
+_TOTAL_WORDS = ("итого", "всего")
 
 
 class ImportForm:
@@ -328,6 +367,13 @@ class ImportForm:
         """One raw cell converted, or :class:`_Bad` with the reason."""
         if raw is None or (raw.__class__ is str and not raw.strip()):
             return None if spec.blank else _Bad("не заполнено")
+        if (
+            spec.blank
+            and raw.__class__ is str
+            and spec.convert is not values.to_bool
+            and raw.strip().lower() in EMPTY_MARKERS
+        ):
+            return None
         try:
             return spec.convert(raw)
         except ValueError as error:
@@ -401,6 +447,96 @@ class ImportForm:
         for index, (number, row) in enumerate(zip(table.numbers, rows, strict=True)):
             yield number, dict(zip(keys, row, strict=True)), errors.get(index, [])
 
+    def check_scale(self, data: Sequence[tuple[int, list[object]]], match) -> None:
+        """Refuse a file on another scale than the method's 0–100 points.
+
+        Old regional methods scored 10 or 160 points; such a file often
+        carries a total or score column the form does not load («Итоговый
+        балл»). Its values above 100 (or a header naming the old scale) mean
+        every figure in the file is on that scale, so the whole file is
+        refused with the reason rather than partly loaded.
+
+        Raises:
+            ImportFileError: the file is on another scale.
+        """
+        for column, title in zip(match.unknown_columns, match.unknown, strict=True):
+            words = normalise_header(title)
+            if not _SCORE_WORDS & words:
+                continue
+            if _OLD_SCALE_HEADER.search(title.lower()):
+                raise ImportFileError(
+                    f"Столбец «{title}» — баллы по прежней шкале, а портал принимает "
+                    "значения по методике приказа Минтруда № 344н (от 0 до 100 баллов). "
+                    "Пересчитайте значения по действующей методике или загрузите "
+                    "исходные данные оценки."
+                )
+            for number, cells in data:
+                value = cells[column] if column < len(cells) else None
+                try:
+                    score = values.to_decimal(value, places=None)
+                except ValueError:
+                    continue
+                if score > 100:
+                    raise ImportFileError(
+                        f"Файл заполнен по другой шкале: в столбце «{title}» строки "
+                        f"{number} стоит {str(score).replace('.', ',')} балла, а по "
+                        "методике приказа Минтруда № 344н баллы бывают от 0 до 100 "
+                        "(так бывает в отчётах по старым 10- и 160-балльным методикам). "
+                        "Пересчитайте значения по действующей методике или загрузите "
+                        "исходные данные оценки."
+                    )
+
+    #: Rows of totals («Итого», «Всего») found by :meth:`prepare_rows`.
+    total_rows: frozenset[int] = frozenset()
+
+    def prepare_rows(
+        self, data: list[tuple[int, list[object]]], positions: Mapping[str, int]
+    ) -> tuple[list[tuple[int, list[object]]], list[str]]:
+        """Recognise the rows people add around the data; return the data rows
+        to convert and warnings.
+
+        «Итого»/«Всего» rows (the first filled cell starts with the word) stay
+        in the data, so they are converted, and are checked against the sum
+        of the rows above them by :meth:`validate` instead of being imported.
+        Forms override this to understand more (section headings, signatures).
+        """
+        totals = []
+        for number, cells in data:
+            first = next((cell for cell in cells if cell is not None), None)
+            if first.__class__ is str and first.lstrip().lower().startswith(
+                _TOTAL_WORDS
+            ):
+                totals.append(number)
+        self.total_rows = frozenset(totals)
+        return data, []
+
+    def _check_total(
+        self,
+        number: int,
+        converted: Mapping[str, Any],
+        sums: Sequence[Mapping[str, Any]],
+        titles: Mapping[str, str],
+    ) -> list[CellError]:
+        """A total row's numbers against the sums of the rows above it: since
+        the previous total, or all of them (a grand total under subtotals)."""
+        errors = []
+        for key, value in converted.items():
+            if value is None or value.__class__ is bool or value.__class__ is _Bad:
+                continue
+            if not isinstance(value, int | Decimal) or key in ("inn", "position"):
+                continue
+            found = [added.get(key, 0) for added in sums]
+            if value not in found:
+                errors.append(
+                    CellError(
+                        number,
+                        titles.get(key, self.field(key).title),
+                        f"итог {value} не равен сумме строк выше ({found[0]}); "
+                        "исправьте итог или строки над ним",
+                    )
+                )
+        return errors
+
     def validate(
         self,
         converted_rows: Iterable[tuple[int, dict[str, Any], list[CellError]]],
@@ -410,7 +546,23 @@ class ImportForm:
         rows: list[Row] = []
         errors: list[CellError] = []
         seen: dict[tuple, int] = {}
+        totals = self.total_rows
+        since: dict[str, Any] = {}
+        overall: dict[str, Any] = {}
         for number, converted, row_errors in converted_rows:
+            if totals and number in totals:
+                # Empty cells of a total row are not "не заполнено".
+                errors.extend(e for e in row_errors if e.message != "не заполнено")
+                errors.extend(
+                    self._check_total(number, converted, (since, overall), titles)
+                )
+                since = {}
+                continue
+            if totals and not row_errors:
+                for key, value in converted.items():
+                    if isinstance(value, int | Decimal) and value.__class__ is not bool:
+                        since[key] = since.get(key, 0) + value
+                        overall[key] = overall.get(key, 0) + value
             if not row_errors:
                 row, more = self.build_row(number, converted, titles)
                 row_errors.extend(more)
@@ -445,22 +597,44 @@ class ImportForm:
     ) -> tuple[Organisation | None, list[CellError]]:
         """Resolve the row's organisation and check the user may import it."""
         inn, code = converted.get("inn"), converted.get("code")
-        organisation, message = self.organisation_by(inn, code)
+        name = converted.get("organisation_name")
+        organisation, message = self.organisation_by(inn, code, name)
         if message is not None:
-            title = titles.get("inn") or titles.get("code") or "ИНН"
+            title = (
+                titles.get("inn")
+                or titles.get("code")
+                or titles.get("organisation_name")
+                or "ИНН"
+            )
             return None, [CellError(number, title, message)]
         return organisation, []
 
     def organisation_by(
-        self, inn: str | None, code: str | None
+        self, inn: str | None, code: str | None, name: str | None = None
     ) -> tuple[Organisation | None, str | None]:
-        """The organisation of an INN or code and whether the user may import
-        its rows: (organisation, None), or (None, the Russian reason)."""
-        if not inn and not code:
-            return None, "не указан ни ИНН, ни код организации"
-        organisation = self.lookup.find(inn, code)
+        """The organisation of an INN, code or name and whether the user may
+        import its rows: (organisation, None), or (None, the Russian reason).
+
+        A row without any of them belongs to the file's organisation
+        (:attr:`Context.organisation`) when there is one.
+        """
+        if not inn and not code and not name:
+            if self.context.organisation is None:
+                return None, (
+                    "не указан ни ИНН, ни код организации; заполните столбец «ИНН» "
+                    "или загрузите файл от имени одной организации"
+                )
+            organisation = self.context.organisation
+        else:
+            organisation = self.lookup.find(inn, code, name)
         if organisation is None:
-            shown = f"ИНН {inn}" if inn else f"код «{code}»"
+            shown = (
+                f"ИНН {inn}"
+                if inn
+                else f"кодом «{code}»"
+                if code
+                else f"наименованием «{name}»"
+            )
             return None, f"организация с {shown} не найдена в реестре"
         allowed = self.context.allowed_organisations
         if allowed is not None and organisation.pk not in allowed:
@@ -1443,8 +1617,113 @@ class TargetIndicatorsForm(ImportForm):
         return changes
 
 
+class _Recurring:
+    """A recurring due date ("ежеквартально", "постоянно"), resolved to the
+    last due date of the plan's year once the year is known."""
+
+    __slots__ = ("schedule",)
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+
+
+_DUE_EXAMPLES = (
+    "пишите дату (31.12.2025), «до 31.12.2025», «IV квартал 2025 г.», "
+    "«декабрь 2025», «2025 год», «в течение года» или «ежеквартально»"
+)
+
+
+def _due_date(value: object) -> object:
+    """A planned date as people write it: a date, «до 31.12.2025», «IV квартал
+    2025 г.», «декабрь 2025», «2025 год»; recurring phrases («в течение года»,
+    «ежеквартально», «постоянно») become :class:`_Recurring`. Phrases are read
+    by :func:`evaluation.schedules.parse_schedule`."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 2000 <= value <= 2100:
+            return date(int(value), 12, 31)  # a year typed as a number
+        return values.to_date(value)
+    if not isinstance(value, str):
+        return values.to_date(value)
+    text = " ".join(value.split())
+    try:
+        return values.to_date(text)
+    except ValueError:
+        pass
+    try:
+        schedule = parse_schedule(text)
+    except ScheduleError:
+        raise ValueError(f"«{text}» — срок не распознан; {_DUE_EXAMPLES}") from None
+    if schedule.kind == ScheduleKind.ONCE:
+        return max(schedule.dates)
+    if not schedule.has_deadlines:
+        raise ValueError(
+            f"«{text}» — срок без даты; укажите, к какому сроку выполнить "
+            f"мероприятие: {_DUE_EXAMPLES}"
+        )
+    return _Recurring(schedule)
+
+
+_SUB_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})+")
+
+
+def _measure_number(value: object) -> object:
+    """A measure's number in the plan: 3, «3.», or «1.2» within a section."""
+    if isinstance(value, float) and not value.is_integer():
+        text = repr(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return values.to_int(value)
+    else:
+        text = values.to_text(value).strip().rstrip(".")
+    if text.isdigit():
+        return int(text)
+    if _SUB_NUMBER.fullmatch(text):
+        return text
+    raise ValueError(f"«{text}» — не номер мероприятия; пишите 1, 2, 3 или 1.1, 1.2")
+
+
+_ROMAN_HEADING = re.compile(r"^(?:раздел\s+)?(iv|v|i{1,3})(?:[.)]|\s|$)")
+_CRITERION_WORDS = (
+    ("K1", ("открытост",)),
+    ("K2", ("комфортн",)),
+    ("K3", ("инвалид",)),
+    ("K4", ("доброжелательн", "вежлив")),
+    ("K5", ("удовлетворенн",)),
+)
+_ROMAN_NUMBERS = ("i", "ii", "iii", "iv", "v")
+_SIGNATURE = re.compile(
+    r"подпис|м\.\s*п\.|_{3,}|^(?:руководител|директор|исполнител[ьи]?\s*:|тел\b|"
+    r"примечани|\*|согласован|утвержд|главный бухгалтер|заместител|дата составления)"
+)
+
+
+def heading_criterion(text: str) -> str | None:
+    """The criterion (K1–K5) a section heading row names, or None.
+
+    Headings are numbered with Roman numerals (I–V, as the federal form does)
+    or name the criterion ("Открытость и доступность информации …").
+    """
+    low = " ".join(text.lower().replace("ё", "е").split())
+    match = _ROMAN_HEADING.match(low)
+    if match:
+        return f"K{_ROMAN_NUMBERS.index(match.group(1)) + 1}"
+    if len(low) > 200:
+        return None
+    for code, words in _CRITERION_WORDS:
+        if any(word in low for word in words):
+            return code
+    return None
+
+
 class ImprovementPlanForm(ImportForm):
-    """The federal plan form (ПП РФ № 457): deficiencies, measures, progress."""
+    """The federal plan form (ПП РФ № 457): deficiencies, measures, progress.
+
+    Files are read as institutions fill them: section headings (I–V, or a
+    criterion's name) set the criterion of the measures under them and are
+    not measures; the signature block and notes under the table are skipped;
+    due dates may be phrases (see :func:`_due_date`). A measure is found again
+    on re-import by its number within the plan (or, in a file without
+    numbers, by its wording), and an empty cell keeps the stored value.
+    """
 
     name = "improvement_plan"
     title = "План мероприятий по устранению недостатков"
@@ -1456,12 +1735,12 @@ class ImprovementPlanForm(ImportForm):
     needs_campaign = True
     model = Measure
     fields = (
-        *ORGANISATION_FIELDS,
+        *NAMED_ORGANISATION_FIELDS,
         Field(
             "position",
             "№ п/п",
-            ("номер", "номер п п"),
-            values.to_int,
+            ("номер", "номер п п", "номер мероприятия"),
+            _measure_number,
             required=False,
             blank=True,
         ),
@@ -1489,8 +1768,8 @@ class ImprovementPlanForm(ImportForm):
         Field(
             "planned_date",
             "Плановый срок реализации",
-            ("плановый срок", "срок реализации", "срок"),
-            values.to_date,
+            ("плановый срок", "срок реализации", "срок", "срок исполнения"),
+            _due_date,
         ),
         Field(
             "responsible",
@@ -1524,6 +1803,62 @@ class ImprovementPlanForm(ImportForm):
         ),
     )
 
+    #: Keys that are about the organisation or the row's number, not its content.
+    _FRAME_KEYS = frozenset({"inn", "code", "organisation_name", "position"})
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.sections: dict[int, str] = {}
+        self.ordinals: dict[int, int] = {}
+
+    def prepare_rows(self, data, positions):
+        """Take section headings and the signature block out of the data.
+
+        A row with at most one filled content cell whose text is a heading
+        (see :func:`heading_criterion`) sets the criterion of the rows under
+        it. Once measures have been read, a row that looks like a signature
+        or a note (and has no planned date) ends the table: it and every row
+        below are skipped, and a warning lists them.
+        """
+        data, notes = super().prepare_rows(data, positions)
+        content = [p for key, p in positions.items() if key not in self._FRAME_KEYS]
+        date_column = positions.get("planned_date")
+        kept: list[tuple[int, list[object]]] = []
+        skipped: list[int] = []
+        criterion = ""
+        for number, cells in data:
+            if skipped:
+                skipped.append(number)
+                continue
+            width = len(cells)
+            filled = sum(1 for p in content if p < width and cells[p] is not None)
+            text = " ".join(str(cell) for cell in cells if cell is not None).strip()
+            if filled <= 1:
+                heading = heading_criterion(text)
+                if heading:
+                    criterion = heading
+                    continue
+                if filled == 0:
+                    continue  # only a number: a pre-numbered empty row
+            dated = (
+                date_column is not None
+                and date_column < width
+                and (cells[date_column] is not None)
+            )
+            if kept and not dated and _SIGNATURE.search(text.lower()):
+                skipped.append(number)
+                continue
+            self.sections[number] = criterion
+            kept.append((number, cells))
+        if skipped:
+            first, last = skipped[0], skipped[-1]
+            where = f"строка {first}" if first == last else f"строки {first}–{last}"
+            notes.append(f"Под таблицей {where} (подписи, примечания) не загружаются.")
+        return kept, notes
+
+    def _plan_year(self) -> int:
+        return self.context.campaign.year + 1
+
     def build_row(self, number, converted, titles):
         organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
@@ -1548,29 +1883,37 @@ class ImprovementPlanForm(ImportForm):
                     "для отчёта заполните и реализованные меры, и фактический срок",
                 )
             ]
+        planned = converted["planned_date"]
+        if planned.__class__ is _Recurring:
+            year = self._plan_year()
+            periods = planned.schedule.periods(year, year)
+            planned = periods[-1].due if periods else date(year, 12, 31)
+        ordinal = self.ordinals[organisation.pk] = (
+            self.ordinals.get(organisation.pk, 0) + 1
+        )
+        written = converted.get("position")
         code = converted.get("indicator_code") or ""
         row_values = {
-            "position": converted.get("position") or 1,
-            "criterion": f"K{code[0]}" if code else "",
+            "position": written if isinstance(written, int) else ordinal,
+            "criterion": f"K{code[0]}" if code else self.sections.get(number, ""),
             "indicator_code": code,
             "deficiency": converted["deficiency"],
             "action": converted["action"],
-            "planned_date": converted["planned_date"],
+            "planned_date": planned,
             "responsible_name": name,
             "responsible_position": position,
         }
         report = (converted.get("done"), converted.get("actual_date"))
-        row = Row(
-            number,
-            (organisation.pk, converted["action"].casefold()),
-            row_values,
-            organisation,
-        )
+        if written is None:
+            key = (organisation.pk, "text", converted["action"].casefold())
+        else:
+            key = (organisation.pk, "number", str(written))
+        row = Row(number, key, row_values, organisation)
         row.report = report if report[0] else None
         return row, []
 
     def key_title(self, titles):
-        return titles.get("action", "Мероприятие")
+        return titles.get("position") or titles.get("action", "Мероприятие")
 
     def _plans(self, rows: list[Row]) -> dict[int, ImprovementPlan]:
         campaign = self.context.campaign
@@ -1581,14 +1924,36 @@ class ImprovementPlanForm(ImportForm):
             )
         }
 
-    def plan(self, rows):
-        plans = self._plans(rows)
-        existing = {
-            (m.plan.organisation_id, m.action.casefold()): m
-            for m in Measure.objects.filter(plan__in=plans.values()).select_related(
-                "plan"
-            )
+    def existing_measures(self, organisations: Iterable[int]) -> dict[tuple, Measure]:
+        """Stored measures of the organisations' plans for the campaign, by
+        ``(organisation, "number", number)`` where a number is unique in its
+        plan and by ``(organisation, "text", wording)``."""
+        measures = Measure.objects.filter(
+            plan__campaign=self.context.campaign,
+            plan__organisation_id__in=set(organisations),
+        ).select_related("plan")
+        found: dict[tuple, Measure] = {}
+        numbers: dict[tuple, list[Measure]] = {}
+        for measure in measures:
+            organisation = measure.plan.organisation_id
+            found[organisation, "text", measure.action.casefold()] = measure
+            numbers.setdefault(
+                (organisation, "number", str(measure.position)), []
+            ).append(measure)
+        for key, same in numbers.items():
+            if len(same) == 1:  # old imports numbered every measure 1
+                found[key] = same[0]
+        return found
+
+    @staticmethod
+    def _wanted(row: Row) -> dict[str, Any]:
+        """The values a row sets on a stored measure: empty cells keep it."""
+        return {
+            key: value for key, value in row.values.items() if value not in (None, "")
         }
+
+    def plan(self, rows):
+        existing = self.existing_measures(row.key[0] for row in rows)
         reports = {
             r.measure_id: r
             for r in MeasureReport.objects.filter(measure__in=existing.values())
@@ -1597,7 +1962,9 @@ class ImprovementPlanForm(ImportForm):
         def changed(row: Row, current: Measure) -> bool:
             report = reports.get(current.pk)
             have = (report.done, report.actual_date) if report else None
-            return _differs(current, row.values) or have != row.report
+            return _differs(current, self._wanted(row)) or (
+                row.report is not None and have != row.report
+            )
 
         return _sort_rows(rows, existing, changed=changed)
 
@@ -1611,7 +1978,7 @@ class ImprovementPlanForm(ImportForm):
                 improvement_plan = ImprovementPlan.objects.create(
                     organisation_id=row.key[0],
                     campaign=campaign,
-                    year=campaign.year + 1,
+                    year=self._plan_year(),
                 )
                 plans[row.key[0]] = improvement_plan
                 changes.append(
@@ -1639,7 +2006,7 @@ class ImprovementPlanForm(ImportForm):
                 )
         for row, current in plan.updated:
             wanted = {
-                **row.values,
+                **self._wanted(row),
                 "status": MeasureStatus.DONE if row.report else current.status,
             }
             changes.append(
@@ -1706,14 +2073,7 @@ class FulfilmentReportForm(ImprovementPlanForm):
         row, errors = super().build_row(number, converted, titles)
         if row is None:
             return row, errors
-        plan = ImprovementPlan.objects.filter(
-            campaign=self.context.campaign, organisation_id=row.key[0]
-        ).first()
-        exists = plan is not None and any(
-            m.casefold() == row.key[1]
-            for m in plan.measures.values_list("action", flat=True)
-        )
-        if not exists:
+        if row.key not in self.known:
             return None, [
                 CellError(
                     number,
@@ -1723,6 +2083,15 @@ class FulfilmentReportForm(ImprovementPlanForm):
                 )
             ]
         return row, errors
+
+    @cached_property
+    def known(self) -> dict[tuple, Measure]:
+        """Every stored measure of the campaign's plans, by number and wording."""
+        return self.existing_measures(
+            ImprovementPlan.objects.filter(campaign=self.context.campaign).values_list(
+                "organisation_id", flat=True
+            )
+        )
 
 
 def _channel_fields() -> tuple[Field, ...]:
@@ -1752,7 +2121,7 @@ class DecadeSummaryForm(ImportForm):
     campaign_kind = CampaignKind.DECADE
     model = DecadeSummary
     fields = (
-        *ORGANISATION_FIELDS,
+        *NAMED_ORGANISATION_FIELDS,
         Field(
             "base",
             "База выборки",

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import snowballstemmer
 from django.conf import settings
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -934,12 +935,14 @@ class HeaderMatch:
             headers "group sub-header", or the sub-header alone if that is
             what matched), for error messages.
         unknown: Headers that matched no column of the form (for a warning).
+        unknown_columns: The column index of each of ``unknown``.
     """
 
     header_row: int
     positions: dict[str, int]
     titles: dict[str, str]
     unknown: list[str] = field(default_factory=list)
+    unknown_columns: list[int] = field(default_factory=list)
 
 
 _NON_WORD = re.compile(r"[^\w%]+|_+")
@@ -1005,10 +1008,116 @@ def _column_candidates(
     return result
 
 
+#: Words that say nothing about which column it is: prepositions,
+#: conjunctions and units ("Количество анкет, шт.", "Численность, чел.").
+_HEADER_STOP_WORDS = frozenset(
+    [
+        "в",
+        "во",
+        "и",
+        "или",
+        "по",
+        "с",
+        "со",
+        "о",
+        "об",
+        "от",
+        "на",
+        "для",
+        "из",
+        "к",
+        "у",
+        "при",
+        "за",
+        "до",
+        "а",
+        "также",
+        "том",
+        "числе",
+        "шт",
+        "штук",
+        "чел",
+        "человек",
+        "ед",
+        "единиц",
+        "руб",
+        "тыс",
+    ]
+)
+_HEADER_WORD = re.compile(r"[0-9a-zа-я]+")
+_STEMMER = snowballstemmer.stemmer("russian")
+_STEMS: dict[str, frozenset[str]] = {}
+
+
+def header_stems(text: str) -> frozenset[str]:
+    """The stemmed content words of a header, for matching by meaning.
+
+    ``normalise`` rules first (case, ``ё``, ``№``, punctuation); ``%`` is the
+    word "процент"; prepositions, conjunctions and units go; every other word
+    is reduced to its Snowball Russian stem, so "Недостатки, выявленные …"
+    and "недостатков, выявленных …" give the same words.
+    """
+    cached = _STEMS.get(text)
+    if cached is None:
+        value = normalise(text).replace("%", " процент ")
+        cached = frozenset(
+            _STEMMER.stemWord(word)
+            for word in _HEADER_WORD.findall(value)
+            if word not in _HEADER_STOP_WORDS
+        )
+        if len(_STEMS) < 100_000:
+            _STEMS[text] = cached
+    return cached
+
+
+def _stem_pass(
+    candidates: list[tuple[str, ...]],
+    columns: Sequence[ColumnSpec],
+    positions: dict[str, int],
+    titles: dict[str, str],
+) -> None:
+    """Map the specs still unmatched by stemmed words (see :func:`header_stems`).
+
+    A column matches a spec when every word of one of the spec's wordings
+    is among the column's words. Pairs are taken best first: the wording
+    with more words, then the column with fewer words left over, so
+    "Фактический срок реализации" goes to its own column even though the
+    planned date's shorter "срок реализации" fits it too.
+    """
+    used = set(positions.values())
+    pairs = []
+    for order, spec in enumerate(columns):
+        if spec.key in positions:
+            continue
+        names = [header_stems(name) for name in (spec.title, *spec.aliases)]
+        names = [name for name in names if name]
+        for column, options in enumerate(candidates):
+            if column in used:
+                continue
+            if not options:
+                continue
+            # The cell's own text only: a group title carried over from the
+            # left may be a title row, and its words would match anything.
+            text = options[-1]
+            words = header_stems(text)
+            best = max((len(name) for name in names if name <= words), default=0)
+            if best:
+                pairs.append(
+                    ((-best, len(words) - best, order, column), spec, column, text)
+                )
+    for _, spec, column, text in sorted(pairs, key=lambda pair: pair[0]):
+        if spec.key in positions or column in used:
+            continue
+        positions[spec.key] = column
+        titles[spec.key] = text
+        used.add(column)
+
+
 def _match_layout(
     candidates: list[tuple[str, ...]], columns: Sequence[ColumnSpec]
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Map specs to columns: exact wording first, then without parentheses."""
+    """Map specs to columns: exact wording first, then without parentheses,
+    then by stemmed words."""
     positions: dict[str, int] = {}
     titles: dict[str, str] = {}
     for loose in (False, True):
@@ -1032,6 +1141,10 @@ def _match_layout(
                     positions[spec.key] = column
                     titles[spec.key] = found
                     break
+    # A lone cell is a title ("Сведения о численности получателей …"), not a
+    # header: only rows of two or more headers are matched by meaning.
+    if len(positions) < len(columns) and sum(map(bool, candidates)) > 1:
+        _stem_pass(candidates, columns, positions, titles)
     return positions, titles
 
 
@@ -1066,12 +1179,13 @@ def find_header(
             if missing or not positions or score <= best_score:
                 continue
             used = set(positions.values())
-            unknown = [
-                options[0]
+            unknown_columns = [
+                column
                 for column, options in enumerate(candidates)
                 if options and options[0] and column not in used
             ]
-            best = HeaderMatch(index, positions, titles, unknown)
+            unknown = [candidates[column][0] for column in unknown_columns]
+            best = HeaderMatch(index, positions, titles, unknown, unknown_columns)
             best_score = score
     if best is not None:
         return best
@@ -1141,6 +1255,55 @@ def data_rows(
             if position < width and row[position] is not None:
                 yield index + 1, row
                 break
+
+
+def _letter(column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def unmapped_columns(
+    rows: list[list[object]],
+    match: HeaderMatch,
+    data: Sequence[tuple[int, list[object]]],
+) -> list[str]:
+    """Warnings, in Russian, about every column that is not loaded.
+
+    Columns whose header names no field of the form are listed by header;
+    columns without a header that hold data are listed by letter. Nothing in
+    a file is dropped without saying so. Only the columns past or between
+    the mapped ones are scanned, once per column.
+    """
+    warnings = []
+    if match.unknown:
+        warnings.append(
+            "Столбцы не распознаны и не загружаются: "
+            + ", ".join(f"«{title}»" for title in match.unknown)
+            + ". Если в них нужные данные, переименуйте заголовок как в шаблоне."
+        )
+    header = rows[match.header_row]
+    upper = rows[match.header_row - 1] if match.header_row else []
+    mapped = set(match.positions.values())
+    width = max((len(cells) for _, cells in data), default=0)
+    silent = [
+        column
+        for column in range(width)
+        if column not in mapped
+        and (column >= len(header) or header[column] is None)
+        and (column >= len(upper) or upper[column] is None)
+        and any(column < len(cells) and cells[column] is not None for _, cells in data)
+    ]
+    if silent:
+        warnings.append(
+            "Столбцы без заголовка содержат данные и не загружаются: "
+            + ", ".join(_letter(column) for column in silent)
+            + ". Подпишите столбец, если его нужно загрузить."
+        )
+    return warnings
 
 
 def iter_records(
