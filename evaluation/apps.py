@@ -10,6 +10,10 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from evaluation import sqlite
         from evaluation.files import register_evaluation_files
 
         register_evaluation_files()
+        connection_created.connect(sqlite.install, dispatch_uid="qp_sqlite_like")
