@@ -202,7 +202,6 @@ class CampaignViewSet(ScopedModelViewSet):
         "period_start",
         "period_end",
         "method_version",
-        "status",
         "organisations",
     ]
 

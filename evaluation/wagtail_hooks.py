@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 
 from evaluation import (
     audit_admin,  # noqa: F401  (registers its hooks)
+    lifecycle_admin,  # noqa: F401  (registers its hooks)
     notes_admin,  # noqa: F401  (registers its hooks)
     tracker_admin,  # noqa: F401  (registers its hooks)
 )
