@@ -15,10 +15,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation import services
+from evaluation import lifecycle, services
 from evaluation.enums import (
     CampaignKind,
-    CampaignStatus,
     Criterion,
     DataSource,
     MeasureStatus,
@@ -211,16 +210,19 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         decade = _decade(rng, organisations, scale.responses)
         _decisions(campaigns)
         demo_plan.build_plan(random.Random(scale.seed + 1), organisations)
+    # The same life cycle an editor runs in «Ход кампаний» (or with
+    # ``manage.py campaign``): recompute, send to the council, publish.
     for campaign in campaigns:
-        services.recompute_campaign(campaign, actor=None)
-        services.publish_campaign(campaign, actor=None, note="Первая публикация")
+        lifecycle.recompute(campaign, actor=None)
+        lifecycle.send_to_council(campaign, actor=None)
+        lifecycle.publish(campaign, actor=None, note="Первая публикация")
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
     services.create_decade_submissions(decade, actor=None)
     _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")
-    services.change_campaign_status(decade, CampaignStatus.REVIEW, actor=None)
-    services.publish_decade(decade, actor=None)
+    lifecycle.send_to_council(decade, actor=None)
+    lifecycle.publish(decade, actor=None)
     demo_pages.build_site(log=log)
 
 
@@ -342,9 +344,9 @@ def _nok_campaigns(
             slug=f"nok-{year}",
             period_start=date(year, 3, 1),
             period_end=date(year, 10, 31),
-            status=CampaignStatus.REVIEW,
         )
         campaign.organisations.set(organisations)
+        lifecycle.open_campaign(campaign, actor=None)
         IndicatorInput.objects.bulk_create(
             [
                 IndicatorInput(
@@ -372,9 +374,9 @@ def _decade(
         slug="decade-2024",
         period_start=DECADE_START,
         period_end=DECADE_END,
-        status=CampaignStatus.COLLECTING,
     )
     decade.organisations.set(organisations)
+    lifecycle.open_campaign(decade, actor=None)
     # The online questionnaire is open from the demo's build for 90 days, so
     # ``make run`` shows it at /q/<organisation code>/.
     OnlineQuestionnaire.objects.create(

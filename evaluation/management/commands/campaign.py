@@ -208,7 +208,12 @@ class Command(BaseCommand):
             return
         for campaign in campaigns:
             latest = campaign.publications.order_by("-version").first()
-            version = f"версия {latest.version}" if latest else "не опубликована"
+            if latest is not None:
+                version = f"версия {latest.version}"
+            elif campaign.kind == CampaignKind.DECADE:
+                version = "—"  # a Декада's results are read live, not versioned
+            else:
+                version = "не опубликована"
             stage = lifecycle.stage_of(campaign)
             self.stdout.write(
                 f"{campaign.slug}\t{campaign.get_kind_display()}\t{campaign.year}\t"
