@@ -96,6 +96,8 @@ class CampaignSerializer(serializers.ModelSerializer):
             "status_label",
             "method_version",
             "publication",
+            "withdrawn_at",
+            "withdrawal_note",
         ]
 
     @extend_schema_field(

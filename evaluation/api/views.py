@@ -141,13 +141,18 @@ class ResultFilter(django_filters.FilterSet):
     organisation = django_filters.CharFilter(
         field_name="organisation__slug", label="Организация (код)"
     )
+    version = django_filters.NumberFilter(
+        method="resolved_in_view",
+        label="Версия публикации; по умолчанию — последняя (прежние версии "
+        "исправленных результатов остаются доступными)",
+    )
 
     class Meta:
         model = PublishedResult
-        fields = ["campaign", "district", "kind", "organisation"]
+        fields = ["campaign", "district", "kind", "organisation", "version"]
 
     def resolved_in_view(self, queryset, name, value):
-        """The view picks the campaign's latest publication itself."""
+        """The view picks the campaign's publication (latest or asked) itself."""
         return queryset
 
 
@@ -432,6 +437,9 @@ class ResultViewSet(ReadOnly):
         slug = self.request.query_params.get("campaign")
         campaign = campaigns.filter(slug=slug).first() if slug else campaigns.first()
         publication = selectors.latest_publication(campaign) if campaign else None
+        version = self.request.query_params.get("version", "")
+        if publication is not None and version.isdigit():
+            publication = campaign.publications.filter(version=int(version)).first()
         if publication is None:
             return PublishedResult.objects.none()
         self.last_modified = publication.published_at

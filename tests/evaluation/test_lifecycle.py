@@ -296,3 +296,60 @@ def test_two_editors_publishing_at_once_make_one_version(two, editor) -> None:
         thread.join()
     assert sorted(outcomes) == ["published", "refused"]
     assert Publication.objects.filter(campaign=campaign).count() == 1
+
+
+def test_earlier_versions_stay_readable_and_withdrawal_is_explained_in_the_api(
+    published, two, editor, client
+) -> None:
+    _a, b = two
+    services.save_indicator_inputs(published, b, EXAMPLE_A)
+    lifecycle.recompute(published, editor)
+    lifecycle.correct(published, editor, note="Исправлены ответы Орг Б")
+
+    def totals(query: str) -> dict[str, str]:
+        response = client.get(f"/api/v1/results/?campaign=nok-2025{query}")
+        assert response.status_code == 200
+        return {
+            row["organisation"]["short_name"]: row["total"]
+            for row in response.json()["results"]
+        }
+
+    first, second = totals("&version=1"), totals("")
+    assert totals("&version=2") == second
+    assert first["Орг Б"] != second["Орг Б"]
+    assert first["Орг Б"] == str(
+        PublishedResult.objects.get(
+            publication__campaign=published, publication__version=1, organisation=b
+        ).total
+    )
+    campaign = client.get("/api/v1/campaigns/nok-2025/").json()
+    assert campaign["publication"]["version"] == 2
+    assert campaign["publication"]["note"] == "Исправлены ответы Орг Б"
+
+    lifecycle.withdraw(published, editor, note="Опрос проведён с нарушениями.")
+    assert totals("") == {}
+    campaign = client.get("/api/v1/campaigns/nok-2025/").json()
+    assert campaign["status"] == "withdrawn"
+    assert campaign["withdrawal_note"] == "Опрос проведён с нарушениями."
+
+
+def test_the_results_page_shows_the_correction_and_the_withdrawal(
+    published_region, client, django_capture_on_commit_callbacks
+) -> None:
+    campaign = published_region.latest
+    worst = selectors.published_results(campaign).last().organisation
+    services.save_indicator_inputs(campaign, worst, EXAMPLE_A)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.recompute(campaign)
+        lifecycle.correct(campaign, note="Исправлены данные одной организации")
+    html = client.get(published_region.results_page.url).content.decode()
+    assert "Версия публикации 2" in html
+    assert "Исправлены данные одной организации" in html
+    assert f"?campaign={campaign.slug}&amp;version=1" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.withdraw(campaign, note="Оператор нарушил порядок опроса.")
+    html = client.get(published_region.results_page.url).content.decode()
+    assert "Результаты этой кампании отозваны" in html
+    assert "Оператор нарушил порядок опроса." in html
+    assert "Версия публикации" not in html
