@@ -486,6 +486,12 @@ class ImportForm:
                         "исходные данные оценки."
                     )
 
+    #: Filled by hand: a signature block or a note under the table ends it.
+    signed: ClassVar[bool] = False
+
+    #: Number columns a total row does not add up (percentages, keys).
+    not_summed: ClassVar[frozenset[str]] = frozenset({"inn", "position"})
+
     #: Rows of totals («Итого», «Всего») found by :meth:`prepare_rows`.
     total_rows: frozenset[int] = frozenset()
 
@@ -501,14 +507,21 @@ class ImportForm:
         Forms override this to understand more (section headings, signatures).
         """
         totals = []
-        for number, cells in data:
+        notes: list[str] = []
+        for index, (number, cells) in enumerate(data):
             first = next((cell for cell in cells if cell is not None), None)
-            if first.__class__ is str and first.lstrip().lower().startswith(
-                _TOTAL_WORDS
-            ):
+            if first.__class__ is not str:
+                continue
+            text = first.strip().lower()
+            if text.startswith(_TOTAL_WORDS):
                 totals.append(number)
+            elif self.signed and index and _signature(cells):
+                # The signature block ("Исполнитель: …, тел. …") ends the table.
+                notes.append(_skipped_note([n for n, _ in data[index:]]))
+                data = data[:index]
+                break
         self.total_rows = frozenset(totals)
-        return data, []
+        return data, notes
 
     def _check_total(
         self,
@@ -523,7 +536,7 @@ class ImportForm:
         for key, value in converted.items():
             if value is None or value.__class__ is bool or value.__class__ is _Bad:
                 continue
-            if not isinstance(value, int | Decimal) or key in ("inn", "position"):
+            if not isinstance(value, int | Decimal) or key in self.not_summed:
                 continue
             found = [added.get(key, 0) for added in sums]
             if value not in found:
@@ -1648,7 +1661,10 @@ def _due_date(value: object) -> object:
     try:
         return values.to_date(text)
     except ValueError:
-        pass
+        if _NUMERIC_DATE.fullmatch(text):
+            raise ValueError(
+                f"«{text}» — нет такой даты; проверьте день и месяц (ДД.ММ.ГГГГ)"
+            ) from None
     try:
         schedule = parse_schedule(text)
     except ScheduleError:
@@ -1663,6 +1679,7 @@ def _due_date(value: object) -> object:
     return _Recurring(schedule)
 
 
+_NUMERIC_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 _SUB_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})+")
 
 
@@ -1690,10 +1707,42 @@ _CRITERION_WORDS = (
     ("K5", ("удовлетворенн",)),
 )
 _ROMAN_NUMBERS = ("i", "ii", "iii", "iv", "v")
+#: The first cell of a line under the table: a signature, a seal, a note.
 _SIGNATURE = re.compile(
-    r"подпис|м\.\s*п\.|_{3,}|^(?:руководител|директор|исполнител[ьи]?\s*:|тел\b|"
-    r"примечани|\*|согласован|утвержд|главный бухгалтер|заместител|дата составления)"
+    r"^(?:руководител|директор|исполнител[ьи]?\b|тел\b|телефон|примечани|\*|"
+    r"согласован|утвержд|главный бухгалтер|заместител|дата составления|подпис|"
+    r"м\.\s*п\.?$)"
 )
+_SIGNATURE_LINE = re.compile(r"_{3,}")
+
+
+def _signature(cells: Sequence[object]) -> bool:
+    """Whether a row is a line of the signature block or a note."""
+    first = next((cell for cell in cells if cell is not None), None)
+    if first.__class__ is not str:
+        return False
+    return bool(
+        _SIGNATURE.match(first.strip().lower())
+        or any(cell.__class__ is str and _SIGNATURE_LINE.search(cell) for cell in cells)
+    )
+
+
+def _has_due_date(cells: Sequence[object], column: int | None) -> bool:
+    """Whether a row's planned-date cell reads as a due date (a measure), not
+    as the line of a signature ("____________")."""
+    if column is None or column >= len(cells) or cells[column] is None:
+        return False
+    try:
+        _due_date(cells[column])
+    except ValueError:
+        return False
+    return True
+
+
+def _skipped_note(numbers: Sequence[int]) -> str:
+    first, last = numbers[0], numbers[-1]
+    where = f"строка {first}" if first == last else f"строки {first}–{last}"
+    return f"Под таблицей {where} (подписи, примечания) не загружаются."
 
 
 def heading_criterion(text: str) -> str | None:
@@ -1840,20 +1889,13 @@ class ImprovementPlanForm(ImportForm):
                     continue
                 if filled == 0:
                     continue  # only a number: a pre-numbered empty row
-            dated = (
-                date_column is not None
-                and date_column < width
-                and (cells[date_column] is not None)
-            )
-            if kept and not dated and _SIGNATURE.search(text.lower()):
+            if kept and _signature(cells) and not _has_due_date(cells, date_column):
                 skipped.append(number)
                 continue
             self.sections[number] = criterion
             kept.append((number, cells))
         if skipped:
-            first, last = skipped[0], skipped[-1]
-            where = f"строка {first}" if first == last else f"строки {first}–{last}"
-            notes.append(f"Под таблицей {where} (подписи, примечания) не загружаются.")
+            notes.append(_skipped_note(skipped))
         return kept, notes
 
     def _plan_year(self) -> int:
@@ -2174,13 +2216,60 @@ class DecadeSummaryForm(ImportForm):
             )
             for n in range(1, 16)
         ),
+        Field(
+            "sample_percent",
+            "Процент выборки",
+            ("% выборки", "доля выборки", "охват выборки"),
+            values.to_percent,
+            required=False,
+            blank=True,
+            help="Не загружается: портал считает его сам и сверяет с анкетами и базой.",
+        ),
+        Field(
+            "satisfied_share",
+            "Доля удовлетворённых",
+            ("удовлетворенность", "доля удовлетворенных получателей"),
+            values.to_percent,
+            required=False,
+            blank=True,
+            help="Не загружается: портал считает её сам из ответов «да».",
+        ),
     )
+    not_summed = frozenset({"inn", "sample_percent", "satisfied_share"})
+    signed = True
+    _COMPUTED = ("sample_percent", "satisfied_share")
+
+    def prepare_rows(self, data, positions):
+        data, notes = super().prepare_rows(data, positions)
+        computed = [self.field(key).title for key in self._COMPUTED if key in positions]
+        if computed:
+            notes.append(
+                "Столбцы "
+                + ", ".join(f"«{title}»" for title in computed)
+                + " портал вычисляет сам и не загружает; процент выборки сверяется "
+                "с числом анкет и базой выборки."
+            )
+        return data, notes
 
     def build_row(self, number, converted, titles):
         organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
             return None, errors
         total = converted["questionnaires"]
+        stated, base = converted.get("sample_percent"), converted.get("base")
+        if stated is not None and base:
+            computed = Decimal(total * 100) / Decimal(base)
+            if abs(computed - stated) > 1:
+                shown = str(computed.quantize(Decimal("0.1"))).replace(".", ",")
+                errors.append(
+                    CellError(
+                        number,
+                        titles.get("sample_percent", "Процент выборки"),
+                        f"процент выборки {str(stated).replace('.', ',')} не сходится с "
+                        f"анкетами и базой: {total} из {base} — это {shown} %; "
+                        "исправьте процент, число анкет или базу выборки",
+                    )
+                )
 
         def title(key: str) -> str:
             return titles.get(key, self.field(key).title)

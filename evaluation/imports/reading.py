@@ -1257,6 +1257,9 @@ def data_rows(
                 break
 
 
+_NUMBERING = frozenset({"номер п п", "номер", "п п", "номер строки"})
+
+
 def _letter(column: int) -> str:
     letters = ""
     column += 1
@@ -1275,14 +1278,16 @@ def unmapped_columns(
 
     Columns whose header names no field of the form are listed by header;
     columns without a header that hold data are listed by letter. Nothing in
-    a file is dropped without saying so. Only the columns past or between
+    a file is dropped without saying so, except a row-number column ("№ п/п"). Only the columns past or between
     the mapped ones are scanned, once per column.
     """
     warnings = []
-    if match.unknown:
+    # A row-number column ("№ п/п") of a form without one holds no data.
+    unknown = [title for title in match.unknown if normalise(title) not in _NUMBERING]
+    if unknown:
         warnings.append(
             "Столбцы не распознаны и не загружаются: "
-            + ", ".join(f"«{title}»" for title in match.unknown)
+            + ", ".join(f"«{title}»" for title in unknown)
             + ". Если в них нужные данные, переименуйте заголовок как в шаблоне."
         )
     header = rows[match.header_row]

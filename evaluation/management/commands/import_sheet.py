@@ -2,7 +2,10 @@
 
     manage.py import_sheet --list
     manage.py import_sheet FORM --template OUT.xlsx
-    manage.py import_sheet FORM FILE [--campaign SLUG] [--dry-run]
+    manage.py import_sheet FORM FILE [--campaign SLUG] [--organisation CODE_OR_INN] [--dry-run]
+
+``--organisation`` names the organisation of a file filled by one
+institution: its rows need no ИНН or code column.
 
 Exit status: 0 imported (or dry run without errors), 1 the file has errors
 (nothing written), 2 wrong usage (unknown form or campaign, unreadable file).
@@ -18,7 +21,7 @@ from evaluation.imports.engine import import_file
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import FORMS, get_form
 from evaluation.imports.templates import build_template
-from evaluation.models import Campaign
+from evaluation.models import Campaign, Organisation
 
 
 class Command(BaseCommand):
@@ -33,6 +36,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--campaign", help="Код кампании (slug), если форма его требует."
+        )
+        parser.add_argument(
+            "--organisation",
+            metavar="CODE_OR_INN",
+            help="Организация (код или ИНН), если файл от одной организации и в нём "
+            "нет столбца с ИНН или кодом.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Только проверить файл."
@@ -64,6 +73,17 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Кампания «{options['campaign']}» не найдена.", returncode=2
                 )
+        organisation = None
+        if options["organisation"]:
+            wanted = options["organisation"].strip()
+            organisation = (
+                Organisation.objects.filter(inn=wanted).first()
+                or Organisation.objects.filter(code__iexact=wanted).first()
+            )
+            if organisation is None:
+                raise CommandError(
+                    f"Организация с кодом или ИНН «{wanted}» не найдена.", returncode=2
+                )
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -77,11 +97,13 @@ class Command(BaseCommand):
                 data,
                 path.name,
                 campaign=campaign,
+                organisation=organisation,
                 dry_run=options["dry_run"],
             )
         except ImportFileError as error:
             raise CommandError(str(error), returncode=1) from None
         for warning in report.warnings:
+            # Listed before any error: a column not loaded may explain one.
             self.stderr.write(f"Предупреждение: {warning}")
         if not report.ok:
             for error in report.errors:

@@ -1,0 +1,558 @@
+"""Build the corpus of realistic spreadsheets under ``tests/data/real_world/``.
+
+    .venv/bin/python tests/data/real_world/build.py
+
+Each case is one sheet as an institution fills it (title rows, merged
+two-row headers, numbering rows, section headings, «Итого» rows, signature
+blocks, hidden columns, extra sheets, dates written as words, a few plain
+mistakes). It is written as XLSX with openpyxl, then converted to XLS and ODS
+by LibreOffice (``soffice --headless``) when it is installed, else with xlwt
+and odfpy; the CSV variant is cp1251 with ``;``, as Excel saves it for a
+Russian locale. The generated files are committed, so the tests need neither
+LibreOffice nor this script.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+
+HERE = Path(__file__).resolve().parent
+
+#: ИНН and names of the test region's organisations (tests/imports/test_real_world.py).
+INN_A, INN_B = "2400001010", "2400001027"
+NAME_A, NAME_B = "КЦСОН «Забота»", "Центр социальной помощи семье и детям «Радуга»"
+
+
+@dataclass
+class Case:
+    """One sheet and the formats it is written in.
+
+    Attributes:
+        name: File stem.
+        rows: The sheet's cells, row by row (None: empty cell).
+        merges: Merged ranges ("A1:G1").
+        hidden: Letters of hidden columns.
+        comments: Cell comments {"B5": "text"}.
+        sheets: Extra sheets after the data sheet {name: rows}.
+        before: Extra sheets before the data sheet (hidden ones stay hidden).
+        formats: Which files to write.
+    """
+
+    name: str
+    rows: list[list[object]]
+    merges: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    comments: dict[str, str] = field(default_factory=dict)
+    sheets: dict[str, list[list[object]]] = field(default_factory=dict)
+    formats: tuple[str, ...] = ("xlsx", "xls", "ods", "csv")
+
+
+# ----------------------------------------------------------------- the plan
+
+FEDERAL_PLAN_HEADER = [
+    "№ п/п",
+    "Недостатки, выявленные в ходе независимой оценки качества условий оказания "
+    "услуг организацией",
+    "Наименование мероприятия по устранению недостатков, выявленных в ходе "
+    "независимой оценки качества условий оказания услуг организацией",
+    "Плановый срок реализации мероприятия",
+    "Ответственный исполнитель\n(с указанием фамилии, имени, отчества и должности)",
+    "Сведения о ходе реализации мероприятия",
+    None,
+]
+FEDERAL_PLAN_SUBHEADER = [
+    None,
+    None,
+    None,
+    None,
+    None,
+    "реализованные меры по устранению выявленных недостатков",
+    "фактический срок реализации",
+]
+RESPONSIBLE = "Иванова Мария Петровна, заместитель директора"
+TITLE = [
+    ["УТВЕРЖДАЮ", None, None, None, "Директор КЦСОН «Забота»"],
+    [None, None, None, None, "____________ И.И. Петров"],
+    [],
+    ["ПЛАН"],
+    [
+        "по устранению недостатков, выявленных в ходе независимой оценки качества "
+        "условий оказания услуг, на 2025 год"
+    ],
+    ["КЦСОН «Забота»"],
+    [],
+]
+SIGNATURE = [
+    [],
+    [None, "Директор", None, "____________", "И.И. Петров"],
+    [None, "М.П."],
+]
+
+
+def federal_plan_rows(done: bool = True) -> list[list[object]]:
+    """The federal form of one institution, sections I–V, dates in words."""
+    rows: list[list[object]] = [
+        *TITLE,
+        FEDERAL_PLAN_HEADER,
+        FEDERAL_PLAN_SUBHEADER,
+        [1, 2, 3, 4, 5, 6, 7],
+        ["I. Открытость и доступность информации об организации"],
+        [
+            1,
+            "На стенде нет сведений о вышестоящем органе",
+            "Разместить на стенде сведения о министерстве",
+            datetime(2025, 3, 1),
+            RESPONSIBLE,
+            "Сведения размещены" if done else "—",
+            datetime(2025, 2, 20) if done else "-",
+        ],
+        [
+            2,
+            "На сайте нет раздела «Часто задаваемые вопросы»",
+            "Создать на сайте раздел «Часто задаваемые вопросы»",
+            "до 30.06.2025",
+            "Сидоров Пётр Ильич, специалист по связям с общественностью",
+            "—",
+            "—",
+        ],
+        ["II. Комфортность условий предоставления услуг"],
+        [
+            3,
+            "Нет питьевой воды в зоне ожидания",
+            "Установить кулер с питьевой водой",
+            "IV квартал 2025 г.",
+            RESPONSIBLE,
+            None,
+            None,
+        ],
+        ["III. Доступность услуг для инвалидов"],
+        [
+            4,
+            "Нет сменных кресел-колясок",
+            "Приобрести кресло-коляску",
+            "декабрь 2025",
+            "Кузнецов Олег Викторович, заведующий хозяйством",
+            None,
+            None,
+        ],
+        [
+            5,
+            "Нет дублирования надписей шрифтом Брайля",
+            "Изготовить таблички со шрифтом Брайля",
+            "2025 год",
+            "Кузнецов Олег Викторович, заведующий хозяйством",
+            None,
+            None,
+        ],
+        ["IV. Доброжелательность, вежливость работников организации"],
+        [
+            6,
+            "Недостатки не выявлены",
+            "Провести обучение по этике общения",
+            "в течение года",
+            RESPONSIBLE,
+            None,
+            None,
+        ],
+        ["V. Удовлетворенность условиями оказания услуг"],
+        [
+            7,
+            "Не все получатели готовы рекомендовать организацию",
+            "Проводить опрос получателей услуг",
+            "ежеквартально",
+            RESPONSIBLE,
+            "нет",
+            "нет",
+        ],
+        *SIGNATURE,
+    ]
+    return rows
+
+
+FEDERAL_MERGES = [
+    "A4:G4",
+    "A5:G5",
+    "A6:G6",
+    "A8:A9",
+    "B8:B9",
+    "C8:C9",
+    "D8:D9",
+    "E8:E9",
+    "F8:G8",
+    "A11:G11",
+    "A14:G14",
+    "A16:G16",
+    "A19:G19",
+    "A21:G21",
+]
+
+
+def short_plan_rows() -> list[list[object]]:
+    """An editor's file for two organisations: short headers, criterion names
+    as headings, an ИНН column, a hidden working column, trailing blanks."""
+    return [
+        ["План мероприятий по итогам НОК 2024 года"],
+        [],
+        [
+            "ИНН",
+            "№",
+            "Недостаток",
+            "Мероприятие",
+            "Срок",
+            "Ответственный (ФИО, должность)",
+            "Для себя",
+            None,
+            None,
+        ],
+        ["Комфортность условий предоставления услуг"],
+        [
+            INN_A,
+            1,
+            "Нет навигации в здании",
+            "Разместить указатели в коридорах",
+            "II кв. 2025",
+            "Смирнова А.А., заведующий отделением",
+            "проверить смету",
+            None,
+        ],
+        [
+            INN_B,
+            1,
+            "Нет навигации в здании",
+            "Разместить указатели в коридорах",
+            "30.09.2025",
+            "Орлова Е.В., заместитель директора",
+            None,
+            None,
+        ],
+        ["Доступность услуг для инвалидов"],
+        [
+            INN_B,
+            2,
+            "Нет пандуса у входа",
+            "Установить пандус",
+            "постоянно",
+            "Орлова Е.В., заместитель директора",
+            "ждём подрядчика",
+        ],
+        [],
+        [],
+        [None, None, None, None, None, None, None, None],
+    ]
+
+
+def reimport_plan_rows(second: bool) -> list[list[object]]:
+    """A plan and its corrected copy: same numbers, one wording edited, the
+    indicator codes left empty in the second file."""
+    header = [
+        "№ п/п",
+        "Код показателя",
+        "Недостатки",
+        "Мероприятие",
+        "Плановый срок",
+        "Ответственный исполнитель",
+        "Должность",
+    ]
+    return [
+        header,
+        [
+            1,
+            None if second else "1.1",
+            "На стенде нет сведений о вышестоящем органе",
+            "Разместить на стенде сведения о министерстве и его контактах"
+            if second
+            else "Разместить на стенде сведения о министерстве",
+            "01.03.2025",
+            "Иванова М.П.",
+            "заместитель директора",
+        ],
+        [
+            2,
+            "—" if second else "2.1",
+            "Нет питьевой воды",
+            "Установить кулер",
+            "до 30.06.2025",
+            "Кузнецов О.В.",
+            "заведующий хозяйством",
+        ],
+    ]
+
+
+def plan_mistakes_rows() -> list[list[object]]:
+    """Plain mistakes: an impossible date, no position of the responsible,
+    a due date without a date."""
+    return [
+        [
+            "№ п/п",
+            "Недостатки",
+            "Мероприятие",
+            "Плановый срок реализации",
+            "Ответственный исполнитель",
+        ],
+        [1, "Нет пандуса", "Установить пандус", "31.13.2025", "Иванова М.П., директор"],
+        [2, "Нет кулера", "Установить кулер", "до 30.06.2025", "Кузнецов О.В."],
+        [
+            3,
+            "Нет табличек",
+            "Изготовить таблички",
+            "по мере необходимости",
+            "Иванова М.П., директор",
+        ],
+    ]
+
+
+# --------------------------------------------------------------- Декада
+
+DECADE_HEADER = [
+    "№ п/п",
+    "Наименование учреждения",
+    "Численность получателей услуг, чел.",
+    "Количество заполненных анкет, шт.",
+    "Процент выборки",
+    "Доля удовлетворённых",
+]
+
+
+def decade_rows(total: int = 105, spaced: bool = False) -> list[list[object]]:
+    """An annex-2 summary: two institutions, «Итого», the executor's signature."""
+    base_b = "1\u00a0250" if spaced else 1250
+    return [
+        ["Приложение 2"],
+        ["Сводная информация об итогах Декады качества 2024 года"],
+        DECADE_HEADER,
+        [1, 2, 3, 4, 5, 6],
+        [1, NAME_A, 300, 45, "15 %" if spaced else 15, "93,3 %" if spaced else 93.3],
+        [2, NAME_B, base_b, 60, "4,8\u202f%" if spaced else 4.8, 88],
+        ["Итого", None, 1550, total, None, None],
+        [],
+        [None, "Исполнитель: Сидорова Анна Ивановна, тел. 8 (391) 200-00-00"],
+    ]
+
+
+def decade_unknown_rows() -> list[list[object]]:
+    """A summary with a column the form does not know and a header-less one."""
+    return [
+        ["ИНН", "Всего анкет", "Количество жалоб", None],
+        [INN_A, 45, 2, "звонили дважды"],
+        [INN_B, 60, 0, None],
+    ]
+
+
+# ------------------------------------------------------------ НОК results
+
+NOK_HEADER = [
+    "ИНН",
+    "Число респондентов",
+    "Стенды: размещено",
+    "Стенды: требуется",
+    "Сайт: размещено",
+    "Сайт: требуется",
+    "Дистанционных способов связи",
+    "Комфортных условий",
+    "Оборудование для инвалидов (из 5)",
+    "Условия доступности (из 6)",
+    *(f"«Да» на вопрос {n}" for n in range(1, 16)),
+]
+NOK_ROW = [100, 10, 12, 30, 40, 4, 5, 3, 4, *([90] * 15)]
+
+
+def nok_old_scale_rows(header: str, score: float) -> list[list[object]]:
+    return [
+        [*NOK_HEADER, header],
+        [INN_A, *NOK_ROW, score],
+        [INN_B, *NOK_ROW, 96.5],
+    ]
+
+
+CASES = [
+    Case(
+        "plan_federal",
+        federal_plan_rows(),
+        merges=FEDERAL_MERGES,
+        comments={"D12": "срок согласован с министерством"},
+        sheets={"Лист2": [], "Лист3": [["черновик"]]},
+    ),
+    Case(
+        "plan_short_headers",
+        short_plan_rows(),
+        hidden=["G"],
+        sheets={"Справочник": [["1.1", "Открытость"], ["2.1", "Комфортность"]]},
+    ),
+    Case("plan_reimport_1", reimport_plan_rows(False), formats=("xlsx", "ods")),
+    Case("plan_reimport_2", reimport_plan_rows(True), formats=("xlsx", "csv")),
+    Case("plan_mistakes", plan_mistakes_rows(), formats=("xlsx", "csv")),
+    Case("decade_annex2", decade_rows(), merges=["A1:F1", "A2:F2", "A7:B7"]),
+    Case("decade_total_mismatch", decade_rows(total=110), formats=("xlsx", "ods")),
+    Case("decade_spaced_numbers", decade_rows(spaced=True), formats=("xlsx", "csv")),
+    Case("decade_unknown_column", decade_unknown_rows(), formats=("xlsx", "csv")),
+    Case(
+        "nok_160_points",
+        nok_old_scale_rows("Итоговый балл", 142.5),
+        formats=("xlsx", "csv"),
+    ),
+    Case(
+        "nok_10_points",
+        nok_old_scale_rows("Итоговый балл (из 10)", 8.7),
+        formats=("xlsx", "ods"),
+    ),
+]
+
+
+# ------------------------------------------------------------------- writers
+
+
+def write_xlsx(case: Case, path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "План" if case.name.startswith("plan") else "Лист1"
+    for row in case.rows:
+        sheet.append(list(row) if row else [None])
+    for cell_range in case.merges:
+        sheet.merge_cells(cell_range)
+    for letter in case.hidden:
+        sheet.column_dimensions[letter].hidden = True
+    for address, text in case.comments.items():
+        sheet[address].comment = Comment(text, "Иванова")
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "DD.MM.YYYY"
+            if isinstance(cell.value, str) and len(cell.value) > 40:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if case.rows and case.rows[0]:
+        sheet["A1"].font = Font(bold=True)
+    for name, rows in case.sheets.items():
+        extra = book.create_sheet(name)
+        for row in rows:
+            extra.append(row)
+    book.save(path)
+
+
+def write_csv(case: Case, path: Path) -> None:
+    """cp1251 with ``;``, dates as Excel shows them; merged cells keep their
+    value in the top-left cell only, as Excel's "CSV (разделители - запятые)"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    width = max(len(row) for row in case.rows)
+    for row in case.rows:  # Excel writes every line as wide as the used range
+        writer.writerow([_csv_cell(value) for value in row] + [""] * (width - len(row)))
+    path.write_bytes(buffer.getvalue().encode("cp1251"))
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return str(value).replace("\u202f", " ")  # cp1251 has no narrow NBSP
+
+
+def convert(sources: list[Path], target: str) -> None:
+    """XLSX → XLS/ODS with LibreOffice when installed, else xlwt/odfpy."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run(  # noqa: S603
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{profile}",
+                    "--headless",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    str(HERE),
+                    *map(str, sources),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+        return
+    print(f"LibreOffice not found: {target} written with Python libraries")  # noqa: T201
+    for source in sources:
+        case = next(c for c in CASES if c.name == source.stem)
+        (_write_xls if target == "xls" else _write_ods)(
+            case, source.with_suffix(f".{target}")
+        )
+
+
+def _write_xls(case: Case, path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Лист1")
+    dates = xlwt.easyxf(num_format_str="DD.MM.YYYY")
+    for r, row in enumerate(case.rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write(r, c, value, dates)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.save(str(path))
+
+
+def _write_ods(case: Case, path: Path) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="Лист1")
+    for row in case.rows:
+        table_row = TableRow()
+        for value in row:
+            if isinstance(value, datetime):
+                cell = TableCell(valuetype="date", datevalue=value.date().isoformat())
+                cell.addElement(P(text=value.strftime("%d.%m.%Y")))
+            elif isinstance(value, int | float):
+                cell = TableCell(valuetype="float", value=value)
+                cell.addElement(P(text=str(value)))
+            elif value is None:
+                cell = TableCell()
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=str(value)))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    document.spreadsheet.addElement(table)
+    document.save(str(path))
+
+
+def main() -> None:
+    for old in HERE.glob("*.*"):
+        if old.suffix in {".xlsx", ".xls", ".ods", ".csv"}:
+            old.unlink()
+    sources = {"xls": [], "ods": []}
+    for case in CASES:
+        xlsx = HERE / f"{case.name}.xlsx"
+        write_xlsx(case, xlsx)
+        if "csv" in case.formats:
+            write_csv(case, HERE / f"{case.name}.csv")
+        for target in ("xls", "ods"):
+            if target in case.formats:
+                sources[target].append(xlsx)
+    for target, files in sources.items():
+        convert(files, target)
+    for case in CASES:
+        if "xlsx" not in case.formats:
+            (HERE / f"{case.name}.xlsx").unlink()
+    written = sorted(p.name for p in HERE.iterdir() if p.suffix != ".py")
+    print(f"{len(written)} files in {HERE}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    sys.exit(main())

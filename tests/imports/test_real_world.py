@@ -1,0 +1,316 @@
+"""Files as institutions fill them (tests/data/real_world/, built by build.py).
+
+Each file is imported through the same engine as the admin, the API and the
+command; the tests assert the exact rows written or the exact Russian error,
+and that the same content in XLSX, XLS, ODS and CSV gives identical rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from evaluation.enums import CampaignStatus
+from evaluation.imports.engine import import_file
+from evaluation.imports.errors import ImportFileError
+from evaluation.models import (
+    Campaign,
+    DecadeSummary,
+    ImportRecord,
+    IndicatorInput,
+    Measure,
+)
+from tests.data.real_world.build import INN_A, INN_B, NAME_A, NAME_B
+from tests.factories.evaluation import (
+    DecadeCampaignFactory,
+    DistrictFactory,
+    OrganisationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "real_world"
+
+
+@pytest.fixture
+def region():
+    district = DistrictFactory()
+    a = OrganisationFactory(
+        name=NAME_A, short_name=NAME_A, code="ZABOTA", inn=INN_A, district=district
+    )
+    b = OrganisationFactory(
+        name=NAME_B, short_name="Радуга", code="RADUGA", inn=INN_B, district=district
+    )
+    decade = DecadeCampaignFactory(year=2024)
+    nok = Campaign.objects.create(
+        kind="nok", year=2024, title="НОК 2024", slug="nok-2024",
+        period_start=date(2024, 3, 1), period_end=date(2024, 10, 31),
+        status=CampaignStatus.REVIEW,
+    )  # fmt: skip
+    decade.organisations.set([a, b])
+    nok.organisations.set([a, b])
+    return {"a": a, "b": b, "decade": decade, "nok": nok}
+
+
+def formats(stem: str) -> list[str]:
+    found = sorted(p.name for p in DATA.glob(f"{stem}.*") if p.suffix != ".py")
+    assert found, stem
+    return found
+
+
+def run(name: str, form: str, campaign, **options):
+    return import_file(
+        form, (DATA / name).read_bytes(), name, campaign=campaign, **options
+    )
+
+
+def errors(report) -> list[tuple[int, str, str]]:
+    return [(e.row, e.column, e.message) for e in report.errors]
+
+
+def measures() -> list[tuple]:
+    return [
+        (
+            m.plan.organisation.code,
+            m.position,
+            m.criterion,
+            m.indicator_code,
+            m.action,
+            m.planned_date.isoformat(),
+            m.responsible_name,
+            m.responsible_position,
+            m.status,
+            m.reports.first().done if m.reports.exists() else None,
+        )
+        for m in Measure.objects.select_related("plan__organisation").order_by(
+            "plan__organisation__code", "position"
+        )
+    ]
+
+
+def summaries() -> list[tuple]:
+    return [
+        (s.organisation.code, s.base, s.questionnaires, s.by_channel, s.yes)
+        for s in DecadeSummary.objects.select_related("organisation").order_by(
+            "organisation__code"
+        )
+    ]
+
+
+def written() -> tuple[list[tuple], list[tuple], int]:
+    return measures(), summaries(), IndicatorInput.objects.count()
+
+
+RESPONSIBLE = ("Иванова Мария Петровна", "заместитель директора")
+FEDERAL_PLAN = [
+    ("ZABOTA", 1, "K1", "", "Разместить на стенде сведения о министерстве",
+     "2025-03-01", *RESPONSIBLE, "done", "Сведения размещены"),
+    ("ZABOTA", 2, "K1", "", "Создать на сайте раздел «Часто задаваемые вопросы»",
+     "2025-06-30", "Сидоров Пётр Ильич", "специалист по связям с общественностью",
+     "planned", None),
+    ("ZABOTA", 3, "K2", "", "Установить кулер с питьевой водой",
+     "2025-12-31", *RESPONSIBLE, "planned", None),  # «IV квартал 2025 г.»
+    ("ZABOTA", 4, "K3", "", "Приобрести кресло-коляску",
+     "2025-12-31", "Кузнецов Олег Викторович", "заведующий хозяйством",
+     "planned", None),  # «декабрь 2025»
+    ("ZABOTA", 5, "K3", "", "Изготовить таблички со шрифтом Брайля",
+     "2025-12-31", "Кузнецов Олег Викторович", "заведующий хозяйством",
+     "planned", None),  # «2025 год»
+    ("ZABOTA", 6, "K4", "", "Провести обучение по этике общения",
+     "2025-12-31", *RESPONSIBLE, "planned", None),  # «в течение года»
+    ("ZABOTA", 7, "K5", "", "Проводить опрос получателей услуг",
+     "2025-12-31", *RESPONSIBLE, "planned", None),  # «ежеквартально»
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("plan_federal"))
+def test_federal_plan_of_one_institution(region, name) -> None:
+    """Title and signature, merged two-row header with the numbering row,
+    sections I–V, dates in words, «—»/«нет» for no report; no ИНН column."""
+    report = run(name, "improvement_plan", region["nok"], organisation=region["a"])
+    assert errors(report) == []
+    assert report.warnings == [
+        "Под таблицей строки 24–25 (подписи, примечания) не загружаются."
+    ]
+    assert (report.total, report.new) == (7, 7)
+    assert measures() == FEDERAL_PLAN
+
+
+def test_federal_plan_without_an_organisation_names_the_fix(region) -> None:
+    report = run("plan_federal.xlsx", "improvement_plan", region["nok"])
+    assert len(report.errors) == 7
+    assert errors(report)[0] == (
+        12,
+        "ИНН",
+        "не указан ни ИНН, ни код организации; заполните столбец «ИНН» или "
+        "загрузите файл от имени одной организации",
+    )
+    assert written() == ([], [], 0)
+    assert ImportRecord.objects.get().status == "failed"
+
+
+def test_institution_user_uploads_for_its_only_organisation(region) -> None:
+    """The scope of an institution user is one organisation: the file is its own."""
+    report = run(
+        "plan_federal.ods",
+        "improvement_plan",
+        region["nok"],
+        allowed_organisations=[region["a"].pk],
+    )
+    assert report.ok and measures() == FEDERAL_PLAN
+
+
+def test_command_takes_the_organisation_by_code_or_inn(region, capsys) -> None:
+    path = str(DATA / "plan_federal.csv")
+    with pytest.raises(CommandError, match="«NOPE» не найдена"):
+        call_command("import_sheet", "improvement_plan", path,
+                     "--campaign", "nok-2024", "--organisation", "NOPE")  # fmt: skip
+    call_command("import_sheet", "improvement_plan", path,
+                 "--campaign", "nok-2024", "--organisation", INN_A)  # fmt: skip
+    out, err = capsys.readouterr()
+    assert "Загружено: строк 7; новых 7, изменено 0, без изменений 0." in out
+    assert "Предупреждение: Под таблицей строки 24–25" in err
+    assert measures() == FEDERAL_PLAN
+
+
+SHORT_PLAN = [
+    ("RADUGA", 1, "K2", "", "Разместить указатели в коридорах", "2025-09-30",
+     "Орлова Е.В.", "заместитель директора", "planned", None),
+    ("RADUGA", 2, "K3", "", "Установить пандус", "2025-12-31",
+     "Орлова Е.В.", "заместитель директора", "planned", None),  # «постоянно»
+    ("ZABOTA", 1, "K2", "", "Разместить указатели в коридорах", "2025-06-30",
+     "Смирнова А.А.", "заведующий отделением", "planned", None),  # «II кв. 2025»
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("plan_short_headers"))
+def test_short_headers_criterion_headings_and_a_hidden_column(region, name) -> None:
+    report = run(name, "improvement_plan", region["nok"])
+    assert errors(report) == []
+    assert report.warnings == [
+        "Столбцы не распознаны и не загружаются: «Для себя». Если в них нужные "
+        "данные, переименуйте заголовок как в шаблоне."
+    ]
+    assert measures() == SHORT_PLAN
+
+
+def test_reimport_matches_measures_by_number_and_keeps_what_is_empty(region) -> None:
+    first = run("plan_reimport_1.ods", "improvement_plan", region["nok"],
+                organisation=region["a"])  # fmt: skip
+    assert first.ok and first.new == 2
+    ids = list(Measure.objects.order_by("position").values_list("pk", flat=True))
+    second = run("plan_reimport_2.csv", "improvement_plan", region["nok"],
+                 organisation=region["a"])  # fmt: skip
+    assert errors(second) == []
+    assert (second.new, second.updated, second.unchanged) == (0, 1, 1)
+    assert (
+        list(Measure.objects.order_by("position").values_list("pk", flat=True)) == ids
+    )
+    assert measures() == [
+        ("ZABOTA", 1, "K1", "1.1",
+         "Разместить на стенде сведения о министерстве и его контактах",
+         "2025-03-01", "Иванова М.П.", "заместитель директора", "planned", None),
+        ("ZABOTA", 2, "K2", "2.1", "Установить кулер", "2025-06-30",
+         "Кузнецов О.В.", "заведующий хозяйством", "planned", None),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("plan_mistakes"))
+def test_plain_mistakes_name_row_column_reason_and_fix(region, name) -> None:
+    report = run(name, "improvement_plan", region["nok"], organisation=region["a"])
+    assert errors(report) == [
+        (2, "Плановый срок реализации",
+         "«31.13.2025» — нет такой даты; проверьте день и месяц (ДД.ММ.ГГГГ)"),
+        (3, "Ответственный исполнитель",
+         "укажите должность ответственного (в отдельном столбце «Должность» или "
+         "через запятую после ФИО)"),
+        (4, "Плановый срок реализации",
+         "«по мере необходимости» — срок без даты; укажите, к какому сроку выполнить "
+         "мероприятие: пишите дату (31.12.2025), «до 31.12.2025», «IV квартал 2025 г.», "
+         "«декабрь 2025», «2025 год», «в течение года» или «ежеквартально»"),
+    ]  # fmt: skip
+    assert written() == ([], [], 0)
+
+
+DECADE = [("RADUGA", 1250, 60, {}, {}), ("ZABOTA", 300, 45, {}, {})]
+COMPUTED_WARNING = (
+    "Столбцы «Процент выборки», «Доля удовлетворённых» портал вычисляет сам и не "
+    "загружает; процент выборки сверяется с числом анкет и базой выборки."
+)
+
+
+@pytest.mark.parametrize(
+    "name", formats("decade_annex2") + formats("decade_spaced_numbers")
+)
+def test_decade_annex_2_by_name_with_a_correct_total(region, name) -> None:
+    """Institutions by name, «Итого» equal to the sums (not an organisation),
+    the executor's line under the table, numbers with NBSP and «%»."""
+    report = run(name, "decade_summary", region["decade"])
+    assert errors(report) == []
+    assert report.warnings == [
+        "Под таблицей строка 9 (подписи, примечания) не загружаются.",
+        COMPUTED_WARNING,
+    ]
+    assert (report.new, summaries()) == (2, DECADE)
+
+
+@pytest.mark.parametrize("name", formats("decade_total_mismatch"))
+def test_decade_total_that_differs_from_the_rows_names_both_numbers(
+    region, name
+) -> None:
+    report = run(name, "decade_summary", region["decade"])
+    assert errors(report) == [
+        (7, "Количество заполненных анкет, шт.",
+         "итог 110 не равен сумме строк выше (105); исправьте итог или строки над ним"),
+    ]  # fmt: skip
+    assert written() == ([], [], 0)
+
+
+@pytest.mark.parametrize("name", formats("decade_unknown_column"))
+def test_columns_not_loaded_are_listed(region, name) -> None:
+    report = run(name, "decade_summary", region["decade"])
+    assert report.ok
+    assert report.warnings == [
+        "Столбцы не распознаны и не загружаются: «Количество жалоб». Если в них "
+        "нужные данные, переименуйте заголовок как в шаблоне.",
+        "Столбцы без заголовка содержат данные и не загружаются: D. Подпишите "
+        "столбец, если его нужно загрузить.",
+    ]
+    assert summaries() == [("RADUGA", None, 60, {}, {}), ("ZABOTA", None, 45, {}, {})]
+
+
+@pytest.mark.parametrize("name", formats("nok_160_points"))
+def test_160_point_totals_are_refused_with_the_reason(region, name) -> None:
+    with pytest.raises(ImportFileError) as error:
+        run(name, "nok_results", region["nok"])
+    assert str(error.value) == (
+        "Файл заполнен по другой шкале: в столбце «Итоговый балл» строки 2 стоит "
+        "142,5 балла, а по методике приказа Минтруда № 344н баллы бывают от 0 до 100 "
+        "(так бывает в отчётах по старым 10- и 160-балльным методикам). Пересчитайте "
+        "значения по действующей методике или загрузите исходные данные оценки."
+    )
+    assert written() == ([], [], 0)
+
+
+@pytest.mark.parametrize("name", formats("nok_10_points"))
+def test_10_point_header_is_refused_with_the_reason(region, name) -> None:
+    with pytest.raises(ImportFileError, match="«Итоговый балл \\(из 10\\)» — баллы по"):
+        run(name, "nok_results", region["nok"])
+    assert written() == ([], [], 0)
+
+
+def test_corpus_is_large_and_every_case_has_its_formats() -> None:
+    files = [p for p in DATA.iterdir() if p.suffix in {".xlsx", ".xls", ".ods", ".csv"}]
+    assert len(files) >= 25
+    for stem in ("plan_federal", "plan_short_headers", "decade_annex2"):
+        assert {p.suffix for p in DATA.glob(f"{stem}.*")} >= {
+            ".xlsx",
+            ".xls",
+            ".ods",
+            ".csv",
+        }
+    assert (DATA / "plan_federal.csv").read_bytes().decode("cp1251").count(";") > 50
