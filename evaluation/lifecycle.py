@@ -20,6 +20,7 @@ these functions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -533,3 +534,98 @@ def run(action: str, campaign: Campaign, actor=None, note: str = ""):
     if action == Action.CORRECT:
         return correct(campaign, actor, note)
     return withdraw(campaign, actor, note)
+
+
+# ------------------------------------------------------------------ organisations
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What :func:`change_organisations` did."""
+
+    added: int
+    removed: int
+    total: int
+
+
+def parse_keys(text: str) -> list[str]:
+    """Codes or ИНН pasted as a list: separated by commas, semicolons or whitespace."""
+    return [key for key in re.split(r"[\s,;]+", text or "") if key]
+
+
+@transaction.atomic
+def change_organisations(
+    campaign: Campaign,
+    actor=None,
+    *,
+    keys: str = "",
+    kinds: tuple[str, ...] | list[str] = (),
+    districts: tuple | list = (),
+    remove: bool = False,
+) -> Membership:
+    """Add (or with ``remove`` take out) organisations of a campaign.
+
+    ``keys`` is a pasted list of codes or ИНН; ``kinds`` and ``districts``
+    select every organisation of those kinds in those districts (either
+    alone selects by it alone). Every key must be known, or nothing changes.
+    The set is changed only while the campaign is set up or collecting.
+    """
+    check_permission(actor)
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status not in {CampaignStatus.DRAFT, CampaignStatus.COLLECTING}:
+        raise LifecycleError(
+            f"Состав организаций «{locked}» меняется только при подготовке и сборе "
+            "данных: сначала верните кампанию на доработку."
+        )
+    wanted = parse_keys(keys)
+    if not (wanted or kinds or districts):
+        raise LifecycleError(
+            "Выберите вид или район организаций либо вставьте список кодов или ИНН."
+        )
+    chosen: set[int] = set()
+    if wanted:
+        found = Organisation.objects.filter(
+            code__in=wanted
+        ) | Organisation.objects.filter(inn__in=wanted)
+        known: set[str] = set()
+        for pk, code, inn in found.values_list("pk", "code", "inn"):
+            chosen.add(pk)
+            known.update({code, inn})
+        missing = [key for key in wanted if key not in known]
+        if missing:
+            raise LifecycleError(
+                "Не найдены организации с кодом или ИНН: "
+                + ", ".join(missing[:50])
+                + (f" и ещё {len(missing) - 50}" if len(missing) > 50 else "")
+                + ". Проверьте список или сначала загрузите реестр организаций."
+            )
+    if kinds or districts:
+        selection = Organisation.objects.all()
+        if kinds:
+            selection = selection.filter(kind__in=kinds)
+        if districts:
+            selection = selection.filter(district__in=districts)
+        chosen.update(selection.values_list("pk", flat=True))
+    current = set(locked.organisations.values_list("pk", flat=True))
+    if remove:
+        changed = chosen & current
+        locked.organisations.remove(*changed)
+    else:
+        changed = chosen - current
+        locked.organisations.add(*changed)
+    total = locked.organisations.count()
+    services.record(
+        "campaign.organisations",
+        locked,
+        f"{'Исключены из' if remove else 'Добавлены в'} кампанию «{locked}» "
+        f"организации: {len(changed)} (всего {total})",
+        actor,
+        added=0 if remove else len(changed),
+        removed=len(changed) if remove else 0,
+        total=total,
+    )
+    return Membership(
+        added=0 if remove else len(changed),
+        removed=len(changed) if remove else 0,
+        total=total,
+    )

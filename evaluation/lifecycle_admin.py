@@ -13,9 +13,11 @@ Editors only (:func:`evaluation.roles.is_editor`); every action is a call of
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +27,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import lifecycle, roles
-from evaluation.enums import CampaignKind
+from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.exceptions import EvaluationError
 from evaluation.lifecycle import Action, Stage
-from evaluation.models import Campaign
+from evaluation.models import Campaign, District
 from evaluation.rating import RatingInputError
 
 PREVIEW_PER_PAGE = 100
@@ -164,6 +166,7 @@ class CampaignLifecycleView(EditorOnlyMixin, WagtailAdminTemplateMixin, Template
             organisations=campaign.organisations.count(),
             has_results=campaign.kind == CampaignKind.NOK and campaign.results.exists(),
             preview_url=reverse("qp_campaign_preview", args=[campaign.pk]),
+            organisations_url=reverse("qp_campaign_organisations", args=[campaign.pk]),
             edit_url=reverse("campaign:edit", args=[campaign.pk]),
             import_url=reverse("qp_import"),
         )
@@ -244,6 +247,102 @@ class CampaignPreviewView(CampaignLifecycleView):
         return context
 
 
+class OrganisationsForm(forms.Form):
+    keys = forms.CharField(
+        label=_("Коды или ИНН"),
+        required=False,
+        widget=forms.Textarea({"rows": 6}),
+        help_text=_(
+            "Вставьте список из таблицы: по одному в строке или через запятую."
+        ),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Все организации вида"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Только в районах"),
+        queryset=District.objects.order_by("name"),
+        required=False,
+        help_text=_("Без вида — все организации выбранных районов."),
+    )
+    operation = forms.ChoiceField(
+        label=_("Действие"),
+        choices=[("add", _("Добавить в кампанию")), ("remove", _("Исключить"))],
+        initial="add",
+        widget=forms.RadioSelect,
+    )
+
+
+class CampaignOrganisationsView(CampaignLifecycleView):
+    """Choose a campaign's organisations by kind, district or a pasted list."""
+
+    template_name = "evaluation/admin/lifecycle_organisations.html"
+
+    def get_page_title(self):
+        return f"Организации кампании: {self.campaign}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items()[:-1],
+            {
+                "url": reverse("qp_campaign_lifecycle", args=[self.campaign.pk]),
+                "label": str(self.campaign),
+            },
+            {"url": "", "label": _("Организации")},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = self.campaign.organisations.all()
+        kinds = dict(OrganisationKind.choices)
+        context.update(
+            form=kwargs.get("form") or OrganisationsForm(),
+            by_kind=[
+                (kinds.get(row["kind"], row["kind"]), row["n"])
+                for row in members.values("kind")
+                .annotate(n=Count("pk"))
+                .order_by("kind")
+            ],
+            by_district=list(
+                members.values_list("district__name")
+                .annotate(n=Count("pk"))
+                .order_by("district__name")
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = OrganisationsForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        try:
+            done = lifecycle.change_organisations(
+                self.campaign,
+                request.user,
+                keys=data["keys"],
+                kinds=data["kinds"],
+                districts=list(data["districts"]),
+                remove=data["operation"] == "remove",
+            )
+        except EvaluationError as error:
+            messages.error(request, str(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(
+            request,
+            (
+                f"Исключено организаций: {done.removed}"
+                if data["operation"] == "remove"
+                else f"Добавлено организаций: {done.added}"
+            )
+            + f". Всего в кампании: {done.total}.",
+        )
+        return redirect("qp_campaign_organisations", pk=self.campaign.pk)
+
+
 def lifecycle_urls():
     return [
         path(
@@ -260,6 +359,11 @@ def lifecycle_urls():
             "campaigns/lifecycle/<int:pk>/preview/",
             CampaignPreviewView.as_view(),
             name="qp_campaign_preview",
+        ),
+        path(
+            "campaigns/lifecycle/<int:pk>/organisations/",
+            CampaignOrganisationsView.as_view(),
+            name="qp_campaign_organisations",
         ),
         path(
             "campaigns/lifecycle/<int:pk>/<str:action>/",

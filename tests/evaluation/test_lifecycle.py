@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from evaluation import lifecycle, roles, selectors, services
 from evaluation.enums import CampaignKind, CampaignStatus
@@ -261,12 +260,12 @@ def test_a_decade_is_opened_sent_to_council_and_published(editor) -> None:
         lifecycle.correct(decade, editor, note="x")
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks (select_for_update) need PostgreSQL; SQLite serialises writes",
-)
+@pytest.mark.postgresql  # row locks; SQLite serialises writes on its own
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_publishing_at_once_make_one_version(two, editor) -> None:
+def test_two_editors_publishing_at_once_make_one_version(
+    two, django_user_model
+) -> None:
+    editor = django_user_model.objects.create_superuser("boss", "", "pw")
     a, b = two
     campaign = _nok([a, b])
     lifecycle.open_campaign(campaign, editor)
@@ -353,3 +352,40 @@ def test_the_results_page_shows_the_correction_and_the_withdrawal(
     assert "Результаты этой кампании отозваны" in html
     assert "Оператор нарушил порядок опроса." in html
     assert "Версия публикации" not in html
+
+
+def test_organisations_are_chosen_by_kind_district_or_a_pasted_list(editor) -> None:
+    from evaluation.enums import OrganisationKind
+    from tests.factories.evaluation import DistrictFactory
+
+    north, south = DistrictFactory(name="Север"), DistrictFactory(name="Юг")
+    uszn = [
+        OrganisationFactory(kind=OrganisationKind.USZN_OFFICE, district=d)
+        for d in (north, north, south)
+    ]
+    centre = OrganisationFactory(code="C-1", inn="2400000009", district=south)
+    other = OrganisationFactory(code="C-2", district=north)
+    campaign = _nok()
+
+    done = lifecycle.change_organisations(
+        campaign, editor, kinds=[OrganisationKind.USZN_OFFICE], districts=[north]
+    )
+    assert (done.added, done.total) == (2, 2)
+    with _refused("Не найдены организации с кодом или ИНН: NOPE"):
+        lifecycle.change_organisations(campaign, editor, keys="2400000009\nNOPE")
+    assert campaign.organisations.count() == 2  # nothing changed
+    done = lifecycle.change_organisations(campaign, editor, keys="2400000009; C-2")
+    assert done.added == 2
+    done = lifecycle.change_organisations(campaign, editor, districts=[south])
+    assert (done.added, done.total) == (1, 5)  # the Юг УСЗН; the centre is in
+    assert set(campaign.organisations.all()) == {*uszn, centre, other}
+    done = lifecycle.change_organisations(campaign, editor, keys="C-2", remove=True)
+    assert (done.removed, done.total) == (1, 4)
+    with _refused("Выберите вид или район"):
+        lifecycle.change_organisations(campaign, editor)
+    assert AuditEvent.objects.filter(action="campaign.organisations").count() == 4
+
+
+def test_organisations_are_fixed_once_results_go_to_the_council(published, editor):
+    with _refused("меняется только при подготовке и сборе данных"):
+        lifecycle.change_organisations(published, editor, keys="x")

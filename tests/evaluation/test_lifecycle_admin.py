@@ -160,3 +160,22 @@ def test_the_campaign_form_has_no_status(editor, nok) -> None:
     nok.refresh_from_db()
     assert nok.title == "НОК 2025 (уточнено)"  # the form was saved…
     assert nok.status == CampaignStatus.DRAFT  # …but not the status
+
+
+def test_organisations_are_added_by_kind_and_by_pasted_codes(editor, nok) -> None:
+    from evaluation.enums import OrganisationKind
+
+    OrganisationFactory(code="U-1", kind=OrganisationKind.USZN_OFFICE)
+    OrganisationFactory(code="U-2", kind=OrganisationKind.USZN_OFFICE)
+    OrganisationFactory(code="X-1", inn="2400000077")
+    url = reverse("qp_campaign_organisations", args=[nok.pk])
+    assert "В кампании организаций: 2" in editor.get(url).content.decode()
+    response = editor.post(
+        url, {"kinds": [OrganisationKind.USZN_OFFICE], "operation": "add"}, follow=True
+    )
+    assert "Добавлено организаций: 2. Всего в кампании: 4." in response.content.decode()
+    response = editor.post(url, {"keys": "2400000077\nNOPE", "operation": "add"})
+    assert "Не найдены организации с кодом или ИНН: NOPE" in response.content.decode()
+    assert nok.organisations.count() == 4
+    editor.post(url, {"keys": "2400000077", "operation": "add"})
+    assert nok.organisations.filter(code="X-1").exists()
