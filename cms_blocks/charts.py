@@ -33,6 +33,7 @@ from cms_blocks.formatting import (
     NBSP,
     count_with_noun,
     format_number,
+    format_score,
     plural_form,
     to_decimal,
 )
@@ -328,9 +329,9 @@ def _tick_text(tick: Decimal) -> str:
 
 
 def _signed(value: Decimal) -> str:
-    """Format a change with an explicit plus: "+2,1", "−0,4", "0,0"."""
-    rounded = value.quantize(_TENTH, rounding=ROUND_HALF_UP)
-    return ("+" if rounded > 0 else "") + format_number(rounded)
+    """Format a change of a score with an explicit plus: "+2,10", "−0,40", "0,00"."""
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return ("+" if rounded > 0 else "") + format_score(rounded)
 
 
 def _series_table(
@@ -344,12 +345,12 @@ def _series_table(
     columns = [first_column, value_label]
     if references is None:
         rows = [
-            [label, format_number(value)]
+            [label, format_score(value)]
             for label, value in zip(labels, values, strict=True)
         ]
         return columns, rows
     rows = [
-        [label, format_number(value), format_number(ref)]
+        [label, format_score(value), format_score(ref)]
         for label, value, ref in zip(labels, values, references, strict=True)
     ]
     return [*columns, reference_label], rows
@@ -457,7 +458,7 @@ def criterion_chart(
                 _label(
                     end + 6,
                     bar_y + 15,
-                    format_number(value),
+                    format_score(value),
                     "chart__value",
                     bold=True,
                     halo=True,
@@ -470,7 +471,7 @@ def criterion_chart(
                 _label(
                     x,
                     bar_y + _BAR_HEIGHT + 20,
-                    format_number(ref),
+                    format_score(ref),
                     "chart__reference-value",
                     anchor="middle",
                     fill=REFERENCE_COLOUR,
@@ -520,14 +521,14 @@ def _criterion_description(
     if not known:
         return "Нет данных."
     if len(known) == 1:
-        sentences = [f"{value_label}: {known[0][0]} — {format_number(known[0][1])}."]
+        sentences = [f"{value_label}: {known[0][0]} — {format_score(known[0][1])}."]
     else:
         # max() and min() keep the first of equal values, so the text is stable.
         high = max(known, key=lambda item: item[1])
         low = min(known, key=lambda item: item[1])
         sentences = [
-            f"{value_label}: наибольшее значение {format_number(high[1])} — {high[0]}, "
-            f"наименьшее {format_number(low[1])} — {low[0]}."
+            f"{value_label}: наибольшее значение {format_score(high[1])} — {high[0]}, "
+            f"наименьшее {format_score(low[1])} — {low[0]}."
         ]
     if references is not None:
         pairs = [
@@ -547,7 +548,7 @@ def _criterion_description(
             if behind:
                 label, gap = min(behind, key=lambda item: item[1])
                 sentences.append(
-                    f"Наибольшее отставание — {label} ({format_number(gap)})."
+                    f"Наибольшее отставание — {label} ({format_score(gap)})."
                 )
     missing = len(values) - len(known)
     if missing:
@@ -629,7 +630,7 @@ def distribution_chart(
             'stroke-width="4"/></pattern>'
         )
         body.append(_rect(_LEGEND, _HIST_X, 34, 20, 12, fill=hatch))
-        legend = f"интервал со значением {format_number(highlight)}"
+        legend = f"интервал со значением {format_score(highlight)}"
         body.append(_label(_HIST_X + 28, 45, legend, "chart__legend"))
 
     for tick in range(0, y_max + 1, step):
@@ -667,7 +668,7 @@ def distribution_chart(
                 _label(
                     centre,
                     top - 26,
-                    f"здесь {format_number(highlight)}",
+                    f"здесь {format_score(highlight)}",
                     "chart__highlight",
                     anchor="middle",
                     bold=True,
@@ -760,7 +761,7 @@ def _distribution_description(
         sentences = [f"Распределение по баллам, всего {organisations}.", peak]
     if highlight is not None and marked is not None:
         sentences.append(
-            f"Отмеченное значение {format_number(highlight)} — "
+            f"Отмеченное значение {format_score(highlight)} — "
             f"в интервале {intervals[marked]}."
         )
     if missing:
@@ -887,7 +888,7 @@ def trend_chart(
         value_on_top = value is not None and (ref is None or value >= ref)
         if value is not None:
             y = y_of(value) + (-10 if value_on_top else 20)
-            text = format_number(value)
+            text = format_score(value)
             body.append(
                 _label(
                     x, y, text, "chart__value", anchor="middle", bold=True, halo=True
@@ -899,7 +900,7 @@ def trend_chart(
                 _label(
                     x,
                     y,
-                    format_number(ref),
+                    format_score(ref),
                     "chart__reference-value",
                     anchor="middle",
                     fill=REFERENCE_COLOUR,
@@ -1013,16 +1014,16 @@ def _trend_description(
         return "Нет данных."
     (first_label, first), (last_label, last) = known[0], known[-1]
     if len(known) == 1:
-        sentences = [f"{value_label}: {last_label} — {format_number(last)}."]
+        sentences = [f"{value_label}: {last_label} — {format_score(last)}."]
     else:
         sentences = [
-            f"{value_label}: {first_label} — {format_number(first)}, "
-            f"{last_label} — {format_number(last)} (изменение {_signed(last - first)})."
+            f"{value_label}: {first_label} — {format_score(first)}, "
+            f"{last_label} — {format_score(last)} (изменение {_signed(last - first)})."
         ]
     if references is not None:
         ref = references[labels.index(last_label)]
         if ref is not None:
-            sentences.append(f"{reference_label}: {last_label} — {format_number(ref)}.")
+            sentences.append(f"{reference_label}: {last_label} — {format_score(ref)}.")
     gaps = [label for label, value in zip(labels, values, strict=True) if value is None]
     if gaps:
         sentences.append(f"Нет данных: {', '.join(gaps)}.")

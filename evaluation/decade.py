@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from evaluation.enums import OrganisationKind, SurveyChannel, SurveyKind
+from evaluation.formatting import format_percent
 
 _Choice = TypeVar("_Choice", SurveyChannel, SurveyKind)
 
@@ -639,7 +640,7 @@ def _share(part: int, whole: int) -> Decimal | None:
 
 def _percent_text(value: Decimal) -> str:
     """Russian notation: decimal comma, no-break space before the sign."""
-    return f"{value:f}".replace(".", ",") + "\u00a0%"
+    return format_percent(value, None)
 
 
 _SPACES = re.compile(r"\s+")

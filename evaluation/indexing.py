@@ -37,6 +37,7 @@ from evaluation.enums import (
     OrganisationKind,
     PlanStatus,
 )
+from evaluation.formatting import format_score
 from evaluation.models import (
     Campaign,
     CouncilDecision,
@@ -112,7 +113,7 @@ def organisation_document(
     if latest is not None:
         campaign = latest.publication.campaign
         score = latest.total
-        lines.append(f"{campaign.title}: итоговый балл {latest.total}")
+        lines.append(f"{campaign.title}: итоговый балл {format_score(latest.total)}")
         extra.update(
             {
                 "campaign_slug": campaign.slug,

@@ -13,6 +13,7 @@ from wagtail import blocks
 from cms_blocks import charts
 from evaluation import selectors
 from evaluation.enums import CampaignKind, Criterion
+from evaluation.formatting import criterion_label
 
 from .base import (
     CampaignChooserBlock,
@@ -185,7 +186,10 @@ class CriterionChartBlock(ChartBlock):
         subject = _subject(value)
         chart = charts.criterion_chart(
             title=f"Баллы по критериям: {subject}, {campaign.title}",
-            labels=[f"{code} {Criterion(code).label}" for _f, code in CRITERIA],
+            labels=[
+                f"{criterion_label(code)} {Criterion(code).label}"
+                for _f, code in CRITERIA
+            ],
             values=values,
             reference=reference,
             value_label=subject,

@@ -24,6 +24,7 @@ from django import template
 from cms_blocks.formatting import (
     MISSING,
     count_with_noun,
+    format_amount,
     format_date,
     format_date_short,
     format_number,
@@ -34,6 +35,8 @@ from cms_blocks.formatting import (
 from cms_blocks.formatting import (
     typograph as typograph_text,
 )
+from evaluation.formatting import criterion_label
+from evaluation.morphology import agree_with_number, inflect_phrase
 
 register = template.Library()
 
@@ -120,6 +123,54 @@ def ru_plural(value: Any, forms: str) -> str:
     if number != number.to_integral_value():
         return ""
     return count_with_noun(int(number), *parts)
+
+
+@register.filter
+def ru_amount(value: Any) -> str:
+    """A constant of a rule (points, weights) with its significant digits only."""
+    try:
+        return format_amount(value)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def ru_code(value: Any) -> str:
+    """A criterion code in Russian text: Cyrillic «К1» for the stored ``K1``."""
+    return criterion_label(value)
+
+
+@register.filter
+def ru_agree(value: Any, phrase: str) -> str:
+    """A count with an agreeing predicate and noun, from their forms for «1».
+
+    ``{{ n|ru_agree:"Учтена анкета" }}`` → «Учтена 141 анкета», «Учтены 142
+    анкеты», «Учтено 145 анкет». A value that is not a whole number gives "".
+    """
+    if len(str(phrase).split(" ")) != 2:
+        raise template.TemplateSyntaxError(
+            f"ru_agree ждёт два слова в форме для 1: «Учтена анкета», получено {phrase!r}."
+        )
+    try:
+        number = to_decimal(value)
+    except (TypeError, ValueError):
+        return ""
+    if number != number.to_integral_value():
+        return ""
+    return agree_with_number(int(number), str(phrase))
+
+
+@register.filter
+def ru_case(value: Any, case: str) -> str:
+    """A nominative noun phrase in another case, mid-sentence.
+
+    ``по итогам {{ campaign.title|ru_case:"gent" }}`` → «по итогам независимой
+    оценки качества 2024 года». Cases: pymorphy3 tags (``gent``, ``datv``,
+    ``accs``, ``ablt``, ``loct``) or Russian names («родительный»).
+    """
+    if value is None:
+        return ""
+    return inflect_phrase(str(value), str(case))
 
 
 @register.filter

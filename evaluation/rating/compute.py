@@ -47,6 +47,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from evaluation.formatting import format_amount
 from evaluation.rating.inputs import OrganisationInputs
 from evaluation.rating.method import (
     DEFAULT_METHOD_CODE,
@@ -317,7 +318,7 @@ def _join(codes: Sequence[str]) -> str:
 
 
 def _decimal_ru(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
+    return format_amount(value)
 
 
 def _notes(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from evaluation.formatting import format_number
 from evaluation.rating.compute import criteria, indicators, rate
 from evaluation.rating.inputs import OrganisationInputs
 from evaluation.rating.method import MethodVersion
@@ -64,7 +65,8 @@ class Explanation:
 def _num(value: Decimal | int | None) -> str:
     if value is None:
         return "нет данных"
-    return str(value).replace(".", ",")
+    # The value's own digits (an input share, a rounded score), never an exponent.
+    return format_number(value, None)
 
 
 def _q(question: str) -> str:

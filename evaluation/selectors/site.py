@@ -28,6 +28,7 @@ from evaluation.enums import (
     PlanStatus,
     SubmissionKind,
 )
+from evaluation.formatting import format_amount
 from evaluation.models import (
     Campaign,
     District,
@@ -657,8 +658,8 @@ def method_overview(code: str) -> tuple[Any, list[MethodCriterion]]:
             elif indicator in method.counts:
                 rule = method.counts[indicator]
                 formula = (
-                    f"{rule.points.normalize()} баллов за каждое условие, "
-                    f"не более {rule.cap.normalize()}"
+                    f"{format_amount(rule.points)} баллов за каждое условие, "
+                    f"не более {format_amount(rule.cap)}"
                 )
             else:
                 parts = method.surveys[indicator]

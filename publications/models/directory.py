@@ -26,6 +26,7 @@ from cms_blocks import charts
 from cms_blocks.blocks.charts import chart_context
 from evaluation import selectors
 from evaluation.enums import CampaignKind, Criterion, IndicatorCode, OrganisationKind
+from evaluation.formatting import criterion_label
 from evaluation.models import Campaign, District, Organisation
 from evaluation.questionnaire.services import open_questionnaire_for
 
@@ -242,7 +243,10 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
             ]
             context["criteria_chart"] = charts.criterion_chart(
                 title=f"Баллы по критериям: {organisation.short_name}, {campaign.year} год",
-                labels=[f"{code} {Criterion(code).label}" for _f, code in CRITERIA],
+                labels=[
+                    f"{criterion_label(code)} {Criterion(code).label}"
+                    for _f, code in CRITERIA
+                ],
                 values=values,
                 reference=region,
                 value_label=organisation.short_name,

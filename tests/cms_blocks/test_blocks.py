@@ -22,7 +22,7 @@ from cms_blocks.blocks import (
     TargetIndicatorsBlock,
     TrendChartBlock,
 )
-from cms_blocks.formatting import format_number
+from cms_blocks.formatting import format_number, format_score
 from evaluation import selectors
 from evaluation.enums import CampaignKind, CampaignStatus, MeasureStatus, PlanStatus
 from evaluation.models import Campaign, Measure, Submission, TargetIndicatorValue
@@ -210,7 +210,7 @@ def test_criterion_chart_of_an_organisation_against_the_region(
     assert len(body) == 5
     mean = selectors.aggregates(region.latest)["region"]["k1"].mean
     cells = [td.get_text() for td in body[0].find_all("td")]
-    assert cells == [format_number(result.k1, 1), format_number(mean, 1)]
+    assert cells == [format_score(result.k1), format_score(mean)]
     assert html.find("a", download=True)["href"].startswith("data:text/csv")
 
     block = CriterionChartBlock()

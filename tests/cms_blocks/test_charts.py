@@ -200,7 +200,7 @@ def test_criterion_bar_length_is_proportional_to_value():
 
 def test_criterion_values_are_written_with_decimal_comma():
     root = parse(make_criterion())
-    assert texts(root, "chart__value") == ["87,4", "50,0", "100,0"]
+    assert texts(root, "chart__value") == ["87,44", "50,00", "100,00"]
 
 
 def test_criterion_value_label_sits_at_the_end_of_its_bar():
@@ -220,7 +220,7 @@ def test_criterion_reference_is_a_dashed_tick_with_its_own_label():
     assert all(tick.get("stroke-dasharray") for tick in ticks)
     assert all(bar.get("stroke-dasharray") is None for bar in bars)
     assert len(marks(root, "polygon", "chart__marker--reference")) == 3
-    assert texts(root, "chart__reference-value") == ["85,1", "60,0", "70,0"]
+    assert texts(root, "chart__reference-value") == ["85,10", "60,00", "70,00"]
     # The 60 tick sits at 60 % of the full bar length (the 100 bar is the last).
     start, full = number(bars[2], "x"), number(bars[2], "width")
     assert number(ticks[1], "x1") == start + full * Decimal("0.6")
@@ -252,16 +252,16 @@ def test_criterion_table_and_description():
     chart = make_criterion()
     assert chart.columns == ["Показатель", "Организация", "Среднее по краю"]
     assert chart.rows == [
-        ["К1 Открытость", "87,4", "85,1"],
-        ["К2 Комфортность", "50,0", "60,0"],
-        ["К3 Доступность", "\u2014", "70,0"],
-        ["К4 Доброжелательность", "100,0", "\u2014"],
+        ["К1 Открытость", "87,44", "85,10"],
+        ["К2 Комфортность", "50,00", "60,00"],
+        ["К3 Доступность", "\u2014", "70,00"],
+        ["К4 Доброжелательность", "100,00", "\u2014"],
     ]
     assert chart.description == (
-        "Организация: наибольшее значение 100,0 — К4 Доброжелательность, "
-        "наименьшее 50,0 — К2 Комфортность. "
+        "Организация: наибольшее значение 100,00 — К4 Доброжелательность, "
+        "наименьшее 50,00 — К2 Комфортность. "
         "Не ниже значения «Среднее по краю» — 1 из 2 показателей. "
-        "Наибольшее отставание — К2 Комфортность (\u221210,0). Нет данных: 1."
+        "Наибольшее отставание — К2 Комфортность (\u221210,00). Нет данных: 1."
     )
 
 
@@ -290,10 +290,10 @@ def test_criterion_csv_parses_into_the_table():
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows == [
         ["Показатель", "Организация", "Среднее по краю"],
-        ["К1 Открытость", "87,4", "85,1"],
-        ["К2 Комфортность", "50,0", "60,0"],
-        ["К3 Доступность", "", "70,0"],
-        ["К4 Доброжелательность", "100,0", ""],
+        ["К1 Открытость", "87,44", "85,10"],
+        ["К2 Комфортность", "50,00", "60,00"],
+        ["К3 Доступность", "", "70,00"],
+        ["К4 Доброжелательность", "100,00", ""],
     ]
 
 
@@ -388,9 +388,9 @@ def test_distribution_highlight_hatches_and_labels_its_bin():
     ]
     assert all(bar.get("fill") != "url(#org7-hatch)" for bar in bars[:8] + bars[9:])
     (label,) = marks(root, "text", "chart__highlight")
-    assert label.text == "здесь 87,4"
+    assert label.text == "здесь 87,40"
     assert number(label, "x") == number(bars[8], "x") + number(bars[8], "width") / 2
-    assert "Отмеченное значение 87,4 — в интервале 80–90." in chart.description
+    assert "Отмеченное значение 87,40 — в интервале 80–90." in chart.description
 
 
 def test_distribution_highlight_of_100_marks_the_last_bin():
@@ -460,14 +460,14 @@ def test_trend_gap_breaks_the_line_into_two_paths():
     assert len(paths) == 2
     assert [path.get("d").count("L") for path in paths] == [1, 1]
     assert len(marks(root, "circle", "chart__marker--value")) == 4
-    assert texts(root, "chart__value") == ["80,0", "82,5", "85,0", "86,0"]
+    assert texts(root, "chart__value") == ["80,00", "82,50", "85,00", "86,04"]
 
 
 def test_trend_single_point_still_renders():
     root = parse(make_trend(points=[("2024", Decimal("87.4"))]))
     assert marks(root, "path", "chart__line") == []
     assert len(marks(root, "circle", "chart__marker--value")) == 1
-    assert texts(root, "chart__value") == ["87,4"]
+    assert texts(root, "chart__value") == ["87,40"]
 
 
 def test_trend_height_is_proportional_to_value():
@@ -505,7 +505,7 @@ def test_trend_reference_is_dashed_with_square_markers():
         for path in marks(root, "path", "chart__line--value")
     )
     assert len(marks(root, "rect", "chart__marker--reference")) == 3
-    assert texts(root, "chart__reference-value") == ["81,0", "82,0", "84,0"]
+    assert texts(root, "chart__reference-value") == ["81,00", "82,00", "84,00"]
     assert texts(root, "chart__legend") == ["Балл", "Среднее по краю"]
 
 
@@ -526,10 +526,10 @@ def test_trend_table_description_and_csv():
     chart = make_trend(reference=[("2020", Decimal(81)), ("2024", Decimal(84))])
     assert chart.columns == ["Год", "Балл", "Среднее по краю"]
     assert chart.rows[2] == ["2022", "\u2014", "\u2014"]
-    assert chart.rows[4] == ["2024", "86,0", "84,0"]
+    assert chart.rows[4] == ["2024", "86,04", "84,00"]
     assert chart.description == (
-        "Балл: 2020 — 80,0, 2024 — 86,0 (изменение +6,0). "
-        "Среднее по краю: 2024 — 84,0. Нет данных: 2022."
+        "Балл: 2020 — 80,00, 2024 — 86,04 (изменение +6,04). "
+        "Среднее по краю: 2024 — 84,00. Нет данных: 2022."
     )
     rows = list(csv.reader(io.StringIO(chart.csv_text(), newline=""), delimiter=";"))
     assert rows[0] == ["Год", "Балл", "Среднее по краю"]
@@ -549,7 +549,7 @@ def test_trend_adds_years_only_the_reference_has_in_order():
         reference=[("2021", Decimal(70)), ("2023", Decimal(75)), ("2024", Decimal(85))],
     )
     assert [row[0] for row in chart.rows] == ["2021", "2022", "2023", "2024"]
-    assert [row[1] for row in chart.rows] == ["\u2014", "80,0", "\u2014", "90,0"]
+    assert [row[1] for row in chart.rows] == ["\u2014", "80,00", "\u2014", "90,00"]
     root = parse(chart)
     # The organisation's two values are not adjacent: no line joins them.
     assert marks(root, "path", "chart__line--value") == []
@@ -566,9 +566,9 @@ def test_trend_keeps_the_order_of_labels_that_are_not_years():
 
 def test_charts_accept_plain_numbers():
     chart = make_trend(points=[("2023", 80), ("2024", 82.5)], reference=None)
-    assert chart.rows == [["2023", "80,0"], ["2024", "82,5"]]
+    assert chart.rows == [["2023", "80,00"], ["2024", "82,50"]]
     root = parse(make_criterion(values=[50, 25.5, None, 100], reference=None))
-    assert texts(root, "chart__value") == ["50,0", "25,5", "100,0"]
+    assert texts(root, "chart__value") == ["50,00", "25,50", "100,00"]
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,10 @@ def test_methodology_page_is_generated_from_the_method(
     assert page.method["criteria"][0]["indicators"][0]["weight"] == "0.3"
     # Equal weights of the five criteria in the total (344н).
     assert text.count("Доля в итоговом балле: 0,20") == 5
+    # Rule constants without exponents, codes only in Cyrillic, no internal code.
+    assert "30 баллов за каждое условие, не более 100" in " ".join(text.split())
+    assert "E+" not in text and "344n" not in text
+    assert "К1. " in text and "K1" not in text
 
 
 def test_council_page_lists_members_meetings_and_published_decisions(
