@@ -23,8 +23,10 @@ from django.utils import timezone
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
 from evaluation.imports.reading import (
+    HeaderMatch,
     data_rows,
     find_header,
+    other_sheets,
     read_rows,
     unmapped_columns,
 )
@@ -134,7 +136,7 @@ def _check(
     progress("Чтение файла", 0, 1)
     table = read_rows(data, filename)
     progress("Поиск заголовков", 1, 1)
-    match = find_header(table, form.columns())
+    match, table = _find_header(form, table, data, filename)
     data = list(data_rows(table, match))
     form.check_scale(data, match)
     data, notes = form.prepare_rows(data, match.positions)
@@ -155,6 +157,24 @@ def _check(
         for row in rows[:PREVIEW_ROWS]
     ]
     return rows
+
+
+def _find_header(
+    form: ImportForm, table: list, data: bytes, filename: str
+) -> tuple[HeaderMatch, list]:
+    """The header on the first sheet, else on the first other visible sheet
+    that has one (a file may open with instructions or a cover page); the
+    first sheet's reason when none has."""
+    try:
+        return find_header(table, form.columns()), table
+    except ImportFileError as refused:
+        for name in other_sheets(data):
+            try:
+                other = read_rows(data, filename, sheet=name)
+                return find_header(other, form.columns()), other
+            except ImportFileError:
+                continue
+        raise refused from None
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

@@ -544,7 +544,8 @@ class ImportForm:
                     CellError(
                         number,
                         titles.get(key, self.field(key).title),
-                        f"итог {value} не равен сумме строк выше ({found[0]}); "
+                        f"итог {_number(Decimal(value))} не равен сумме строк выше "
+                        f"({_number(Decimal(found[0]))}); "
                         "исправьте итог или строки над ним",
                     )
                 )
@@ -1739,6 +1740,11 @@ def _has_due_date(cells: Sequence[object], column: int | None) -> bool:
     return True
 
 
+def _number(value: Decimal) -> str:
+    """A number as people write it: "25", "4,8" (the same for 25.0 and "25")."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
 def _skipped_note(numbers: Sequence[int]) -> str:
     first, last = numbers[0], numbers[-1]
     where = f"строка {first}" if first == last else f"строки {first}–{last}"
@@ -2265,7 +2271,7 @@ class DecadeSummaryForm(ImportForm):
                     CellError(
                         number,
                         titles.get("sample_percent", "Процент выборки"),
-                        f"процент выборки {str(stated).replace('.', ',')} не сходится с "
+                        f"процент выборки {_number(stated)} не сходится с "
                         f"анкетами и базой: {total} из {base} — это {shown} %; "
                         "исправьте процент, число анкет или базу выборки",
                     )

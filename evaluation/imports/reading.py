@@ -140,6 +140,31 @@ def read_rows(
     return _trim(rows, filename, max_rows, blanks_done=True)  # see _shared_rows
 
 
+def other_sheets(data: bytes, read: str | None = None) -> list[str]:
+    """The visible worksheets of a workbook other than the one read first
+    (``read``; default: the one :func:`read_rows` picks), in workbook order.
+
+    An institution's file may open with an instructions sheet or a cover
+    page; the engine looks for the form's header on these sheets when the
+    first one has none. CSV files and unreadable workbooks give none.
+    """
+    if not data.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)):
+        return []
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visible = [
+            item.name
+            for item in workbook.sheets_metadata
+            if item.typ == SheetTypeEnum.WorkSheet
+            and item.visible == SheetVisibleEnum.Visible
+        ]
+    except Exception:  # noqa: BLE001 (read_rows has reported the file already)
+        return []
+    if read is None:
+        read = DATA_SHEET if DATA_SHEET in visible else (visible or [None])[0]
+    return [name for name in visible if name != read]
+
+
 # --------------------------------------------------------------------------- zip
 
 

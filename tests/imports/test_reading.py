@@ -731,3 +731,49 @@ def test_data_row_that_looks_like_numbers_is_not_taken_for_column_numbering() ->
 def test_cell_error_names_row_and_column() -> None:
     error = CellError(12, "ИНН", "неверная контрольная цифра")
     assert str(error) == "Строка 12, столбец «ИНН»: неверная контрольная цифра"
+
+
+FEDERAL_COLUMNS = (
+    ColumnSpec("deficiency", "Недостатки, выявленные в ходе независимой оценки"),
+    ColumnSpec("action", "Наименование мероприятия по устранению недостатков"),
+    ColumnSpec("planned", "Плановый срок реализации", ("срок реализации", "срок")),
+    ColumnSpec("actual", "Фактический срок реализации", required=False),
+    ColumnSpec("count", "Количество анкет", required=False),
+    ColumnSpec("share", "Процент выборки", required=False),
+)
+
+
+def test_headers_match_by_stemmed_words_whatever_the_word_forms_and_units() -> None:
+    rows = [
+        [
+            "Фактический срок реализации мероприятия",
+            "НЕДОСТАТКИ, выявленные в ходе независимой оценки качества условий",
+            "Наименование мероприятий по устранению недостатков, выявленных в ходе "
+            "независимой оценки",
+            "Плановый срок реализации мероприятия",
+            "Количество заполненных анкет, шт.",
+            "% выборки",
+        ]
+    ]
+    match = find_header(rows, FEDERAL_COLUMNS)
+    # The longer wording wins its own column: "срок реализации" (planned)
+    # fits the actual-date column too, but "Фактический срок реализации" is
+    # more specific; the deficiency wording is inside the action's header,
+    # which has more words left over.
+    assert match.positions == {
+        "actual": 0,
+        "deficiency": 1,
+        "action": 2,
+        "planned": 3,
+        "count": 4,
+        "share": 5,
+    }
+    assert match.unknown == []
+
+
+def test_a_lone_title_cell_is_not_matched_by_meaning() -> None:
+    rows = [
+        ["Количество анкет по итогам года"],
+        ["Количество анкет", "Процент выборки"],
+    ]
+    assert find_header(rows, FEDERAL_COLUMNS[4:]).header_row == 1

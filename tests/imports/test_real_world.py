@@ -314,3 +314,26 @@ def test_corpus_is_large_and_every_case_has_its_formats() -> None:
             ".csv",
         }
     assert (DATA / "plan_federal.csv").read_bytes().decode("cp1251").count(";") > 50
+
+
+@pytest.mark.parametrize("name", formats("plan_instructions_first"))
+def test_data_sheet_after_an_instructions_sheet(region, name) -> None:
+    report = run(name, "improvement_plan", region["nok"], organisation=region["b"])
+    assert errors(report) == [] and report.warnings == []
+    assert measures() == [
+        ("RADUGA", 1, "", "", "Разместить сведения о министерстве", "2025-04-01",
+         "Иванова М.П.", "директор", "planned", None),
+        ("RADUGA", 2, "", "", "Установить кнопку вызова у входа", "2025-09-30",
+         "Кузнецов О.В.", "заведующий хозяйством", "planned", None),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("decade_sample_mismatch"))
+def test_decade_sample_percent_is_checked_against_the_counts(region, name) -> None:
+    report = run(name, "decade_summary", region["decade"])
+    assert errors(report) == [
+        (5, "Процент выборки",
+         "процент выборки 25 не сходится с анкетами и базой: 45 из 300 — это 15,0 %; "
+         "исправьте процент, число анкет или базу выборки"),
+    ]  # fmt: skip
+    assert written() == ([], [], 0)

@@ -56,6 +56,7 @@ class Case:
     hidden: list[str] = field(default_factory=list)
     comments: dict[str, str] = field(default_factory=dict)
     sheets: dict[str, list[list[object]]] = field(default_factory=dict)
+    before: dict[str, list[list[object]]] = field(default_factory=dict)
     formats: tuple[str, ...] = ("xlsx", "xls", "ods", "csv")
 
 
@@ -376,6 +377,40 @@ def nok_old_scale_rows(header: str, score: float) -> list[list[object]]:
     ]
 
 
+def instructions_first_rows() -> list[list[object]]:
+    """Two measures on the second sheet, after the region's instructions."""
+    return [
+        FEDERAL_PLAN_HEADER[:5],
+        [
+            1,
+            "Нет сведений о вышестоящем органе",
+            "Разместить сведения о министерстве",
+            "до 01.04.2025",
+            "Иванова М.П., директор",
+        ],
+        [
+            2,
+            "Нет кнопки вызова персонала",
+            "Установить кнопку вызова у входа",
+            "III квартал 2025 г.",
+            "Кузнецов О.В., заведующий хозяйством",
+        ],
+    ]
+
+
+INSTRUCTIONS = [
+    ["Порядок заполнения"],
+    ["1. Заполните план на листе «План»."],
+    ["2. Сроки указывайте датой или кварталом."],
+]
+
+
+def decade_sample_mismatch_rows() -> list[list[object]]:
+    rows = decade_rows()
+    rows[4] = [1, NAME_A, 300, 45, 25, 93.3]  # 45 of 300 is 15 %, not 25 %
+    return rows
+
+
 CASES = [
     Case(
         "plan_federal",
@@ -393,6 +428,17 @@ CASES = [
     Case("plan_reimport_1", reimport_plan_rows(False), formats=("xlsx", "ods")),
     Case("plan_reimport_2", reimport_plan_rows(True), formats=("xlsx", "csv")),
     Case("plan_mistakes", plan_mistakes_rows(), formats=("xlsx", "csv")),
+    Case(
+        "plan_instructions_first",
+        instructions_first_rows(),
+        before={"Инструкция": INSTRUCTIONS},
+        formats=("xlsx", "xls", "ods"),
+    ),
+    Case(
+        "decade_sample_mismatch",
+        decade_sample_mismatch_rows(),
+        formats=("xlsx", "csv"),
+    ),
     Case("decade_annex2", decade_rows(), merges=["A1:F1", "A2:F2", "A7:B7"]),
     Case("decade_total_mismatch", decade_rows(total=110), formats=("xlsx", "ods")),
     Case("decade_spaced_numbers", decade_rows(spaced=True), formats=("xlsx", "csv")),
@@ -415,7 +461,13 @@ CASES = [
 
 def write_xlsx(case: Case, path: Path) -> None:
     book = Workbook()
-    sheet = book.active
+    first = book.active
+    for index, (name, rows) in enumerate(case.before.items()):
+        extra = first if index == 0 else book.create_sheet()
+        extra.title = name
+        for row in rows:
+            extra.append(row)
+    sheet = book.create_sheet() if case.before else first
     sheet.title = "План" if case.name.startswith("plan") else "Лист1"
     for row in case.rows:
         sheet.append(list(row) if row else [None])
