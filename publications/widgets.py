@@ -33,6 +33,7 @@ from PIL import Image, ImageDraw
 from cms_blocks.formatting import format_date, format_number, quote
 from evaluation import selectors
 from evaluation.enums import CampaignKind, Criterion
+from evaluation.formatting import criterion_label
 from evaluation.models import Campaign, Organisation, PublishedResult
 
 from .cache import cached_fragment
@@ -139,7 +140,9 @@ class WidgetData:
             return []
         return [
             CriterionScore(
-                criterion.value, str(criterion.label), getattr(self.result, field)
+                criterion_label(criterion.value),
+                str(criterion.label),
+                getattr(self.result, field),
             )
             for field, criterion in CRITERIA
         ]

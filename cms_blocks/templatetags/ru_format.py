@@ -141,6 +141,17 @@ def ru_code(value: Any) -> str:
 
 
 @register.filter
+def ru_method(value: Any) -> str:
+    """The Russian title of a rating method for its stored code (never the code)."""
+    from evaluation.rating.method import RatingInputError, get_method
+
+    try:
+        return get_method(str(value)).title
+    except RatingInputError:
+        return ""
+
+
+@register.filter
 def ru_agree(value: Any, phrase: str) -> str:
     """A count with an agreeing predicate and noun, from their forms for «1».
 

@@ -105,11 +105,11 @@ def test_widget_shows_the_latest_total_and_may_be_framed_anywhere(
     assert [row.th["scope"] for row in rows] == ["row"] * 5
     assert [th["scope"] for th in html.select("thead th")] == ["col", "col"]
     assert [row.th.get_text().split()[0] for row in rows] == [
-        "K1",
-        "K2",
-        "K3",
-        "K4",
-        "K5",
+        "К1",
+        "К2",
+        "К3",
+        "К4",
+        "К5",
     ]
     assert [row.td.get_text(strip=True) for row in rows] == [
         format_number(getattr(result, field), 2)
@@ -189,7 +189,7 @@ def test_badge_svg_is_an_accessible_image_with_the_figures(
     assert f"итоговый балл {total} из 100" in root.findtext(f"{SVG}desc")
     texts = [text.text for text in root.iter(f"{SVG}text")]
     assert total in texts
-    assert [t for t in texts if t.startswith("K")] == ["K1", "K2", "K3", "K4", "K5"]
+    assert [t for t in texts if t.startswith("К")] == ["К1", "К2", "К3", "К4", "К5"]
 
     result = selectors.published_results(region.latest).get(organisation=organisation)
     values = [getattr(result, field) for field in ("k1", "k2", "k3", "k4", "k5")]
