@@ -21,6 +21,7 @@ these functions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -76,6 +77,17 @@ class Action(TextChoices):
 
 #: Actions whose public effect must be explained in a note.
 NOTE_REQUIRED = frozenset({Action.CORRECT, Action.WITHDRAW})
+
+#: Checks that may hold a campaign under council review back from
+#: publication: each returns a Russian reason, or None. ``publications``
+#: registers one for its council review workflow.
+COUNCIL_CHECKS: list[Callable[[Campaign], str | None]] = []
+
+
+def register_council_check(check: Callable[[Campaign], str | None]) -> None:
+    """Add a check run before publishing a campaign under council review."""
+    if check not in COUNCIL_CHECKS:
+        COUNCIL_CHECKS.append(check)
 
 
 # ------------------------------------------------------------------ reading
@@ -195,7 +207,7 @@ def refusal(campaign: Campaign, action: str) -> str | None:
                 f"Сначала направьте {name} на рассмотрение общественного совета "
                 "(«Направить в общественный совет»), затем опубликуйте."
             )
-        return _results_refusal(campaign)
+        return _results_refusal(campaign) or council_refusal(campaign)
     if action == Action.CORRECT:
         if not nok:
             return "Исправленные версии публикуются для результатов НОК."
@@ -238,6 +250,15 @@ def _results_refusal(campaign: Campaign) -> str | None:
             f"Исходные данные «{campaign}» изменились после расчёта (или расчёта "
             "не было): сначала пересчитайте («Пересчитать») и проверьте предпросмотр."
         )
+    return None
+
+
+def council_refusal(campaign: Campaign) -> str | None:
+    """Why the council's review holds the campaign back, or None."""
+    for check in COUNCIL_CHECKS:
+        reason = check(campaign)
+        if reason:
+            return reason
     return None
 
 
@@ -449,6 +470,9 @@ def send_to_council(campaign: Campaign, actor=None) -> Campaign:
     """Recomputed → under council review (the results are frozen meanwhile)."""
     locked = _locked(campaign, Action.SEND_TO_COUNCIL, actor)
     _set_status(locked, CampaignStatus.REVIEW, actor, Action.SEND_TO_COUNCIL)
+    signals.campaign_council_step.send(
+        sender=Campaign, campaign=locked, actor=actor, step="send"
+    )
     campaign.status = locked.status
     return locked
 
@@ -459,6 +483,9 @@ def return_for_rework(campaign: Campaign, actor=None, note: str = "") -> Campaig
     locked = _locked(campaign, Action.RETURN, actor)
     _set_status(
         locked, CampaignStatus.COLLECTING, actor, Action.RETURN, note=note.strip()
+    )
+    signals.campaign_council_step.send(
+        sender=Campaign, campaign=locked, actor=actor, step="return"
     )
     campaign.status = locked.status
     return locked

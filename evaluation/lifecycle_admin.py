@@ -145,6 +145,9 @@ class CampaignLifecycleView(EditorOnlyMixin, WagtailAdminTemplateMixin, Template
             campaign=campaign,
             stage=stage,
             next_step=NEXT_STEP[stage],
+            council_note=lifecycle.council_refusal(campaign)
+            if stage == Stage.COUNCIL
+            else None,
             steps=[
                 {"stage": step, "done": i < current, "current": i == current}
                 for i, step in enumerate(steps)

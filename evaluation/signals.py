@@ -16,3 +16,10 @@ results_published = Signal()
 #: A campaign moved in its life cycle (a Декада becomes public when
 #: "published"). ``campaign`` is sent.
 campaign_status_changed = Signal()
+
+#: A campaign's results were sent to the public council (``step="send"``) or
+#: taken back for rework (``step="return"``). Sent inside the transaction of
+#: the step, so a receiver that raises refuses it. ``campaign``, ``actor`` and
+#: ``step`` are sent; ``publications`` runs the council review workflow on the
+#: campaign's results page.
+campaign_council_step = Signal()

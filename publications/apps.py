@@ -10,9 +10,10 @@ class PublicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from . import campaign_review, signals
 
         signals.connect()
+        campaign_review.connect()
         register_review_files()
 
 
