@@ -11,6 +11,7 @@ uncached site chrome.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -21,12 +22,21 @@ from .conf import page_cache_seconds
 VERSION_KEY = "qp:data-version"
 
 
+def _fresh_version() -> int:
+    """A version no fragment has used: the clock, in milliseconds.
+
+    The version key can vanish (a full cache evicts it, a cache is emptied);
+    starting again from 1 would bring back fragments keyed with old numbers.
+    """
+    return time.time_ns() // 1_000_000
+
+
 def data_version() -> int:
-    """The current data version (starts at 1)."""
+    """The current data version, shared by every process through the cache."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY) or _fresh_version()
     return int(version)
 
 
@@ -35,7 +45,7 @@ def bump_data_version(**_kwargs: object) -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
 
 
 def cached_fragment(

@@ -15,6 +15,9 @@ snippets, so a correction (a new version) shows up by itself.
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -42,12 +46,8 @@ from .social import _font
 
 #: How long browsers and proxies may keep the widget and its badges.
 WIDGET_MAX_AGE = 60 * 60
-#: The widget is meant to be framed anywhere; it runs no script and loads
-#: nothing, so everything but inline styles is switched off.
-WIDGET_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors *"
-)
+#: The badge loads nothing and may be shown or framed anywhere.
+BADGE_CSP = "default-src 'none'; frame-ancestors *"
 NOT_PUBLISHED = "Результаты оценки ещё не опубликованы"
 #: Suggested iframe size, in CSS pixels, for the snippet on the help page.
 IFRAME_WIDTH, IFRAME_HEIGHT = 340, 460
@@ -381,13 +381,40 @@ def _cached_text(
     organisation: Organisation,
     build: Callable[[], str],
 ) -> str:
-    # Keyed by host too: the widget's links are absolute.
-    key = f"widget:{kind}:{organisation.pk}:{request.scheme}://{request.get_host()}"
+    # Keyed by host too: the widget's links are absolute; and by the style,
+    # whose hash the policy allows.
+    style = widget_style_hash()[:8] if kind == "html" else ""
+    key = f"widget:{kind}{style}:{organisation.pk}:{request.scheme}://{request.get_host()}"
     return cached_fragment(request, key, build)
 
 
+@functools.cache
+def widget_style() -> str:
+    """The widget's stylesheet, inlined so that the framed page loads nothing."""
+    return render_to_string("publications/widget/widget.css")
+
+
+@functools.cache
+def widget_style_hash() -> str:
+    """The base64 SHA-256 of the widget's stylesheet, as CSP names it."""
+    return base64.b64encode(hashlib.sha256(widget_style().encode()).digest()).decode()
+
+
+def widget_csp() -> str:
+    """The widget's policy: framed anywhere, no script, only its own style.
+
+    The style is allowed by its hash, so the page needs no ``'unsafe-inline'``
+    (a nonce would not survive the fragment cache).
+    """
+    style_hash = widget_style_hash()
+    return (
+        f"default-src 'none'; style-src 'sha256-{style_hash}'; img-src 'self' data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors *"
+    )
+
+
 def _frameable(response: HttpResponse) -> HttpResponse:
-    response["Content-Security-Policy"] = WIDGET_CSP
+    response["Content-Security-Policy"] = widget_csp()
     return response
 
 
@@ -406,6 +433,7 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
                 "data": data,
                 "card_url": absolute_card_url(request, organisation),
                 "not_published": NOT_PUBLISHED,
+                "style": mark_safe(widget_style()),  # noqa: S308 (our own file)
             },
         )
 
@@ -413,6 +441,7 @@ def widget(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@xframe_options_exempt
 @cache_control(public=True, max_age=WIDGET_MAX_AGE)
 def badge_svg_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The badge as SVG, for ``<img src>``."""
@@ -421,18 +450,21 @@ def badge_svg_view(request: HttpRequest, slug: str) -> HttpResponse:
         request, "svg", organisation, lambda: badge_svg(widget_data(organisation))
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'"
-    )
+    response["Content-Security-Policy"] = BADGE_CSP
     return response
 
 
 @require_safe
+@xframe_options_exempt
 @cache_control(public=True, max_age=WIDGET_MAX_AGE)
 def badge_png_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The badge as PNG, for sites that cannot show SVG."""
     organisation = public_organisation(slug)
-    return HttpResponse(badge_png(widget_data(organisation)), content_type="image/png")
+    response = HttpResponse(
+        badge_png(widget_data(organisation)), content_type="image/png"
+    )
+    response["Content-Security-Policy"] = BADGE_CSP
+    return response
 
 
 @require_safe

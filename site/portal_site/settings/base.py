@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework.authtoken",
     "corsheaders",
+    "csp",
     "drf_spectacular_sidecar",
     "import_export",
     "django.contrib.admin",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal_site.middleware.ContentSecurityPolicyMiddleware",
+    "portal_site.middleware.PermissionsPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "portal_site.middleware.RejectNullBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +99,61 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Pages may not be framed (the widget and badge views opt out on purpose).
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), on every response. Public pages run
+# only the site's own static scripts and styles: no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The widget's help page previews the widget in a frame.
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's and Django's admin screens still need inline scripts and styles
+# (and Wagtail previews pages in a frame of its own): a relaxed policy there.
+QP_CSP_RELAXED_PATHS = ("/admin/", "/django-admin/")
+QP_CSP_RELAXED_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Browser features no page of the portal uses are switched off for it and
+# for anything it frames (Permissions-Policy header).
+QP_PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "autoplay": "()",
+    "camera": "()",
+    "display-capture": "()",
+    "encrypted-media": "()",
+    "fullscreen": "(self)",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "midi": "()",
+    "payment": "()",
+    "usb": "()",
+}
 
 ROOT_URLCONF = "portal_site.urls"
 WSGI_APPLICATION = "portal_site.wsgi.application"
@@ -200,8 +258,35 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@quality-portal.local")
 
+# The cache holds API throttles, rendered page content and its data version,
+# so with more than one process it must be shared: production uses the
+# database (``shared_cache``), or Redis/Valkey when QP_CACHE_URL names one
+# (redis://, rediss:// or unix://); development and tests one process's memory.
+QP_CACHE_URL = env_str("QP_CACHE_URL")
+CACHE_TABLE = "qp_cache"
+
+
+def shared_cache(url: str) -> dict[str, object]:
+    """The cache every process and host shares: Redis/Valkey at ``url``, or
+    the database's ``qp_cache`` table (``migrate`` creates it)."""
+    if url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "qp",
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        # Each write counts the rows; past this many, expired ones go first.
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+
+
 CACHES = {
-    "default": {
+    "default": shared_cache(QP_CACHE_URL)
+    if QP_CACHE_URL
+    else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "quality-portal",
     }
@@ -228,6 +313,10 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
+# How many proxies in front of the app append to X-Forwarded-For (0: none,
+# the socket address is the client). Throttles and questionnaire limits use it.
+QP_TRUSTED_PROXIES = int(env_str("QP_TRUSTED_PROXIES") or 0)
+
 # Django REST framework
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -249,6 +338,10 @@ REST_FRAMEWORK = {
         "calculator": env_str("QP_CALCULATOR_RATE") or "60/min",
         "imports": env_str("QP_API_IMPORT_RATE") or "30/min",
     },
+    # Throttles count per client address: X-Forwarded-For is read only as far
+    # as the trusted proxies go (README: "Behind a reverse proxy"), otherwise
+    # a client could pick a new address for every request.
+    "NUM_PROXIES": QP_TRUSTED_PROXIES,
 }
 # Other sites may read the API from browsers (GET only); writes need a token.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -319,7 +412,7 @@ QP_SEARCH = {
 QP_EVALUATION: dict[str, object] = {
     # The online questionnaire (evaluation/conf.py has every key and default).
     "QUESTIONNAIRE_IP_SALT": env_str("QP_QUESTIONNAIRE_IP_SALT"),
-    "QUESTIONNAIRE_TRUSTED_PROXIES": int(env_str("QP_TRUSTED_PROXIES") or 0),
+    "QUESTIONNAIRE_TRUSTED_PROXIES": QP_TRUSTED_PROXIES,
     "QUESTIONNAIRE_IP_LIMIT": int(env_str("QP_QUESTIONNAIRE_IP_LIMIT") or 20),
     "QUESTIONNAIRE_ORGANISATION_LIMIT": int(
         env_str("QP_QUESTIONNAIRE_ORGANISATION_LIMIT") or 300

@@ -1,12 +1,24 @@
 """Production overlay: secure defaults; SECRET_KEY must be set."""
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_str, require_secret_key
+from .base import QP_CACHE_URL, env_bool, env_str, require_secret_key, shared_cache
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = require_secret_key(env_str("SECRET_KEY"), DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy the request reaches gunicorn over plain HTTP;
+# the proxy says the original scheme in X-Forwarded-Proto (README: "Behind a
+# reverse proxy"). Trust it only if the proxy always sets it.
+if env_bool("QP_TRUST_FORWARDED_PROTO", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# HTTPS only: plain HTTP is redirected and browsers are told (HSTS) to use
+# HTTPS for a year. The container health check calls /healthz/ over HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS") or 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Shared by every worker and host: throttles, page cache, data version.
+CACHES = {"default": shared_cache(QP_CACHE_URL)}
