@@ -33,6 +33,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 import snowballstemmer
 from django.conf import settings
@@ -1095,6 +1096,24 @@ def header_stems(text: str) -> frozenset[str]:
     return cached
 
 
+@lru_cache(maxsize=64)
+def _vocabulary(
+    columns: tuple[ColumnSpec, ...],
+) -> tuple[list[tuple[int, frozenset[str]]], dict[str, list[int]]]:
+    """The stemmed wordings of a form's columns, once per form: a list of
+    (column index, stems), and for each stem the wordings that hold it."""
+    names: list[tuple[int, frozenset[str]]] = []
+    index: dict[str, list[int]] = {}
+    for order, spec in enumerate(columns):
+        for name in (spec.title, *spec.aliases):
+            stems = header_stems(name)
+            if stems:
+                for word in stems:
+                    index.setdefault(word, []).append(len(names))
+                names.append((order, stems))
+    return names, index
+
+
 def _stem_pass(
     candidates: list[tuple[str, ...]],
     columns: Sequence[ColumnSpec],
@@ -1107,30 +1126,33 @@ def _stem_pass(
     is among the column's words. Pairs are taken best first: the wording
     with more words, then the column with fewer words left over, so
     "Фактический срок реализации" goes to its own column even though the
-    planned date's shorter "срок реализации" fits it too.
+    planned date's shorter "срок реализации" fits it too. Only wordings that
+    share a word with the column are compared (data cells such as "да" or
+    dates share none), which keeps the search cheap on the rows above data.
     """
+    names, index = _vocabulary(tuple(columns))
     used = set(positions.values())
+    matched = {order for order, spec in enumerate(columns) if spec.key in positions}
     pairs = []
-    for order, spec in enumerate(columns):
-        if spec.key in positions:
+    for column, options in enumerate(candidates):
+        if not options or column in used:
             continue
-        names = [header_stems(name) for name in (spec.title, *spec.aliases)]
-        names = [name for name in names if name]
-        for column, options in enumerate(candidates):
-            if column in used:
-                continue
-            if not options:
-                continue
-            # The cell's own text only: a group title carried over from the
-            # left may be a title row, and its words would match anything.
-            text = options[-1]
-            words = header_stems(text)
-            best = max((len(name) for name in names if name <= words), default=0)
-            if best:
-                pairs.append(
-                    ((-best, len(words) - best, order, column), spec, column, text)
-                )
-    for _, spec, column, text in sorted(pairs, key=lambda pair: pair[0]):
+        # The cell's own text only: a group title carried over from the
+        # left may be a title row, and its words would match anything.
+        text = options[-1]
+        words = header_stems(text)
+        best: dict[int, int] = {}
+        for word in words:
+            for number in index.get(word, ()):
+                order, stems = names[number]
+                if order not in matched and stems <= words:
+                    best[order] = max(best.get(order, 0), len(stems))
+        pairs += [
+            ((-size, len(words) - size, order, column), order, column, text)
+            for order, size in best.items()
+        ]
+    for _, order, column, text in sorted(pairs, key=lambda pair: pair[0]):
+        spec = columns[order]
         if spec.key in positions or column in used:
             continue
         positions[spec.key] = column
