@@ -47,7 +47,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from evaluation.formatting import format_amount
 from evaluation.rating.inputs import OrganisationInputs
 from evaluation.rating.method import (
     DEFAULT_METHOD_CODE,
@@ -318,7 +317,8 @@ def _join(codes: Sequence[str]) -> str:
 
 
 def _decimal_ru(value: Decimal) -> str:
-    return format_amount(value)
+    # normalize() may give an exponent ("1E+2"); format "f" never does.
+    return format(value.normalize(), "f").replace(".", ",")
 
 
 def _notes(

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from evaluation.formatting import format_number
 from evaluation.rating.compute import criteria, indicators, rate
 from evaluation.rating.inputs import OrganisationInputs
 from evaluation.rating.method import MethodVersion
@@ -65,8 +64,10 @@ class Explanation:
 def _num(value: Decimal | int | None) -> str:
     if value is None:
         return "нет данных"
-    # The value's own digits (an input share, a rounded score), never an exponent.
-    return format_number(value, None)
+    # The value's own digits (an input share, a rounded score); format "f"
+    # never writes an exponent ("0E-2" is "0.00"). The rating package stays
+    # free of other modules, so it does not use evaluation.formatting.
+    return format(Decimal(value), "f").replace(".", ",")
 
 
 def _q(question: str) -> str:
