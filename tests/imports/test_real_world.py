@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 from evaluation.enums import CampaignStatus
 from evaluation.imports.engine import import_file
 from evaluation.imports.errors import ImportFileError
+from evaluation.imports.forms import heading_criterion
 from evaluation.models import (
     Campaign,
     DecadeSummary,
@@ -337,3 +338,43 @@ def test_decade_sample_percent_is_checked_against_the_counts(region, name) -> No
          "исправьте процент, число анкет или базу выборки"),
     ]  # fmt: skip
     assert written() == ([], [], 0)
+
+
+@pytest.mark.parametrize("name", formats("plan_report"))
+def test_report_finds_measures_by_number_not_wording(region, name) -> None:
+    """The report names the plan's measures by number; the wording it gives
+    ("Кулер") replaces the stored one, the rest of the measure stays."""
+    assert run("plan_reimport_1.xlsx", "improvement_plan", region["nok"],
+               organisation=region["a"]).ok  # fmt: skip
+    ids = list(Measure.objects.order_by("position").values_list("pk", flat=True))
+    report = run(name, "fulfilment_report", region["nok"], organisation=region["a"])
+    assert errors(report) == []
+    assert (report.new, report.updated) == (0, 2)
+    assert (
+        list(Measure.objects.order_by("position").values_list("pk", flat=True)) == ids
+    )
+    assert [
+        (m.position, m.indicator_code, m.action, m.status, r.done, r.actual_date)
+        for m in Measure.objects.order_by("position")
+        for r in m.reports.all()
+    ] == [
+        (1, "1.1", "Разместить сведения о министерстве", "done",
+         "Сведения размещены на стенде в холле", date(2025, 2, 25)),
+        (2, "2.1", "Кулер", "done", "Кулер установлен", date(2025, 5, 15)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "criterion"),
+    [
+        ("I. Открытость и доступность информации об организации", "K1"),
+        ("II", "K2"),
+        ("Раздел III. Доступность услуг для инвалидов", "K3"),
+        ("4. Доброжелательность, вежливость работников", "K4"),
+        ("Удовлетворённость условиями оказания услуг", "K5"),
+        ("Итого по плану", None),
+        ("Исполнитель: Сидорова А.И.", None),
+    ],
+)
+def test_section_headings(text, criterion) -> None:
+    assert heading_criterion(text) == criterion

@@ -291,6 +291,44 @@ def reimport_plan_rows(second: bool) -> list[list[object]]:
     ]
 
 
+def report_rows() -> list[list[object]]:
+    """A progress report on the plan of ``reimport_plan_rows``: the measures
+    named by their numbers, their wording shortened by hand."""
+    return [
+        ["Отчёт о ходе реализации плана за 2025 год"],
+        [
+            "№ п/п",
+            "Недостатки",
+            "Мероприятие",
+            "Плановый срок",
+            "Ответственный исполнитель",
+            "Должность",
+            "Реализованные меры",
+            "Фактический срок",
+        ],
+        [
+            1,
+            "На стенде нет сведений о вышестоящем органе",
+            "Разместить сведения о министерстве",
+            "01.03.2025",
+            "Иванова М.П.",
+            "заместитель директора",
+            "Сведения размещены на стенде в холле",
+            datetime(2025, 2, 25),
+        ],
+        [
+            2,
+            "Нет питьевой воды",
+            "Кулер",
+            "до 30.06.2025",
+            "Кузнецов О.В.",
+            "заведующий хозяйством",
+            "Кулер установлен",
+            "15.05.2025",
+        ],
+    ]
+
+
 def plan_mistakes_rows() -> list[list[object]]:
     """Plain mistakes: an impossible date, no position of the responsible,
     a due date without a date."""
@@ -427,6 +465,7 @@ CASES = [
     ),
     Case("plan_reimport_1", reimport_plan_rows(False), formats=("xlsx", "ods")),
     Case("plan_reimport_2", reimport_plan_rows(True), formats=("xlsx", "csv")),
+    Case("plan_report", report_rows(), formats=("xlsx", "xls", "csv")),
     Case("plan_mistakes", plan_mistakes_rows(), formats=("xlsx", "csv")),
     Case(
         "plan_instructions_first",
