@@ -1700,13 +1700,15 @@ def _measure_number(value: object) -> object:
 
 
 _ROMAN_HEADING = re.compile(r"^(?:раздел\s+)?(iv|v|i{1,3})(?:[.)]|\s|$)")
+#: How a heading naming a criterion begins (after its number, if any).
 _CRITERION_WORDS = (
     ("K1", ("открытост",)),
-    ("K2", ("комфортн",)),
-    ("K3", ("инвалид",)),
-    ("K4", ("доброжелательн", "вежлив")),
-    ("K5", ("удовлетворенн",)),
+    ("K2", ("комфортност",)),
+    ("K3", ("доступност",)),
+    ("K4", ("доброжелательност", "вежливост")),
+    ("K5", ("удовлетвор",)),
 )
+_HEADING_NUMBER = re.compile(r"^(?:раздел\s+)?\d{1,2}[.)]?\s+")
 _ROMAN_NUMBERS = ("i", "ii", "iii", "iv", "v")
 #: The first cell of a line under the table: a signature, a seal, a note.
 _SIGNATURE = re.compile(
@@ -1755,16 +1757,17 @@ def heading_criterion(text: str) -> str | None:
     """The criterion (K1–K5) a section heading row names, or None.
 
     Headings are numbered with Roman numerals (I–V, as the federal form does)
-    or name the criterion ("Открытость и доступность информации …").
+    or begin with the criterion's name ("Открытость и доступность …",
+    "4. Доброжелательность, вежливость …"); a measure that merely mentions
+    a word of a criterion ("Установить пандус для инвалидов") is not one.
     """
     low = " ".join(text.lower().replace("ё", "е").split())
     match = _ROMAN_HEADING.match(low)
     if match:
         return f"K{_ROMAN_NUMBERS.index(match.group(1)) + 1}"
-    if len(low) > 200:
-        return None
+    low = _HEADING_NUMBER.sub("", low)
     for code, words in _CRITERION_WORDS:
-        if any(word in low for word in words):
+        if low.startswith(words):
             return code
     return None
 
