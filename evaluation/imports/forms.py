@@ -255,7 +255,8 @@ NAMED_ORGANISATION_FIELDS = (
     ),
 )
 
-_SCORE_WORDS = frozenset({"балл", "рейтинг"})
+#: A column in points ("Итоговый балл"), not a rank ("Место в рейтинге").
+_SCORE_WORDS = frozenset({"балл"})
 _OLD_SCALE_HEADER = re.compile(
     r"\b(?:из|max|макс\w*)\s*\.?\s*(?:10|160)\b|\b(?:10|160)\s*-?\s*бал"
 )
@@ -2338,14 +2339,32 @@ class DecadeSummaryForm(ImportForm):
         return Row(number, (organisation.pk,), row_values, organisation), []
 
     def key_title(self, titles):
-        return titles.get("inn") or titles.get("code") or "ИНН"
+        return (
+            titles.get("inn")
+            or titles.get("code")
+            or titles.get("organisation_name")
+            or "ИНН"
+        )
+
+    @staticmethod
+    def _wanted(row: Row) -> dict[str, Any]:
+        """The values a row sets on a stored summary: empty cells (and absent
+        breakdowns) keep what is stored."""
+        return {
+            key: value for key, value in row.values.items() if value not in (None, {})
+        }
 
     def plan(self, rows):
         existing = {
             s.organisation_id: s
             for s in DecadeSummary.objects.filter(campaign=self.context.campaign)
         }
-        return _sort_rows(rows, existing, key=lambda row: row.key[0])
+        return _sort_rows(
+            rows,
+            existing,
+            key=lambda row: row.key[0],
+            changed=lambda row, current: _differs(current, self._wanted(row)),
+        )
 
     def write(self, plan):
         changes: list[dict[str, Any]] = []
@@ -2359,12 +2378,13 @@ class DecadeSummaryForm(ImportForm):
             )
             changes.append({"model": "decadesummary", "pk": summary.pk, "before": None})
         for row, current in plan.updated:
-            before = _snapshot(current, [*row.values, "source_reference"])
+            wanted = self._wanted(row)
+            before = _snapshot(current, [*wanted, "source_reference"])
             changes.append(
                 {"model": "decadesummary", "pk": current.pk, "before": before}
             )
             DecadeSummary.objects.filter(pk=current.pk).update(
-                source_reference=reference, **row.values
+                source_reference=reference, **wanted
             )
         return changes
 

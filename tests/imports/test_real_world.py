@@ -379,3 +379,11 @@ def test_report_finds_measures_by_number_not_wording(region, name) -> None:
 )
 def test_section_headings(text, criterion) -> None:
     assert heading_criterion(text) == criterion
+
+
+def test_decade_reimport_without_the_base_keeps_the_stored_base(region) -> None:
+    assert run("decade_annex2.xls", "decade_summary", region["decade"]).ok
+    report = run("decade_unknown_column.csv", "decade_summary", region["decade"])
+    assert errors(report) == []
+    assert (report.new, report.updated, report.unchanged) == (0, 0, 2)
+    assert summaries() == DECADE
