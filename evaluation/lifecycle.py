@@ -20,14 +20,16 @@ these functions.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max, TextChoices
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -93,21 +95,43 @@ def register_council_check(check: Callable[[Campaign], str | None]) -> None:
 # ------------------------------------------------------------------ reading
 
 
-def _inputs_changed_at(campaign: Campaign):
-    return IndicatorInput.objects.filter(campaign=campaign).aggregate(
-        last=Max("updated_at")
-    )["last"]
+def _snapshot(item: IndicatorInput) -> dict:
+    """What :func:`services.recompute_campaign` stores as a result's inputs,
+    through JSON as the database keeps it."""
+    return json.loads(
+        json.dumps(
+            {
+                **item.as_calculator_input(),
+                "source": item.source,
+                "source_reference": item.source_reference,
+            },
+            cls=DjangoJSONEncoder,
+        )
+    )
 
 
 def results_are_current(campaign: Campaign) -> bool:
-    """Whether the working results were computed from the inputs as they are now."""
+    """Whether the working results were computed from the inputs as they are now.
+
+    Compared by content: every organisation's stored inputs against the
+    inputs its result was computed from (an import may change inputs with a
+    bulk update that leaves no modification time).
+    """
     if campaign.recomputed_at is None:
         return False
-    inputs = IndicatorInput.objects.filter(campaign=campaign).count()
-    if not inputs or inputs != Result.objects.filter(campaign=campaign).count():
+    used = dict(
+        Result.objects.filter(campaign=campaign).values_list(
+            "organisation_id", "inputs_snapshot"
+        )
+    )
+    inputs = list(IndicatorInput.objects.filter(campaign=campaign))
+    if not inputs or {item.organisation_id for item in inputs} != used.keys():
         return False
-    changed = _inputs_changed_at(campaign)
-    return changed is None or changed <= campaign.recomputed_at
+    for item in inputs:
+        item.campaign = campaign
+        if _snapshot(item) != used[item.organisation_id]:
+            return False
+    return True
 
 
 def _has_data(campaign: Campaign) -> bool:

@@ -13,7 +13,13 @@ from django.core.exceptions import PermissionDenied
 from evaluation import lifecycle, roles, selectors, services
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.lifecycle import Action, LifecycleError, Stage
-from evaluation.models import AuditEvent, Campaign, Publication, PublishedResult
+from evaluation.models import (
+    AuditEvent,
+    Campaign,
+    IndicatorInput,
+    Publication,
+    PublishedResult,
+)
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 
@@ -157,6 +163,22 @@ def test_publishing_stale_results_is_refused_until_recomputed(collected, editor)
     assert lifecycle.stage_of(collected) == Stage.RESULTS_IN
     with _refused("изменились после расчёта .* сначала пересчитайте"):
         lifecycle.send_to_council(collected, editor)
+
+
+def test_inputs_changed_by_a_bulk_update_make_results_stale(collected, editor):
+    """An import updates inputs with ``QuerySet.update()`` (no modification time)."""
+    lifecycle.recompute(collected, editor)
+    assert lifecycle.stage_of(collected) == Stage.RECOMPUTED
+    IndicatorInput.objects.filter(campaign=collected).update(respondents=250)
+    assert lifecycle.stage_of(collected) == Stage.RESULTS_IN
+    with _refused("сначала пересчитайте"):
+        lifecycle.send_to_council(collected, editor)
+    lifecycle.recompute(collected, editor)
+    IndicatorInput.objects.filter(campaign=collected).update(source_reference="v2.xlsx")
+    assert lifecycle.stage_of(collected) == Stage.RESULTS_IN
+    lifecycle.recompute(collected, editor)
+    IndicatorInput.objects.filter(campaign=collected).first().delete()
+    assert lifecycle.stage_of(collected) == Stage.RESULTS_IN
 
 
 def test_only_editors_run_the_life_cycle(collected, django_user_model) -> None:
