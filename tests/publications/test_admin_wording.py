@@ -1,0 +1,30 @@
+"""Wagtail admin sentences that compose a model's name read as Russian."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from evaluation.viewsets import EvaluationViewSetGroup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_superuser("ed", "ed@example.ru", "pw")
+    client.force_login(user)
+    return client
+
+
+def test_an_empty_listing_and_its_add_button_agree(editor) -> None:
+    (viewset,) = [
+        v() for v in EvaluationViewSetGroup.items if v.model.__name__ == "District"
+    ]
+    html = editor.get(reverse(viewset.get_url_name("index"))).content.decode()
+    name = str(viewset.model._meta.verbose_name)
+    plural = str(viewset.model._meta.verbose_name_plural)
+    assert f"Добавить: {name}" in html
+    assert f"Добавить {name}" not in html
+    assert f"Пока ничего нет. Раздел: {plural}." in html
+    assert "добавить одну" not in html.lower()
