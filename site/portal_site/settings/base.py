@@ -296,6 +296,10 @@ CACHES = {
 WAGTAIL_SITE_NAME = "Портал качества социальных услуг"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin's policy loads nothing from other sites (and editors' e-mail hashes
+# are not sent to Gravatar): default avatars, no update check from the browser.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_DOCUMENT_MODEL = "qp_publications.PortalDocument"
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
