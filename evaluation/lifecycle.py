@@ -680,3 +680,24 @@ def change_organisations(
         removed=len(changed) if remove else 0,
         total=total,
     )
+
+
+@transaction.atomic
+def set_operators(campaign: Campaign, users, actor=None) -> list:
+    """Bind the operator organisation's users who upload this campaign's results.
+
+    Only users in the «Операторы» group can be bound. The change is audited by
+    the permission-change log (``permissions.campaign_operators``).
+    """
+    check_permission(actor)
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    users = list(users)
+    strangers = [user for user in users if not roles.has_role(user, roles.OPERATOR)]
+    if strangers:
+        raise LifecycleError(
+            "Не в группе «Операторы»: "
+            + ", ".join(user.get_username() for user in strangers)
+            + ". Сначала добавьте пользователя в эту группу (Настройки → Пользователи)."
+        )
+    locked.operators.set(users)
+    return users

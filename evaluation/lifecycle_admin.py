@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -170,6 +171,10 @@ class CampaignLifecycleView(EditorOnlyMixin, WagtailAdminTemplateMixin, Template
             has_results=campaign.kind == CampaignKind.NOK and campaign.results.exists(),
             preview_url=reverse("qp_campaign_preview", args=[campaign.pk]),
             organisations_url=reverse("qp_campaign_organisations", args=[campaign.pk]),
+            operators_form=OperatorsForm(
+                initial={"operators": list(campaign.operators.all())}
+            ),
+            operators_url=reverse("qp_campaign_operators", args=[campaign.pk]),
             edit_url=reverse("campaign:edit", args=[campaign.pk]),
             import_url=reverse("qp_import"),
         )
@@ -279,6 +284,47 @@ class OrganisationsForm(forms.Form):
     )
 
 
+class OperatorsForm(forms.Form):
+    operators = forms.ModelMultipleChoiceField(
+        label=_("Операторы кампании"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Пользователи организации-оператора (группа «Операторы»): они загружают "
+            "результаты этой кампании."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["operators"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name=roles.OPERATOR, is_active=True)
+            .order_by("username")
+        )
+
+
+class CampaignOperatorsView(EditorOnlyMixin, View):
+    """POST: bind the campaign's operators."""
+
+    def post(self, request, pk: int):
+        campaign = get_object_or_404(Campaign, pk=pk)
+        form = OperatorsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Выберите операторов из списка.")
+        else:
+            try:
+                users = lifecycle.set_operators(
+                    campaign, form.cleaned_data["operators"], request.user
+                )
+            except EvaluationError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Операторов кампании: {len(users)}.")
+        return redirect("qp_campaign_lifecycle", pk=pk)
+
+
 class CampaignOrganisationsView(CampaignLifecycleView):
     """Choose a campaign's organisations by kind, district or a pasted list."""
 
@@ -362,6 +408,11 @@ def lifecycle_urls():
             "campaigns/lifecycle/<int:pk>/preview/",
             CampaignPreviewView.as_view(),
             name="qp_campaign_preview",
+        ),
+        path(
+            "campaigns/lifecycle/<int:pk>/operators/",
+            CampaignOperatorsView.as_view(),
+            name="qp_campaign_operators",
         ),
         path(
             "campaigns/lifecycle/<int:pk>/organisations/",

@@ -179,3 +179,23 @@ def test_organisations_are_added_by_kind_and_by_pasted_codes(editor, nok) -> Non
     assert nok.organisations.count() == 4
     editor.post(url, {"keys": "2400000077", "operation": "add"})
     assert nok.organisations.filter(code="X-1").exists()
+
+
+def test_the_editor_binds_the_campaigns_operators(
+    editor, nok, django_user_model
+) -> None:
+    operator = _user(django_user_model, "operator", roles.OPERATOR)
+    council = _user(django_user_model, "council", roles.COUNCIL)
+    page = editor.get(_screen(nok.pk)).content.decode()
+    assert 'name="operators"' in page and "operator" in page
+    url = reverse("qp_campaign_operators", args=[nok.pk])
+    response = editor.post(url, {"operators": [operator.pk]}, follow=True)
+    assert "Операторов кампании: 1." in response.content.decode()
+    assert list(nok.operators.all()) == [operator]
+    assert roles.operates(operator, nok)
+    # a council member is not offered, and is refused if posted anyway
+    response = editor.post(url, {"operators": [council.pk]}, follow=True)
+    assert "Выберите операторов из списка." in response.content.decode()
+    with pytest.raises(lifecycle.LifecycleError, match="Не в группе «Операторы»"):
+        lifecycle.set_operators(nok, [council])
+    assert list(nok.operators.all()) == [operator]
