@@ -1877,14 +1877,20 @@ class ImprovementPlanForm(ImportForm):
         (see :func:`heading_criterion`) sets the criterion of the rows under
         it. Once measures have been read, a row that looks like a signature
         or a note (and has no planned date) ends the table: it and every row
-        below are skipped, and a warning lists them.
+        below are skipped, and a warning lists them. A measure without a
+        deficiency under one with it in the same section shares that
+        deficiency (a cell merged down over several measures); a warning
+        lists these rows too.
         """
         data, notes = super().prepare_rows(data, positions)
         content = [p for key, p in positions.items() if key not in self._FRAME_KEYS]
         date_column = positions.get("planned_date")
+        deficiency = positions.get("deficiency")
         kept: list[tuple[int, list[object]]] = []
         skipped: list[int] = []
+        carried: list[int] = []
         criterion = ""
+        above: object = None  # the deficiency of the measure above, in this section
         for number, cells in data:
             if skipped:
                 skipped.append(number)
@@ -1895,15 +1901,30 @@ class ImprovementPlanForm(ImportForm):
             if filled <= 1:
                 heading = heading_criterion(text)
                 if heading:
-                    criterion = heading
+                    criterion, above = heading, None
                     continue
                 if filled == 0:
                     continue  # only a number: a pre-numbered empty row
             if kept and _signature(cells) and not _has_due_date(cells, date_column):
                 skipped.append(number)
                 continue
+            if deficiency is not None:
+                # One deficiency, several measures: the cell is merged down,
+                # and a merged cell's value is in its top row only.
+                if deficiency < width and cells[deficiency] is not None:
+                    above = cells[deficiency]
+                elif above is not None and filled >= 2:
+                    cells.extend([None] * (deficiency + 1 - width))
+                    cells[deficiency] = above
+                    carried.append(number)
             self.sections[number] = criterion
             kept.append((number, cells))
+        if carried:
+            notes.append(
+                "Недостаток взят из строки выше (объединённая ячейка) для строк "
+                + ", ".join(map(str, carried))
+                + "."
+            )
         if skipped:
             notes.append(_skipped_note(skipped))
         return kept, notes

@@ -183,6 +183,8 @@ SHORT_PLAN = [
      "Орлова Е.В.", "заместитель директора", "planned", None),
     ("RADUGA", 2, "K3", "", "Установить пандус", "2025-12-31",
      "Орлова Е.В.", "заместитель директора", "planned", None),  # «постоянно»
+    ("RADUGA", 3, "K3", "", "Установить кнопку вызова персонала", "2025-09-01",
+     "Орлова Е.В.", "заместитель директора", "planned", None),
     ("ZABOTA", 1, "K2", "", "Разместить указатели в коридорах", "2025-06-30",
      "Смирнова А.А.", "заведующий отделением", "planned", None),  # «II кв. 2025»
 ]  # fmt: skip
@@ -194,9 +196,13 @@ def test_short_headers_criterion_headings_and_a_hidden_column(region, name) -> N
     assert errors(report) == []
     assert report.warnings == [
         "Столбцы не распознаны и не загружаются: «Для себя». Если в них нужные "
-        "данные, переименуйте заголовок как в шаблоне."
+        "данные, переименуйте заголовок как в шаблоне.",
+        "Недостаток взят из строки выше (объединённая ячейка) для строк 9.",
     ]
     assert measures() == SHORT_PLAN
+    assert Measure.objects.get(action__startswith="Установить кнопку").deficiency == (
+        "Нет пандуса у входа"
+    )
 
 
 def test_reimport_matches_measures_by_number_and_keeps_what_is_empty(region) -> None:

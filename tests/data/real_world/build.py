@@ -248,6 +248,14 @@ def short_plan_rows() -> list[list[object]]:
             "Орлова Е.В., заместитель директора",
             "ждём подрядчика",
         ],
+        [  # the same deficiency: its cell is merged down over both measures
+            INN_B,
+            3,
+            None,
+            "Установить кнопку вызова персонала",
+            "до 01.09.2025",
+            "Орлова Е.В., заместитель директора",
+        ],
         [],
         [],
         [None, None, None, None, None, None, None, None],
@@ -460,6 +468,7 @@ CASES = [
     Case(
         "plan_short_headers",
         short_plan_rows(),
+        merges=["C8:C9"],
         hidden=["G"],
         sheets={"Справочник": [["1.1", "Открытость"], ["2.1", "Комфортность"]]},
     ),
