@@ -483,8 +483,6 @@ def recompute(campaign: Campaign, actor=None) -> Preview:
     """
     locked = _locked(campaign, Action.RECOMPUTE, actor)
     services.recompute_campaign(locked, actor=actor)
-    locked.recomputed_at = timezone.now()
-    locked.save(update_fields=["recomputed_at"])
     campaign.recomputed_at = locked.recomputed_at
     return preview(locked)
 

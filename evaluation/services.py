@@ -3,6 +3,12 @@
 Each public function is one use case: it takes explicit arguments (including
 the acting user), runs in one transaction, records an audit event and raises
 domain exceptions with Russian messages.
+
+:func:`recompute_campaign`, :func:`publish_campaign` and :func:`publish_decade`
+are the building blocks of the campaign life cycle; the product (admin screen
+«Ход кампаний», ``manage.py campaign``, the demo) runs them only through
+:mod:`evaluation.lifecycle`, which adds the permission check, the row lock and
+the preconditions of each step.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from evaluation import deadlines, signals
 from evaluation.bulk import bulk_insert
@@ -117,6 +124,8 @@ def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
         row.rank = ranks[row.organisation.pk]
     Result.objects.filter(campaign=campaign).delete()
     bulk_insert(rows)
+    campaign.recomputed_at = timezone.now()
+    Campaign.objects.filter(pk=campaign.pk).update(recomputed_at=campaign.recomputed_at)
     summary = RecomputeSummary(
         campaign_id=campaign.pk,
         organisations=len(rows),
@@ -208,58 +217,6 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
         )
     )
     return publication
-
-
-# The campaign life cycle (CampaignStatus): one step forward at a time; a
-# campaign under review may go back to collecting when data must be corrected.
-CAMPAIGN_TRANSITIONS = {
-    CampaignStatus.DRAFT: {CampaignStatus.COLLECTING},
-    CampaignStatus.COLLECTING: {CampaignStatus.REVIEW},
-    CampaignStatus.REVIEW: {CampaignStatus.COLLECTING, CampaignStatus.PUBLISHED},
-    CampaignStatus.PUBLISHED: set(),
-    CampaignStatus.WITHDRAWN: set(),
-}
-
-
-@transaction.atomic
-def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campaign:
-    """Move a campaign along draft → collecting → review → published.
-
-    Publishing goes through :func:`publish_campaign` (it freezes the results).
-
-    Raises:
-        EvaluationError: the step is not allowed; the message says which are.
-    """
-    current = CampaignStatus(campaign.status)
-    target = CampaignStatus(status)
-    if target == CampaignStatus.PUBLISHED:
-        raise EvaluationError(
-            "Кампания публикуется действием «Опубликовать» на странице «Ход "
-            "кампании» (или командой manage.py campaign publish): оно фиксирует "
-            "опубликованные значения."
-        )
-    if target not in CAMPAIGN_TRANSITIONS[current]:
-        allowed = (
-            ", ".join(f"«{s.label}»" for s in CAMPAIGN_TRANSITIONS[current]) or "нет"
-        )
-        raise EvaluationError(
-            f"Нельзя перевести кампанию из статуса «{current.label}» в «{target.label}». "
-            f"Допустимо: {allowed}."
-        )
-    campaign.status = target
-    campaign.save(update_fields=["status"])
-    record(
-        "campaign.status",
-        campaign,
-        f"Статус кампании «{campaign}»: {current.label} → {target.label}",
-        actor,
-        before=current.value,
-        after=target.value,
-    )
-    transaction.on_commit(
-        lambda: signals.campaign_status_changed.send(sender=Campaign, campaign=campaign)
-    )
-    return campaign
 
 
 @transaction.atomic

@@ -300,23 +300,6 @@ def test_measure_effect_is_the_change_of_its_indicator_next_campaign(
     assert effect.after_campaign == next_year
 
 
-def test_campaign_moves_one_step_at_a_time_and_is_audited() -> None:
-    campaign = _campaign()
-    campaign.status = CampaignStatus.DRAFT
-    campaign.save()
-    with pytest.raises(EvaluationError, match="Допустимо: «Сбор данных»"):
-        services.change_campaign_status(campaign, CampaignStatus.REVIEW)
-    services.change_campaign_status(campaign, CampaignStatus.COLLECTING)
-    services.change_campaign_status(campaign, CampaignStatus.REVIEW)
-    services.change_campaign_status(campaign, CampaignStatus.COLLECTING)
-    assert campaign.status == CampaignStatus.COLLECTING
-    assert AuditEvent.objects.filter(action="campaign.status").count() == 3
-    with pytest.raises(
-        EvaluationError, match="«Опубликовать» на странице «Ход кампании»"
-    ):
-        services.change_campaign_status(campaign, CampaignStatus.PUBLISHED)
-
-
 def test_only_a_campaign_under_review_is_published(rated_campaign) -> None:
     campaign, *_ = rated_campaign
     campaign.status = CampaignStatus.COLLECTING
