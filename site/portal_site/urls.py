@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from evaluation import files
 
+from . import seo
 from .api import api_root, api_v1_urlpatterns, wagtail_api_router
 
 
@@ -19,6 +20,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("sitemap.xml", seo.sitemap, name="sitemap"),
+    path("favicon.ico", seo.favicon, name="favicon"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
