@@ -263,6 +263,11 @@ def refusal(campaign: Campaign, action: str) -> str | None:
 
 def _results_refusal(campaign: Campaign) -> str | None:
     if campaign.kind != CampaignKind.NOK:
+        if not campaign.responses.exists():
+            return (
+                f"Анкет «{campaign}» ещё нет: дождитесь ответов граждан или загрузите "
+                "анкеты («Загрузка файлов»), затем направьте итоги в совет."
+            )
         return None
     if not IndicatorInput.objects.filter(campaign=campaign).exists():
         return (

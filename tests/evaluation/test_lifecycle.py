@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from evaluation import lifecycle, roles, selectors, services
-from evaluation.enums import CampaignKind, CampaignStatus
+from evaluation.enums import CampaignKind, CampaignStatus, SurveyChannel
 from evaluation.lifecycle import Action, LifecycleError, Stage
 from evaluation.models import (
     AuditEvent,
@@ -19,6 +19,7 @@ from evaluation.models import (
     IndicatorInput,
     Publication,
     PublishedResult,
+    SurveyResponse,
 )
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
@@ -271,10 +272,22 @@ def test_withdrawal_needs_a_public_explanation(published, editor) -> None:
 
 
 def test_a_decade_is_opened_sent_to_council_and_published(editor) -> None:
-    decade = DecadeCampaignFactory(organisations=[OrganisationFactory()])
+    organisation = OrganisationFactory()
+    decade = DecadeCampaignFactory(organisations=[organisation])
     lifecycle.open_campaign(decade, editor)
+    assert lifecycle.stage_of(decade) == Stage.COLLECTING
     with _refused("Итоги Декады качества считаются по анкетам"):
         lifecycle.recompute(decade, editor)
+    with _refused("Анкет .* ещё нет: дождитесь ответов граждан"):
+        lifecycle.send_to_council(decade, editor)
+    SurveyResponse.objects.create(
+        campaign=decade,
+        organisation=organisation,
+        answers={"q1": True},
+        channel=SurveyChannel.values[0],
+        collected_on=date(2024, 4, 10),
+    )
+    assert lifecycle.stage_of(decade) == Stage.RESULTS_IN
     lifecycle.send_to_council(decade, editor)
     assert lifecycle.publish(decade, editor) is None
     assert decade.status == CampaignStatus.PUBLISHED
