@@ -642,6 +642,13 @@ class ImportForm:
             organisation = self.context.organisation
         else:
             organisation = self.lookup.find(inn, code, name)
+            own = self.context.organisation
+            if organisation is not None and own is not None and organisation != own:
+                return None, (
+                    f"строка относится к другой организации («{organisation.short_name}»), "
+                    f"а файл загружается за «{own.short_name}»; исправьте ИНН или "
+                    "загрузите строки этой организации отдельным файлом"
+                )
         if organisation is None:
             shown = (
                 f"ИНН {inn}"

@@ -393,3 +393,16 @@ def test_decade_reimport_without_the_base_keeps_the_stored_base(region) -> None:
     assert errors(report) == []
     assert (report.new, report.updated, report.unchanged) == (0, 0, 2)
     assert summaries() == DECADE
+
+
+def test_a_row_of_another_organisation_in_a_single_organisation_file(region) -> None:
+    report = run("plan_short_headers.xlsx", "improvement_plan", region["nok"],
+                 organisation=region["a"])  # fmt: skip
+    assert errors(report) == [
+        (row, "ИНН",
+         "строка относится к другой организации («Радуга»), а файл загружается за "
+         "«КЦСОН «Забота»»; исправьте ИНН или загрузите строки этой организации "
+         "отдельным файлом")
+        for row in (6, 8, 9)
+    ]  # fmt: skip
+    assert written() == ([], [], 0)
