@@ -94,6 +94,24 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
             + ("?" + urlencode(query) if query else "")
         )
 
+    def get_sitemap_urls(self, request=None):
+        """The directory and the stable card of every active organisation."""
+        urls = super().get_sitemap_urls(request)
+        if not urls:  # not public (not live, restricted or no site)
+            return urls
+        root = urls[0]["location"].removesuffix("/") + "/"
+        urls.extend(
+            {
+                "location": root
+                + self.reverse_subpage("card", kwargs={"slug": slug}).lstrip("/"),
+                "lastmod": self.last_published_at,
+            }
+            for slug in selectors.organisation_directory().values_list(
+                "slug", flat=True
+            )
+        )
+        return urls
+
     # ------------------------------------------------------------- directory
 
     @path("", name="directory")

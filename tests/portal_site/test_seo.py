@@ -28,6 +28,8 @@ def test_sitemap_lists_the_live_pages(published_region, client) -> None:
     root = ElementTree.fromstring(response.content)
     paths = [urlsplit(loc.text).path for loc in root.findall("s:url/s:loc", NS)]
     assert "/" in paths and "/organizacii/" in paths
+    cards = {f"/organizacii/{o.slug}/" for o in published_region.organisations}
+    assert cards <= set(paths)
     assert len(paths) == len(set(paths)) > 5
     for path in paths:
         assert client.get(path).status_code == 200, path
