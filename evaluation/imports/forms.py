@@ -255,6 +255,12 @@ NAMED_ORGANISATION_FIELDS = (
     ),
 )
 
+#: How the name of a unit under an organisation's row begins.
+_UNIT = re.compile(
+    r"^(?:в\s*(?:том\s+числе|т\.\s*ч\.)\s*:?\s*)?(?:-\s*)?"
+    r"(?:отделени|филиал|структурн\w*\s+подразделени|участ(?:ок|ковая))"
+)
+
 #: A column in points ("Итоговый балл"), not a rank ("Место в рейтинге").
 _SCORE_WORDS = frozenset({"балл"})
 _OLD_SCALE_HEADER = re.compile(
@@ -564,15 +570,18 @@ class ImportForm:
         totals = self.total_rows
         since: dict[str, Any] = {}
         overall: dict[str, Any] = {}
+        broken = False  # a row above has errors: its numbers cannot be added up
         for number, converted, row_errors in converted_rows:
             if totals and number in totals:
                 # Empty cells of a total row are not "не заполнено".
                 errors.extend(e for e in row_errors if e.message != "не заполнено")
-                errors.extend(
-                    self._check_total(number, converted, (since, overall), titles)
-                )
+                if not broken:
+                    errors.extend(
+                        self._check_total(number, converted, (since, overall), titles)
+                    )
                 since = {}
                 continue
+            broken = broken or bool(row_errors)
             if totals and not row_errors:
                 for key, value in converted.items():
                     if isinstance(value, int | Decimal) and value.__class__ is not bool:
@@ -2276,9 +2285,87 @@ class DecadeSummaryForm(ImportForm):
     not_summed = frozenset({"inn", "sample_percent", "satisfied_share"})
     signed = True
     _COMPUTED = ("sample_percent", "satisfied_share")
+    _UNIT_SUMMED = tuple(f.key for f in fields if f.convert is values.to_int)
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.unit_rows: dict[int, int] = {}  # unit row → its organisation's row
+
+    def _find_units(
+        self, data: list[tuple[int, list[object]]], positions: Mapping[str, int]
+    ) -> None:
+        """Rows of units (отделения, филиалы) under an organisation's row: a
+        name that begins like a unit's, and no ИНН or code."""
+        name = positions.get("organisation_name")
+        if name is None:
+            return
+        keys = [positions[key] for key in ("inn", "code") if key in positions]
+        parent = None
+        for number, cells in data:
+            width = len(cells)
+            text = cells[name] if name < width else None
+            if number in self.total_rows:
+                parent = None
+            elif (
+                text.__class__ is str
+                and _UNIT.match(text.strip().lower())
+                and all(key >= width or cells[key] is None for key in keys)
+            ):
+                if parent is not None:
+                    self.unit_rows[number] = parent
+            else:
+                parent = number
+
+    def validate(self, converted_rows, titles):
+        """Units are summed into their organisation: an organisation row left
+        empty takes the sums, one with its own numbers must equal them (an
+        error names both). Unit rows are not imported themselves."""
+        if not self.unit_rows:
+            return super().validate(converted_rows, titles)
+        main, unit_errors = [], []
+        sums: dict[int, dict[str, int]] = {}
+        for number, converted, row_errors in converted_rows:
+            parent = self.unit_rows.get(number)
+            if parent is None:
+                main.append((number, converted, row_errors))
+                continue
+            row_errors = [e for e in row_errors if e.message != "не заполнено"]
+            unit_errors += row_errors
+            if not row_errors:
+                added = sums.setdefault(parent, {})
+                for key in self._UNIT_SUMMED:
+                    value = converted.get(key)
+                    if value is not None:
+                        added[key] = added.get(key, 0) + value
+        merged = []
+        for number, converted, row_errors in main:
+            for key, value in sums.get(number, {}).items():
+                title = titles.get(key, self.field(key).title)
+                stated = converted.get(key)
+                if stated is None or stated.__class__ is _Bad:
+                    converted[key] = value
+                    row_errors = [e for e in row_errors if e.column != title]
+                elif stated != value:
+                    row_errors.append(
+                        CellError(
+                            number,
+                            title,
+                            f"по организации {stated}, а сумма по отделениям {value}; "
+                            "исправьте строку организации или строки отделений",
+                        )
+                    )
+            merged.append((number, converted, row_errors))
+        rows, errors = super().validate(merged, titles)
+        return rows, sorted(errors + unit_errors, key=lambda error: error.row)
 
     def prepare_rows(self, data, positions):
         data, notes = super().prepare_rows(data, positions)
+        self._find_units(data, positions)
+        if self.unit_rows:
+            notes.append(
+                f"Строки отделений ({len(self.unit_rows)}) сложены в строки своих "
+                "организаций и отдельно не загружаются."
+            )
         computed = [self.field(key).title for key in self._COMPUTED if key in positions]
         if computed:
             notes.append(

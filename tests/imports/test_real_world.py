@@ -406,3 +406,35 @@ def test_a_row_of_another_organisation_in_a_single_organisation_file(region) -> 
         for row in (6, 8, 9)
     ]  # fmt: skip
     assert written() == ([], [], 0)
+
+
+@pytest.mark.parametrize("name", formats("decade_units"))
+def test_decade_units_are_summed_into_their_organisation(region, name) -> None:
+    report = run(name, "decade_summary", region["decade"])
+    assert errors(report) == []
+    assert report.warnings == [
+        "Строки отделений (4) сложены в строки своих организаций и отдельно не "
+        "загружаются.",
+        COMPUTED_WARNING,
+    ]
+    assert summaries() == DECADE
+
+
+def test_units_that_do_not_add_up_to_their_organisation(region) -> None:
+    from tests.data.real_world.build import Case, decade_units_rows, write_csv
+
+    rows = decade_units_rows()
+    rows[6][3] = 31  # the units of row 6 now give 61 questionnaires, not 60
+    path = DATA.parent / "units-mismatch.csv"
+    try:
+        write_csv(Case("units-mismatch", rows), path)
+        report = import_file("decade_summary", path.read_bytes(), path.name,
+                             campaign=region["decade"])  # fmt: skip
+    finally:
+        path.unlink()
+    assert errors(report) == [
+        (6, "Количество заполненных анкет, шт.",
+         "по организации 60, а сумма по отделениям 61; исправьте строку организации "
+         "или строки отделений"),
+    ]  # fmt: skip
+    assert written() == ([], [], 0)

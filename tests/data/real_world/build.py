@@ -388,6 +388,22 @@ def decade_rows(total: int = 105, spaced: bool = False) -> list[list[object]]:
     ]
 
 
+def decade_units_rows() -> list[list[object]]:
+    """Units under their organisations: one organisation row left empty (the
+    units are summed into it), one with its own numbers (they must agree)."""
+    return [
+        ["Сводная информация об итогах Декады качества 2024 года"],
+        DECADE_HEADER,
+        [1, NAME_A, None, None, None, None],
+        [None, "в т.ч. отделение социального обслуживания на дому", 100, 20, 20, None],
+        [None, "отделение срочного социального обслуживания", 200, 25, 12.5, None],
+        [2, NAME_B, 1250, 60, 4.8, 88],
+        [None, "- филиал в с. Большой Улуй", 600, 30, 5, None],
+        [None, "- филиал в пгт Балахта", 650, 30, 4.6, None],
+        ["Всего", None, 1550, 105, None, None],
+    ]
+
+
 def decade_unknown_rows() -> list[list[object]]:
     """A summary with a column the form does not know and a header-less one."""
     return [
@@ -488,6 +504,7 @@ CASES = [
         formats=("xlsx", "csv"),
     ),
     Case("decade_annex2", decade_rows(), merges=["A1:F1", "A2:F2", "A7:B7"]),
+    Case("decade_units", decade_units_rows(), formats=("xlsx", "ods", "csv")),
     Case("decade_total_mismatch", decade_rows(total=110), formats=("xlsx", "ods")),
     Case("decade_spaced_numbers", decade_rows(spaced=True), formats=("xlsx", "csv")),
     Case("decade_unknown_column", decade_unknown_rows(), formats=("xlsx", "csv")),
