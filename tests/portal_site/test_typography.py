@@ -16,11 +16,18 @@ import pytest
 from bs4 import BeautifulSoup
 
 from evaluation.morphology import agree_with_number, analyzer
+from search import service
 
 pytestmark = pytest.mark.django_db
 
 #: Pages crawled at most (the small region has about two hundred).
 MAX_PAGES = 400
+SEARCHES = (
+    "/search/?q=кцсон",
+    "/search/?q=план",
+    "/search/?q=решение",
+    "/organizacii/?q=канск",
+)
 SKIPPED = (
     "/admin",
     "/api",
@@ -103,8 +110,12 @@ def test_the_checks_catch_the_known_errors() -> None:
 def test_every_public_page_of_the_demo_reads_as_russian(
     published_region, client
 ) -> None:
-    queue = deque(["/"])
-    seen = {"/"}
+    # Pages with queries are not followed from links; these are rendered too,
+    # search results (with their snippets) among them.
+    service.rebuild()
+    start = ["/", *SEARCHES]
+    queue = deque(start)
+    seen = set(start)
     problems: dict[str, list[str]] = {}
     rendered = 0
     while queue and rendered < MAX_PAGES:
@@ -129,6 +140,8 @@ def test_every_public_page_of_the_demo_reads_as_russian(
             seen.add(target)
             queue.append(target)
     assert rendered > 50
+    found = visible_text(client.get("/search/?q=кцсон").content.decode())
+    assert re.search(r"итоговый балл \d+,\d\d", found), found[:500]
     by_problem: dict[str, list[str]] = {}
     for path, items in problems.items():
         for item in items:
