@@ -18,7 +18,8 @@ ENV PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=portal_site.settings.production \
     PORT=8000 \
     STATIC_ROOT=/app/static \
-    MEDIA_ROOT=/app/media
+    MEDIA_ROOT=/app/media \
+    QP_PRIVATE_ROOT=/app/private
 # A font with Cyrillic for the Pillow-drawn social preview images and badges.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core \
@@ -30,7 +31,8 @@ COPY manage.py gunicorn.conf.py ./
 # Static files are collected at build time with a throwaway key for that step only.
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media && chown -R portal:portal /app/media
+    && mkdir -p /app/media /app/private \
+    && chown -R portal:portal /app/media /app/private
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

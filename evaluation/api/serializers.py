@@ -14,6 +14,8 @@ from evaluation.models import (
     Campaign,
     CouncilDecision,
     District,
+    ImportRecord,
+    ImportStatus,
     ImprovementPlan,
     Measure,
     MeasureReport,
@@ -314,6 +316,55 @@ class CouncilDecisionSerializer(serializers.ModelSerializer):
             "campaign",
             "organisation",
         ]
+
+
+class ImportStatusSerializer(serializers.ModelSerializer):
+    """Where an uploaded file stands: queued, checked, written or refused."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    progress = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()
+    applied = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportRecord
+        fields = [
+            "id",
+            "form",
+            "filename",
+            "status",
+            "status_display",
+            "applied",
+            "progress",
+            "counts",
+            "errors",
+            "warnings",
+            "created_at",
+            "applied_at",
+        ]
+
+    def get_progress(self, record: ImportRecord) -> dict[str, Any]:
+        return {
+            "stage": record.progress_stage,
+            "done": record.progress_done,
+            "total": record.progress_total,
+        }
+
+    def get_counts(self, record: ImportRecord) -> dict[str, int]:
+        return {
+            "total": record.total_rows,
+            "new": record.new_rows,
+            "updated": record.updated_rows,
+            "unchanged": record.unchanged_rows,
+            "invalid": record.invalid_rows,
+        }
+
+    def get_errors(self, record: ImportRecord) -> list[dict[str, Any]]:
+        return list(record.errors[:100])
+
+    def get_applied(self, record: ImportRecord) -> bool:
+        return record.status == ImportStatus.APPLIED
 
 
 class ImportUploadSerializer(serializers.Serializer):

@@ -28,6 +28,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from evaluation import roles, selectors
 from evaluation.enums import (
@@ -37,7 +38,8 @@ from evaluation.enums import (
     OrganisationKind,
     PlanStatus,
 )
-from evaluation.imports.engine import import_file
+from evaluation.imports.background import is_large, run_in_background
+from evaluation.imports.engine import import_file, start_import
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
@@ -45,6 +47,7 @@ from evaluation.models import (
     Campaign,
     CouncilDecision,
     District,
+    ImportRecord,
     ImprovementPlan,
     Measure,
     MeasureReport,
@@ -590,14 +593,42 @@ class CouncilDecisionViewSet(ReadOnly):
 # ------------------------------------------------------------------ uploads
 
 
-class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Upload of a spreadsheet through the same import services as the admin."""
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Состояние загрузки файла",
+        description="Большие файлы обрабатываются в фоне: ответ 202 на загрузку "
+        "даёт адрес этого состояния. Видны загрузки своей организации, своих "
+        "кампаний и свои.",
+        responses={200: api.ImportStatusSerializer},
+    )
+)
+class ImportViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Upload of a spreadsheet through the same import services as the admin.
+
+    Files of at least ``QP_IMPORT_BACKGROUND_BYTES`` are checked and written by
+    a task (202 with a status URL), as in the admin, so a request never waits
+    for a large file; smaller ones are answered at once.
+    """
 
     serializer_class = api.ImportUploadSerializer
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
     throttle_scope = "imports"
+
+    def get_queryset(self):
+        return roles.scope_queryset(self.request.user, ImportRecord.objects.all())
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return api.ImportStatusSerializer
+        return api.ImportUploadSerializer
+
+    def get_throttles(self):
+        # Polling the status of an upload is not another upload.
+        return [] if self.action == "retrieve" else super().get_throttles()
 
     @extend_schema(
         summary="Загрузка файла (проверка или импорт)",
@@ -608,6 +639,11 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         responses={
             201: OpenApiTypes.OBJECT,
             200: OpenApiTypes.OBJECT,
+            202: OpenApiResponse(
+                response=api.ImportStatusSerializer,
+                description="Большой файл принят и обрабатывается в фоне; "
+                "состояние — по адресу из заголовка Location.",
+            ),
             403: OpenApiResponse(description="Нет права загружать эту форму."),
             404: OpenApiResponse(description="Кампания не найдена."),
             422: OpenApiResponse(description="Ошибки в файле; ничего не записано."),
@@ -648,6 +684,8 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
                 status=status.HTTP_403_FORBIDDEN,
             )
         file = data["file"]
+        if is_large(file.size):
+            return self._in_background(request, form_class, campaign, file, data)
         try:
             report = import_file(
                 form_class.name,
@@ -697,4 +735,29 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         return Response(
             body,
             status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_201_CREATED,
+        )
+
+    def _in_background(self, request, form_class, campaign, file, data) -> Response:
+        """Keep the file, hand it to a task and answer 202 with where to look."""
+        try:
+            record = start_import(
+                form_class.name,
+                file.read(),
+                file.name,
+                campaign=campaign,
+                user=request.user,
+            )
+        except ImportFileError as error:
+            return Response(
+                {"error": {"status": 422, "code": "invalid", "message": str(error)}},
+                status=422,
+            )
+        stage = "preview" if data["dry_run"] else "import"
+        # The task has the record now: answer from the copy in hand (on
+        # SQLite a read here could collide with the task's first write).
+        run_in_background(record, request.user, stage)
+        url = reverse("evaluation-api:import-detail", args=[record.pk], request=request)
+        body = {**api.ImportStatusSerializer(record).data, "status_url": url}
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": url}
         )

@@ -11,23 +11,33 @@ admin page polls. Its backend is the ``imports`` alias of ``settings.TASKS``:
   (for example ``django_tasks_db.DatabaseBackend`` and its ``db_worker``)
   and nothing else changes: the task's arguments are plain ids.
 
-Should a process stop mid-way, the record stays "выполняется" and the file
-can be uploaded again: the write itself is one transaction, so nothing is
-half-imported.
+Should a process stop mid-way (a worker killed, a host lost), the write
+itself is one transaction, so nothing is half-imported; the record stays
+"выполняется" until :func:`recover_interrupted` (``manage.py recover_imports``,
+run before each worker starts) marks it failed with a reason that says to
+upload the file again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import close_old_connections, connections
+from django.utils import timezone
 from django_tasks import task
 from django_tasks.backends.immediate import ImmediateBackend
 
-from evaluation.imports.engine import apply_import, record_progress, run_preview
+from evaluation.imports.engine import (
+    apply_import,
+    claim,
+    record_progress,
+    run_preview,
+)
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
@@ -36,7 +46,7 @@ from evaluation.models import ImportRecord, ImportStatus
 logger = logging.getLogger(__name__)
 
 TASK_BACKEND = "imports"
-Stage = Literal["preview", "apply"]
+Stage = Literal["preview", "apply", "import"]
 
 _threads: list[threading.Thread] = []
 _threads_lock = threading.Lock()
@@ -94,20 +104,32 @@ def process_import(record_id: int, user_id: int | None, stage: Stage) -> str:
         user_id: The user who started it; their import scope is computed again
             here, so a permission withdrawn meanwhile takes effect.
         stage: ``"preview"`` checks the file, ``"apply"`` writes it (the record
-            must already be claimed, see :func:`evaluation.imports.engine.claim`).
+            must already be claimed, see :func:`evaluation.imports.engine.claim`),
+            ``"import"`` checks it and, when it has no errors, writes it (API
+            uploads, which have no confirmation step).
     """
     record = ImportRecord.objects.select_related("campaign").get(pk=record_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     try:
         scope = import_scope(user, get_form(record.form), record.campaign)
-        if stage == "preview":
+        if stage in ("preview", "import"):
             run_preview(
                 record,
                 user=user,
                 allowed_organisations=scope,
                 progress=record_progress(record),
             )
-        else:
+        if stage == "import":
+            record.refresh_from_db()
+            if claim(record, "Запись"):
+                apply_import(
+                    record,
+                    user=user,
+                    allowed_organisations=scope,
+                    progress=record_progress(record),
+                    claimed=True,
+                )
+        elif stage == "apply":
             apply_import(
                 record,
                 user=user,
@@ -135,6 +157,40 @@ def _fail(record_id: int, message: str, *, stage: str) -> None:
         status=ImportStatus.FAILED,
         progress_stage=stage,
         errors=[{"row": 0, "column": "", "message": message}],
+    )
+
+
+def is_large(size: int) -> bool:
+    """Whether a file of ``size`` bytes is checked and written by a task."""
+    return size >= getattr(settings, "QP_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
+
+
+#: Shown on a record whose processing stopped with its process.
+INTERRUPTED = (
+    "Обработка файла прервана: остановился обработчик задач. Ничего не "
+    "записано. Загрузите файл ещё раз."
+)
+
+
+def recover_interrupted(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> int:
+    """Mark imports left running by a stopped process as failed; return how many.
+
+    A record counts as left behind when it has been running longer than
+    ``older_than`` since it was uploaded and no live thread of this process
+    works on it. Nothing of it was written: the write is one transaction.
+    """
+    cutoff = timezone.now() - older_than
+    with _threads_lock:
+        alive = {thread.name for thread in _threads if thread.is_alive()}
+    if alive:
+        # Threads of this very process are still working: leave it to them.
+        return 0
+    return ImportRecord.objects.filter(
+        status=ImportStatus.RUNNING, created_at__lte=cutoff
+    ).update(
+        status=ImportStatus.FAILED,
+        progress_stage="Прервано",
+        errors=[{"row": 0, "column": "", "message": INTERRUPTED}],
     )
 
 

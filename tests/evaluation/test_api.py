@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -354,6 +355,89 @@ def test_institution_uploads_its_own_rows_with_a_token(
     )  # fmt: skip
     assert register.status_code == 403
     assert "редактор" in register.json()["error"]["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_uploads_are_processed_by_a_task_with_a_status_url(
+    region, client, django_user_model, settings
+) -> None:
+    from evaluation.imports.background import wait_for_background
+
+    settings.QP_IMPORT_BACKGROUND_BYTES = 1  # every file counts as large
+    user = django_user_model.objects.create_user("kcson-a", password="pw")
+    region["a"].users.add(user)
+    other = django_user_model.objects.create_user("kcson-b", password="pw")
+    region["b"].users.add(other)
+    token = Token.objects.create(user=user).key
+    data = survey_file([survey_row(INN_A, "1"), survey_row(INN_A, "2")])
+
+    accepted = _upload(
+        client, token, form="survey_responses", campaign=region["decade"].slug,
+        file=SimpleUploadedFile("a.xlsx", data),
+    )  # fmt: skip
+    # The test database is in-memory SQLite, where two connections writing at
+    # once fail instead of waiting: read only after the task is done.
+    wait_for_background()
+    assert accepted.status_code == 202, accepted.content
+    status_url = accepted["Location"]
+    assert accepted.json()["status_url"] == status_url
+    assert accepted.json()["status"] == "running"
+
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    done = client.get(status_url, **headers)
+    assert done.status_code == 200
+    body = done.json()
+    assert (body["status"], body["applied"]) == ("applied", True)
+    assert body["counts"]["new"] == 2 and body["errors"] == []
+    assert SurveyResponse.objects.count() == 2
+
+    # Another institution's user, and anonymous clients, cannot see it.
+    stranger = Token.objects.create(user=other).key
+    hidden = client.get(status_url, HTTP_AUTHORIZATION=f"Token {stranger}")
+    assert hidden.status_code == 404
+    assert client.get(status_url).status_code == 401
+
+    # A broken large file: refused by the task, nothing written, errors listed.
+    foreign = survey_file([survey_row(INN_A, "3"), survey_row(INN_B, "4")])
+    refused = _upload(
+        client, token, form="survey_responses", campaign=region["decade"].slug,
+        file=SimpleUploadedFile("b.xlsx", foreign),
+    )  # fmt: skip
+    wait_for_background()
+    assert refused.status_code == 202
+    body = client.get(refused["Location"], **headers).json()
+    assert body["status"] == "failed" and body["applied"] is False
+    assert [e["row"] for e in body["errors"]] == [5]
+    assert SurveyResponse.objects.count() == 2
+
+
+def test_imports_left_running_by_a_stopped_worker_are_marked_failed(
+    region, django_user_model
+) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from evaluation.imports.background import INTERRUPTED
+    from evaluation.models import ImportRecord, ImportStatus
+
+    stale = ImportRecord.objects.create(
+        form="survey_responses", filename="a.xlsx", status=ImportStatus.RUNNING
+    )
+    fresh = ImportRecord.objects.create(
+        form="survey_responses", filename="b.xlsx", status=ImportStatus.RUNNING
+    )
+    ImportRecord.objects.filter(pk=stale.pk).update(
+        created_at=stale.created_at - timedelta(minutes=31)
+    )
+    out = StringIO()
+    call_command("recover_imports", stdout=out)
+    assert "Прерванных загрузок отмечено: 1." in out.getvalue()
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == ImportStatus.FAILED
+    assert stale.errors[0]["message"] == INTERRUPTED
+    assert fresh.status == ImportStatus.RUNNING
 
 
 def test_documents_are_listed_with_absolute_file_urls(published_region, client) -> None:

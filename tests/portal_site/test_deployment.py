@@ -86,3 +86,36 @@ def test_static_files_are_served_by_whitenoise() -> None:
         settings.MIDDLEWARE[index - 1]
         == "django.middleware.security.SecurityMiddleware"
     )
+
+
+def test_compose_runs_a_task_worker_that_shares_the_private_files(compose) -> None:
+    services = compose["services"]
+    worker = services["worker"]
+    command = " ".join(worker["command"])
+    # Imports a killed worker left running are failed before it starts again.
+    assert command.index("recover_imports") < command.index("db_worker")
+    assert "--backend imports" in command
+    assert worker["environment"] == services["app"]["environment"]
+    private = [v for v in services["app"]["volumes"] if v.endswith(":/app/private")]
+    assert private and private[0] in worker["volumes"]
+
+
+def test_production_imports_wait_in_the_database_for_the_worker() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; django.setup(); from django.conf import settings; "
+        "print(settings.TASKS['imports']['BACKEND'])"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal_site.settings.production",
+        "SECRET_KEY": "x" * 60,
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'site'}",
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "django_tasks_db.DatabaseBackend"

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "csp",
     "drf_spectacular_sidecar",
     "import_export",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -387,8 +388,9 @@ QP_IMPORT_BACKGROUND_BYTES = int(
 )
 # Django's task framework: Wagtail's own tasks run immediately; imports run on
 # the "imports" backend, by default a thread of the web process (no worker or
-# broker needed). A deployment with a worker names a queueing backend here,
-# e.g. QP_IMPORT_TASK_BACKEND=django_tasks_db.DatabaseBackend.
+# broker needed). Production keeps them in the database for a worker
+# (django_tasks_db.DatabaseBackend, `manage.py db_worker --backend imports`);
+# QP_IMPORT_TASK_BACKEND names another backend.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "imports": {

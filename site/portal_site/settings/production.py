@@ -22,3 +22,14 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Shared by every worker and host: throttles, page cache, data version.
 CACHES = {"default": shared_cache(QP_CACHE_URL)}
+# Imports wait in a database table for the task worker (compose.yaml's
+# "worker": recover_imports, then db_worker), so any instance may accept a
+# file and any worker process it. QP_IMPORT_TASK_BACKEND=evaluation.imports.
+# background.ThreadBackend keeps them in the web process (one-machine setups).
+TASKS = {
+    **TASKS,  # noqa: F405
+    "imports": {
+        "BACKEND": env_str("QP_IMPORT_TASK_BACKEND")
+        or "django_tasks_db.DatabaseBackend"
+    },
+}
