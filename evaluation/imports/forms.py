@@ -32,7 +32,7 @@ from evaluation.enums import (
 )
 from evaluation.imports import values
 from evaluation.imports.errors import CellError, ImportFileError
-from evaluation.imports.reading import ColumnSpec
+from evaluation.imports.reading import ColumnSpec, HeaderMatch
 from evaluation.imports.reading import header_stems as normalise_header
 from evaluation.models import (
     Campaign,
@@ -454,7 +454,9 @@ class ImportForm:
         for index, (number, row) in enumerate(zip(table.numbers, rows, strict=True)):
             yield number, dict(zip(keys, row, strict=True)), errors.get(index, [])
 
-    def check_scale(self, data: Sequence[tuple[int, list[object]]], match) -> None:
+    def check_scale(
+        self, data: Sequence[tuple[int, list[object]]], match: HeaderMatch
+    ) -> None:
         """Refuse a file on another scale than the method's 0–100 points.
 
         Old regional methods scored 10 or 160 points; such a file often
@@ -496,6 +498,9 @@ class ImportForm:
     #: Filled by hand: a signature block or a note under the table ends it.
     signed: ClassVar[bool] = False
 
+    #: The form's tables may carry «Итого»/«Всего» rows.
+    totalled: ClassVar[bool] = False
+
     #: Number columns a total row does not add up (percentages, keys).
     not_summed: ClassVar[frozenset[str]] = frozenset({"inn", "position"})
 
@@ -508,19 +513,23 @@ class ImportForm:
         """Recognise the rows people add around the data; return the data rows
         to convert and warnings.
 
-        «Итого»/«Всего» rows (the first filled cell starts with the word) stay
-        in the data, so they are converted, and are checked against the sum
-        of the rows above them by :meth:`validate` instead of being imported.
-        Forms override this to understand more (section headings, signatures).
+        In forms that are ``totalled``, «Итого»/«Всего» rows (the first filled
+        cell starts with the word) stay in the data, so they are converted,
+        and are checked against the sum of the rows above them by
+        :meth:`validate` instead of being imported; in forms that are
+        ``signed``, a signature line ends the table. Forms override this to
+        understand more (section headings).
         """
         totals = []
         notes: list[str] = []
+        if not (self.totalled or self.signed):
+            return data, notes  # no pass over large machine-made files
         for index, (number, cells) in enumerate(data):
             first = next((cell for cell in cells if cell is not None), None)
             if first.__class__ is not str:
                 continue
             text = first.strip().lower()
-            if text.startswith(_TOTAL_WORDS):
+            if self.totalled and text.startswith(_TOTAL_WORDS):
                 totals.append(number)
             elif self.signed and index and _signature(cells):
                 # The signature block ("Исполнитель: …, тел. …") ends the table.
@@ -2284,6 +2293,7 @@ class DecadeSummaryForm(ImportForm):
     )
     not_summed = frozenset({"inn", "sample_percent", "satisfied_share"})
     signed = True
+    totalled = True
     _COMPUTED = ("sample_percent", "satisfied_share")
     _UNIT_SUMMED = tuple(f.key for f in fields if f.convert is values.to_int)
 

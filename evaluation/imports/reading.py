@@ -28,6 +28,7 @@ import codecs
 import csv
 import io
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -1072,6 +1073,7 @@ _HEADER_STOP_WORDS = frozenset(
 )
 _HEADER_WORD = re.compile(r"[0-9a-zа-я]+")
 _STEMMER = snowballstemmer.stemmer("russian")
+_STEMMER_LOCK = threading.Lock()  # a stemmer keeps its state while it works
 _STEMS: dict[str, frozenset[str]] = {}
 
 
@@ -1086,11 +1088,9 @@ def header_stems(text: str) -> frozenset[str]:
     cached = _STEMS.get(text)
     if cached is None:
         value = normalise(text).replace("%", " процент ")
-        cached = frozenset(
-            _STEMMER.stemWord(word)
-            for word in _HEADER_WORD.findall(value)
-            if word not in _HEADER_STOP_WORDS
-        )
+        words = [w for w in _HEADER_WORD.findall(value) if w not in _HEADER_STOP_WORDS]
+        with _STEMMER_LOCK:  # imports may run in threads (background uploads)
+            cached = frozenset(_STEMMER.stemWords(words))
         if len(_STEMS) < 100_000:
             _STEMS[text] = cached
     return cached
