@@ -56,8 +56,19 @@ def visible_text(html: str) -> str:
     return " ".join(soup.get_text(" ").split())
 
 
+ONE_DECIMAL = re.compile(r"(?<![\d,])(\d+,\d)(?![\d\u00a0 ]*%)(?!\d)")
+TWO_DECIMALS = re.compile(r"(?<![\d,])(\d+,\d)0(?!\d)")
+
+
 def problems_of(text: str) -> list[str]:
     found: list[str] = []
+    # One figure in two precisions on one page: «83,4» beside «83,40».
+    short = {m.group(1) for m in ONE_DECIMAL.finditer(text)}
+    found.extend(
+        f"разная точность: {m.group(0)!r}"
+        for m in TWO_DECIMALS.finditer(text)
+        if m.group(1) in short
+    )
     for pattern, label in (
         (EXPONENT, "число в экспоненциальной записи"),
         (DOUBLE_DOT, "«г..»"),
@@ -88,7 +99,7 @@ def test_the_checks_catch_the_known_errors() -> None:
     bad = (
         "План мероприятий по итогам независимая оценка качества 2024 года. "
         "Учтено 141\u00a0анкета. от 7 декабря 2026 г.. 3E+1 баллов, не более 1E+2. "
-        "Критерий K1. итоговый балл 86.50"
+        "Критерий K1. итоговый балл 86.50. Балл 83,40, на графике 83,4."
     )
     kinds = {problem.split(":")[0] for problem in problems_of(bad)}
     assert kinds == {
@@ -98,11 +109,13 @@ def test_the_checks_catch_the_known_errors() -> None:
         "десятичная точка в балле",
         "согласование",
         "«по итогам» без родительного падежа",
+        "разная точность",
     }
     good = (
         "План мероприятий по итогам независимой оценки качества 2024 года. "
         "Учтена 141\u00a0анкета. Учтено 145\u00a0анкет. от 7 декабря 2026 г. "
-        "30 баллов, не более 100. Критерий К1. итоговый балл 86,50"
+        "30 баллов, не более 100. Критерий К1. итоговый балл 86,50. "
+        "Балл 83,40, доля 83,4 %."
     )
     assert problems_of(good) == []
 
