@@ -380,6 +380,16 @@ def test_the_results_page_shows_the_correction_and_the_withdrawal(
     assert "Версия публикации 2" in html
     assert "Исправлены данные одной организации" in html
     assert f"?campaign={campaign.slug}&amp;version=1" in html
+    card = client.get(published_region.directory.card_url(worst)).content.decode()
+    assert "Версия публикации 2" in card
+    assert "Исправлены данные одной организации" in card
+    link = f"?campaign={campaign.slug}&amp;organisation={worst.slug}&amp;version=1"
+    assert link in card
+    earlier = client.get("/api/v1/results/" + link.replace("&amp;", "&")).json()
+    (row,) = earlier["results"]
+    assert row["total"] != str(
+        selectors.published_results(campaign).get(organisation=worst).total
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(campaign, note="Оператор нарушил порядок опроса.")
