@@ -153,7 +153,11 @@ def _check(
     report.errors = errors
     report.invalid = len({error.row for error in errors})
     report.preview = [
-        {"row": row.number, **{k: _display(v) for k, v in row.values.items()}}
+        {
+            "row": row.number,
+            **{k: _display(v) for k, v in row.values.items()},
+            **(row.shown or {}),  # e.g. "31.12.2025 («IV квартал 2025 г.»)"
+        }
         for row in rows[:PREVIEW_ROWS]
     ]
     return rows

@@ -103,6 +103,7 @@ class Row:
     values: dict[str, Any]
     organisation: Organisation | None = None
     report: tuple | None = None  # improvement plans: (done, actual date)
+    shown: dict[str, str] | None = None  # preview text of values read from words
 
 
 @dataclass
@@ -1657,6 +1658,19 @@ class TargetIndicatorsForm(ImportForm):
         return changes
 
 
+class _WrittenDate(date):
+    """A date read from words («IV квартал 2025 г.»), remembering them for
+    the preview."""
+
+    words: str = ""
+
+    @classmethod
+    def of(cls, day: date, words: str) -> _WrittenDate:
+        result = cls(day.year, day.month, day.day)
+        result.words = words
+        return result
+
+
 class _Recurring:
     """A recurring due date ("ежеквартально", "постоянно"), resolved to the
     last due date of the plan's year once the year is known."""
@@ -1697,7 +1711,7 @@ def _due_date(value: object) -> object:
     except ScheduleError:
         raise ValueError(f"«{text}» — срок не распознан; {_DUE_EXAMPLES}") from None
     if schedule.kind == ScheduleKind.ONCE:
-        return max(schedule.dates)
+        return _WrittenDate.of(max(schedule.dates), text)
     if not schedule.has_deadlines:
         raise ValueError(
             f"«{text}» — срок без даты; укажите, к какому сроку выполнить "
@@ -1985,7 +1999,10 @@ class ImprovementPlanForm(ImportForm):
         if planned.__class__ is _Recurring:
             year = self._plan_year()
             periods = planned.schedule.periods(year, year)
-            planned = periods[-1].due if periods else date(year, 12, 31)
+            planned = _WrittenDate.of(
+                periods[-1].due if periods else date(year, 12, 31),
+                planned.schedule.text,
+            )
         ordinal = self.ordinals[organisation.pk] = (
             self.ordinals.get(organisation.pk, 0) + 1
         )
@@ -2008,6 +2025,8 @@ class ImprovementPlanForm(ImportForm):
             key = (organisation.pk, "number", str(written))
         row = Row(number, key, row_values, organisation)
         row.report = report if report[0] else None
+        if planned.__class__ is _WrittenDate:
+            row.shown = {"planned_date": f"{planned:%d.%m.%Y} («{planned.words}»)"}
         return row, []
 
     def key_title(self, titles):

@@ -438,3 +438,21 @@ def test_units_that_do_not_add_up_to_their_organisation(region) -> None:
          "или строки отделений"),
     ]  # fmt: skip
     assert written() == ([], [], 0)
+
+
+def test_preview_shows_the_date_each_phrase_becomes(region) -> None:
+    from evaluation.imports.engine import preview_import
+
+    data = (DATA / "plan_federal.xlsx").read_bytes()
+    report = preview_import("improvement_plan", data, "plan_federal.xlsx",
+                            campaign=region["nok"], organisation=region["a"])  # fmt: skip
+    assert report.ok and measures() == []
+    assert [(row["row"], row["planned_date"]) for row in report.preview] == [
+        (12, "01.03.2025"),
+        (13, "30.06.2025 («до 30.06.2025»)"),
+        (15, "31.12.2025 («IV квартал 2025 г.»)"),
+        (17, "31.12.2025 («декабрь 2025»)"),
+        (18, "31.12.2025 («2025 год»)"),
+        (20, "31.12.2025 («в течение года»)"),
+        (22, "31.12.2025 («ежеквартально»)"),
+    ]
