@@ -456,3 +456,15 @@ def test_preview_shows_the_date_each_phrase_becomes(region) -> None:
         (20, "31.12.2025 («в течение года»)"),
         (22, "31.12.2025 («ежеквартально»)"),
     ]
+
+
+@pytest.mark.parametrize("name", formats("plan_abbreviated"))
+def test_abbreviated_headers(region, name) -> None:
+    report = run(name, "improvement_plan", region["nok"], organisation=region["b"])
+    assert errors(report) == [] and report.warnings == []
+    assert measures() == [
+        ("RADUGA", 1, "K3", "3.1", "Установить поручни", "2025-03-31",
+         "Орлова Е.В.", "зам. директора", "done", "Установлены"),
+        ("RADUGA", 2, "K3", "3.2", "Заключить договор с сурдопереводчиком",
+         "2025-08-31", "Орлова Е.В.", "зам. директора", "planned", None),
+    ]  # fmt: skip

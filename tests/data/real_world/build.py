@@ -337,6 +337,44 @@ def report_rows() -> list[list[object]]:
     ]
 
 
+def abbreviated_plan_rows() -> list[list[object]]:
+    """Abbreviated headers as typed in a hurry, the indicator as «3.1»."""
+    return [
+        [NAME_B],
+        ["План по итогам НОК УОУ-2024"],
+        [
+            "№",
+            "Показатель",
+            "Выявленные недостатки (по итогам НОК)",
+            "Мероприятия по устранению",
+            "Срок исп.",
+            "Отв. исполнитель (ФИО, должн.)",
+            "Отметка о выполнении",
+            "Дата вып.",
+        ],
+        [
+            1,
+            "3.1",
+            "Нет поручней в санузле",
+            "Установить поручни",
+            "1 кв. 2025",
+            "Орлова Е.В., зам. директора",
+            "Установлены",
+            "20.03.2025",
+        ],
+        [
+            2,
+            "3.2",
+            "Нет сурдопереводчика",
+            "Заключить договор с сурдопереводчиком",
+            "август 2025",
+            "Орлова Е.В., зам. директора",
+            "-",
+            "-",
+        ],
+    ]
+
+
 def plan_mistakes_rows() -> list[list[object]]:
     """Plain mistakes: an impossible date, no position of the responsible,
     a due date without a date."""
@@ -490,6 +528,7 @@ CASES = [
     ),
     Case("plan_reimport_1", reimport_plan_rows(False), formats=("xlsx", "ods")),
     Case("plan_reimport_2", reimport_plan_rows(True), formats=("xlsx", "csv")),
+    Case("plan_abbreviated", abbreviated_plan_rows(), formats=("xlsx", "ods", "csv")),
     Case("plan_report", report_rows(), formats=("xlsx", "xls", "csv")),
     Case("plan_mistakes", plan_mistakes_rows(), formats=("xlsx", "csv")),
     Case(
