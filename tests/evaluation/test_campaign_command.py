@@ -62,6 +62,9 @@ def test_the_whole_flow_from_an_empty_database() -> None:
     services.save_indicator_inputs(nok, a, EXAMPLE_A)
     services.save_indicator_inputs(nok, b, EXAMPLE_B)
 
+    assert "сначала выполните manage.py campaign recompute nok-2025" in campaign(
+        "preview", "nok-2025"
+    )
     out = campaign("recompute", "nok-2025", "--dry-run")
     assert "Пробный запуск: изменения не сохранены." in out
     assert "добавлено 2" in out
@@ -72,6 +75,7 @@ def test_the_whole_flow_from_an_empty_database() -> None:
     assert "Пересчитана" in out
     out = campaign("preview", "nok-2025")
     assert "сравнение с публикацией (её ещё нет): добавлено 2, исключено 0" in out
+    assert "Внимание" not in out
 
     assert "Сначала направьте" in refused("publish", "nok-2025")
     assert "На рассмотрении общественного совета" in campaign("review", "nok-2025")

@@ -155,6 +155,14 @@ class Command(BaseCommand):
                 self._run(options, lambda actor: self._create(options, actor))
             elif name == "preview":
                 campaign = self._campaign(options["slug"])
+                if campaign.kind == CampaignKind.NOK and not (
+                    lifecycle.results_are_current(campaign)
+                ):
+                    self.stdout.write(
+                        "Внимание: исходные данные изменились после расчёта (или "
+                        "расчёта не было) — сначала выполните "
+                        f"manage.py campaign recompute {campaign.slug}."
+                    )
                 self._print_preview(lifecycle.preview(campaign), options["all"])
             else:
                 campaign = self._campaign(options["slug"])
