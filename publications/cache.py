@@ -23,12 +23,13 @@ VERSION_KEY = "qp:data-version"
 
 
 def _fresh_version() -> int:
-    """A version no fragment has used: the clock, in milliseconds.
+    """A version no fragment has used: the clock, in microseconds.
 
     The version key can vanish (a full cache evicts it, a cache is emptied);
     starting again from 1 would bring back fragments keyed with old numbers.
+    Bumps add 1, so the clock stays ahead of every number used before.
     """
-    return time.time_ns() // 1_000_000
+    return time.time_ns() // 1_000
 
 
 def data_version() -> int:

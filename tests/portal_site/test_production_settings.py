@@ -12,6 +12,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,23 @@ def test_throttles_ignore_a_forwarded_for_no_proxy_vouches_for(
         assert status("203.0.113.9, 198.51.100.2") == 200
     finally:
         caches["default"].clear()
+
+
+def test_page_data_version_never_returns_to_an_old_number() -> None:
+    from publications.cache import VERSION_KEY, bump_data_version, data_version
+
+    cache = caches["default"]
+    cache.delete(VERSION_KEY)
+    first = data_version()
+    bump_data_version()
+    bumped = data_version()
+    assert bumped == first + 1
+    # A full cache evicts the key (the database cache culls the smallest
+    # keys first): the next version is new, so no old fragment is read.
+    time.sleep(0.001)
+    cache.delete(VERSION_KEY)
+    assert data_version() > bumped
+    time.sleep(0.001)
+    cache.delete(VERSION_KEY)
+    bump_data_version()
+    assert data_version() > bumped
