@@ -133,8 +133,11 @@ def _explain_indicator(
         rule = method.counts[code]
         count = inputs.count(rule.field)
         used[f"число {_COUNT_NAMES.get(rule.field, rule.field)}"] = count
-        formula = f"min({_num(rule.cap)}; {_num(rule.points)} × число {_COUNT_NAMES.get(rule.field, rule.field)})"
-        substituted = f"min({_num(rule.cap)}; {_num(rule.points)} × {count})"
+        formula = (
+            f"наименьшее из {_num(rule.cap)} и {_num(rule.points)} × число "
+            f"{_COUNT_NAMES.get(rule.field, rule.field)}"
+        )
+        substituted = f"наименьшее из {_num(rule.cap)} и {_num(rule.points)} × {count}"
         if rule.points * count > rule.cap:
             notes.append(f"ограничено максимумом {_num(rule.cap)} баллов")
     else:

@@ -51,7 +51,7 @@ def test_indicator_1_1_shows_both_checklists_with_their_numbers() -> None:
 
 def test_capped_count_says_it_was_capped() -> None:
     explanation = explain(parse_inputs(EXAMPLE_B), "1.2", METHOD)
-    assert explanation.substituted == "min(100; 30 × 5) = 100,00"
+    assert explanation.substituted == "наименьшее из 100 и 30 × 5 = 100,00"
     assert any("ограничено" in note for note in explanation.notes)
 
 

@@ -2,8 +2,9 @@
 
 Renders every public page reachable from the home page of a small demo region
 and fails on numbers in exponent form, «г..», Latin letters inside Cyrillic
-words (a Latin «K1» among them), decimal points in scores, and the agreement
-errors of generated phrases, checked against the inflection library.
+words (a Latin «K1» among them), English words outside a short allow-list,
+decimal points in scores, one figure in two precisions on a page, and the
+agreement errors of generated phrases, checked against the inflection library.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ AFTER_PO_ITOGAM = re.compile(r"по итогам\s+([А-Яа-яЁё]+)")
 
 def visible_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
+    # Code samples to copy (the widget's embedding snippets) are not prose.
+    for tag in soup(
+        ["script", "style", "noscript", "template", "code", "pre", "textarea"]
+    ):
         tag.decompose()
     return " ".join(soup.get_text(" ").split())
 
@@ -60,8 +64,44 @@ ONE_DECIMAL = re.compile(r"(?<![\d,])(\d+,\d)(?![\d\u00a0 ]*%)(?!\d)")
 TWO_DECIMALS = re.compile(r"(?<![\d,])(\d+,\d)0(?!\d)")
 
 
+#: Latin words a Russian page may show: formats, licences, proper names.
+ENGLISH_ALLOWED = frozenset(
+    [
+        "CSV",
+        "XLSX",
+        "XLS",
+        "ODS",
+        "JSON",
+        "PDF",
+        "SVG",
+        "PNG",
+        "RSS",
+        "Atom",
+        "API",
+        "REST",
+        "OpenAPI",
+        "Swagger",
+        "ReDoc",
+        "QR",
+        "CC",
+        "BY",
+        "URL",
+        "HTML",
+        "iframe",
+        "JavaScript",
+    ]
+)
+# Not parts of addresses, file names or e-mails («site.css», «info@…»).
+LATIN_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z]{3,}(?![\w@/:-]|\.\w)")
+
+
 def problems_of(text: str) -> list[str]:
     found: list[str] = []
+    found.extend(
+        f"английское слово: {m.group(0)!r} в «…{text[max(0, m.start() - 30) : m.end() + 10]}…»"
+        for m in LATIN_WORD.finditer(text)
+        if m.group(0) not in ENGLISH_ALLOWED
+    )
     # One figure in two precisions on one page: «83,4» beside «83,40».
     short = {m.group(1) for m in ONE_DECIMAL.finditer(text)}
     found.extend(
@@ -99,7 +139,7 @@ def test_the_checks_catch_the_known_errors() -> None:
     bad = (
         "План мероприятий по итогам независимая оценка качества 2024 года. "
         "Учтено 141\u00a0анкета. от 7 декабря 2026 г.. 3E+1 баллов, не более 1E+2. "
-        "Критерий K1. итоговый балл 86.50. Балл 83,40, на графике 83,4."
+        "Критерий K1. итоговый балл 86.50. Балл 83,40, на графике 83,4. Группа Editors."
     )
     kinds = {problem.split(":")[0] for problem in problems_of(bad)}
     assert kinds == {
@@ -110,12 +150,13 @@ def test_the_checks_catch_the_known_errors() -> None:
         "согласование",
         "«по итогам» без родительного падежа",
         "разная точность",
+        "английское слово",
     }
     good = (
         "План мероприятий по итогам независимой оценки качества 2024 года. "
         "Учтена 141\u00a0анкета. Учтено 145\u00a0анкет. от 7 декабря 2026 г. "
         "30 баллов, не более 100. Критерий К1. итоговый балл 86,50. "
-        "Балл 83,40, доля 83,4 %."
+        "Балл 83,40, доля 83,4 %. Файл CSV."
     )
     assert problems_of(good) == []
 
