@@ -141,6 +141,12 @@ def main(argv: list[str]) -> int:
         log(f"!!! chromium UNAVAILABLE: {error}")
         browser, browser_reason = None, str(error)
     try:
+        nginx = services.nginx(log=lambda line: log(f"nginx: {line}"))
+        nginx_reason = ""
+    except services.ServiceUnavailable as error:
+        log(f"!!! nginx UNAVAILABLE: {error}")
+        nginx, nginx_reason = None, str(error)
+    try:
         axe = services.axe_core(log=lambda line: log(f"axe: {line}"))
         axe_reason = ""
     except services.ServiceUnavailable as error:
@@ -155,6 +161,8 @@ def main(argv: list[str]) -> int:
             es_env["QP_CHROMIUM"] = browser
         if axe:
             es_env["QP_AXE_SCRIPT"] = axe
+        if nginx:
+            es_env["QP_NGINX"] = nginx
         results["sqlite"] = pytest_pass("sqlite", dict(es_env), argv)
         with optional_service("postgresql", services.postgresql) as (pg_url, pg_reason):
             if pg_url:
@@ -174,6 +182,11 @@ def main(argv: list[str]) -> int:
             results["sqlite"], "browser", browser_reason or axe_reason
         ),
         "axe": "ok" if axe else f"skipped ({axe_reason})",
+        # Two app instances behind nginx, a task worker, PostgreSQL and
+        # Elasticsearch: run once, in the PostgreSQL pass.
+        "multiinstance": backend_state(
+            results["postgresql"], "multiinstance", nginx_reason or pg_reason
+        ),
     }
     totals = {"passed": 0, "failed": 0, "skipped": 0}
     for result in results.values():

@@ -695,6 +695,59 @@ def chromium(log: Log = print) -> str:
     return found
 
 
+# --------------------------------------------------------------------------- nginx
+
+
+def _find_nginx() -> str | None:
+    override = os.environ.get("QP_NGINX", "").strip()
+    if override:
+        return override if Path(override).exists() else None
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+
+
+def nginx(log: Log = print) -> str:
+    """The path of Debian's nginx for the multi-instance test, installed if needed.
+
+    ``QP_NGINX`` names a binary to use. Otherwise ``nginx`` (also looked for in
+    ``/usr/sbin``); when missing and running as root with ``apt-get``, the
+    Debian package is installed (once per machine).
+
+    Raises:
+        ServiceUnavailable: no nginx and it cannot be installed here.
+    """
+    found = _find_nginx()
+    if found:
+        log(f"nginx: {found}")
+        return found
+    if os.environ.get("QP_NGINX", "").strip():
+        raise ServiceUnavailable(f"QP_NGINX={os.environ['QP_NGINX']} не найден")
+    apt = shutil.which("apt-get")
+    if not (_is_root() and apt):
+        raise ServiceUnavailable(
+            "нет nginx: установите пакет nginx (apt-get install nginx) "
+            "или задайте QP_NGINX"
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = [apt, "install", "-y", "--no-install-recommends", "nginx"]
+    log("installing Debian's nginx package")
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        log("apt-get install failed; refreshing package lists and retrying")
+        subprocess.run([apt, "update"], capture_output=True, text=True, env=env)
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
+    found = _find_nginx()
+    if result.returncode != 0 or not found:
+        output = (result.stdout + result.stderr).strip()[-1500:]
+        raise ServiceUnavailable(
+            f"apt-get не установил nginx (код {result.returncode}): {output}"
+        )
+    log(f"nginx installed: {found}")
+    return found
+
+
 # --------------------------------------------------------------------------- axe-core
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-_BACKEND_MARKS = ("postgresql", "elasticsearch", "browser")
+_BACKEND_MARKS = ("postgresql", "elasticsearch", "browser", "multiinstance")
 _outcomes: dict[str, Counter[str]] = {mark: Counter() for mark in _BACKEND_MARKS}
 
 
@@ -76,6 +76,23 @@ def chromium_path() -> str:
         path = shutil.which("chromium") or ""
     if not path:
         reason = "нет Chromium: QP_CHROMIUM не задан и chromium не установлен"
+        if IN_CI:
+            pytest.fail(reason + " (в CI это ошибка)")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture
+def nginx_path() -> str:
+    """Debian's nginx for the multi-instance run; skip (locally) or fail (CI)."""
+    import shutil
+
+    path = os.environ.get("QP_NGINX", "").strip()
+    path = path or shutil.which("nginx") or ""
+    if not path and Path("/usr/sbin/nginx").exists():
+        path = "/usr/sbin/nginx"
+    if not path:
+        reason = "нет nginx: QP_NGINX не задан и nginx не установлен"
         if IN_CI:
             pytest.fail(reason + " (в CI это ошибка)")
         pytest.skip(reason)

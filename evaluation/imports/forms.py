@@ -890,12 +890,16 @@ class OrganisationsForm(ImportForm):
             )
         if errors:
             return None, errors
+        existing = self.existing.get(converted["inn"])
         row_values = {
             "name": converted["name"],
             "short_name": converted["short_name"],
             "kind": converted["kind"],
             "district_id": district.pk,
-            "code": converted.get("code") or "",
+            # The code is required and unique: a register without codes keeps
+            # the stored one, and a new organisation gets its ИНН.
+            "code": converted.get("code")
+            or (existing.code if existing else converted["inn"]),
             "website": converted.get("website") or "",
             "has_online_questionnaire": bool(converted.get("has_online_questionnaire")),
             "recipients_count": converted.get("recipients_count"),
@@ -904,7 +908,6 @@ class OrganisationsForm(ImportForm):
             "parent_inn": parent_inn,
         }
         allowed = self.context.allowed_organisations
-        existing = self.existing.get(converted["inn"])
         if allowed is not None and (existing is None or existing.pk not in allowed):
             return None, [
                 CellError(

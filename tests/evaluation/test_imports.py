@@ -319,6 +319,26 @@ def test_operator_results_that_break_the_method_name_the_column(region) -> None:
 # --------------------------------------------------------------------------- organisations
 
 
+def test_a_register_without_codes_keeps_stored_codes_and_gives_new_ones_the_inn(
+    region,
+) -> None:
+    rows = [
+        ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации", "Район"],
+        [INN_A, "КЦСОН А (новое название)", "КЦСОН А", "Комплексный центр социального обслуживания", "Ачинский район"],
+        [valid_inn(40), "Центр 40", "Центр 40", "Комплексный центр социального обслуживания", "Ачинский район"],
+        [valid_inn(41), "Центр 41", "Центр 41", "Комплексный центр социального обслуживания", "Ачинский район"],
+    ]  # fmt: skip
+    code_a = region["a"].code
+    report = import_file("organisations", csv_bytes(rows, delimiter=","), "reestr.csv")
+    assert report.ok, report.errors
+    assert (report.new, report.updated) == (2, 1)
+    region["a"].refresh_from_db()
+    assert region["a"].code == code_a
+    assert region["a"].name == "КЦСОН А (новое название)"
+    assert Organisation.objects.get(inn=valid_inn(40)).code == valid_inn(40)
+    assert Organisation.objects.get(inn=valid_inn(41)).code == valid_inn(41)
+
+
 def test_register_of_organisations_creates_and_links_parents(region) -> None:
     rows = [
         ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации", "Район", "ИНН вышестоящей организации", "Получателей услуг"],
