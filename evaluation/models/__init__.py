@@ -24,6 +24,7 @@ from .plans import ImprovementPlan, Measure, MeasureReport
 from .process import (
     AuditEvent,
     CouncilDecision,
+    Obligation,
     Submission,
     TargetIndicator,
     TargetIndicatorValue,
@@ -58,6 +59,7 @@ __all__ = [
     "NoteTheme",
     "Objection",
     "ObjectionOutcome",
+    "Obligation",
     "OnlineQuestionnaire",
     "OnlineSubmission",
     "Organisation",

@@ -73,6 +73,48 @@ class Submission(models.Model):
         return self.state().label
 
 
+class Obligation(models.Model):
+    """A step the РМЦ, a ministry department or all participants owe in a campaign.
+
+    Documents owed by one organisation are :class:`Submission` rows; these are
+    the regulation's other dated duties (seed 000 §3.2.1, §3.4, §3.5, §3.9),
+    created when a Декада is opened (:mod:`evaluation.obligations`).
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        verbose_name=_("кампания"),
+    )
+    code = models.CharField(_("код срока"), max_length=40)
+    title = models.CharField(_("что сделать"), max_length=500)
+    owner = models.CharField(_("исполнитель"), max_length=200)
+    clause = models.CharField(_("пункт положения"), max_length=30, blank=True)
+    deadline = models.DateField(_("срок"))
+    done_on = models.DateField(_("дата исполнения"), null=True, blank=True)
+    comment = models.TextField(_("комментарий"), blank=True)
+
+    class Meta:
+        ordering = ["deadline", "code"]
+        verbose_name = _("обязательство по сроку")
+        verbose_name_plural = _("обязательства по срокам")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "code"], name="qp_obligation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.title}"
+
+    def state(self, today: date | None = None) -> SubmissionState:
+        """On time, late, overdue, due soon or pending (see ``deadlines``)."""
+        return submission_state(
+            self.deadline, self.done_on, today or timezone.localdate()
+        )
+
+
 class TargetIndicator(models.Model):
     """A target indicator of the regional plan (Part I of seed 001)."""
 
