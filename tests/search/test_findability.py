@@ -22,6 +22,36 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo():
+    # A transactional test before this one may have emptied every table,
+    # the initial Wagtail data included; the demo needs a default site.
+    from django.conf import settings
+    from django.core.cache import caches
+    from wagtail.models import Collection, Locale, Page, Site
+
+    from publications.models import HomePage
+    from search.backends import database
+
+    # A flush leaves the backend's raw SQL tables (FTS5, facet keys) and its
+    # in-process maps behind while it empties the facet set table.
+    service.get_backend().clear()
+    database._FACET_SETS.clear()
+    database._SQLITE_KEYS.clear()
+    caches[database.CACHE_ALIAS].clear()
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Все коллекции")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or not isinstance(site.root_page.specific, HomePage):
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(title="Все сайты", slug="root")
+        )
+        home = root.add_child(
+            instance=HomePage(title="Портал качества социальных услуг", slug="home")
+        )
+        Site.objects.filter(is_default_site=True).delete()
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True
+        )
     call_command("load_demo_data", "--organisations", "12", "--responses", "120")
     assert isinstance(service.get_backend(), DatabaseBackend)
 
