@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# `make run DEMO=0`: an empty installation (its own var/empty.sqlite3, no demo
+# label), as a ministry starts; the admin dashboard then shows «С чего начать».
+DEMO ?= 1
+RUN_ENV := $(if $(filter 0,$(DEMO)),DATABASE_URL=sqlite:///$(CURDIR)/var/empty.sqlite3 QP_DEMO=false,)
 
 .DEFAULT_GOAL := help
 
@@ -18,11 +22,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools
 
-run: install ## Serve the demo site at http://127.0.0.1:$(PORT) (SQLite, database search)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo_data
-	$(BIN)/python manage.py ensure_demo_admin
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+run: install ## Serve the demo site at http://127.0.0.1:$(PORT) (SQLite, database search; DEMO=0: empty)
+	@mkdir -p var
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(if $(filter 0,$(DEMO)),,$(BIN)/python manage.py load_demo_data)
+	$(RUN_ENV) $(BIN)/python manage.py ensure_demo_admin
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install ## Run checks and the whole suite on SQLite and PostgreSQL with Elasticsearch
 	$(BIN)/python scripts/run_tests.py

@@ -1,3 +1,7 @@
 """Wagtail hooks of the publications app: each admin module registers its own."""
 
-from publications import cabinet, review_admin  # noqa: F401  (register their hooks)
+from publications import (  # noqa: F401  (register their hooks)
+    cabinet,
+    dashboard,
+    review_admin,
+)

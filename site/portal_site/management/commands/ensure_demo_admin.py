@@ -21,18 +21,20 @@ class Command(BaseCommand):
         secret_file = Path(VAR_DIR) / f"demo-{username}-password.txt"
         users = get_user_model().objects
         user = users.filter(username=username).first()
-        if user and secret_file.exists():
+        # One password for every local database (the demo's and `make run
+        # DEMO=0`'s): kept in var/, set on a user that does not have it yet.
+        if secret_file.exists():
             password = secret_file.read_text().strip()
         else:
             password = secrets.token_urlsafe(9)
-            if user is None:
-                user = users.create_superuser(username, "admin@example.ru", password)
-            else:
-                user.set_password(password)
-                user.save(update_fields=["password"])
             secret_file.parent.mkdir(parents=True, exist_ok=True)
             secret_file.write_text(password + "\n")
             secret_file.chmod(0o600)
+        if user is None:
+            user = users.create_superuser(username, "admin@example.ru", password)
+        elif not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
         port = getattr(settings, "PORT", None) or "8000"
         self.stdout.write(
             self.style.SUCCESS(
