@@ -31,12 +31,15 @@ def demo():
     from publications.models import HomePage
     from search.backends import database
 
-    # A flush leaves the backend's raw SQL tables (FTS5, facet keys) and its
-    # in-process maps behind while it empties the facet set table.
-    service.get_backend().clear()
-    database._FACET_SETS.clear()
-    database._SQLITE_KEYS.clear()
-    caches[database.CACHE_ALIAS].clear()
+    def forget_the_index() -> None:
+        # A flush leaves the backend's raw SQL tables (FTS5, facet keys) and
+        # its in-process maps behind while it empties the facet set table.
+        service.get_backend().clear()
+        database._FACET_SETS.clear()
+        database._SQLITE_KEYS.clear()
+        caches[database.CACHE_ALIAS].clear()
+
+    forget_the_index()
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Все коллекции")
@@ -54,6 +57,8 @@ def demo():
         )
     call_command("load_demo_data", "--organisations", "12", "--responses", "120")
     assert isinstance(service.get_backend(), DatabaseBackend)
+    yield
+    forget_the_index()  # the flush after this test would leave it behind too
 
 
 def test_every_hit_of_every_kind_has_a_working_link_everywhere(demo, client) -> None:
