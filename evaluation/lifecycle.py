@@ -33,7 +33,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import roles, services, signals
+from evaluation import obligations, roles, services, signals
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -476,6 +476,7 @@ def open_campaign(campaign: Campaign, actor=None) -> Campaign:
     """Start collecting data: set up → collecting."""
     locked = _locked(campaign, Action.OPEN, actor)
     _set_status(locked, CampaignStatus.COLLECTING, actor, Action.OPEN)
+    obligations.open_obligations(locked, actor=actor)
     campaign.status = locked.status
     return locked
 
@@ -667,6 +668,8 @@ def change_organisations(
     else:
         changed = chosen - current
         locked.organisations.add(*changed)
+        if locked.status == CampaignStatus.COLLECTING:
+            obligations.open_obligations(locked, actor=actor)
     total = locked.organisations.count()
     services.record(
         "campaign.organisations",

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from evaluation import conf, roles
+from evaluation import conf, obligations, roles
 from evaluation.enums import CampaignKind, SubmissionKind, SubmissionStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.images import Limits, clean_image
@@ -443,18 +443,9 @@ def submit_note(note: ExplanatoryNote, actor, *, conclusions: str | None = None)
     note.submitted_by = actor if getattr(actor, "pk", None) else None
     note.save()
     # The submissions tracker: the note arrived (the first time counts).
-    Submission.objects.filter(
-        campaign=note.campaign,
-        organisation=note.organisation,
-        kind=SubmissionKind.EXPLANATORY_NOTE,
-        received_on__isnull=True,
-    ).update(received_on=timezone.localdate(), status=SubmissionStatus.RECEIVED)
-    Submission.objects.filter(
-        campaign=note.campaign,
-        organisation=note.organisation,
-        kind=SubmissionKind.EXPLANATORY_NOTE,
-        status=SubmissionStatus.RETURNED,
-    ).update(status=SubmissionStatus.RECEIVED)
+    obligations.mark_received(
+        note.campaign, note.organisation, SubmissionKind.EXPLANATORY_NOTE
+    )
     record(
         "note.submit",
         note,

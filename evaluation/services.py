@@ -21,13 +21,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from evaluation import deadlines, signals
+from evaluation import signals
 from evaluation.bulk import bulk_insert
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
     DataSource,
-    OrganisationKind,
     SubmissionKind,
 )
 from evaluation.exceptions import EvaluationError, NothingToPublishError
@@ -38,7 +37,6 @@ from evaluation.models import (
     Publication,
     PublishedResult,
     Result,
-    Submission,
 )
 from evaluation.rating import (
     FieldError,
@@ -288,37 +286,16 @@ USZN_SUBMISSIONS = (
 )
 
 
-@transaction.atomic
 def create_decade_submissions(campaign: Campaign, actor=None) -> int:
     """Create what each organisation owes after a Декада, with working-day deadlines.
 
-    Idempotent: existing submissions keep their received dates and statuses;
-    only their deadlines are brought in line with the calendar.
+    Idempotent: only missing items are created (see
+    :func:`evaluation.obligations.open_obligations`, which opening a campaign
+    calls).
     """
-    due = {d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)}
-    created = 0
-    for organisation in campaign.organisations.all():
-        plan = (
-            USZN_SUBMISSIONS
-            if organisation.kind == OrganisationKind.USZN_OFFICE
-            else INSTITUTION_SUBMISSIONS
-        )
-        for kind, rule in plan:
-            _, was_created = Submission.objects.update_or_create(
-                campaign=campaign,
-                organisation=organisation,
-                kind=kind,
-                defaults={"deadline": due[rule]},
-            )
-            created += was_created
-    record(
-        "submissions",
-        campaign,
-        f"Сформирован перечень документов Декады: {campaign}",
-        actor,
-        created=created,
-    )
-    return created
+    from evaluation import obligations  # obligations imports this module
+
+    return obligations.open_obligations(campaign, actor=actor)
 
 
 def _user(actor):

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from evaluation import obligations
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
 from evaluation.imports.reading import (
@@ -506,6 +507,15 @@ def _write(
     record.status = ImportStatus.APPLIED
     record.applied_at = timezone.now()
     report.applied = True
+    if form.name in obligations.FORM_KINDS:
+        # The owed summary, plan or report counts as received on the day it was sent.
+        obligations.received_from_import(
+            form.name,
+            record.campaign,
+            [row.key[0] for row in (*plan.new, *plan.unchanged)]
+            + [row.key[0] for row, _current in plan.updated],
+            on=timezone.localdate(record.created_at or record.applied_at),
+        )
     record_event(
         "import.apply",
         record,

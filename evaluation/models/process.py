@@ -94,6 +94,15 @@ class Obligation(models.Model):
     deadline = models.DateField(_("срок"))
     done_on = models.DateField(_("дата исполнения"), null=True, blank=True)
     comment = models.TextField(_("комментарий"), blank=True)
+    reminders = models.JSONField(
+        _("напоминания"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Отправленные редакторам напоминания: вид, дата и срок, о котором "
+            "напоминали (после переноса срока напоминания начинаются заново)."
+        ),
+    )
 
     class Meta:
         ordering = ["deadline", "code"]

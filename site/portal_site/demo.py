@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation import lifecycle, services
+from evaluation import lifecycle, obligations
 from evaluation.enums import (
     CampaignKind,
     Criterion,
@@ -218,7 +218,7 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         lifecycle.publish(campaign, actor=None, note="Первая публикация")
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
-    services.create_decade_submissions(decade, actor=None)
+    obligations.open_obligations(decade, actor=None)
     _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")
     lifecycle.send_to_council(decade, actor=None)

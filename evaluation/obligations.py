@@ -1,0 +1,279 @@
+"""What each party owes in a campaign, and when it was done (seed 000 §3).
+
+Opening a campaign (:func:`evaluation.lifecycle.open_campaign`) calls
+:func:`open_obligations`: every organisation of a Декада gets its owed
+documents (:class:`~evaluation.models.Submission`) with working-day deadlines
+from the production calendar, and the campaign gets the dated duties of the
+РМЦ, the ministry department and the participants
+(:class:`~evaluation.models.Obligation`). A НОК campaign gets the plans and
+fulfilment reports its organisations owe. Opening again, or adding
+organisations later, creates only what is missing.
+
+An import of a summary, plan or report and a submitted explanatory note call
+:func:`mark_received` (or :func:`received_from_import`): the owed item gets
+its date of receipt, and the РМЦ's periods that run "from receipt" are
+counted again from the actual receipt (§3.4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from evaluation import deadlines, services
+from evaluation.enums import (
+    CampaignKind,
+    OrganisationKind,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from evaluation.models import Campaign, Obligation, Organisation, Submission
+
+#: Calendar days before a Декада's start by which information work must have
+#: begun: "не менее чем за неделю до начала" (§3.2.1).
+INFORMATION_WORK_DAYS = 7
+
+#: The campaign's own duties (not owed by one organisation), by rule code of
+#: :data:`evaluation.deadlines.DECADE_RULES`, with who owes them.
+DECADE_OBLIGATIONS = (
+    ("rmc_review", "КГКУ «РМЦ»"),
+    ("sector_summary", "КГКУ «РМЦ»"),
+    ("publication_materials", "Отдел министерства"),
+    ("sector_report", "КГКУ «РМЦ»"),
+)
+INFORMATION_WORK = (
+    "information_work",
+    "Информационно-разъяснительная работа о Декаде качества (стенды, сайты, СМИ, "
+    "почта, МФЦ, ОПФР, кредитные организации)",
+    "КГКУ «УСЗН» и учреждения",
+    "п. 3.2.1",
+)
+
+#: A НОК plan is due this many months after the assessment period and its
+#: fulfilment report by 1 February of the year after the plan's year. Defaults
+#: until a campaign carries its own dates (METHOD.md §5).
+NOK_PLAN_MONTHS = 2
+
+#: Document kinds an import form delivers; a УСЗН office's summary and plan
+#: are the УСЗН kinds (§3.3).
+FORM_KINDS = {
+    "decade_summary": SubmissionKind.DECADE_SUMMARY,
+    "improvement_plan": SubmissionKind.IMPROVEMENT_PLAN,
+    "fulfilment_report": SubmissionKind.FULFILMENT_REPORT,
+}
+USZN_KINDS = {
+    SubmissionKind.DECADE_SUMMARY: SubmissionKind.USZN_SUMMARY,
+    SubmissionKind.IMPROVEMENT_PLAN: SubmissionKind.USZN_PLAN,
+}
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def owed_documents(campaign: Campaign, organisation: Organisation) -> list:
+    """``(kind, deadline)`` of each document ``organisation`` owes in ``campaign``."""
+    if campaign.kind == CampaignKind.DECADE:
+        due = {d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)}
+        plan = (
+            services.USZN_SUBMISSIONS
+            if organisation.kind == OrganisationKind.USZN_OFFICE
+            else services.INSTITUTION_SUBMISSIONS
+        )
+        return [(kind, due[rule]) for kind, rule in plan]
+    plan_year = campaign.year + 1
+    return [
+        (
+            SubmissionKind.IMPROVEMENT_PLAN,
+            _add_months(campaign.period_end, NOK_PLAN_MONTHS),
+        ),
+        (SubmissionKind.FULFILMENT_REPORT, date(plan_year + 1, 2, 1)),
+    ]
+
+
+@transaction.atomic
+def open_obligations(campaign: Campaign, actor=None) -> int:
+    """Create what is owed in ``campaign`` that does not exist yet.
+
+    Existing items keep their deadlines, receipt dates and statuses.
+    Returns the number of items created. The caller's step (opening the
+    campaign, adding organisations) is the audited event.
+    """
+    existing = set(
+        Submission.objects.filter(campaign=campaign).values_list(
+            "organisation_id", "kind"
+        )
+    )
+    new = [
+        Submission(
+            campaign=campaign, organisation=organisation, kind=kind, deadline=due
+        )
+        for organisation in campaign.organisations.all()
+        for kind, due in owed_documents(campaign, organisation)
+        if (organisation.pk, kind) not in existing
+    ]
+    Submission.objects.bulk_create(new)
+    created = len(new)
+    if campaign.kind == CampaignKind.DECADE:
+        created += _open_decade_obligations(campaign)
+        refresh(campaign)
+    return created
+
+
+def _open_decade_obligations(campaign: Campaign) -> int:
+    due = {d.code: d for d in deadlines.decade_deadlines(campaign.period_end)}
+    code, title, owner, clause = INFORMATION_WORK
+    wanted = [
+        Obligation(
+            campaign=campaign,
+            code=code,
+            title=title,
+            owner=owner,
+            clause=clause,
+            deadline=date.fromordinal(
+                campaign.period_start.toordinal() - INFORMATION_WORK_DAYS
+            ),
+        ),
+        *(
+            Obligation(
+                campaign=campaign,
+                code=rule,
+                title=due[rule].label,
+                owner=who,
+                clause=due[rule].clause,
+                deadline=due[rule].due,
+            )
+            for rule, who in DECADE_OBLIGATIONS
+        ),
+    ]
+    have = set(campaign.obligations.values_list("code", flat=True))
+    new = [item for item in wanted if item.code not in have]
+    Obligation.objects.bulk_create(new)
+    return len(new)
+
+
+def _started_on(campaign: Campaign, kinds: Iterable[str], due: date) -> date:
+    """The day a period "from receipt" of ``kinds`` starts.
+
+    The actual receipt of the last such document once all have arrived;
+    until then the regulation's due date, or a late receipt already after it.
+    """
+    owed = Submission.objects.filter(campaign=campaign, kind__in=list(kinds))
+    if not owed.exists():
+        return due
+    latest = owed.aggregate(latest=Max("received_on"))["latest"]
+    if not owed.filter(received_on__isnull=True).exists():
+        return latest
+    return max(due, latest) if latest else due
+
+
+def refresh(campaign: Campaign) -> None:
+    """Count the РМЦ's and the department's periods from the actual receipts (§3.4, §3.5)."""
+    rules = deadlines.RULES_BY_CODE
+    due = {d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)}
+    open_items = {
+        item.code: item
+        for item in campaign.obligations.filter(
+            code__in=["rmc_review", "sector_summary", "publication_materials"]
+        )
+    }
+    review_start = _started_on(
+        campaign,
+        [
+            SubmissionKind.DECADE_SUMMARY,
+            SubmissionKind.EXPLANATORY_NOTE,
+            SubmissionKind.IMPROVEMENT_PLAN,
+        ],
+        due["institution_documents"],
+    )
+    summary_start = _started_on(
+        campaign, [SubmissionKind.USZN_SUMMARY], due["uszn_summary"]
+    )
+    wanted = {
+        "rmc_review": rules["rmc_review"].due_after(review_start),
+        "sector_summary": rules["sector_summary"].due_after(summary_start),
+    }
+    sector = open_items.get("sector_summary")
+    wanted["publication_materials"] = rules["publication_materials"].due_after(
+        sector.done_on if sector and sector.done_on else wanted["sector_summary"]
+    )
+    for code, day in wanted.items():
+        item = open_items.get(code)
+        if item is not None and item.done_on is None and item.deadline != day:
+            item.deadline = day
+            item.save(update_fields=["deadline"])
+
+
+@transaction.atomic
+def mark_received(
+    campaign: Campaign,
+    organisation: Organisation,
+    kind: str,
+    *,
+    on: date | None = None,
+) -> bool:
+    """Record that ``organisation`` delivered a ``kind`` document in ``campaign``.
+
+    The first receipt counts (a resubmission keeps the original date, so a
+    late document stays late); a returned document becomes received again.
+    A УСЗН office's summary or plan counts as the УСЗН kind. Returns whether
+    an owed item was found.
+    """
+    if organisation.kind == OrganisationKind.USZN_OFFICE:
+        kind = USZN_KINDS.get(kind, kind)
+    owed = Submission.objects.filter(
+        campaign=campaign, organisation=organisation, kind=kind
+    )
+    found = owed.exists()
+    owed.filter(received_on__isnull=True).update(
+        received_on=on or timezone.localdate(), status=SubmissionStatus.RECEIVED
+    )
+    owed.filter(status=SubmissionStatus.RETURNED).update(
+        status=SubmissionStatus.RECEIVED
+    )
+    if found and campaign.kind == CampaignKind.DECADE:
+        refresh(campaign)
+    return found
+
+
+def received_from_import(
+    form_name: str,
+    campaign: Campaign | None,
+    organisation_ids: Iterable[int],
+    *,
+    on: date | None = None,
+) -> int:
+    """Mark received what an applied import of ``form_name`` delivered.
+
+    Returns how many owed items were found; forms that deliver no owed
+    document (the register, questionnaires, НОК results) mark nothing.
+    """
+    kind = FORM_KINDS.get(form_name)
+    if kind is None or campaign is None:
+        return 0
+    return sum(
+        mark_received(campaign, organisation, kind, on=on)
+        for organisation in Organisation.objects.filter(pk__in=set(organisation_ids))
+    )
+
+
+@transaction.atomic
+def mark_done(obligation: Obligation, *, on: date | None = None) -> Obligation:
+    """Record that a campaign duty was done (the sector summary moves §3.5's start)."""
+    if obligation.done_on is None:
+        obligation.done_on = on or timezone.localdate()
+        obligation.save(update_fields=["done_on"])
+        if obligation.campaign.kind == CampaignKind.DECADE:
+            refresh(obligation.campaign)
+    return obligation
