@@ -1978,7 +1978,16 @@ class ImprovementPlanForm(ImportForm):
         return kept, notes
 
     def _plan_year(self) -> int:
-        return self.context.campaign.year + 1
+        """The year the plan is carried out in.
+
+        A Декада's plan runs in the Декада's own year: its fulfilment is
+        reported by 1 February of the next (seed 000 §3.8). A НОК's results
+        come out late in the year, so its plan is for the following one.
+        """
+        campaign = self.context.campaign
+        if campaign.kind == CampaignKind.DECADE:
+            return campaign.year
+        return campaign.year + 1
 
     def build_row(self, number, converted, titles):
         organisation, errors = self.organisation_of(number, converted, titles)

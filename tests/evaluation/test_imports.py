@@ -640,6 +640,27 @@ def test_decade_summary_checks_its_sums_and_imports(region) -> None:
     assert DecadeSummary.objects.count() == 1
 
 
+def test_a_decade_plan_is_for_the_decade_year_and_a_nok_plan_for_the_next(
+    region,
+) -> None:
+    """Seed 000 §3.8: the Декада 2024 plan is reported on by 01.02.2025."""
+    from evaluation.models import ImprovementPlan
+
+    rows = [
+        PLAN_HEADER,
+        [INN_A, 1, "1.1", "Нет сведений о вакансиях на стенде", "Дополнить стенд", "01.10.2024", "Иванова И. И., заместитель директора", None, None],
+    ]  # fmt: skip
+    report = import_file(
+        "improvement_plan",
+        xlsx(rows, title_rows=2),
+        "plan.xlsx",
+        campaign=region["decade"],
+    )
+    assert report.ok, report.errors
+    assert region["decade"].year == 2024
+    assert ImprovementPlan.objects.get(campaign=region["decade"]).year == 2024
+
+
 def test_fulfilment_report_needs_the_measure_in_the_plan(region) -> None:
     from evaluation.models import MeasureReport
 
