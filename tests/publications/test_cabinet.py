@@ -94,6 +94,9 @@ def test_institution_sees_what_it_owes_with_working_day_deadlines(
     decade = region["decade"].pk
     assert f"{reverse('qp_import')}?form=decade_summary&amp;campaign={decade}" in page
     assert f"{reverse('qp_import')}?form=improvement_plan&amp;campaign={decade}" in page
+    # The link's accessible name puts the document in the accusative.
+    assert 'Загрузить<span class="visuallyhidden"> сводную информацию' in page
+    assert "сводная информация о результатах опроса (" not in page
     # Its upload history, not B's.
     assert "svodka-A.xlsx" in page
     # No review yet: «—».
