@@ -30,7 +30,9 @@ Recipients: the active users bound to the organisation
 listing all their items; editors (the ``Редакторы`` group) get a digest of
 the overdue reminders of the run, including documents of organisations with
 nobody to remind. Documents of draft campaigns and inactive organisations are
-skipped.
+skipped. The duties of the РМЦ and the ministry department
+(:class:`~evaluation.models.Obligation`) follow the same schedule and are
+e-mailed to the editors in a message of their own.
 """
 
 from __future__ import annotations
@@ -52,13 +54,20 @@ from django.utils import timezone
 from evaluation import conf, roles
 from evaluation.deadlines import CALENDAR, WorkingCalendar
 from evaluation.enums import CampaignStatus
-from evaluation.models import Campaign, ReminderKind, ReminderLog, Submission
+from evaluation.models import (
+    Campaign,
+    Obligation,
+    ReminderKind,
+    ReminderLog,
+    Submission,
+)
 from evaluation.services import record
 
 logger = logging.getLogger(__name__)
 
 REMINDER_SUBJECT = "Напоминание о сроках представления документов"
 DIGEST_SUBJECT = "Просроченные документы: сводка для редакторов"
+OBLIGATIONS_SUBJECT = "Сроки КГКУ «РМЦ» и министерства: напоминание редакторам"
 
 
 # --------------------------------------------------------------- pure rules
@@ -165,6 +174,15 @@ def working_days_text(n: int) -> str:
     return f"{n} " + plural(n, "рабочий день", "рабочих дня", "рабочих дней")
 
 
+def when_text(kind: str, working_days: int) -> str:
+    """Russian phrase: how far the deadline is ("до срока осталось 3 рабочих дня")."""
+    if kind == ReminderKind.OVERDUE:
+        return f"срок пропущен {working_days_text(working_days)} назад"
+    if working_days == 0:
+        return "срок истекает сегодня"
+    return f"до срока осталось {working_days_text(working_days)}"
+
+
 # --------------------------------------------------------------- planning
 
 
@@ -197,11 +215,30 @@ class ReminderItem:
     @property
     def when(self) -> str:
         """Russian phrase: how far the deadline is."""
-        if self.kind == ReminderKind.OVERDUE:
-            return f"срок пропущен {working_days_text(self.working_days)} назад"
-        if self.working_days == 0:
-            return "срок истекает сегодня"
-        return f"до срока осталось {working_days_text(self.working_days)}"
+        return when_text(self.kind, self.working_days)
+
+
+@dataclass(frozen=True)
+class ObligationReminder:
+    """One duty of the РМЦ or the ministry department to remind editors of."""
+
+    obligation: Obligation
+    kind: str
+    #: Working days left (before) or past the deadline (overdue).
+    working_days: int
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.obligation.campaign
+
+    @property
+    def deadline(self) -> date:
+        return self.obligation.deadline
+
+    @property
+    def when(self) -> str:
+        """Russian phrase: how far the deadline is."""
+        return when_text(self.kind, self.working_days)
 
 
 @dataclass(frozen=True)
@@ -212,6 +249,8 @@ class Message:
     name: str
     items: tuple[ReminderItem, ...]
     digest: bool = False
+    #: Duties of the РМЦ and the department (editors' e-mails only).
+    obligations: tuple[ObligationReminder, ...] = ()
 
 
 @dataclass
@@ -222,6 +261,7 @@ class ReminderRun:
     dry_run: bool
     working_day: bool = True
     items: list[ReminderItem] = field(default_factory=list)
+    obligations: list[ObligationReminder] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
@@ -292,6 +332,78 @@ def plan_reminders(
             late = calendar.working_days_between(submission.deadline, today)
             items.append(ReminderItem(submission, ReminderKind.OVERDUE, late))
     return items
+
+
+def plan_obligation_reminders(
+    today: date, policy: ReminderPolicy, *, calendar: WorkingCalendar = CALENDAR
+) -> list[ObligationReminder]:
+    """The reminders about the РМЦ's and the department's duties due on ``today``.
+
+    The same schedule as for documents; what was sent is kept on the
+    obligation (``Obligation.reminders``), per deadline.
+    """
+    if not calendar.is_working_day(today):
+        return []
+    items: list[ObligationReminder] = []
+    candidates = (
+        Obligation.objects.filter(done_on__isnull=True)
+        .exclude(campaign__status=CampaignStatus.DRAFT)
+        .select_related("campaign")
+        .order_by("deadline", "pk")
+    )
+    for obligation in candidates:
+        logs = [
+            log
+            for log in obligation.reminders
+            if log.get("deadline") == obligation.deadline.isoformat()
+        ]
+        overdue_days = [
+            date.fromisoformat(log["sent_on"])
+            for log in logs
+            if log["kind"] == ReminderKind.OVERDUE
+        ]
+        if before_reminder_due(
+            obligation.deadline,
+            today,
+            policy,
+            already_sent=any(log["kind"] == ReminderKind.BEFORE for log in logs),
+            calendar=calendar,
+        ):
+            left = calendar.working_days_between(today, obligation.deadline)
+            items.append(ObligationReminder(obligation, ReminderKind.BEFORE, left))
+        elif overdue_reminder_due(
+            obligation.deadline,
+            today,
+            policy,
+            sent_on=overdue_days,
+            calendar=calendar,
+        ):
+            late = calendar.working_days_between(obligation.deadline, today)
+            items.append(ObligationReminder(obligation, ReminderKind.OVERDUE, late))
+    return items
+
+
+def _claim_obligations(
+    items: Sequence[ObligationReminder], today: date
+) -> list[ObligationReminder]:
+    """Log each reminder on its obligation; skip those another run logged today."""
+    claimed = []
+    for item in items:
+        with transaction.atomic():
+            obligation = Obligation.objects.select_for_update().get(
+                pk=item.obligation.pk
+            )
+            entry = {
+                "kind": str(item.kind),
+                "sent_on": today.isoformat(),
+                "deadline": obligation.deadline.isoformat(),
+            }
+            if entry in obligation.reminders:
+                continue
+            obligation.reminders = [*obligation.reminders, entry]
+            obligation.save(update_fields=["reminders"])
+        claimed.append(item)
+    return claimed
 
 
 def _institution_messages(items: Sequence[ReminderItem]) -> list[Message]:
@@ -391,9 +503,15 @@ def _render(message: Message, today: date) -> EmailMultiAlternatives:
         "today": today,
         **_admin_links(),
     }
-    template = "digest_email" if message.digest else "reminder_email"
+    if message.obligations:
+        context["obligations"] = message.obligations
+        template, subject = "obligations_email", OBLIGATIONS_SUBJECT
+    elif message.digest:
+        template, subject = "digest_email", DIGEST_SUBJECT
+    else:
+        template, subject = "reminder_email", REMINDER_SUBJECT
     email = EmailMultiAlternatives(
-        subject=DIGEST_SUBJECT if message.digest else REMINDER_SUBJECT,
+        subject=subject,
         body=render_to_string(f"evaluation/tracker/{template}.txt", context),
         to=[message.to],
     )
@@ -447,6 +565,15 @@ def send_deadline_reminders(
     if policy.editor_digest and overdue:
         run.messages += [
             Message(editor.email, _display_name(editor), tuple(overdue), digest=True)
+            for editor in _editors()
+        ]
+    duties = plan_obligation_reminders(today, policy)
+    if duties and not dry_run:
+        duties = _claim_obligations(duties, today)
+    run.obligations = duties
+    if duties:
+        run.messages += [
+            Message(editor.email, _display_name(editor), (), obligations=tuple(duties))
             for editor in _editors()
         ]
     if dry_run:

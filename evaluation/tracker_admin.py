@@ -2,7 +2,9 @@
 
 One row per organisation and document of a campaign: due date, received
 date and state on today (:func:`evaluation.deadlines.submission_state`),
-with filters, sorting, pagination, counts per state and CSV/XLSX export.
+with filters, sorting, pagination, counts per state and CSV/XLSX export;
+below, the campaign's duties of the РМЦ and the ministry department
+(:class:`~evaluation.models.Obligation`), which an editor marks done.
 It reads :func:`evaluation.selectors.submissions_tracker`, the selector the
 public ``SubmissionsTrackerBlock`` renders, so both show the same figures.
 Editors only (:func:`evaluation.roles.is_editor`).
@@ -14,9 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +29,16 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from evaluation import exports, roles, selectors
+from evaluation import exports, obligations, roles, selectors
 from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import SubmissionKind
-from evaluation.models import Campaign, District, Organisation, Submission
+from evaluation.models import (
+    Campaign,
+    District,
+    Obligation,
+    Organisation,
+    Submission,
+)
 
 PER_PAGE = 50
 
@@ -162,6 +172,10 @@ class TrackerFilterForm(forms.Form):
     )
 
 
+class ObligationDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Дата исполнения"))
+
+
 class SubmissionsTrackerView(WagtailAdminTemplateMixin, TemplateView):
     """Per campaign: who owed what, when it arrived, on time / late / missing."""
 
@@ -206,7 +220,11 @@ class SubmissionsTrackerView(WagtailAdminTemplateMixin, TemplateView):
         _label, key = SORTS[data["sort"] or "deadline"]
         items.sort(key=key)
         page = Paginator(items, PER_PAGE).get_page(self.request.GET.get("p"))
+        today = tracker.today
         context.update(
+            obligations=[
+                (item, item.state(today)) for item in data["campaign"].obligations.all()
+            ],
             campaign=data["campaign"],
             tracker=tracker,
             items=items,
@@ -216,6 +234,21 @@ class SubmissionsTrackerView(WagtailAdminTemplateMixin, TemplateView):
             export_formats=("csv", "xlsx"),
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        """Record that a duty of the РМЦ or the department was done (on a date)."""
+        obligation = get_object_or_404(Obligation, pk=request.POST.get("obligation"))
+        form = ObligationDoneForm(request.POST)
+        if form.is_valid():
+            obligations.mark_done(obligation, on=form.cleaned_data["done_on"])
+            messages.success(
+                request,
+                f"Отмечено исполнение: {obligation.title} "
+                f"({obligation.done_on:%d.%m.%Y}).",
+            )
+        else:
+            messages.error(request, "Укажите дату исполнения в формате ДД.ММ.ГГГГ.")
+        return redirect(f"{reverse('qp_tracker')}?campaign={obligation.campaign_id}")
 
     def render_to_response(self, context, **response_kwargs):
         fmt = self.request.GET.get("export")

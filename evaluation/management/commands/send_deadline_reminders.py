@@ -58,6 +58,11 @@ class Command(BaseCommand):
                 f"{item.organisation.short_name}: {item.document} "
                 f"(срок {item.deadline:%d.%m.%Y}, {item.when})"
             )
+        for duty in run.obligations:
+            self.stdout.write(
+                f"{duty.obligation.owner}: {duty.obligation.title} "
+                f"(срок {duty.deadline:%d.%m.%Y}, {duty.when})"
+            )
         verb = "Будет отправлено" if dry_run else "Отправлено"
         count = len(run.messages) if dry_run else run.sent
         self.stdout.write(
