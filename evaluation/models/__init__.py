@@ -7,6 +7,7 @@ from .campaigns import (
     Publication,
     PublishedResult,
     Result,
+    SampleBase,
     SurveyResponse,
 )
 from .imports import ImportRecord, ImportStatus
@@ -73,6 +74,7 @@ __all__ = [
     "ReminderLog",
     "Result",
     "ReviewStatus",
+    "SampleBase",
     "Submission",
     "SuggestionStatus",
     "SurveyResponse",

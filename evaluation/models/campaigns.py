@@ -518,3 +518,59 @@ class DecadeSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.campaign}"
+
+
+class SampleBase(models.Model):
+    """The sample base of one organisation in one Декада, fixed with the campaign.
+
+    Seed 000 §3.1: people registered at the start of the year (УСЗН offices),
+    people receiving services at the time of the survey (institutions). Taken
+    from the register when the Декада is opened (УСЗН) or published (the
+    others, unless entered before), from an imported summary's «База выборки»,
+    or entered by an editor. Published figures read only this value, so a
+    later change of the register changes nothing public.
+    """
+
+    class Source(models.TextChoices):
+        REGISTER = "register", _("Реестр организаций")
+        IMPORT = "import", _("Сводная информация (импорт)")
+        MANUAL = "manual", _("Введено вручную")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="sample_bases",
+        verbose_name=_("кампания"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sample_bases",
+        verbose_name=_("организация"),
+    )
+    base = models.PositiveIntegerField(
+        _("база выборки"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "УСЗН — состоящие на учёте на начало года, учреждения — получатели "
+            "услуг на момент опроса. Пусто — база неизвестна."
+        ),
+    )
+    source = models.CharField(
+        _("источник"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "organisation__short_name"]
+        verbose_name = _("база выборки Декады")
+        verbose_name_plural = _("базы выборки Декады")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"], name="qp_sample_base_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.campaign}: {self.base}"
