@@ -41,6 +41,7 @@ from evaluation.enums import (
 )
 from evaluation.exports import neutralise
 from evaluation.models import Campaign, DecadeSummary, ImprovementPlan, Organisation
+from evaluation.sample_bases import stored_bases
 from evaluation.selectors.core import decade_base
 
 QUESTION_CODES = tuple(question.code for question in decade.QUESTIONS)
@@ -146,8 +147,12 @@ def _ints(mapping: object) -> dict[str, int]:
     return result
 
 
-def _from_model(summary: DecadeSummary, organisation: Organisation) -> SummaryFigures:
-    base = summary.base if summary.base is not None else decade_base(organisation)
+def _from_model(
+    summary: DecadeSummary, organisation: Organisation, bases=None
+) -> SummaryFigures:
+    base = (
+        summary.base if summary.base is not None else decade_base(organisation, bases)
+    )
     figures = SummaryFigures(
         base=base,
         questionnaires=summary.questionnaires,
@@ -161,8 +166,10 @@ def _from_model(summary: DecadeSummary, organisation: Organisation) -> SummaryFi
     return figures
 
 
-def _from_responses(rows: Sequence[dict], organisation: Organisation) -> SummaryFigures:
-    base = decade_base(organisation)
+def _from_responses(
+    rows: Sequence[dict], organisation: Organisation, bases=None
+) -> SummaryFigures:
+    base = decade_base(organisation, bases)
     summary = decade.summarise(rows, organisation.kind, base)
     yes = {share.code: share.yes for share in summary.filters}
     yes.update({share.code: share.satisfied for share in summary.satisfaction})
@@ -199,13 +206,14 @@ def region_summary(campaign: Campaign) -> RegionSummary:
         "suggestion",
     ):
         responses.setdefault(row.pop("organisation_id"), []).append(row)
+    bases = stored_bases(campaign)
 
     def line(organisation: Organisation) -> SummaryRow:
         if organisation.pk in summaries:
-            figures = _from_model(summaries[organisation.pk], organisation)
+            figures = _from_model(summaries[organisation.pk], organisation, bases)
             return SummaryRow(organisation, SOURCE_SUMMARY, figures)
         if organisation.pk in responses:
-            figures = _from_responses(responses[organisation.pk], organisation)
+            figures = _from_responses(responses[organisation.pk], organisation, bases)
             return SummaryRow(organisation, SOURCE_RESPONSES, figures)
         return SummaryRow(organisation, SOURCE_MISSING, SummaryFigures(base=None))
 

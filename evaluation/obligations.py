@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from evaluation import deadlines, services
+from evaluation import deadlines, sample_bases, services
 from evaluation.enums import (
     CampaignKind,
     OrganisationKind,
@@ -128,6 +128,8 @@ def open_obligations(campaign: Campaign, actor=None) -> int:
     if campaign.kind == CampaignKind.DECADE:
         created += _open_decade_obligations(campaign)
         refresh(campaign)
+        # The УСЗН base is the register's figure at the start of the year (§3.1).
+        sample_bases.freeze_bases(campaign, uszn_only=True)
     return created
 
 
@@ -256,15 +258,19 @@ def received_from_import(
 ) -> int:
     """Mark received what an applied import of ``form_name`` delivered.
 
+    A summary's «База выборки» becomes the organisation's stored sample base.
     Returns how many owed items were found; forms that deliver no owed
     document (the register, questionnaires, НОК results) mark nothing.
     """
     kind = FORM_KINDS.get(form_name)
     if kind is None or campaign is None:
         return 0
+    organisation_ids = set(organisation_ids)
+    if form_name == "decade_summary":
+        sample_bases.from_summaries(campaign, organisation_ids)
     return sum(
         mark_received(campaign, organisation, kind, on=on)
-        for organisation in Organisation.objects.filter(pk__in=set(organisation_ids))
+        for organisation in Organisation.objects.filter(pk__in=organisation_ids)
     )
 
 

@@ -320,6 +320,10 @@ def publish_decade(campaign: Campaign, actor=None) -> Campaign:
             f"Опубликовать можно только Декаду на проверке; «{campaign}» — "
             f"в статусе «{CampaignStatus(campaign.status).label}»."
         )
+    # The published figures read only the bases fixed now (seed 000 §3.1).
+    from evaluation import sample_bases  # it imports the models this module does
+
+    sample_bases.freeze_bases(campaign)
     campaign.status = CampaignStatus.PUBLISHED
     campaign.save(update_fields=["status"])
     record("publish", campaign, f"Опубликованы итоги: {campaign}", actor)

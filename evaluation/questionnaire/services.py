@@ -35,6 +35,7 @@ from evaluation.models import (
     SuggestionStatus,
     SurveyResponse,
 )
+from evaluation.sample_bases import freeze_bases, stored_bases
 from evaluation.services import record
 
 from . import abuse
@@ -919,10 +920,14 @@ def _freeze_summaries(campaign: Campaign) -> None:
         organisation_id = row.pop("organisation_id")
         kinds[organisation_id] = row.pop("organisation__kind")
         grouped.setdefault(organisation_id, []).append(row)
+    freeze_bases(campaign)  # a Декада never published keeps today's register
+    bases = stored_bases(campaign)
     for organisation_id, rows in grouped.items():
         if organisation_id in kept:
             continue
-        summary = decade.summarise(rows, kinds[organisation_id], None)
+        # The base stays with the kept figures, so their sample share does too.
+        base = bases.get(organisation_id)
+        summary = decade.summarise(rows, kinds[organisation_id], base)
         yes = {share.code: share.yes for share in summary.filters}
         yes.update({share.code: share.satisfied for share in summary.satisfaction})
         answered = {share.code: share.answered for share in summary.filters}
@@ -936,6 +941,7 @@ def _freeze_summaries(campaign: Campaign) -> None:
             by_channel={str(k): v for k, v in summary.by_channel.items() if v},
             by_kind={str(k): v for k, v in summary.by_kind.items() if v},
             yes=yes,
+            base=base,
             source=DataSource.SURVEY,
             source_reference="Сохранено при удалении анкет по сроку хранения",
         )

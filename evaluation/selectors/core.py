@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from evaluation import decade
+from evaluation import decade, sample_bases
 from evaluation.decade import DecadeSummary
-from evaluation.enums import CampaignKind, CampaignStatus, DataSource, OrganisationKind
+from evaluation.enums import CampaignKind, CampaignStatus, DataSource
 from evaluation.models import (
     Campaign,
     Measure,
@@ -22,6 +23,7 @@ from evaluation.models import (
 from evaluation.models import DecadeSummary as StoredDecadeSummary
 from evaluation.rating import Aggregate, aggregate, get_method, parse_inputs
 from evaluation.rating.explain import explain
+from evaluation.sample_bases import stored_bases
 
 CRITERIA_FIELDS = ("k1", "k2", "k3", "k4", "k5", "total")
 
@@ -288,12 +290,19 @@ _RESPONSE_FIELDS = (
 )
 
 
-def decade_base(organisation: Organisation) -> int | None:
+def decade_base(
+    organisation: Organisation, stored: Mapping[int, int | None] | None = None
+) -> int | None:
     """The sample base (METHOD.md §4): registered people for УСЗН offices,
-    people receiving services for institutions."""
-    if organisation.kind == OrganisationKind.USZN_OFFICE:
-        return organisation.registered_count
-    return organisation.recipients_count
+    people receiving services for institutions.
+
+    ``stored`` are the bases fixed with the campaign
+    (:func:`evaluation.sample_bases.stored_bases`); a stored base wins, even
+    an unknown one, so a published Декада never reads the live register.
+    """
+    if stored is not None and organisation.pk in stored:
+        return stored[organisation.pk]
+    return sample_bases.register_base(organisation)
 
 
 def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSummary:
@@ -310,8 +319,12 @@ def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSumm
             campaign=campaign, organisation=organisation
         ).first()
         if stored is not None:
-            return _from_stored(stored, organisation)
-    return decade.summarise(responses, organisation.kind, decade_base(organisation))
+            return _from_stored(stored, organisation, stored_bases(campaign))
+    return decade.summarise(
+        responses,
+        organisation.kind,
+        decade_base(organisation, stored_bases(campaign)),
+    )
 
 
 #: Why a summary shows stored figures, by the aggregate's source.
@@ -329,7 +342,9 @@ _SUMMARY_NOTE = (
 
 
 def _from_stored(
-    stored: StoredDecadeSummary, organisation: Organisation
+    stored: StoredDecadeSummary,
+    organisation: Organisation,
+    bases: Mapping[int, int | None] | None = None,
 ) -> DecadeSummary:
     """An organisation's Декада from the aggregate it sent or that was kept.
 
@@ -345,7 +360,9 @@ def _from_stored(
         yes=stored.yes,
         answered=stored.answered,
         organisation_kind=organisation.kind,
-        base=stored.base if stored.base is not None else decade_base(organisation),
+        base=stored.base
+        if stored.base is not None
+        else decade_base(organisation, bases),
         note=_STORED_NOTES.get(stored.source, _SUMMARY_NOTE),
     )
 
@@ -381,11 +398,14 @@ def decade_overview(campaign: Campaign) -> DecadeOverview:
             organisation_id__in=list(grouped)
         )
     }
+    bases = stored_bases(campaign)
     summaries = {
         pk: (
-            _from_stored(stored[pk], org)
+            _from_stored(stored[pk], org, bases)
             if pk in stored
-            else decade.summarise(grouped.get(pk, []), org.kind, decade_base(org))
+            else decade.summarise(
+                grouped.get(pk, []), org.kind, decade_base(org, bases)
+            )
         )
         for pk, org in organisations.items()
     }
