@@ -10,10 +10,11 @@ class PublicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import campaign_review, signals
+        from . import campaign_pages, campaign_review, signals
 
         signals.connect()
         campaign_review.connect()
+        campaign_pages.connect()
         register_review_files()
 
 

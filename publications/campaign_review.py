@@ -9,7 +9,8 @@ the council review workflow («Рассмотрение общественным
 the campaign). ``step="return"`` cancels a review still in progress. Until the
 council approves, :func:`evaluation.lifecycle.publish` is refused with a
 reason (:func:`council_refusal`). A campaign without a results page has
-nothing for the council to open; its step is the status change alone.
+nothing for the council to open, so one is made first
+(:func:`publications.campaign_pages.ensure_results_page`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from evaluation import signals as evaluation_signals
 from evaluation.models import Campaign
 
 from . import review
+from .campaign_pages import ensure_results_page
 from .models import CampaignResultsPage, DecadeResultsPage
 
 
@@ -33,6 +35,9 @@ def results_pages(campaign: Campaign) -> list:
 
 
 def on_council_step(sender, campaign: Campaign, actor=None, step: str = "", **kwargs):
+    if step == "send":
+        # The council reviews the page the public will see: made if missing.
+        ensure_results_page(campaign)
     for page in results_pages(campaign):
         state = page.current_workflow_state
         if step == "send":

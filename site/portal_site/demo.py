@@ -210,11 +210,16 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         decade = _decade(rng, organisations, scale.responses)
         _decisions(campaigns)
         demo_plan.build_plan(random.Random(scale.seed + 1), organisations)
+    # The site's pages first: the council reviews each campaign's results page.
+    demo_pages.build_site(log=log)
+    member = _council_member()
     # The same life cycle an editor runs in «Ход кампаний» (or with
-    # ``manage.py campaign``): recompute, send to the council, publish.
+    # ``manage.py campaign``): recompute, send to the council, the council
+    # approves the results page, publish.
     for campaign in campaigns:
         lifecycle.recompute(campaign, actor=None)
         lifecycle.send_to_council(campaign, actor=None)
+        _council_approves(campaign, member)
         lifecycle.publish(campaign, actor=None, note="Первая публикация")
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
@@ -222,8 +227,38 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
     _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")
     lifecycle.send_to_council(decade, actor=None)
+    _council_approves(decade, member)
     lifecycle.publish(decade, actor=None)
-    demo_pages.build_site(log=log)
+
+
+def _council_member():
+    """The demo's member of the public council (cannot sign in: no password)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from evaluation import roles
+
+    user, created = get_user_model().objects.get_or_create(
+        username="sovet-demo",
+        defaults={"first_name": "Анна", "last_name": "Соколова (демо)"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=roles.COUNCIL))
+    return user
+
+
+def _council_approves(campaign: Campaign, member) -> None:
+    """The council approves the campaign's results page, as in «Очередь совета»."""
+    from publications import review
+    from publications.campaign_pages import results_page_of
+
+    page = results_page_of(campaign)
+    if page is not None and page.current_workflow_state is not None:
+        review.council_approve(
+            page, member, comment="Результаты проверены, замечаний нет."
+        )
 
 
 def _receive_submissions(rng: random.Random, decade: Campaign) -> None:

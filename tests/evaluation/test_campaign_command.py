@@ -14,6 +14,7 @@ from evaluation import roles, selectors, services
 from evaluation.enums import CampaignStatus, OrganisationKind
 from evaluation.models import AuditEvent, Campaign, Publication, Result
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
+from tests.factories.council import council_approves
 from tests.factories.evaluation import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,9 @@ def test_the_whole_flow_from_an_empty_database() -> None:
 
     assert "Сначала направьте" in refused("publish", "nok-2025")
     assert "На рассмотрении общественного совета" in campaign("review", "nok-2025")
+    # The council decides in the admin («Очередь совета»), not by command.
+    assert "дождитесь его решения" in refused("publish", "nok-2025")
+    council_approves(nok)
     out = campaign("publish", "nok-2025")
     assert "Опубликовано: «Независимая оценка качества 2025 года», версия 1" in out
     assert selectors.latest_publication(nok).version == 1

@@ -22,6 +22,7 @@ from evaluation.models import (
     SurveyResponse,
 )
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
+from tests.factories.council import council_approves
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ def collected(two, editor):
 def published(collected, editor):
     lifecycle.recompute(collected, editor)
     lifecycle.send_to_council(collected, editor)
+    council_approves(collected)
     lifecycle.publish(collected, editor)
     return collected
 
@@ -103,8 +105,13 @@ def test_a_nok_campaign_goes_through_every_stage(two, editor) -> None:
 
     lifecycle.send_to_council(campaign, editor)
     assert lifecycle.stage_of(campaign) == Stage.COUNCIL
-    assert lifecycle.available_actions(campaign) == [Action.RETURN, Action.PUBLISH]
+    # Publishing waits for the council's decision on the results page.
+    assert lifecycle.available_actions(campaign) == [Action.RETURN]
+    with _refused("дождитесь его решения"):
+        lifecycle.publish(campaign, editor)
 
+    council_approves(campaign)
+    assert lifecycle.available_actions(campaign) == [Action.RETURN, Action.PUBLISH]
     publication = lifecycle.publish(campaign, editor)
     assert publication.version == 1
     assert lifecycle.stage_of(campaign) == Stage.PUBLISHED
@@ -289,6 +296,7 @@ def test_a_decade_is_opened_sent_to_council_and_published(editor) -> None:
     )
     assert lifecycle.stage_of(decade) == Stage.RESULTS_IN
     lifecycle.send_to_council(decade, editor)
+    council_approves(decade)
     assert lifecycle.publish(decade, editor) is None
     assert decade.status == CampaignStatus.PUBLISHED
     with _refused("Исправленные версии публикуются для результатов НОК"):
@@ -308,6 +316,7 @@ def test_two_editors_publishing_at_once_make_one_version(
     services.save_indicator_inputs(campaign, b, EXAMPLE_B)
     lifecycle.recompute(campaign, editor)
     lifecycle.send_to_council(campaign, editor)
+    council_approves(campaign)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -13,6 +13,7 @@ from evaluation import lifecycle, roles, services
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.models import AuditEvent, Campaign, Publication
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
+from tests.factories.council import council_approves
 from tests.factories.evaluation import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,9 @@ def test_the_editor_runs_a_campaign_from_the_screen(editor, nok) -> None:
     assert preview.index("КЦСОН А") < preview.index("КЦСОН Б")
 
     editor.post(_act(nok.pk, "send_to_council"))
+    response = editor.post(_act(nok.pk, "publish"), follow=True)
+    assert "дождитесь его решения" in response.content.decode()
+    council_approves(nok)
     response = editor.post(_act(nok.pk, "publish"), follow=True)
     page = response.content.decode()
     assert "Результаты опубликованы. Версия 1." in page
