@@ -129,6 +129,7 @@ SCOPES: dict[str, tuple[str | None, str | None]] = {
     "qp_evaluation.result": ("organisation", "campaign"),
     "qp_evaluation.publishedresult": ("organisation", "publication__campaign"),
     "qp_evaluation.decadesummary": ("organisation", "campaign"),
+    "qp_evaluation.samplebase": ("organisation", "campaign"),
     "qp_evaluation.improvementplan": ("organisation", "campaign"),
     "qp_evaluation.measure": ("plan__organisation", "plan__campaign"),
     "qp_evaluation.measurereport": (
@@ -151,6 +152,7 @@ COUNCIL_REVIEWS = frozenset(
         "qp_evaluation.result",
         "qp_evaluation.publishedresult",
         "qp_evaluation.decadesummary",
+        "qp_evaluation.samplebase",
         "qp_evaluation.improvementplan",
         "qp_evaluation.measure",
         "qp_evaluation.measurereport",

@@ -37,6 +37,7 @@ from evaluation.models import (
     RegionalPlan,
     Result,
     ReviewStatus,
+    SampleBase,
     Submission,
     SuggestionStatus,
     SurveyResponse,
@@ -561,6 +562,20 @@ class DecadeSummaryViewSet(ScopedModelViewSet):
     ]
 
 
+class SampleBaseViewSet(ScopedModelViewSet):
+    """The Декада sample bases fixed with each campaign (seed 000 §3.1)."""
+
+    model = SampleBase
+    icon = "table"
+    menu_label = _("Базы выборки Декады")
+    list_display = ["organisation", "campaign", "base", "source", "updated_at"]
+    list_filter = ["campaign", "source"]
+    search_fields = ["organisation__short_name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["campaign", "organisation", "base", "source"]
+
+
 class ImportRecordViewSet(ReadOnlyViewSet):
     model = ImportRecord
     icon = "upload"
@@ -741,6 +756,7 @@ class EvaluationViewSetGroup(ModelViewSetGroup):
         OnlineQuestionnaireViewSet,
         QuestionSetViewSet,
         DecadeSummaryViewSet,
+        SampleBaseViewSet,
         ImprovementPlanViewSet,
         SubmissionViewSet,
         TargetIndicatorViewSet,

@@ -6,12 +6,23 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
 
-from evaluation import consolidation, lifecycle, sample_bases, selectors, services
+from evaluation import (
+    consolidation,
+    lifecycle,
+    roles,
+    sample_bases,
+    selectors,
+    services,
+)
 from evaluation.enums import CampaignStatus, OrganisationKind, SurveyChannel
 from evaluation.imports.engine import import_file
 from evaluation.models import DecadeSummary, SampleBase, SurveyResponse
 from evaluation.questionnaire.services import purge_expired_responses
+from evaluation.viewsets import SampleBaseViewSet
 from tests.evaluation.test_imports import valid_inn, xlsx
 from tests.evaluation.test_obligations import SUMMARY_HEADER
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
@@ -162,3 +173,41 @@ def test_the_retention_purge_keeps_the_base(published):
     after = _figures(campaign)
     assert after["overview"] == before["overview"]
     assert after["inadequate"] == [office.pk]
+
+
+def test_an_editor_corrects_a_base_in_the_admin(client, published):
+    campaign, office, _centre = published
+    editor = get_user_model().objects.create_user("editor", "e@x.org", "pw")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    client.force_login(editor)
+    viewset = SampleBaseViewSet()
+    listing = client.get(reverse(viewset.get_url_name("index")))
+    assert listing.status_code == 200
+    assert "Базы выборки Декады" in listing.content.decode()
+    stored = SampleBase.objects.get(campaign=campaign, organisation=office)
+    response = client.post(
+        reverse(viewset.get_url_name("edit"), args=[stored.pk]),
+        {
+            "campaign": campaign.pk,
+            "organisation": office.pk,
+            "base": "7000",
+            "source": SampleBase.Source.MANUAL,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    summary = selectors.decade_summary(campaign, office)
+    assert (summary.sample.base, summary.sample.adequate) == (7000, True)
+
+
+def test_an_institution_reads_only_its_own_bases(client, published):
+    _campaign, _office, centre = published
+    user = get_user_model().objects.create_user("inst", "i@x.org", "pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(Group.objects.get(name=roles.INSTITUTION))
+    centre.users.add(user)
+    client.force_login(user)
+    listing = client.get(reverse(SampleBaseViewSet().get_url_name("index")))
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "КЦСОН" in text and "ТО УСЗН" not in text
