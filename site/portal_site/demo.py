@@ -245,7 +245,8 @@ def _council_member():
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=roles.COUNCIL))
+        # get_or_create: a transactional test may have emptied the groups.
+        user.groups.add(Group.objects.get_or_create(name=roles.COUNCIL)[0])
     return user
 
 

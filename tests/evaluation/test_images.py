@@ -1,7 +1,7 @@
 """Images attached to explanatory notes: real images, broken files, bombs.
 
 Every refusal is checked twice: the Russian message, and that nothing was
-stored (no row, no file under MEDIA_ROOT).
+stored (no row, no file under QP_PRIVATE_ROOT).
 """
 
 from __future__ import annotations
@@ -196,7 +196,8 @@ def note(db, django_user_model):
 
 
 def stored_files() -> set[Path]:
-    root = Path(settings.MEDIA_ROOT) / "notes"
+    # Note images are private files (evaluation.files), outside MEDIA_ROOT.
+    root = Path(settings.QP_PRIVATE_ROOT) / "notes"
     return (
         {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
     )
@@ -220,7 +221,7 @@ def test_attachment_is_stored_clean_with_audit(note) -> None:
     assert len(new) == 1
     (path,) = new
     assert path.suffix == ".jpg" and "IMG_0001" not in path.name
-    assert attachment.image.name.startswith(f"notes/{note.campaign_id}/")
+    assert attachment.image.name.startswith("notes/")
     assert (attachment.width, attachment.height) == (400, 267)
     with Image.open(path) as stored:
         assert dict(stored.getexif()) == {}

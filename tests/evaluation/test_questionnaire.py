@@ -369,7 +369,7 @@ def test_retention_purge_dry_run_then_delete_keeping_aggregates(survey):
     assert summary.yes["q13"] == 1
     assert summary.by_channel == {SurveyChannel.ONLINE_FORM: 2}
     event = AuditEvent.objects.get(action="questionnaire.purge")
-    assert event.data == {"deleted": 2}
+    assert event.data == {"deleted": 2, "files": 0}
 
 
 # ------------------------------------------------------- review, exclusion, moderation

@@ -13,7 +13,8 @@ def council_member(username: str = "council-member"):
     """A member of the public council (created once)."""
     user, created = get_user_model().objects.get_or_create(username=username)
     if created:
-        user.groups.add(Group.objects.get(name=roles.COUNCIL))
+        # get_or_create: a transactional test may have emptied the groups.
+        user.groups.add(Group.objects.get_or_create(name=roles.COUNCIL)[0])
     return user
 
 

@@ -12,6 +12,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.portal_site.test_browser_a11y import home_site  # noqa: F401 - fixture
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RECORD_VIOLATIONS = """
@@ -39,7 +41,10 @@ def visit(page, url: str) -> list[str]:
 
 
 def test_public_pages_and_the_admin_run_within_their_policies(
-    browser_page, live_server, django_user_model
+    home_site,  # noqa: F811 - a transactional test before may have emptied it
+    browser_page,
+    live_server,
+    django_user_model,
 ) -> None:
     from tests.factories.region import build_region
 

@@ -245,6 +245,7 @@ def test_every_api_get_in_the_schema_answers(region) -> None:
             continue
         parameters = item["get"].get("parameters", [])
         urls = [path]
+        guessed = False
         for parameter in (p for p in parameters if p["in"] == "path"):
             name = parameter["name"]
             placeholder = "{" + name + "}"
@@ -252,6 +253,10 @@ def test_every_api_get_in_the_schema_answers(region) -> None:
             values = enum or _listed_values(
                 client, path[: path.index(placeholder)], name
             )
+            if not values:
+                # Nothing public lists these (uploads' statuses): an anonymous
+                # client must be refused before the identifier matters.
+                values, guessed = ["1"], True
             urls = [url.replace(placeholder, value) for url in urls for value in values]
         query = {
             p["name"]: QUERY_VALUES[p["name"]]
@@ -259,10 +264,11 @@ def test_every_api_get_in_the_schema_answers(region) -> None:
             if p["in"] == "query" and p.get("required")
         }
         statuses = []
+        accepted = {401, 403} if guessed else {200, 401, 403}
         for url in urls:
             response = client.get(url, query, HTTP_ACCEPT="application/json")
             statuses.append(response.status_code)
-            if response.status_code in {200, 401, 403}:
+            if response.status_code in accepted:
                 called += 1
                 break
         else:
