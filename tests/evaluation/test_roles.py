@@ -30,6 +30,9 @@ MIGRATION = importlib.import_module("evaluation.migrations.0006_roles")
 #: Grants on models added after 0006, run after it by every migrate.
 FOLLOW_UPS = (
     importlib.import_module("evaluation.migrations.0011_roles_new_models"),
+    importlib.import_module(
+        "evaluation.migrations.0016_document_collection_permissions"
+    ),
     importlib.import_module("evaluation.migrations.0020_sample_base_roles"),
     importlib.import_module("publications.migrations.0007_review_roles"),
 )
