@@ -2,6 +2,7 @@
 
 from .directory import OrganisationIndexPage
 from .documents import DocumentKind, PortalDocument
+from .identity import MinistrySettings
 from .pages import (
     AssessmentIndexPage,
     BasePage,
@@ -32,6 +33,7 @@ __all__ = [
     "DocumentKind",
     "HomePage",
     "MethodologyPage",
+    "MinistrySettings",
     "NewsIndexPage",
     "NewsPage",
     "OrganisationIndexPage",

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
@@ -93,15 +94,28 @@ class SiteNav:
         return self.items[index]
 
 
+def _ministry(request: HttpRequest | None):
+    """The ministry's settings of the request's site (empty ones without a site)."""
+    from publications.models import MinistrySettings
+
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return MinistrySettings()
+    return MinistrySettings.for_site(site)
+
+
 def portal(request: HttpRequest | None) -> dict[str, object]:
     """Expose site-wide values to templates.
 
-    ``QP_DEMO`` and ``SITE_NAME`` label the site; ``A11Y`` (an
+    ``QP_DEMO`` and ``SITE_NAME`` label the site; ``MINISTRY`` (the
+    :class:`~publications.models.MinistrySettings` of the site, read on first
+    use) names its publisher in the header and footer; ``A11Y`` (an
     ``A11ySettings``) and ``A11Y_CLASSES`` (body classes) drive the version
     for the visually impaired; ``SITE_NAV`` is the main menu (a ``SiteNav``).
     """
     a11y = A11ySettings.from_request(request)
     return {
+        "MINISTRY": SimpleLazyObject(lambda: _ministry(request)),
         "QP_DEMO": settings.QP_DEMO,
         "SITE_NAME": settings.WAGTAIL_SITE_NAME,
         "A11Y": a11y,

@@ -26,6 +26,7 @@ from publications.models import (
     DocumentKind,
     HomePage,
     MethodologyPage,
+    MinistrySettings,
     NewsIndexPage,
     NewsPage,
     OrganisationIndexPage,
@@ -69,6 +70,25 @@ def _document(title: str, kind: str, number: str, issued_on: date) -> PortalDocu
     )
 
 
+def _ministry(site: Site) -> None:
+    """The demo ministry's identity: one consistent, plainly fictional set."""
+    settings = MinistrySettings.for_site(site)
+    settings.full_name = "Министерство социальной политики Красноярского края"
+    settings.short_name = "Министерство социальной политики края"
+    settings.region = "Красноярский край"
+    settings.address = "660000, г. Красноярск, ул. Демонстрационная, д. 1"
+    settings.phone = "+7 (391) 000-00-00"
+    settings.email = "priemnaya@example.ru"
+    settings.reception_hours = (
+        "Понедельник — пятница: 9:00–18:00, перерыв 13:00–13:48\n"
+        "Приём по личным вопросам: вторник, 14:00–17:00, по записи"
+    )
+    settings.personal_data_operator = (
+        "Министерство социальной политики Красноярского края"
+    )
+    settings.save()
+
+
 def build_site(log=print) -> None:
     """Create the public pages under the home page (once)."""
     site = Site.objects.get(is_default_site=True)
@@ -76,6 +96,7 @@ def build_site(log=print) -> None:
     if not isinstance(home, HomePage) or home.get_children().exists():
         log("дерево страниц уже есть — не изменяется")
         return
+    _ministry(site)
     nok = list(Campaign.objects.filter(kind=CampaignKind.NOK).order_by("year"))
     decade = Campaign.objects.filter(kind=CampaignKind.DECADE).order_by("-year").first()
     latest = nok[-1]

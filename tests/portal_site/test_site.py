@@ -73,3 +73,26 @@ def test_nul_characters_are_refused_before_the_database(client: Client) -> None:
     assert path.status_code == 400
     page = client.get("/", {"x": "\x00"})
     assert page.status_code == 400
+
+
+def test_the_ministry_is_named_from_its_settings_and_empty_lines_are_omitted(
+    client,
+) -> None:
+    from wagtail.models import Site
+
+    from publications.models import MinistrySettings
+
+    empty = client.get("/").content.decode()
+    assert "будут указаны здесь" not in empty
+    assert "site-footer__contacts" not in empty  # nothing filled in: no section
+
+    settings = MinistrySettings.for_site(Site.objects.get(is_default_site=True))
+    settings.full_name = "Министерство социальной политики Н-ской области"
+    settings.short_name = "Минсоцполитики области"
+    settings.phone = "+7 (000) 111-22-33"
+    settings.save()
+    page = client.get("/").content.decode()
+    assert "Минсоцполитики области" in page  # the header
+    assert "Министерство социальной политики Н-ской области" in page  # the footer
+    assert 'href="tel:+70001112233"' in page
+    assert "Электронная почта" not in page and "Приём граждан" not in page

@@ -95,8 +95,17 @@ ENGLISH_ALLOWED = frozenset(
 LATIN_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z]{3,}(?![\w@/:-]|\.\w)")
 
 
+#: Text a page must never show: placeholders left for "later".
+PLACEHOLDER = re.compile(
+    r"будут указаны здесь|будет указан[аоы]? здесь|здесь будет|заглушка|"
+    r"lorem ipsum|TODO|TBD|XXX",
+    re.IGNORECASE,
+)
+
+
 def problems_of(text: str) -> list[str]:
     found: list[str] = []
+    found.extend(f"заполнитель: {m.group(0)!r}" for m in PLACEHOLDER.finditer(text))
     found.extend(
         f"английское слово: {m.group(0)!r} в «…{text[max(0, m.start() - 30) : m.end() + 10]}…»"
         for m in LATIN_WORD.finditer(text)
@@ -139,7 +148,8 @@ def test_the_checks_catch_the_known_errors() -> None:
     bad = (
         "План мероприятий по итогам независимая оценка качества 2024 года. "
         "Учтено 141\u00a0анкета. от 7 декабря 2026 г.. 3E+1 баллов, не более 1E+2. "
-        "Критерий K1. итоговый балл 86.50. Балл 83,40, на графике 83,4. Группа Editors."
+        "Критерий K1. итоговый балл 86.50. Балл 83,40, на графике 83,4. Группа Editors. "
+        "Адрес, телефон и электронная почта будут указаны здесь."
     )
     kinds = {problem.split(":")[0] for problem in problems_of(bad)}
     assert kinds == {
@@ -151,6 +161,7 @@ def test_the_checks_catch_the_known_errors() -> None:
         "«по итогам» без родительного падежа",
         "разная точность",
         "английское слово",
+        "заполнитель",
     }
     good = (
         "План мероприятий по итогам независимой оценки качества 2024 года. "
