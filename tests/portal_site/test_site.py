@@ -96,3 +96,11 @@ def test_the_ministry_is_named_from_its_settings_and_empty_lines_are_omitted(
     assert "Министерство социальной политики Н-ской области" in page  # the footer
     assert 'href="tel:+70001112233"' in page
     assert "Электронная почта" not in page and "Приём граждан" not in page
+    assert "site-header__emblem" not in page
+
+    from wagtail_factories import ImageFactory
+
+    settings.emblem = ImageFactory(title="Герб")
+    settings.save()
+    page = client.get("/").content.decode()
+    assert 'class="site-header__emblem"' in page and 'alt=""' in page
