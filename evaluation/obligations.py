@@ -82,10 +82,18 @@ def _add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def owed_documents(campaign: Campaign, organisation: Organisation) -> list:
-    """``(kind, deadline)`` of each document ``organisation`` owes in ``campaign``."""
+def owed_documents(
+    campaign: Campaign, organisation: Organisation, due: dict | None = None
+) -> list:
+    """``(kind, deadline)`` of each document ``organisation`` owes in ``campaign``.
+
+    ``due`` are the Декада's deadlines by rule code, when already computed.
+    """
     if campaign.kind == CampaignKind.DECADE:
-        due = {d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)}
+        if due is None:
+            due = {
+                d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)
+            }
         plan = (
             services.USZN_SUBMISSIONS
             if organisation.kind == OrganisationKind.USZN_OFFICE
@@ -115,12 +123,17 @@ def open_obligations(campaign: Campaign, actor=None) -> int:
             "organisation_id", "kind"
         )
     )
+    rules = (
+        {d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)}
+        if campaign.kind == CampaignKind.DECADE
+        else None
+    )
     new = [
         Submission(
             campaign=campaign, organisation=organisation, kind=kind, deadline=due
         )
         for organisation in campaign.organisations.all()
-        for kind, due in owed_documents(campaign, organisation)
+        for kind, due in owed_documents(campaign, organisation, rules)
         if (organisation.pk, kind) not in existing
     ]
     Submission.objects.bulk_create(new)
@@ -224,13 +237,15 @@ def mark_received(
     kind: str,
     *,
     on: date | None = None,
+    recount: bool = True,
 ) -> bool:
     """Record that ``organisation`` delivered a ``kind`` document in ``campaign``.
 
     The first receipt counts (a resubmission keeps the original date, so a
     late document stays late); a returned document becomes received again.
     A УСЗН office's summary or plan counts as the УСЗН kind. Returns whether
-    an owed item was found.
+    an owed item was found. ``recount=False`` leaves the periods "from
+    receipt" to the caller (:func:`refresh` once after many receipts).
     """
     if organisation.kind == OrganisationKind.USZN_OFFICE:
         kind = USZN_KINDS.get(kind, kind)
@@ -244,7 +259,7 @@ def mark_received(
     owed.filter(status=SubmissionStatus.RETURNED).update(
         status=SubmissionStatus.RECEIVED
     )
-    if found and campaign.kind == CampaignKind.DECADE:
+    if found and recount and campaign.kind == CampaignKind.DECADE:
         refresh(campaign)
     return found
 
@@ -268,10 +283,13 @@ def received_from_import(
     organisation_ids = set(organisation_ids)
     if form_name == "decade_summary":
         sample_bases.from_summaries(campaign, organisation_ids)
-    return sum(
-        mark_received(campaign, organisation, kind, on=on)
+    found = sum(
+        mark_received(campaign, organisation, kind, on=on, recount=False)
         for organisation in Organisation.objects.filter(pk__in=organisation_ids)
     )
+    if found and campaign.kind == CampaignKind.DECADE:
+        refresh(campaign)
+    return found
 
 
 @transaction.atomic
