@@ -273,7 +273,6 @@ def received_from_import(
 ) -> int:
     """Mark received what an applied import of ``form_name`` delivered.
 
-    A summary's «База выборки» becomes the organisation's stored sample base.
     Returns how many owed items were found; forms that deliver no owed
     document (the register, questionnaires, НОК results) mark nothing.
     """
@@ -281,8 +280,6 @@ def received_from_import(
     if kind is None or campaign is None:
         return 0
     organisation_ids = set(organisation_ids)
-    if form_name == "decade_summary":
-        sample_bases.from_summaries(campaign, organisation_ids)
     found = sum(
         mark_received(campaign, organisation, kind, on=on, recount=False)
         for organisation in Organisation.objects.filter(pk__in=organisation_ids)

@@ -82,17 +82,37 @@ def set_base(
     return item
 
 
-def from_summaries(campaign: Campaign, organisation_ids: Iterable[int]) -> int:
-    """Store the «База выборки» of imported summaries (annex 2) as the bases."""
-    count = 0
+def from_summaries(campaign: Campaign, organisation_ids: Iterable[int]) -> list[dict]:
+    """Store the «База выборки» of imported summaries (annex 2) as the bases.
+
+    Returns the changes in the shape of an import's ``changes`` (model, pk,
+    the values before or None when created), so undoing the import restores
+    the bases too.
+    """
+    changes: list[dict] = []
+    current = {
+        item.organisation_id: item
+        for item in SampleBase.objects.filter(
+            campaign=campaign, organisation_id__in=set(organisation_ids)
+        )
+    }
     for summary in DecadeSummary.objects.filter(
         campaign=campaign, organisation_id__in=set(organisation_ids)
     ).exclude(base=None):
-        set_base(
+        before = current.get(summary.organisation_id)
+        item = set_base(
             campaign,
             summary.organisation,
             summary.base,
             source=SampleBase.Source.IMPORT,
         )
-        count += 1
-    return count
+        changes.append(
+            {
+                "model": "samplebase",
+                "pk": item.pk,
+                "before": None
+                if before is None
+                else {"base": before.base, "source": before.source},
+            }
+        )
+    return changes

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from evaluation import obligations
+from evaluation import obligations, sample_bases
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
 from evaluation.imports.reading import (
@@ -42,6 +42,7 @@ from evaluation.models import (
     MeasureReport,
     Organisation,
     PlanItem,
+    SampleBase,
     SurveyResponse,
     TargetIndicator,
     TargetIndicatorValue,
@@ -508,14 +509,25 @@ def _write(
     record.applied_at = timezone.now()
     report.applied = True
     if form.name in obligations.FORM_KINDS:
+        delivered = [row.key[0] for row in (*plan.new, *plan.unchanged)] + [
+            row.key[0] for row, _current in plan.updated
+        ]
         # The owed summary, plan or report counts as received on the day it was sent.
         obligations.received_from_import(
             form.name,
             record.campaign,
-            [row.key[0] for row in (*plan.new, *plan.unchanged)]
-            + [row.key[0] for row, _current in plan.updated],
+            delivered,
             on=timezone.localdate(record.created_at or record.applied_at),
         )
+        if form.name == "decade_summary" and record.campaign is not None:
+            # «База выборки» becomes the stored sample base (undone with the import).
+            written = [row.key[0] for row in plan.new] + [
+                row.key[0] for row, _current in plan.updated
+            ]
+            record.changes = [
+                *record.changes,
+                *sample_bases.from_summaries(record.campaign, written),
+            ]
     record_event(
         "import.apply",
         record,
@@ -537,6 +549,7 @@ UNDO_MODELS = {
     "targetindicator": TargetIndicator,
     "targetindicatorvalue": TargetIndicatorValue,
     "decadesummary": DecadeSummary,
+    "samplebase": SampleBase,
     "planitem": PlanItem,
 }
 

@@ -19,7 +19,7 @@ from evaluation import (
     services,
 )
 from evaluation.enums import CampaignStatus, OrganisationKind, SurveyChannel
-from evaluation.imports.engine import import_file
+from evaluation.imports.engine import import_file, undo_import
 from evaluation.models import DecadeSummary, SampleBase, SurveyResponse
 from evaluation.questionnaire.services import purge_expired_responses
 from evaluation.viewsets import SampleBaseViewSet
@@ -153,6 +153,10 @@ def test_an_imported_summary_and_an_editor_set_the_base(published):
     assert report.ok, report.errors
     stored = SampleBase.objects.get(campaign=campaign, organisation=centre)
     assert (stored.base, stored.source) == (120, SampleBase.Source.IMPORT)
+    # Undoing the import restores the base fixed at publication.
+    undo_import(report.record)
+    stored.refresh_from_db()
+    assert (stored.base, stored.source) == (100, SampleBase.Source.REGISTER)
     sample_bases.set_base(campaign, centre, 90)
     assert sample_bases.stored_bases(campaign)[centre.pk] == 90
 
