@@ -110,6 +110,30 @@ def test_campaign_results_page_shows_summary_and_live_rating(
     assert best.organisation.short_name in download.content.decode("utf-8-sig")
 
 
+def test_results_page_and_card_say_what_a_score_means(published_region, client):
+    """Two or three plain sentences and a link to the methodology page."""
+    region = published_region
+    method_url = MethodologyPage.objects.live().get().url
+    results = soup(client.get(region.results_page.url)).select_one(".score-meaning")
+    count = len(region.organisations)
+    text = results.get_text(" ", strip=True)
+    assert text.startswith("Итоговый балл — среднее пяти критериев (К1–К5)")
+    assert "от 0 до 100" in text
+    assert (
+        f"со всеми {count}\u00a0оценёнными организациями {region.latest.year} года"
+        in text
+    )
+    assert results.a["href"] == method_url
+
+    organisation = region.organisations[0]
+    result = selectors.published_results(region.latest).get(organisation=organisation)
+    card = soup(client.get(f"{region.directory.url}{organisation.slug}/"))
+    meaning = card.select_one(".score-meaning").get_text(" ", strip=True)
+    respondents = result.inputs_snapshot["respondents"]
+    assert f"Число опрошенных получателей услуг: {respondents}." in meaning
+    assert card.select_one(".score-meaning a")["href"] == method_url
+
+
 def test_results_page_without_rating_block_adds_the_rating(
     published_region, client
 ) -> None:
