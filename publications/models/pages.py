@@ -136,10 +136,19 @@ class HomePage(BasePage):
         verbose_name_plural = _("главные страницы")
 
     def get_content_context(self, request):
+        from .directory import OrganisationIndexPage
+
         latest = selectors.published_campaigns(CampaignKind.NOK).first()
+        latest_page = (
+            CampaignResultsPage.objects.live().filter(campaign=latest).first()
+            if latest
+            else None
+        )
         return {
             "latest_campaign": latest,
             "latest_region": selectors.aggregates(latest)["region"] if latest else None,
+            "latest_page": latest_page,
+            "directory": OrganisationIndexPage.objects.live().order_by("path").first(),
             "sections": self.get_children().live().in_menu().specific(),
         }
 

@@ -134,6 +134,20 @@ def test_results_page_and_card_say_what_a_score_means(published_region, client):
     assert card.select_one(".score-meaning a")["href"] == method_url
 
 
+def test_the_home_page_offers_the_citizens_entry_points(published_region, client):
+    region = published_region
+    home = soup(client.get("/"))
+    entry = home.select_one("nav.entry-points")
+    form = entry.select_one("form[role=search]")
+    assert form["action"] == region.directory.url
+    assert form.select_one("input[name=q]")["id"] == "home-find"
+    links = {a.get_text(strip=True): a["href"] for a in entry.select("a")}
+    assert links["Заполнить анкету"] == region.directory.url
+    assert region.results_page.url in links.values()
+    found = client.get(form["action"], {"q": region.organisations[0].short_name})
+    assert region.organisations[0].short_name in found.content.decode()
+
+
 def test_results_page_without_rating_block_adds_the_rating(
     published_region, client
 ) -> None:
