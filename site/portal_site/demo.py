@@ -208,7 +208,6 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         log(f"организаций: {len(organisations)}, районов: {len(districts)}")
         campaigns = _nok_campaigns(rng, organisations)
         decade = _decade(rng, organisations, scale.responses)
-        _decisions(campaigns)
         demo_plan.build_plan(random.Random(scale.seed + 1), organisations)
     # The site's pages first: the council reviews each campaign's results page.
     demo_pages.build_site(log=log)
@@ -216,10 +215,20 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
     # The same life cycle an editor runs in «Ход кампаний» (or with
     # ``manage.py campaign``): recompute, send to the council, the council
     # approves the results page, publish.
-    for campaign in campaigns:
+    for number, campaign in enumerate(campaigns, 1):
         lifecycle.recompute(campaign, actor=None)
         lifecycle.send_to_council(campaign, actor=None)
-        _council_approves(campaign, member)
+        _council_approves(
+            campaign,
+            member,
+            number=f"{number}/{campaign.year}",
+            decided_on=date(campaign.year, 11, 20),
+            title="Об утверждении результатов независимой оценки качества "
+            f"за {campaign.year} год",
+            text="Общественный совет решил: утвердить результаты независимой "
+            "оценки качества и рекомендовать организациям разработать планы "
+            "мероприятий по устранению выявленных недостатков.",
+        )
         lifecycle.publish(campaign, actor=None, note="Первая публикация")
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
@@ -227,7 +236,15 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
     _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")
     lifecycle.send_to_council(decade, actor=None)
-    _council_approves(decade, member)
+    _council_approves(
+        decade,
+        member,
+        number=f"{len(campaigns) + 1}/{decade.year}",
+        decided_on=decade.period_end + timedelta(days=40),
+        title=f"Об итогах Декады качества {decade.year} года",
+        text="Общественный совет рассмотрел итоги опроса получателей услуг и "
+        "рекомендовал учреждениям учесть замечания граждан в планах мероприятий.",
+    )
     lifecycle.publish(decade, actor=None)
 
 
@@ -250,16 +267,21 @@ def _council_member():
     return user
 
 
-def _council_approves(campaign: Campaign, member) -> None:
-    """The council approves the campaign's results page, as in «Очередь совета»."""
+def _council_approves(campaign: Campaign, member, **decision) -> None:
+    """The council approves the campaign's results page, as in «Очередь совета».
+
+    The approval records the council's decision; the demo gives it the
+    number, date and wording of its meeting, so its documents agree.
+    """
     from publications import review
     from publications.campaign_pages import results_page_of
 
     page = results_page_of(campaign)
-    if page is not None and page.current_workflow_state is not None:
-        review.council_approve(
-            page, member, comment="Результаты проверены, замечаний нет."
-        )
+    if page is None or page.current_workflow_state is None:
+        return
+    review.council_approve(page, member, comment=decision["text"])
+    latest = CouncilDecision.objects.filter(campaign=campaign).latest("pk")
+    CouncilDecision.objects.filter(pk=latest.pk).update(**decision)
 
 
 def _receive_submissions(rng: random.Random, decade: Campaign) -> None:
@@ -508,19 +530,3 @@ def _plans(rng: random.Random, campaign: Campaign) -> None:
                     done=f"Выполнено: {action.lower()}.",
                     actual_date=planned - timedelta(days=rng.randint(0, 30)),
                 )
-
-
-def _decisions(campaigns: list[Campaign]) -> None:
-    for number, campaign in enumerate(campaigns, 1):
-        CouncilDecision.objects.create(
-            number=f"{number}/{campaign.year}",
-            decided_on=date(campaign.year, 11, 20),
-            title=f"Об утверждении результатов независимой оценки качества за {campaign.year} год",
-            text=(
-                "Общественный совет решил: утвердить результаты независимой оценки "
-                "качества и рекомендовать организациям разработать планы мероприятий "
-                "по устранению выявленных недостатков."
-            ),
-            campaign=campaign,
-            is_published=True,
-        )

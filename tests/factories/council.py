@@ -19,10 +19,18 @@ def council_member(username: str = "council-member"):
 
 
 def council_approves(campaign: Campaign, comment: str = "Проверено.") -> None:
-    """Approve the campaign's results page the council was sent (if it was)."""
+    """Approve the campaign's results page the council was sent.
+
+    Without a site (a transactional test before may have emptied the page
+    tree) no page was made, and the council step was the status change alone.
+    """
+    from wagtail.models import Site
+
     from publications import review
     from publications.campaign_pages import results_page_of
 
     page = results_page_of(campaign)
-    assert page is not None, "the campaign was not sent to the council"
+    if page is None:
+        assert not Site.objects.exists(), "the campaign was not sent to the council"
+        return
     review.council_approve(page, council_member(), comment=comment)
