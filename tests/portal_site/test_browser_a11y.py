@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from publications.models import HomePage
 from tests.browser import format_violations, run_axe, save_screenshot
@@ -22,6 +22,9 @@ def home_site() -> Site:
     The data migration creates it, but a transactional test before this one
     empties every table, so it is rebuilt when missing.
     """
+    # Documents and images default to the root collection, which goes too.
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Все коллекции")
     site = Site.objects.filter(is_default_site=True).first()
     if site and isinstance(site.root_page.specific, HomePage):
         return site
