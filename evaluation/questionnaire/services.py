@@ -270,15 +270,12 @@ def submit_online_response(
             "Приём анкет по этой кампании закрыт: ответы не сохранены."
         )
     fill_seconds = int(now.timestamp()) - form.issued_at
-    if fill_seconds < int(conf.get("QUESTIONNAIRE_MIN_SECONDS")):
-        raise QuestionnaireRejectedError(
-            "too_fast",
-            "Анкета отправлена слишком быстро. Проверьте ответы и отправьте её ещё раз.",
-        )
     if fill_seconds > int(conf.get("QUESTIONNAIRE_MAX_AGE")):
         raise QuestionnaireRejectedError(
             "expired", "Форма анкеты устарела: откройте анкету заново."
         )
+    # Unanswered questions come first: a person who pressed «Отправить» on a
+    # half-filled form needs to know what is missing, not that it was fast.
     cleaned = clean_answers(questionnaire.question_set, answers)
     suggestion = " ".join((suggestion or "").split())
     errors = {**cleaned.errors, **_demographics(sex, age_group)}
@@ -288,6 +285,12 @@ def submit_online_response(
         )
     if errors:
         raise QuestionnaireInvalidError(errors)
+    if fill_seconds < int(conf.get("QUESTIONNAIRE_MIN_SECONDS")):
+        raise QuestionnaireRejectedError(
+            "too_fast",
+            "Проверьте ответы и отправьте анкету ещё раз: все ответы сохранены "
+            "в форме.",
+        )
 
     salt = conf.ip_salt()
     ip_hash = abuse.address_hash(address or "unknown", salt)

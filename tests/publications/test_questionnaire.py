@@ -74,10 +74,24 @@ def test_invalid_post_shows_errors_linked_to_their_questions(client, survey):
     assert SurveyResponse.objects.count() == 0
 
 
-def test_too_fast_post_keeps_the_answers_and_says_why(client, survey):
+def test_too_fast_post_keeps_the_answers_and_asks_calmly_to_send_again(client, survey):
     response = client.post(url(survey), {"ticket": survey.ticket(1), **ALL_YES})
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "слишком быстро" in response.content.decode()
+    assert "Проверьте ответы и отправьте анкету ещё раз" in html
+    assert "слишком быстро" not in html
+    assert 'id="question-q6-yes" name="q6" value="yes" checked' in html
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_a_half_filled_fast_post_lists_the_missing_answers_first(client, survey):
+    answers = dict(ALL_YES)
+    del answers["q5"]
+    response = client.post(url(survey), {"ticket": survey.ticket(1), **answers})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#question-q5-yes">Ответьте на вопрос 5' in html
+    assert "Проверьте ответы и отправьте анкету ещё раз" not in html
     assert SurveyResponse.objects.count() == 0
 
 

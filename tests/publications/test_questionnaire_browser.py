@@ -123,6 +123,8 @@ def test_phone_shows_one_question_per_screen(
     expect(visible).to_have_count(1)
     expect(visible.locator("legend")).to_contain_text("Вопрос 1.")
     expect(page.locator(".step-status")).to_have_text("Шаг 1 из 12")
+    back = page.get_by_role("button", name="Назад")
+    expect(back).to_be_hidden()  # nowhere to go back to from the first step
     page.locator("#question-q1-no").focus()
     page.keyboard.press("Space")
     page.get_by_role("button", name="Далее").focus()
@@ -130,4 +132,5 @@ def test_phone_shows_one_question_per_screen(
     # "No" to Q1: the next screen is Q3, and focus is on its question.
     expect(visible.locator("legend")).to_contain_text("Вопрос 3.")
     assert page.evaluate("() => document.activeElement.tagName") == "LEGEND"
+    expect(back).to_be_visible()
     check_axe(page, axe_script, artefacts_dir, "phone-step")
