@@ -442,6 +442,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # One line per state of every task (Wagtail's reference index runs one per
+    # saved object) buried `make run`'s set-up output; the worker
+    # (`db_worker`) sets this logger's level itself.
+    "loggers": {"django_tasks": {"level": env_str("LOG_TASKS_LEVEL", "WARNING")}},
 }
 
 
