@@ -41,3 +41,21 @@ class SearchDocumentFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, *args, **kwargs):
         return document_from_mapping(kwargs)
+
+
+def forget_search_index() -> None:
+    """Empty the database search backend and its in-process maps.
+
+    A transactional test empties every Django table, the facet sets included,
+    but leaves the backend's raw SQL tables (FTS5, facet keys) and this
+    process's maps behind: a later search then finds rows whose facet sets are
+    gone. Tests that index after such a flush start from a clean index.
+    """
+    from django.core.cache import caches
+
+    from search.backends import database
+
+    database.DatabaseBackend().clear()
+    database._FACET_SETS.clear()
+    database._SQLITE_KEYS.clear()
+    caches[database.CACHE_ALIAS].clear()

@@ -22,6 +22,9 @@ def home_site() -> Site:
     The data migration creates it, but a transactional test before this one
     empties every table, so it is rebuilt when missing.
     """
+    from tests.factories.search import forget_search_index
+
+    forget_search_index()  # the flush left the SQLite search tables behind
     # Documents and images default to the root collection, which goes too.
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Все коллекции")

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from search.backends.database import DatabaseBackend
-from tests.factories.search import SearchDocumentFactory
+from tests.factories.search import SearchDocumentFactory, forget_search_index
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's locking only"
@@ -39,17 +39,7 @@ writer.execute("ROLLBACK")
 
 @pytest.mark.django_db(transaction=True)
 def test_search_answers_while_another_connection_holds_the_write_lock(tmp_path):
-    # A transactional test before this one may have flushed the tables: the
-    # backend's raw SQL tables (FTS5, facet keys) and in-process maps stay
-    # behind while the facet set table is emptied, so start from a clean index.
-    from django.core.cache import caches
-
-    from search.backends import database
-
-    DatabaseBackend().clear()
-    database._FACET_SETS.clear()
-    database._SQLITE_KEYS.clear()
-    caches[database.CACHE_ALIAS].clear()
+    forget_search_index()  # a flush before this test leaves FTS rows behind
     DatabaseBackend().index(
         [SearchDocumentFactory.build(title="Пандус у главного входа")], refresh=True
     )
