@@ -639,6 +639,51 @@ if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
 
 
+# --------------------------------------------------------------------------- Debian packages
+
+
+def _debian_binary(
+    package: str, variable: str, find: Callable[[], str | None], log: Log
+) -> str:
+    """The binary ``find`` locates, installing Debian's ``package`` if needed.
+
+    ``variable`` names a binary to use instead; when it is set but missing, or
+    nothing is found and this is not root with ``apt-get``, nothing is
+    installed. ``apt-get update`` runs only when a first install fails.
+
+    Raises:
+        ServiceUnavailable: no binary and it cannot be installed here.
+    """
+    found = find()
+    if found:
+        log(f"{package}: {found}")
+        return found
+    if os.environ.get(variable, "").strip():
+        raise ServiceUnavailable(f"{variable}={os.environ[variable]} не найден")
+    apt = shutil.which("apt-get")
+    if not (_is_root() and apt):
+        raise ServiceUnavailable(
+            f"нет {package}: установите пакет {package} "
+            f"(apt-get install {package}) или задайте {variable}"
+        )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = [apt, "install", "-y", "--no-install-recommends", package]
+    log(f"installing Debian's {package} package")
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        log("apt-get install failed; refreshing package lists and retrying")
+        subprocess.run([apt, "update"], capture_output=True, text=True, env=env)
+        result = subprocess.run(command, capture_output=True, text=True, env=env)
+    found = find()
+    if result.returncode != 0 or not found:
+        output = (result.stdout + result.stderr).strip()[-1500:]
+        raise ServiceUnavailable(
+            f"apt-get не установил {package} (код {result.returncode}): {output}"
+        )
+    log(f"{package} installed: {found}")
+    return found
+
+
 # --------------------------------------------------------------------------- Chromium
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -665,34 +710,7 @@ def chromium(log: Log = print) -> str:
     Raises:
         ServiceUnavailable: no Chromium and it cannot be installed here.
     """
-    found = _find_chromium()
-    if found:
-        log(f"Chromium: {found}")
-        return found
-    if os.environ.get("QP_CHROMIUM", "").strip():
-        raise ServiceUnavailable(f"QP_CHROMIUM={os.environ['QP_CHROMIUM']} не найден")
-    apt = shutil.which("apt-get")
-    if not (_is_root() and apt):
-        raise ServiceUnavailable(
-            "нет Chromium: установите пакет chromium (apt-get install chromium) "
-            "или задайте QP_CHROMIUM"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = [apt, "install", "-y", "--no-install-recommends", "chromium"]
-    log("installing Debian's chromium package")
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        log("apt-get install failed; refreshing package lists and retrying")
-        subprocess.run([apt, "update"], capture_output=True, text=True, env=env)
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
-    found = _find_chromium()
-    if result.returncode != 0 or not found:
-        output = (result.stdout + result.stderr).strip()[-1500:]
-        raise ServiceUnavailable(
-            f"apt-get не установил chromium (код {result.returncode}): {output}"
-        )
-    log(f"Chromium installed: {found}")
-    return found
+    return _debian_binary("chromium", "QP_CHROMIUM", _find_chromium, log)
 
 
 # --------------------------------------------------------------------------- nginx
@@ -718,34 +736,7 @@ def nginx(log: Log = print) -> str:
     Raises:
         ServiceUnavailable: no nginx and it cannot be installed here.
     """
-    found = _find_nginx()
-    if found:
-        log(f"nginx: {found}")
-        return found
-    if os.environ.get("QP_NGINX", "").strip():
-        raise ServiceUnavailable(f"QP_NGINX={os.environ['QP_NGINX']} не найден")
-    apt = shutil.which("apt-get")
-    if not (_is_root() and apt):
-        raise ServiceUnavailable(
-            "нет nginx: установите пакет nginx (apt-get install nginx) "
-            "или задайте QP_NGINX"
-        )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = [apt, "install", "-y", "--no-install-recommends", "nginx"]
-    log("installing Debian's nginx package")
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        log("apt-get install failed; refreshing package lists and retrying")
-        subprocess.run([apt, "update"], capture_output=True, text=True, env=env)
-        result = subprocess.run(command, capture_output=True, text=True, env=env)
-    found = _find_nginx()
-    if result.returncode != 0 or not found:
-        output = (result.stdout + result.stderr).strip()[-1500:]
-        raise ServiceUnavailable(
-            f"apt-get не установил nginx (код {result.returncode}): {output}"
-        )
-    log(f"nginx installed: {found}")
-    return found
+    return _debian_binary("nginx", "QP_NGINX", _find_nginx, log)
 
 
 # --------------------------------------------------------------------------- axe-core
