@@ -15,6 +15,7 @@ from search import service
 from search.backends.base import MAX_PAGE_SIZE
 from search.backends.database import DatabaseBackend
 from search.documents import KINDS
+from tests.factories.search import forget_search_index
 
 # Real commits, so each change is indexed when it is made, in the demo's order.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,21 +26,11 @@ def demo():
     # A transactional test before this one may have emptied every table,
     # the initial Wagtail data included; the demo needs a default site.
     from django.conf import settings
-    from django.core.cache import caches
     from wagtail.models import Collection, Locale, Page, Site
 
     from publications.models import HomePage
-    from search.backends import database
 
-    def forget_the_index() -> None:
-        # A flush leaves the backend's raw SQL tables (FTS5, facet keys) and
-        # its in-process maps behind while it empties the facet set table.
-        service.get_backend().clear()
-        database._FACET_SETS.clear()
-        database._SQLITE_KEYS.clear()
-        caches[database.CACHE_ALIAS].clear()
-
-    forget_the_index()
+    forget_search_index()
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Все коллекции")
@@ -58,7 +49,7 @@ def demo():
     call_command("load_demo_data", "--organisations", "12", "--responses", "120")
     assert isinstance(service.get_backend(), DatabaseBackend)
     yield
-    forget_the_index()  # the flush after this test would leave it behind too
+    forget_search_index()  # the flush after this test would leave it behind too
 
 
 def test_every_hit_of_every_kind_has_a_working_link_everywhere(demo, client) -> None:
