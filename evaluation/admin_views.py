@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import roles
-from evaluation.imports.background import run_in_background
+from evaluation.imports.background import is_large, run_in_background
 from evaluation.imports.engine import (
     apply_import,
     claim,
@@ -142,8 +142,7 @@ def _single_organisation(user, scope):
 
 
 def _in_background(record: ImportRecord) -> bool:
-    threshold = getattr(settings, "QP_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
-    return record.size >= threshold
+    return is_large(record.size)
 
 
 class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
