@@ -20,9 +20,11 @@ ENV PYTHONUNBUFFERED=1 \
     STATIC_ROOT=/app/static \
     MEDIA_ROOT=/app/media \
     QP_PRIVATE_ROOT=/app/private
-# A font with Cyrillic for the Pillow-drawn social preview images and badges.
+# A font with Cyrillic for the Pillow-drawn social preview images and badges,
+# and Pango, which WeasyPrint needs to lay out the PDF documents.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 1000 --home /app --shell /usr/sbin/nologin portal
 WORKDIR /app

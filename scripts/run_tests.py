@@ -147,6 +147,10 @@ def main(argv: list[str]) -> int:
         log(f"!!! nginx UNAVAILABLE: {error}")
         nginx, nginx_reason = None, str(error)
     try:
+        services.weasyprint_libraries(log=lambda line: log(f"weasyprint: {line}"))
+    except services.ServiceUnavailable as error:
+        log(f"!!! WeasyPrint libraries UNAVAILABLE (PDF tests fail): {error}")
+    try:
         axe = services.axe_core(log=lambda line: log(f"axe: {line}"))
         axe_reason = ""
     except services.ServiceUnavailable as error:

@@ -739,6 +739,45 @@ def nginx(log: Log = print) -> str:
     return _debian_binary("nginx", "QP_NGINX", _find_nginx, log)
 
 
+# --------------------------------------------------------------------------- WeasyPrint
+
+#: Debian packages of the shared libraries WeasyPrint loads (the PDF documents
+#: of ``publications.documents``), with the name ``ctypes`` finds each by.
+WEASYPRINT_LIBRARIES = (
+    ("libpango-1.0-0", "pango-1.0"),
+    ("libpangoft2-1.0-0", "pangoft2-1.0"),
+    ("libharfbuzz-subset0", "harfbuzz-subset"),
+    ("fonts-dejavu-core", None),
+)
+
+
+def _find_dejavu() -> str | None:
+    path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    return str(path) if path.exists() else None
+
+
+def weasyprint_libraries(log: Log = print) -> list[str]:
+    """Pango, HarfBuzz and the DejaVu fonts for the PDF documents, installed if needed.
+
+    ``QP_WEASYPRINT_LIBS`` set to anything means "provided elsewhere": then a
+    missing library is reported, never installed.
+
+    Raises:
+        ServiceUnavailable: a library is missing and cannot be installed here.
+    """
+    import ctypes.util
+
+    found = []
+    for package, library in WEASYPRINT_LIBRARIES:
+        find = (
+            _find_dejavu
+            if library is None
+            else (lambda name=library: ctypes.util.find_library(name))
+        )
+        found.append(_debian_binary(package, "QP_WEASYPRINT_LIBS", find, log))
+    return found
+
+
 # --------------------------------------------------------------------------- axe-core
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
