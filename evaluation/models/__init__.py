@@ -10,7 +10,8 @@ from .campaigns import (
     SampleBase,
     SurveyResponse,
 )
-from .imports import ImportRecord, ImportStatus
+from .decade_versions import DecadeVersion
+from .imports import ColumnMapping, ImportRecord, ImportStatus
 from .notes import (
     ExplanatoryNote,
     NoteAttachment,
@@ -43,8 +44,10 @@ from .reminders import ReminderKind, ReminderLog
 __all__ = [
     "AuditEvent",
     "Campaign",
+    "ColumnMapping",
     "CouncilDecision",
     "DecadeSummary",
+    "DecadeVersion",
     "District",
     "ExplanatoryNote",
     "ImportRecord",

@@ -74,6 +74,21 @@ class ImportRecord(models.Model):
     errors = models.JSONField(_("ошибки"), default=list, blank=True)
     warnings = models.JSONField(_("предупреждения"), default=list, blank=True)
     changes = models.JSONField(_("изменения для отмены"), default=list, blank=True)
+    columns = models.JSONField(
+        _("столбцы для сопоставления"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Нераспознанные столбцы файла: буква, заголовок и выбранное поле "
+            "(пусто — «не загружать», null — не выбрано)."
+        ),
+    )
+    rows = models.JSONField(
+        _("строки предпросмотра"),
+        default=dict,
+        blank=True,
+        help_text=_("Новые, изменённые (старое → новое) и неизменные строки."),
+    )
     created_at = models.DateTimeField(_("загружен"), auto_now_add=True, db_index=True)
     applied_at = models.DateTimeField(_("применён"), null=True, blank=True)
     undone_at = models.DateTimeField(_("отменён"), null=True, blank=True)
@@ -95,3 +110,60 @@ class ImportRecord(models.Model):
         if not self.progress_total:
             return 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class ColumnMapping(models.Model):
+    """A user's choice for a column header the importer does not recognise.
+
+    Remembered per form and organisation (the uploader's organisation, or
+    none for ministry-wide files) and applied the next time the same header
+    (in its normalised form) appears. An empty ``field`` means «не загружать».
+    """
+
+    form = models.CharField(_("форма"), max_length=40)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("организация"),
+    )
+    header_normalised = models.CharField(
+        _("заголовок (нормализованный)"), max_length=500
+    )
+    header = models.CharField(_("заголовок в файле"), max_length=500, blank=True)
+    field = models.CharField(
+        _("поле формы"),
+        max_length=60,
+        blank=True,
+        help_text=_("Пусто — «не загружать»."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто выбрал"),
+    )
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("сопоставление столбца")
+        verbose_name_plural = _("сопоставления столбцов")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "organisation", "header_normalised"],
+                condition=models.Q(organisation__isnull=False),
+                name="qp_column_mapping_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["form", "header_normalised"],
+                condition=models.Q(organisation__isnull=True),
+                name="qp_column_mapping_ministry_wide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form}: «{self.header}» → {self.field or 'не загружать'}"
