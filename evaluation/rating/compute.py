@@ -5,11 +5,13 @@ One function per level. Each level is computed from the *published*
 anyone can recompute a total from the criteria shown on a page (METHOD.md §2,
 "Rounding").
 
-Arithmetic inside a level is exact (:class:`fractions.Fraction`); only the
-published value of each level becomes a :class:`~decimal.Decimal`, rounded
-once by :func:`round_value`. Rounding a Decimal quotient such as 11/13 first
-and the sum later could turn an exact half (…,xx5) into …,xx4999 and round it
-the wrong way; exact fractions cannot.
+Arithmetic inside a level is exact: values are integer pairs counted in
+units of the published precision (hundredths), with the method's constants
+turned into integers once per version (:func:`_prepare`); only the published
+value of each level becomes a :class:`~decimal.Decimal`, rounded once.
+Rounding a Decimal quotient such as 11/13 first and the sum later could turn
+an exact half (…,xx5) into …,xx4999 and round it the wrong way; exact
+integer ratios cannot.
 
 Decisions where METHOD.md leaves room (all reproduce worked examples A and B
 to the cent):
@@ -41,9 +43,11 @@ to the cent):
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -51,7 +55,6 @@ from evaluation.rating.inputs import OrganisationInputs
 from evaluation.rating.method import (
     DEFAULT_METHOD_CODE,
     ChecklistPart,
-    CountRule,
     MethodVersion,
     SurveyPart,
     get_method,
@@ -73,11 +76,90 @@ def round_value(value: Number, method: MethodVersion) -> Decimal:
     return quantize_exact(value, method.rounding_decimals, method.rounding)
 
 
+# Every level is computed in *units* of the published precision (hundredths
+# for two decimals): an exact value is an integer pair ``num / den`` in units,
+# and a published value is an integer number of units. Python integers are
+# exact, so this is the same arithmetic as Fractions without their objects;
+# recomputing tens of thousands of organisations is a budgeted operation.
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A method version's constants as integers, prepared once per version."""
+
+    factor: int  # 10 ** rounding_decimals: units per point
+    decimals: int
+    rounding: str
+    half_up: bool
+    scale_units: int  # scale_max (100 points) in units
+    counts: Mapping[str, tuple[int, int, int, int]]  # points n/d, cap n/d
+    # criterion → ((indicator, integer weight), …): weights times their
+    # common denominator, so Σ wᵢ·vᵢ / Σ wᵢ is unchanged
+    criteria: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+    totals: tuple[tuple[str, int], ...]
+
+
+def _integer_weights(weights: Mapping[str, Decimal]) -> tuple[tuple[str, int], ...]:
+    ratios = {code: weight.as_integer_ratio() for code, weight in weights.items()}
+    common = math.lcm(*(den for _, den in ratios.values())) if ratios else 1
+    return tuple((code, num * (common // den)) for code, (num, den) in ratios.items())
+
+
+@functools.lru_cache(maxsize=32)
+def _prepare(method: MethodVersion) -> _Prepared:
+    factor = 10**method.rounding_decimals
+    scale_num, scale_den = Decimal(_scale(method)).as_integer_ratio()
+    counts = {}
+    for code, rule in method.counts.items():
+        points_num, points_den = rule.points.as_integer_ratio()
+        cap_num, cap_den = rule.cap.as_integer_ratio()
+        counts[code] = (points_num, points_den, cap_num, cap_den)
+    return _Prepared(
+        factor=factor,
+        decimals=method.rounding_decimals,
+        rounding=method.rounding,
+        half_up=method.rounding == ROUND_HALF_UP,
+        scale_units=scale_num * factor // scale_den,
+        counts=counts,
+        criteria=tuple(
+            (criterion, _integer_weights(method.weights_for(criterion)))
+            for criterion in method.criterion_codes
+        ),
+        totals=_integer_weights(method.total_weights),
+    )
+
+
+def _round_units(value: Pair, prepared: _Prepared) -> int:
+    """Round an exact value given in units to a whole number of units."""
+    num, den = value
+    if prepared.half_up and num >= 0:
+        return (2 * num + den) // (2 * den)  # floor(x + ½), exact
+    rounded = quantize_exact(Fraction(num, den), 0, prepared.rounding)
+    return int(rounded)
+
+
+_DECIMALS: dict[tuple[int, int], Decimal] = {}
+
+
+def _published(units: int, decimals: int) -> Decimal:
+    """The Decimal of a whole number of units (``9000`` → ``90.00``), shared.
+
+    Published values lie in 0–100, so at most 10,001 Decimals per precision
+    are ever built; a Decimal is immutable, so sharing them is safe.
+    """
+    key = (units, decimals)
+    value = _DECIMALS.get(key)
+    if value is None:
+        value = _DECIMALS[key] = Decimal(units).scaleb(-decimals)
+    return value
+
+
 @dataclass(frozen=True)
 class _Outcome:
-    """An indicator's exact value and what was missing for it."""
+    """An indicator's exact value (in units) and what was missing for it."""
 
-    value: Fraction | None
+    value: Pair | None
     # (label of the undefined part, Russian reason) — label "" for single parts
     missing: tuple[tuple[str, str], ...] = ()
     defined: tuple[str, ...] = ()
@@ -86,25 +168,28 @@ class _Outcome:
 
 @dataclass(frozen=True)
 class _Part:
-    value: Fraction | None
+    value: Pair | None
     label: str
     reason: str = ""
 
 
 def _mean_of_parts(parts: Sequence[_Part]) -> _Outcome:
     """Equal-weight mean of the defined parts, renormalised over them."""
-    values = [part.value for part in parts if part.value is not None]
+    num, den, defined = 0, 1, 0
+    for part in parts:
+        if part.value is not None:
+            part_num, part_den = part.value
+            num, den = num * part_den + part_num * den, den * part_den
+            defined += 1
     return _Outcome(
-        value=(values[0] if len(values) == 1 else sum(values) / len(values))
-        if values
-        else None,
+        value=(num, den * defined) if defined else None,
         missing=tuple((p.label, p.reason) for p in parts if p.value is None),
         defined=tuple(p.label for p in parts if p.value is not None),
     )
 
 
 def _checklist_indicator(
-    inputs: OrganisationInputs, parts: Sequence[ChecklistPart], method: MethodVersion
+    inputs: OrganisationInputs, parts: Sequence[ChecklistPart], prepared: _Prepared
 ) -> _Outcome:
     """Indicator 1.1, METHOD.md §1: ``0.5 × (stand p/r + site p/r) × 100``.
 
@@ -118,20 +203,26 @@ def _checklist_indicator(
             reason = f"для {part.genitive} все пункты перечня «не применимо»"
             values.append(_Part(None, part.label, reason))
         else:
-            values.append(
-                _Part(Fraction(present * _scale(method), required), part.label)
-            )
+            values.append(_Part((present * prepared.scale_units, required), part.label))
     return _mean_of_parts(values)
 
 
-def _count_indicator(inputs: OrganisationInputs, rule: CountRule) -> _Outcome:
+def _count_indicator(
+    inputs: OrganisationInputs, code: str, field: str, prepared: _Prepared
+) -> _Outcome:
     """Indicators 1.2, 2.1, 3.1, 3.2, METHOD.md §1: ``min(cap, points × count)`` [S]."""
-    points = Fraction(rule.points) * inputs.count(rule.field)
-    return _Outcome(value=min(Fraction(rule.cap), points))
+    points_num, points_den, cap_num, cap_den = prepared.counts[code]
+    points_num *= inputs.count(field)
+    if points_num * cap_den <= cap_num * points_den:
+        return _Outcome(value=(points_num * prepared.factor, points_den))
+    return _Outcome(value=(cap_num * prepared.factor, cap_den))
 
 
 def _survey_indicator(
-    inputs: OrganisationInputs, parts: Sequence[SurveyPart], method: MethodVersion
+    inputs: OrganisationInputs,
+    parts: Sequence[SurveyPart],
+    method: MethodVersion,
+    prepared: _Prepared,
 ) -> _Outcome:
     """Survey indicators, METHOD.md §1: ``yes ÷ base × 100``, parts averaged.
 
@@ -152,12 +243,12 @@ def _survey_indicator(
         if base == 0:
             values.append(_Part(None, part.label, reason))
         else:
-            values.append(_Part(Fraction(yes * _scale(method), base), part.label))
+            values.append(_Part((yes * prepared.scale_units, base), part.label))
     return _mean_of_parts(values)
 
 
 def _indicator_outcomes(
-    inputs: OrganisationInputs, method: MethodVersion
+    inputs: OrganisationInputs, method: MethodVersion, prepared: _Prepared
 ) -> dict[str, _Outcome]:
     outcomes: dict[str, _Outcome] = {}
     for code in method.indicator_codes:
@@ -165,13 +256,25 @@ def _indicator_outcomes(
             outcomes[code] = _Outcome(value=None, not_applicable=True)
         elif code in method.checklists:
             outcomes[code] = _checklist_indicator(
-                inputs, method.checklists[code], method
+                inputs, method.checklists[code], prepared
             )
         elif code in method.counts:
-            outcomes[code] = _count_indicator(inputs, method.counts[code])
+            field_name = method.counts[code].field
+            outcomes[code] = _count_indicator(inputs, code, field_name, prepared)
         else:
-            outcomes[code] = _survey_indicator(inputs, method.surveys[code], method)
+            outcomes[code] = _survey_indicator(
+                inputs, method.surveys[code], method, prepared
+            )
     return outcomes
+
+
+def _indicator_units(
+    outcomes: Mapping[str, _Outcome], prepared: _Prepared
+) -> dict[str, int | None]:
+    return {
+        code: None if outcome.value is None else _round_units(outcome.value, prepared)
+        for code, outcome in outcomes.items()
+    }
 
 
 def indicators(
@@ -188,10 +291,9 @@ def indicators(
         decimals, or ``None`` for "нет данных" (a zero denominator, METHOD.md
         §2 "Undefined shares") and for 2.2 in sectors without it.
     """
-    return {
-        code: None if outcome.value is None else round_value(outcome.value, method)
-        for code, outcome in _indicator_outcomes(inputs, method).items()
-    }
+    prepared = _prepare(method)
+    units = _indicator_units(_indicator_outcomes(inputs, method, prepared), prepared)
+    return _as_published(units, prepared)
 
 
 def _scale(method: MethodVersion) -> int:
@@ -199,32 +301,70 @@ def _scale(method: MethodVersion) -> int:
     return int(scale) if scale == int(scale) else scale  # always 100 in practice
 
 
-def _weighted_mean(
-    values: Mapping[str, Decimal | None],
-    weights: Mapping[str, Decimal],
-) -> Fraction | None:
-    """Exact ``Σ wᵢ·vᵢ / Σ wᵢ`` over the defined values.
+def _as_published(
+    units: Mapping[str, int | None], prepared: _Prepared
+) -> dict[str, Decimal | None]:
+    return {
+        code: None if value is None else _published(value, prepared.decimals)
+        for code, value in units.items()
+    }
 
-    Integer numerator/denominator pairs (``Decimal.as_integer_ratio``) are
-    accumulated and one Fraction is built at the end: the same exact value
-    as summing Fractions, several times faster (recomputing 10,000
-    organisations is a budgeted operation).
-    """
-    num, den = 0, 1  # Σ wᵢ·vᵢ
-    weight_num, weight_den = 0, 1  # Σ wᵢ
+
+def _as_units(
+    values: Mapping[str, Decimal | None], prepared: _Prepared
+) -> dict[str, int | None]:
+    """Published values as whole units; a finer value is refused, not rounded."""
+    units: dict[str, int | None] = {}
+    for code, value in values.items():
+        if value is None:
+            units[code] = None
+            continue
+        num, den = value.as_integer_ratio()
+        whole, rest = divmod(num * prepared.factor, den)
+        if rest:
+            raise ValueError(
+                f"{code} = {value}: больше {prepared.decimals} знаков после "
+                "запятой; ожидаются опубликованные (округлённые) значения."
+            )
+        units[code] = whole
+    return units
+
+
+def _weighted_mean(
+    units: Mapping[str, int | None], weights: Sequence[tuple[str, int]]
+) -> Pair | None:
+    """Exact ``Σ wᵢ·vᵢ / Σ wᵢ`` over the defined values, in units."""
+    num = weight_sum = 0
     defined = False
-    for code, weight in weights.items():
-        value = values.get(code)
+    for code, weight in weights:
+        value = units.get(code)
         if value is None:
             continue
         defined = True
-        wn, wd = weight.as_integer_ratio()
-        vn, vd = value.as_integer_ratio()
-        num, den = num * wd * vd + wn * vn * den, den * wd * vd
-        weight_num, weight_den = weight_num * wd + wn * weight_den, weight_den * wd
+        num += weight * value
+        weight_sum += weight
     if not defined:
         return None
-    return Fraction(num * weight_den, den * weight_num)
+    return num, weight_sum
+
+
+def _criterion_units(
+    indicator_units: Mapping[str, int | None], prepared: _Prepared
+) -> dict[str, int | None]:
+    result: dict[str, int | None] = {}
+    for criterion, weights in prepared.criteria:
+        value = _weighted_mean(indicator_units, weights)
+        result[criterion] = None if value is None else _round_units(value, prepared)
+    return result
+
+
+def _total_units(
+    criterion_units: Mapping[str, int | None], prepared: _Prepared
+) -> int | None:
+    if any(criterion_units.get(code) is None for code, _ in prepared.totals):
+        return None
+    value = _weighted_mean(criterion_units, prepared.totals)
+    return None if value is None else _round_units(value, prepared)
 
 
 def criteria(
@@ -244,12 +384,13 @@ def criteria(
     Returns:
         Criterion code → points with two decimals, ``None`` when none of its
         indicators is defined.
+
+    Raises:
+        ValueError: a value has more decimals than the method publishes.
     """
-    result: dict[str, Decimal | None] = {}
-    for criterion in method.criterion_codes:
-        value = _weighted_mean(indicator_values, method.weights_for(criterion))
-        result[criterion] = None if value is None else round_value(value, method)
-    return result
+    prepared = _prepare(method)
+    units = _criterion_units(_as_units(indicator_values, prepared), prepared)
+    return _as_published(units, prepared)
 
 
 def total(
@@ -267,11 +408,13 @@ def total(
     Returns:
         The total with two decimals, or ``None`` when any criterion is
         undefined (a total over fewer criteria is not comparable).
+
+    Raises:
+        ValueError: a value has more decimals than the method publishes.
     """
-    if any(criterion_values.get(code) is None for code in method.total_weights):
-        return None
-    value = _weighted_mean(criterion_values, method.total_weights)
-    return None if value is None else round_value(value, method)
+    prepared = _prepare(method)
+    value = _total_units(_as_units(criterion_values, prepared), prepared)
+    return None if value is None else _published(value, prepared.decimals)
 
 
 @dataclass(frozen=True)
@@ -329,6 +472,8 @@ def _notes(
 ) -> tuple[str, ...]:
     notes: list[str] = []
     for code, outcome in outcomes.items():
+        if outcome.value is not None and not outcome.missing:
+            continue  # a fully defined indicator has no note
         criterion = method.criterion_of(code)
         if outcome.not_applicable:
             weights = " + ".join(
@@ -395,16 +540,19 @@ def rate(
     if method is None:
         method = get_method(inputs.method or DEFAULT_METHOD_CODE)
     inputs.validate(method, context)
-    outcomes = _indicator_outcomes(inputs, method)
-    indicator_values = {
-        code: None if outcome.value is None else round_value(outcome.value, method)
-        for code, outcome in outcomes.items()
-    }
-    criterion_values = criteria(indicator_values, method)
+    prepared = _prepare(method)
+    outcomes = _indicator_outcomes(inputs, method, prepared)
+    indicator_units = _indicator_units(outcomes, prepared)
+    criterion_units = _criterion_units(indicator_units, prepared)
+    total_units = _total_units(criterion_units, prepared)
+    indicator_values = _as_published(indicator_units, prepared)
+    criterion_values = _as_published(criterion_units, prepared)
     return RatingResult(
         indicators=indicator_values,
         criteria=criterion_values,
-        total=total(criterion_values, method),
+        total=None
+        if total_units is None
+        else _published(total_units, prepared.decimals),
         notes=_notes(outcomes, indicator_values, criterion_values, method),
         method=method.code,
     )

@@ -267,6 +267,9 @@ class OrganisationInputs:
                     check.errors.extend(
                         _skip_errors(part.question, part.base, yes, answered)
                     )
+        if not check.errors:
+            # Inputs and methods are immutable: valid once, valid for good.
+            object.__setattr__(self, "_valid_for", method)
         return check.errors
 
     def validate(
@@ -281,6 +284,8 @@ class OrganisationInputs:
         Raises:
             RatingInputError: carrying every problem found.
         """
+        if method is not None and self.__dict__.get("_valid_for") is method:
+            return  # checked already (``parse_inputs`` validates on reading)
         errors = self.find_errors(method)
         if errors:
             raise RatingInputError(errors, context)

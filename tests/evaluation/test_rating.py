@@ -354,6 +354,30 @@ def test_changed_points_per_channel_change_the_indicator() -> None:
     assert rate(inputs, method).indicators["1.2"] == Decimal("75.00")
 
 
+def test_the_rounding_mode_of_the_method_version_is_applied_to_exact_halves() -> None:
+    data = copy.deepcopy(EXAMPLE_A)
+    data["yes"]["q6"] = 1
+    data["answered"]["q6"] = 32  # 1/32 × 100 = 3.125 exactly
+    inputs = dataclasses.replace(parse_inputs(data), method=None)
+    half_even = dataclasses.replace(METHOD, code="344n-even", rounding=ROUND_HALF_EVEN)
+
+    assert rate(inputs, METHOD).indicators["2.3"] == Decimal("3.13")
+    assert rate(inputs, half_even).indicators["2.3"] == Decimal("3.12")
+
+
+def test_criteria_refuse_values_finer_than_the_published_precision() -> None:
+    values = indicators(parse_inputs(EXAMPLE_A), METHOD)
+    values["1.1"] = Decimal("90.125")
+
+    with pytest.raises(ValueError) as caught:
+        criteria(values, METHOD)
+
+    assert str(caught.value) == (
+        "1.1 = 90.125: больше 2 знаков после запятой; "
+        "ожидаются опубликованные (округлённые) значения."
+    )
+
+
 def test_sector_without_2_2_uses_the_alternative_k2_weights() -> None:
     method = dataclasses.replace(METHOD, code="344n-no-2-2", has_2_2=False)
     inputs = dataclasses.replace(parse_inputs(EXAMPLE_A), method=None)
