@@ -1,6 +1,6 @@
 """Public URLs of the publications app that are not pages: feeds, widgets, QR codes."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from . import feeds, qr, questionnaire, widgets
 
@@ -12,6 +12,7 @@ SLUG = r"(?P<slug>[-\w]+)"
 CODE = r"(?P<code>[-\w.]+)"
 
 urlpatterns = [
+    path("documents/", include("publications.documents.urls")),
     path("feeds/results/rss/", feeds.ResultsFeed(), name="feed-results-rss"),
     path("feeds/results/atom/", feeds.ResultsAtomFeed(), name="feed-results-atom"),
     path("feeds/decisions/rss/", feeds.DecisionsFeed(), name="feed-decisions-rss"),

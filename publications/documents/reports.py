@@ -1,0 +1,218 @@
+"""What each document shows, read through the selectors the pages use."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cms_blocks import charts
+from evaluation import selectors
+from evaluation.enums import Criterion, MeasureStatus, OrganisationKind
+from evaluation.formatting import criterion_label
+from evaluation.models import (
+    Campaign,
+    District,
+    Organisation,
+    Publication,
+    Result,
+)
+from evaluation.rating import Aggregate, aggregate
+from evaluation.selectors import CRITERIA_FIELDS
+
+CRITERIA = (("k1", "K1"), ("k2", "K2"), ("k3", "K3"), ("k4", "K4"), ("k5", "K5"))
+
+
+@dataclass(frozen=True)
+class RatingLine:
+    """One organisation's line of the ranking table."""
+
+    rank: int | None
+    name: str
+    district: str
+    kind: str
+    k1: Decimal | None
+    k2: Decimal | None
+    k3: Decimal | None
+    k4: Decimal | None
+    k5: Decimal | None
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """Averages of a district or a kind of organisation."""
+
+    label: str
+    figures: dict[str, Aggregate]
+
+
+def _line(row: Any) -> RatingLine:
+    organisation = row.organisation
+    return RatingLine(
+        rank=row.rank,
+        name=organisation.short_name,
+        district=organisation.district.name if organisation.district else "",
+        kind=str(OrganisationKind(organisation.kind).label)
+        if organisation.kind in OrganisationKind.values
+        else organisation.kind,
+        **{field: getattr(row, field) for field in CRITERIA_FIELDS},
+    )
+
+
+def _draft_groups(rows: list[Any], key) -> dict[str, dict[str, Aggregate]]:
+    columns: dict[str, dict[str, list]] = defaultdict(
+        lambda: {field: [] for field in CRITERIA_FIELDS}
+    )
+    for row in rows:
+        for field in CRITERIA_FIELDS:
+            columns[key(row)][field].append(getattr(row, field))
+    return {
+        group: {field: aggregate(values) for field, values in figures.items()}
+        for group, figures in sorted(columns.items())
+    }
+
+
+def _draft_rows(campaign: Campaign) -> list[Result]:
+    from django.db.models import F
+
+    return list(
+        Result.objects.filter(campaign=campaign)
+        .select_related("organisation", "organisation__district")
+        .order_by(F("rank").asc(nulls_last=True), "organisation__short_name", "pk")
+    )
+
+
+def _named(
+    groups: dict[str, dict[str, Aggregate]], names: dict[str, str]
+) -> list[GroupLine]:
+    lines = [GroupLine(names.get(key, key), figures) for key, figures in groups.items()]
+    return sorted(lines, key=lambda line: line.label)
+
+
+def criteria_chart(
+    region: dict[str, Aggregate], title: str, id_prefix: str
+) -> charts.Chart:
+    """The region's criterion means as the site's vector SVG chart."""
+    return charts.criterion_chart(
+        title=title,
+        labels=[
+            f"{criterion_label(code)} {Criterion(code).label}" for _f, code in CRITERIA
+        ],
+        values=[region[field].mean for field, _code in CRITERIA],
+        value_label="Среднее по краю",
+        id_prefix=id_prefix,
+    )
+
+
+def results_report(campaign: Campaign, *, draft: bool) -> dict[str, Any]:
+    """The campaign results report: published figures, or a draft's current ones.
+
+    Args:
+        campaign: A НОК campaign.
+        draft: Read the working results (``Result``) instead of the latest
+            publication; the document is then marked «ПРОЕКТ».
+    """
+    publication: Publication | None = None
+    if draft:
+        rows = _draft_rows(campaign)
+        region = _draft_groups(rows, lambda row: "region").get("region")
+        by_district = _draft_groups(
+            rows,
+            lambda row: (
+                row.organisation.district.slug if row.organisation.district else ""
+            ),
+        )
+        by_kind = _draft_groups(rows, lambda row: row.organisation.kind)
+    else:
+        publication = selectors.latest_publication(campaign)
+        rows = list(selectors.rating_rows(campaign))
+        region = selectors.aggregates(campaign).get("region")
+        by_district = selectors.aggregates(campaign, group_by="district")
+        by_kind = selectors.aggregates(campaign, group_by="kind")
+    region = region or {field: aggregate([]) for field in CRITERIA_FIELDS}
+    districts = dict(District.objects.values_list("slug", "name"))
+    kinds = {value: str(label) for value, label in OrganisationKind.choices}
+    method, criteria = selectors.method_overview(campaign.method_version)
+    plans = selectors.plan_rows(campaign=campaign, with_effects=False)
+    plan_lines: dict[int, dict[str, Any]] = {}
+    for row in plans.rows:
+        plan = row.measure.plan
+        line = plan_lines.setdefault(
+            plan.pk,
+            {
+                "plan": plan,
+                "organisation": plan.organisation,
+                "measures": 0,
+                "done": 0,
+                "overdue": 0,
+            },
+        )
+        line["measures"] += 1
+        line["done"] += row.measure.status == MeasureStatus.DONE
+        line["overdue"] += row.overdue
+    return {
+        "campaign": campaign,
+        "publication": publication,
+        "draft": draft,
+        "title": f"Результаты независимой оценки качества: {campaign.title}",
+        "method": method,
+        "criteria": criteria,
+        "rows": [_line(row) for row in rows],
+        "region": region,
+        "districts": _named(by_district, districts),
+        "kinds": _named(by_kind, kinds),
+        "chart": criteria_chart(
+            region, f"Средние баллы по критериям, {campaign.title}", "report-criteria"
+        ),
+        "plans": sorted(
+            plan_lines.values(), key=lambda line: line["organisation"].short_name
+        ),
+        "plans_total": plans,
+    }
+
+
+def organisation_card(organisation: Organisation, campaign: Campaign) -> dict[str, Any]:
+    """The organisation card of one published campaign (the card page's selector)."""
+    card = selectors.organisation_card(organisation, campaign)
+    rows = []
+    values = []
+    if card.result is not None:
+        for field, code in CRITERIA:
+            value = getattr(card.result, field)
+            values.append(value)
+            rows.append(
+                {
+                    "code": code,
+                    "label": str(Criterion(code).label),
+                    "value": value,
+                    "region": card.region[field].mean,
+                    "district": card.district[field].mean,
+                    "kind": card.kind[field].mean,
+                }
+            )
+    chart = None
+    if card.result is not None:
+        chart = charts.criterion_chart(
+            title=f"Баллы по критериям: {organisation.short_name}, {campaign.year} год",
+            labels=[
+                f"{criterion_label(code)} {Criterion(code).label}"
+                for _f, code in CRITERIA
+            ],
+            values=values,
+            reference=[card.region[field].mean for field, _code in CRITERIA],
+            value_label=organisation.short_name,
+            reference_label="Среднее по краю",
+            id_prefix="card-criteria",
+        )
+    return {
+        "title": f"{organisation.short_name}: {campaign.title}",
+        "organisation": organisation,
+        "campaign": campaign,
+        "card": card,
+        "publication": card.result.publication if card.result else None,
+        "criteria_rows": rows,
+        "chart": chart,
+        "draft": False,
+    }

@@ -1,0 +1,181 @@
+"""Download views of the documents: cached files, drafts for editors, 404s.
+
+A document of something unpublished is 404 to the public; an editor gets a
+draft marked «ПРОЕКТ», built afresh every time and never stored. A build
+that fails is logged and answered with a Russian error page (status 500):
+nothing is stored and no partial file is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from evaluation import selectors
+from evaluation.enums import CampaignKind
+from evaluation.models import Campaign, CouncilDecision, Organisation
+from evaluation.roles import is_editor
+
+from . import printable, reports, store, word
+from .render import DocumentError, html_to_pdf, render_html
+
+logger = logging.getLogger("publications.documents")
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _send(content: bytes, content_type: str, filename: str, *, draft: bool):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Length"] = str(len(content))
+    response["Cache-Control"] = "private, no-store" if draft else "public, max-age=3600"
+    return response
+
+
+def _failed(request: HttpRequest, error: DocumentError) -> HttpResponse:
+    return render(
+        request,
+        "publications/documents/error.html",
+        {"message": str(error)},
+        status=500,
+    )
+
+
+def _deliver(
+    request: HttpRequest,
+    *,
+    name: str | None,
+    build: Callable[[], bytes],
+    content_type: str,
+    filename: str,
+) -> HttpResponse:
+    """Serve the stored document ``name`` (None: a draft, built and not kept)."""
+    try:
+        content = build() if name is None else store.cached(name, build)
+    except DocumentError as error:
+        return _failed(request, error)
+    except Exception:
+        logger.exception("Document %s failed", filename)
+        return _failed(
+            request,
+            DocumentError(
+                "Не удалось сформировать документ. Ошибка записана в журнал; "
+                "попробуйте позже или сообщите администратору."
+            ),
+        )
+    return _send(content, content_type, filename, draft=name is None)
+
+
+def _pdf(template: str, context: dict) -> tuple[str, Callable[[], bytes]]:
+    html = render_html(template, context)
+    return html, lambda: html_to_pdf(html)
+
+
+@require_safe
+def results_report(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+    """``documents/campaigns/<slug>/report.pdf|.docx``: the results report."""
+    campaign = get_object_or_404(Campaign, slug=slug, kind=CampaignKind.NOK)
+    publication = selectors.latest_publication(campaign)
+    draft = publication is None
+    if draft and not is_editor(request.user):
+        raise Http404("Результаты кампании не опубликованы")
+    context = reports.results_report(campaign, draft=draft)
+    html, build_pdf = _pdf("publications/documents/results_report.html", context)
+    version = "draft" if draft else f"v{publication.version}-{store.digest(html)}"
+    suffix = "-proekt" if draft else f"-v{publication.version}"
+    if extension == "docx":
+        build, content_type = (lambda: word.results_report_docx(context)), DOCX
+    else:
+        build, content_type = build_pdf, PDF
+    return _deliver(
+        request,
+        name=None
+        if draft
+        else store.document_name("results", campaign.slug, version, extension),
+        build=build,
+        content_type=content_type,
+        filename=f"nok-{campaign.slug}{suffix}.{extension}",
+    )
+
+
+@require_safe
+def organisation_card(
+    request: HttpRequest, slug: str, organisation_slug: str
+) -> HttpResponse:
+    """``documents/campaigns/<slug>/organisations/<org>.pdf``: the card."""
+    campaign = get_object_or_404(
+        selectors.published_campaigns(CampaignKind.NOK), slug=slug
+    )
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("district"),
+        slug=organisation_slug,
+        is_active=True,
+    )
+    context = reports.organisation_card(organisation, campaign)
+    if context["card"].result is None:
+        raise Http404("У организации нет опубликованных результатов в этой кампании")
+    html, build = _pdf("publications/documents/organisation_card.html", context)
+    version = f"v{context['publication'].version}-{store.digest(html)}"
+    return _deliver(
+        request,
+        name=store.document_name(
+            "cards", f"{campaign.slug}/{organisation.slug}", version, "pdf"
+        ),
+        build=build,
+        content_type=PDF,
+        filename=f"{organisation.slug}-{campaign.slug}.pdf",
+    )
+
+
+@require_safe
+def council_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """``documents/decisions/<pk>.pdf``: a council decision with number and date."""
+    decision = get_object_or_404(
+        CouncilDecision.objects.select_related("campaign", "organisation"), pk=pk
+    )
+    draft = not decision.is_published
+    if draft and not is_editor(request.user):
+        raise Http404("Решение не опубликовано")
+    context = {
+        "title": f"Решение общественного совета № {decision.number}",
+        "decision": decision,
+        "draft": draft,
+    }
+    html, build = _pdf("publications/documents/decision.html", context)
+    return _deliver(
+        request,
+        name=None
+        if draft
+        else store.document_name(
+            "decisions", str(decision.pk), store.digest(html), "pdf"
+        ),
+        build=build,
+        content_type=PDF,
+        filename=f"reshenie-{decision.pk}{'-proekt' if draft else ''}.pdf",
+    )
+
+
+@require_safe
+def questionnaire(request: HttpRequest, code: str, large: bool = False) -> HttpResponse:
+    """``documents/anketa/<code>.pdf`` (``-large.pdf``): the paper questionnaire."""
+    organisation = get_object_or_404(Organisation, code=code, is_active=True)
+    context = printable.questionnaire_context(request, organisation, large=large)
+    html, build = _pdf("publications/documents/questionnaire.html", context)
+    variant = "large" if large else "a4"
+    return _deliver(
+        request,
+        name=store.document_name(
+            "questionnaires",
+            f"{organisation.slug}/{context['question_set'].label.replace('@', '-v')}",
+            f"{variant}-{store.digest(html)}",
+            "pdf",
+        ),
+        build=build,
+        content_type=PDF,
+        filename=f"anketa-{organisation.slug}{'-krupnyj-shrift' if large else ''}.pdf",
+    )

@@ -1,0 +1,171 @@
+"""DOCX versions of the documents a ministry edits before sending (python-docx).
+
+Real Word styles: ``Title``, ``Heading 1``, ``Heading 2``, tables in the
+``Table Grid`` style whose first row is a header row repeated on every page
+(``w:tblHeader``). Numbers are the same strings as on the site.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from cms_blocks.formatting import format_date
+from evaluation.formatting import count_with_noun, criterion_label, format_number
+
+
+def _mark_header_row(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _table(document, header: list[str], rows: list[list[str]], numeric_from: int):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _mark_header_row(table.rows[0])
+    for values in rows:
+        cells = table.add_row().cells
+        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text
+            if index >= numeric_from:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return table
+
+
+def _score(value) -> str:
+    return format_number(value, 2)
+
+
+def _count(value) -> str:
+    return format_number(value, 0)
+
+
+def results_report_docx(context: dict[str, Any]) -> bytes:
+    """The campaign results report as a Word document."""
+    import docx
+
+    document = docx.Document()
+    properties = document.core_properties
+    properties.title = context["title"]
+    properties.language = "ru-RU"
+    properties.author = "Министерство социальной политики"
+    document.styles["Normal"].font.name = "Liberation Serif"
+    publication = context["publication"]
+    region = context["region"]
+    if context["draft"]:
+        document.add_paragraph("ПРОЕКТ", style="Intense Quote")
+    document.add_heading(context["title"], level=0)
+    if publication is not None:
+        version = f"Версия публикации {publication.version} от {format_date(publication.published_at)}."
+    else:
+        version = "Проект: результаты не опубликованы, цифры могут измениться."
+    document.add_paragraph(version)
+
+    document.add_heading("Сводка", level=1)
+    _table(
+        document,
+        ["Показатель", "Значение"],
+        [
+            ["Средний итоговый балл по краю", _score(region["total"].mean)],
+            ["Оценено организаций", _count(region["total"].count)],
+            [
+                "Наименьший и наибольший балл",
+                f"{_score(region['total'].min)} — {_score(region['total'].max)}",
+            ],
+        ],
+        numeric_from=1,
+    )
+
+    document.add_heading("Методика", level=1)
+    document.add_paragraph(
+        f"{context['method'].title}. Итоговый балл — взвешенная сумма пяти "
+        "критериев по шкале от 0 до 100."
+    )
+    for criterion in context["criteria"]:
+        document.add_heading(
+            f"{criterion_label(criterion.code)} {criterion.label}", level=2
+        )
+        for indicator in criterion.indicators:
+            document.add_paragraph(
+                f"{indicator.code} {indicator.label}", style="List Bullet"
+            )
+
+    document.add_heading("Рейтинг организаций", level=1)
+    _table(
+        document,
+        ["Место", "Организация", "Район", "К1", "К2", "К3", "К4", "К5", "Итог"],
+        [
+            [
+                "—" if row.rank is None else str(row.rank),
+                row.name,
+                row.district,
+                *(
+                    _score(getattr(row, field))
+                    for field in ("k1", "k2", "k3", "k4", "k5", "total")
+                ),
+            ]
+            for row in context["rows"]
+        ],
+        numeric_from=3,
+    )
+    for heading, groups, label in (
+        ("Средние по районам", context["districts"], "Район"),
+        ("Средние по типам организаций", context["kinds"], "Тип организации"),
+    ):
+        document.add_heading(heading, level=1)
+        _table(
+            document,
+            [label, "Организаций", "К1", "К2", "К3", "К4", "К5", "Итог"],
+            [
+                [
+                    group.label,
+                    _count(group.figures["total"].count),
+                    *(
+                        _score(group.figures[field].mean)
+                        for field in ("k1", "k2", "k3", "k4", "k5", "total")
+                    ),
+                ]
+                for group in groups
+            ],
+            numeric_from=1,
+        )
+
+    document.add_heading("Планы по устранению недостатков", level=1)
+    plans = context["plans_total"]
+    if context["plans"]:
+        document.add_paragraph(
+            f"Утверждённые планы: "
+            f"{count_with_noun(plans.total, 'мероприятие', 'мероприятия', 'мероприятий')}, "
+            f"выполнено {_count(plans.done)}, просрочено {_count(plans.overdue)}."
+        )
+        _table(
+            document,
+            ["Организация", "Утверждён", "Мероприятий", "Выполнено", "Просрочено"],
+            [
+                [
+                    line["organisation"].short_name,
+                    format_date(line["plan"].approved_on),
+                    _count(line["measures"]),
+                    _count(line["done"]),
+                    _count(line["overdue"]),
+                ]
+                for line in context["plans"]
+            ],
+            numeric_from=2,
+        )
+    else:
+        document.add_paragraph("Утверждённых планов по этой кампании пока нет.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
