@@ -45,6 +45,7 @@ from evaluation.models import (
 )
 from evaluation.rating import RatingInputError, get_method
 from evaluation.selectors import regional
+from evaluation.selectors.core import PUBLISHED_ELSEWHERE, is_published_elsewhere
 
 Row = dict[str, Any]
 
@@ -447,6 +448,21 @@ def _result_columns() -> tuple[Column, ...]:
             ColumnType.DATE,
             "Дата публикации этой версии результатов.",
         ),
+        Column(
+            "values_source",
+            "Происхождение значений",
+            ColumnType.STRING,
+            "computed — посчитаны порталом по исходным данным; published — "
+            "опубликованные значения прошлых лет, загруженные как есть (портал их "
+            "не пересчитывает).",
+        ),
+        Column(
+            "values_source_reference",
+            "Источник опубликованных значений",
+            ColumnType.STRING,
+            "Адрес страницы или название документа, где опубликованы значения "
+            "published; для computed пусто.",
+        ),
     )
 
 
@@ -470,6 +486,12 @@ def _result_rows(
             method_version=result.method_version,
             publication_version=publication.version,
             published_on=published_on,
+            values_source=PUBLISHED_ELSEWHERE
+            if is_published_elsewhere(result)
+            else "computed",
+            values_source_reference=result.input_reference
+            if is_published_elsewhere(result)
+            else None,
         )
         rows.append(row)
     return rows

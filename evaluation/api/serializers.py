@@ -25,6 +25,7 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.selectors.core import PUBLISHED_ELSEWHERE, is_published_elsewhere
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "allow_null": True, "read_only": True}
 
@@ -153,6 +154,18 @@ class ResultSerializer(serializers.ModelSerializer):
     how_computed = serializers.SerializerMethodField(
         help_text="Ссылка на объяснение расчёта итогового балла («как посчитано»)."
     )
+    source = serializers.SerializerMethodField(
+        help_text=(
+            "Происхождение значений: «computed» — посчитаны порталом по исходным "
+            "данным; «published» — опубликованные значения прошлых лет, загруженные "
+            "как есть (портал их не пересчитывает)."
+        )
+    )
+    source_reference = serializers.CharField(
+        source="input_reference",
+        read_only=True,
+        help_text="Где опубликованы значения «published» (адрес или документ).",
+    )
 
     class Meta:
         model = PublishedResult
@@ -172,8 +185,14 @@ class ResultSerializer(serializers.ModelSerializer):
             "rank",
             "notes",
             "input_source",
+            "source",
+            "source_reference",
             "how_computed",
         ]
+
+    @extend_schema_field({"type": "string", "enum": ["computed", PUBLISHED_ELSEWHERE]})
+    def get_source(self, result: PublishedResult) -> str:
+        return PUBLISHED_ELSEWHERE if is_published_elsewhere(result) else "computed"
 
     @extend_schema_field(INDICATORS_SCHEMA)
     def get_indicators(self, result: PublishedResult) -> dict[str, str | None]:

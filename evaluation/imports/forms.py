@@ -2746,6 +2746,8 @@ class RegionalPlanForm(ImportForm):
         return changes
 
 
+from evaluation.imports.past_results import PastResultsForm  # noqa: E402 (imports this module)
+
 FORMS: dict[str, type[ImportForm]] = {
     form.name: form
     for form in (
@@ -2757,6 +2759,7 @@ FORMS: dict[str, type[ImportForm]] = {
         DecadeSummaryForm,
         FulfilmentReportForm,
         RegionalPlanForm,
+        PastResultsForm,
     )
 }
 

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from evaluation import decade, sample_bases
 from evaluation.decade import DecadeSummary
-from evaluation.enums import CampaignKind, CampaignStatus, DataSource
+from evaluation.enums import CampaignKind, CampaignStatus, DataSource, IndicatorCode
 from evaluation.models import (
     Campaign,
     Measure,
@@ -26,6 +26,17 @@ from evaluation.rating.explain import explain
 from evaluation.sample_bases import stored_bases
 
 CRITERIA_FIELDS = ("k1", "k2", "k3", "k4", "k5", "total")
+
+#: ``PublishedResult.input_source`` of figures loaded as they were published
+#: elsewhere (past years, ``evaluation.imports.past_results``): shown as
+#: «опубликованные значения» and never recomputed.
+PUBLISHED_ELSEWHERE = "published"
+PUBLISHED_ELSEWHERE_LABEL = "Опубликованные значения"
+
+
+def is_published_elsewhere(result: PublishedResult) -> bool:
+    """Whether a result holds published values rather than the portal's own."""
+    return result.input_source == PUBLISHED_ELSEWHERE
 
 
 def latest_publication(campaign: Campaign) -> Publication | None:
@@ -137,6 +148,8 @@ def how_computed(result: PublishedResult, figure: str) -> dict[str, Any]:
     Raises:
         KeyError: ``figure`` is not an indicator code, ``K1``…``K5`` or ``total``.
     """
+    if is_published_elsewhere(result):
+        return _published_elsewhere(result, figure)
     method = get_method(result.method_version)
     snapshot = {
         key: value
@@ -158,6 +171,39 @@ def how_computed(result: PublishedResult, figure: str) -> dict[str, Any]:
         "source": {
             "kind": source,
             "label": str(DataSource(source).label),
+            "reference": result.input_reference,
+        },
+        "publication": {
+            "version": publication.version,
+            "published_at": publication.published_at.isoformat(),
+            "note": publication.note,
+        },
+    }
+
+
+def _published_elsewhere(result: PublishedResult, figure: str) -> dict[str, Any]:
+    """ "Как посчитано" of a value loaded as published: nothing to recompute."""
+    known = {"total", *FIGURE_FIELDS, *(code.value for code in IndicatorCode)}
+    if figure not in known:
+        raise KeyError(figure)
+    published = published_value(result, figure)
+    publication = result.publication
+    return {
+        "organisation": result.organisation.short_name,
+        "campaign": str(publication.campaign),
+        "figure": figure,
+        "published_value": None if published is None else str(published),
+        "consistent": True,
+        "value": None if published is None else str(published),
+        "formula": "Опубликованное значение; портал его не пересчитывает.",
+        "substituted": "",
+        "inputs": {},
+        "notes": [],
+        "method": result.method_version,
+        "method_title": "",
+        "source": {
+            "kind": PUBLISHED_ELSEWHERE,
+            "label": PUBLISHED_ELSEWHERE_LABEL,
             "reference": result.input_reference,
         },
         "publication": {

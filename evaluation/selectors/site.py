@@ -47,9 +47,11 @@ from evaluation.rating import Aggregate, aggregate, get_method
 from . import regional
 from .core import (
     CRITERIA_FIELDS,
+    PUBLISHED_ELSEWHERE,
     MeasureEffect,
     decade_summary,
     how_computed,
+    is_published_elsewhere,
     latest_publication,
     measure_effects,
     published_results,
@@ -185,6 +187,10 @@ class TrendPoint:
     campaign: Campaign
     value: Decimal | None
     count: int = 1
+    #: The values were loaded as published elsewhere (past years), not
+    #: computed by the portal; ``sources`` name where they were published.
+    published: bool = False
+    sources: tuple[str, ...] = ()
 
 
 def _newest_publications() -> Subquery:
@@ -222,14 +228,28 @@ def trend(
     if kind:
         rows = rows.filter(organisation__kind=kind)
     values: dict[int, list[Decimal | None]] = defaultdict(list)
-    for campaign_id, value in rows.values_list("publication__campaign_id", figure):
+    published: dict[int, set[str]] = defaultdict(set)  # campaign → its sources
+    computed: set[int] = set()
+    for campaign_id, value, source, reference in rows.values_list(
+        "publication__campaign_id", figure, "input_source", "input_reference"
+    ):
         values[campaign_id].append(value)
+        if source == PUBLISHED_ELSEWHERE:
+            published[campaign_id].add(reference)
+        else:
+            computed.add(campaign_id)
     campaigns = Campaign.objects.filter(pk__in=values).order_by("year", "period_start")
     points = []
     for campaign in campaigns:
         summary = aggregate(values[campaign.pk])
         points.append(
-            TrendPoint(campaign=campaign, value=summary.mean, count=summary.count)
+            TrendPoint(
+                campaign=campaign,
+                value=summary.mean,
+                count=summary.count,
+                published=campaign.pk not in computed,
+                sources=tuple(sorted(published[campaign.pk])),
+            )
         )
     return points
 
@@ -539,6 +559,16 @@ class OrganisationCard:
     decade: DecadeSummary | None
     campaigns: list[Campaign]
 
+    @property
+    def published_elsewhere(self) -> bool:
+        """The result holds values loaded as published, not computed here."""
+        return self.result is not None and is_published_elsewhere(self.result)
+
+    @property
+    def published_history(self) -> list[TrendPoint]:
+        """The points of :attr:`history` that are published values."""
+        return [point for point in self.history if point.published]
+
 
 def _group_aggregates(rows: list[tuple[Any, ...]], keep: Any) -> dict[str, Aggregate]:
     columns: dict[str, list[Decimal | None]] = {name: [] for name in CRITERIA_FIELDS}
@@ -577,7 +607,7 @@ def organisation_card(
             )
         )
     indicators = []
-    if result is not None:
+    if result is not None and not is_published_elsewhere(result):
         for code in IndicatorCode:
             raw = result.indicators.get(code.value)
             indicators.append(

@@ -7,6 +7,7 @@ and that the same content in XLSX, XLS, ODS and CSV gives identical rows.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from evaluation.models import (
     ImportRecord,
     IndicatorInput,
     Measure,
+    PublishedResult,
 )
 from tests.data.real_world.build import INN_A, INN_B, NAME_A, NAME_B
 from tests.factories.evaluation import (
@@ -467,4 +469,171 @@ def test_abbreviated_headers(region, name) -> None:
          "Орлова Е.В.", "зам. директора", "done", "Установлены"),
         ("RADUGA", 2, "K3", "3.2", "Заключить договор с сурдопереводчиком",
          "2025-08-31", "Орлова Е.В.", "зам. директора", "planned", None),
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------ past results
+
+
+def past_results() -> list[tuple]:
+    return [
+        (
+            r.organisation.code,
+            r.publication.campaign.year,
+            *(str(getattr(r, key)) for key in ("k1", "k2", "k3", "k4", "k5", "total")),
+            r.rank,
+            r.input_source,
+            r.input_reference,
+        )
+        for r in PublishedResult.objects.select_related(
+            "organisation", "publication__campaign"
+        ).order_by("publication__campaign__year", "organisation__code")
+    ]
+
+
+ORDER_2021 = (
+    "приказ министерства социальной политики от 20.12.2021 № 512-ОД "
+    "«Об утверждении результатов независимой оценки качества»"
+)
+PAST_2021 = [
+    ("RADUGA", 2021, "96.40", "90.00", "72.30", "98.10", "95.20", "90.40", 1,
+     "published", ORDER_2021),
+    ("ZABOTA", 2021, "91.20", "86.50", "64.80", "97.30", "93.60", "86.68", 2,
+     "published", ORDER_2021),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("past_published_2021"))
+def test_a_published_rating_table_is_stored_as_published(region, name) -> None:
+    """Title row, criteria named in full, organisations by name and ИНН, the
+    year and the source taken from the line «Источник: …» under the table."""
+    report = run(name, "past_results", None)
+    assert errors(report) == [] and report.warnings == []
+    assert (report.new, past_results()) == (2, PAST_2021)
+    campaign = Campaign.objects.get(slug="nok-2021-published")
+    assert (campaign.kind, campaign.status, campaign.title) == (
+        "nok", "published", "НОК 2021 (опубликованные значения)"
+    )  # fmt: skip
+    assert set(campaign.organisations.all()) == {region["a"], region["b"]}
+
+
+SITE = "https://szn24.example.ru/nok/"
+PAST_YEARS = [
+    ("ZABOTA", 2019, "84.20", "80.00", "58.60", "95.00", "90.20", "81.60", None,
+     "published", f"{SITE}2019"),
+    ("ZABOTA", 2020, "88.10", "83.40", "61.00", "96.20", "91.80", "84.10", None,
+     "published", f"{SITE}2020"),
+    ("RADUGA", 2021, "96.40", "90.00", "72.30", "98.10", "95.20", "90.40", None,
+     "published", f"{SITE}2021"),
+    ("ZABOTA", 2021, "91.20", "86.50", "64.80", "97.30", "93.60", "86.68", None,
+     "published", f"{SITE}2021"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("past_years"))
+def test_several_years_with_a_source_per_row(region, name) -> None:
+    report = run(name, "past_results", None)
+    assert errors(report) == [] and report.warnings == []
+    assert (report.new, past_results()) == (4, PAST_YEARS)
+    again = run(name, "past_results", None)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
+
+
+def test_past_results_import_is_undone_with_its_campaigns(region) -> None:
+    from evaluation.imports.engine import undo_import
+
+    report = run("past_years.xlsx", "past_results", None)
+    assert undo_import(report.record) == 3 + 3 + 4  # campaigns, publications, rows
+    assert past_results() == []
+    assert not Campaign.objects.filter(slug__endswith="-published").exists()
+
+
+@pytest.mark.parametrize("name", formats("past_mean_mismatch"))
+def test_a_total_that_is_not_the_mean_is_a_warning(region, name) -> None:
+    report = run(name, "past_results", None)
+    assert errors(report) == []
+    assert report.warnings == [
+        "Строка 4: итоговый балл 91,4 не равен среднему К1–К5 — 90,4 при той же "
+        "точности (округление половины вверх). Проверьте значения по источнику; если "
+        "они так и опубликованы, подтвердите загрузку: портал сохранит их как "
+        "опубликованы."
+    ]
+    assert past_results()[0][:8] == (
+        "RADUGA", 2021, "96.40", "90.00", "72.30", "98.10", "95.20", "91.40"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("past_160_points"))
+def test_past_results_on_the_160_point_scale_are_refused(region, name) -> None:
+    with pytest.raises(ImportFileError) as error:
+        run(name, "past_results", None)
+    assert str(error.value) == (
+        "Файл заполнен по другой шкале: в столбце «Итоговый балл» строки 3 стоит "
+        "142,5 балла, а по методике приказа Минтруда № 344н баллы бывают только от 0 "
+        "до 100 (больше 100 бывает в отчётах по старым 10- и 160-балльным методикам). "
+        "Такие значения нельзя сравнивать с нынешними: загрузите опубликованные "
+        "значения по шкале от 0 до 100 или не загружайте этот год."
+    )
+    assert past_results() == [] and not ImportRecord.objects.exists()
+
+
+def _csv(rows: list[list[object]]) -> tuple[bytes, str]:
+    from tests.data.real_world.build import Case, write_csv
+
+    path = DATA.parent / "past-inline.csv"
+    try:
+        write_csv(Case("past-inline", rows), path)
+        return path.read_bytes(), path.name
+    finally:
+        path.unlink()
+
+
+def test_a_10_point_header_is_refused(region) -> None:
+    data, name = _csv([
+        ["ИНН", "Год", "К1", "К2", "К3", "К4", "К5", "Итоговый балл (из 10)"],
+        [INN_A, 2016, 8.1, 7.9, 6.0, 9.2, 8.8, 8.0],
+    ])  # fmt: skip
+    with pytest.raises(ImportFileError) as error:
+        import_file("past_results", data, name)
+    assert str(error.value) == (
+        "Файл заполнен по другой шкале: столбец «Итоговый балл (из 10)» — баллы по "
+        "прежней 10- или 160-балльной методике, а портал хранит результаты по шкале "
+        "от 0 до 100 баллов (приказ Минтруда № 344н). Такие значения нельзя "
+        "сравнивать с нынешними: загрузите опубликованные значения по шкале от 0 до "
+        "100 или не загружайте этот год."
+    )
+
+
+def test_past_results_without_year_or_source_and_for_a_portal_year(region) -> None:
+    data, name = _csv([
+        ["Код организации", "Год", "К1", "К2", "К3", "К4", "К5", "Итоговый балл",
+         "Источник"],
+        ["ZABOTA", None, 90, 90, 90, 90, 90, 90, "доклад министерства"],
+        ["RADUGA", 2024, 90, 90, 90, 90, 90, 90, "доклад министерства за 2024 год"],
+        ["RADUGA", 2020, 90, 90, 90, 90, 90, 90, None],
+    ])  # fmt: skip
+    report = import_file("past_results", data, name)
+    assert errors(report) == [
+        (2, "Год", "не указан год оценки; добавьте столбец «Год» или назовите год в "
+         "строке «Источник: …» под таблицей"),
+        (3, "Год", "за 2024 год на портале есть своя кампания «НОК 2024»: её "
+         "результаты считает портал; опубликованные значения загружаются только за "
+         "годы без кампании на портале"),
+        (4, "Источник", "не указан источник; заполните столбец «Источник» (адрес "
+         "страницы или название документа) или добавьте под таблицей строку "
+         "«Источник: …»"),
+    ]  # fmt: skip
+    assert past_results() == []
+
+
+def test_the_past_results_template_names_every_column() -> None:
+    from openpyxl import load_workbook
+
+    from evaluation.imports.forms import get_form
+    from evaluation.imports.templates import build_template
+
+    book = load_workbook(io.BytesIO(build_template(get_form("past_results"))))
+    assert [c.value for c in book["Данные"][1]] == [
+        "№ п/п", "ИНН", "Код организации", "Наименование организации", "Год",
+        "К1", "К2", "К3", "К4", "К5", "Итоговый балл", "Место в рейтинге", "Источник",
     ]  # fmt: skip

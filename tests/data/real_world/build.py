@@ -1,6 +1,6 @@
 """Build the corpus of realistic spreadsheets under ``tests/data/real_world/``.
 
-    .venv/bin/python tests/data/real_world/build.py
+    .venv/bin/python tests/data/real_world/build.py [CASE ...]
 
 Each case is one sheet as an institution fills it (title rows, merged
 two-row headers, numbering rows, section headings, «Итого» rows, signature
@@ -511,6 +511,90 @@ def decade_sample_mismatch_rows() -> list[list[object]]:
     return rows
 
 
+# ------------------------------------------------------------ past results
+
+PAST_TITLE = [
+    [
+        "Результаты независимой оценки качества условий оказания услуг "
+        "организациями социального обслуживания в 2021 году"
+    ],
+    [],
+]
+PAST_HEADER = [
+    "№ п/п",
+    "Наименование организации социального обслуживания",
+    "ИНН",
+    "К1. Открытость и доступность информации об организации",
+    "К2. Комфортность условий предоставления услуг",
+    "К3. Доступность услуг для инвалидов",
+    "К4. Доброжелательность, вежливость работников организации",
+    "К5. Удовлетворенность условиями оказания услуг",
+    "Итоговый балл",
+    "Место в рейтинге",
+]
+PAST_SOURCE = (
+    "Источник: приказ министерства социальной политики от 20.12.2021 № 512-ОД "
+    "«Об утверждении результатов независимой оценки качества»"
+)
+
+
+def past_published_rows() -> list[list[object]]:
+    """A year's rating table as published: title, criteria headers with their
+    names, the source line under the table."""
+    return [
+        *PAST_TITLE,
+        PAST_HEADER,
+        [1, NAME_B, INN_B, 96.4, 90.0, 72.3, 98.1, 95.2, 90.4, 1],
+        [2, NAME_A, INN_A, 91.2, 86.5, 64.8, 97.3, 93.6, 86.68, 2],
+        [],
+        [PAST_SOURCE],
+    ]
+
+
+PAST_YEARS_HEADER = [
+    "Код организации",
+    "Год",
+    "К1",
+    "К2",
+    "К3",
+    "К4",
+    "К5",
+    "Итоговый балл",
+    "Источник",
+]
+SITE = "https://szn24.example.ru/nok/"
+
+
+def past_years_rows() -> list[list[object]]:
+    """Three years of one institution and one of another, a source per row."""
+    return [
+        PAST_YEARS_HEADER,
+        ["ZABOTA", 2019, 84.2, 80.0, 58.6, 95.0, 90.2, 81.6, f"{SITE}2019"],
+        ["ZABOTA", 2020, 88.1, 83.4, 61.0, 96.2, 91.8, 84.1, f"{SITE}2020"],
+        ["ZABOTA", 2021, 91.2, 86.5, 64.8, 97.3, 93.6, 86.68, f"{SITE}2021"],
+        ["RADUGA", 2021, 96.4, 90.0, 72.3, 98.1, 95.2, 90.4, f"{SITE}2021"],
+    ]
+
+
+def past_mismatch_rows() -> list[list[object]]:
+    """A total that is not the mean of К1–К5 (published so, by mistake)."""
+    rows = past_published_rows()
+    rows[3] = [1, NAME_B, INN_B, 96.4, 90.0, 72.3, 98.1, 95.2, 91.4, 1]
+    return rows
+
+
+def past_old_scale_rows() -> list[list[object]]:
+    """A region's 160-point rating of 2017: totals above 100."""
+    return [
+        ["Рейтинг организаций социального обслуживания, 2017 год"],
+        ["ИНН", "Год", "К1", "К2", "К3", "К4", "К5", "Итоговый балл"],
+        [INN_A, 2017, 28, 27.5, 22, 30, 35, 142.5],
+        [INN_B, 2017, 30, 29, 25, 30, 36, 150],
+        [],
+        ["Источник: доклад министерства о результатах НОК за 2017 год"],
+    ]
+
+
 CASES = [
     Case(
         "plan_federal",
@@ -557,6 +641,10 @@ CASES = [
         nok_old_scale_rows("Итоговый балл (из 10)", 8.7),
         formats=("xlsx", "ods"),
     ),
+    Case("past_published_2021", past_published_rows(), merges=["A1:J1"]),
+    Case("past_years", past_years_rows(), formats=("xlsx", "ods", "csv")),
+    Case("past_mean_mismatch", past_mismatch_rows(), formats=("xlsx", "csv")),
+    Case("past_160_points", past_old_scale_rows(), formats=("xlsx", "ods")),
 ]
 
 
@@ -688,12 +776,16 @@ def _write_ods(case: Case, path: Path) -> None:
     document.save(str(path))
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Build every case, or only the named ones (the others' files stay)."""
+    cases = [case for case in CASES if not names or case.name in names]
     for old in HERE.glob("*.*"):
-        if old.suffix in {".xlsx", ".xls", ".ods", ".csv"}:
+        if old.suffix in {".xlsx", ".xls", ".ods", ".csv"} and (
+            not names or old.stem in names
+        ):
             old.unlink()
     sources = {"xls": [], "ods": []}
-    for case in CASES:
+    for case in cases:
         xlsx = HERE / f"{case.name}.xlsx"
         write_xlsx(case, xlsx)
         if "csv" in case.formats:
@@ -702,8 +794,9 @@ def main() -> None:
             if target in case.formats:
                 sources[target].append(xlsx)
     for target, files in sources.items():
-        convert(files, target)
-    for case in CASES:
+        if files:
+            convert(files, target)
+    for case in cases:
         if "xlsx" not in case.formats:
             (HERE / f"{case.name}.xlsx").unlink()
     written = sorted(p.name for p in HERE.iterdir() if p.suffix != ".py")
@@ -711,4 +804,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
