@@ -33,7 +33,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import obligations, roles, services, signals
+from evaluation import decade_versions, obligations, roles, services, signals
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -117,6 +117,8 @@ def results_are_current(campaign: Campaign) -> bool:
     inputs its result was computed from (an import may change inputs with a
     bulk update that leaves no modification time).
     """
+    if campaign.kind == CampaignKind.DECADE:
+        return decade_versions.results_are_current(campaign)
     if campaign.recomputed_at is None:
         return False
     used = dict(
@@ -136,7 +138,7 @@ def results_are_current(campaign: Campaign) -> bool:
 
 def _has_data(campaign: Campaign) -> bool:
     if campaign.kind == CampaignKind.DECADE:
-        return campaign.responses.exists()
+        return decade_versions.has_data(campaign)
     return IndicatorInput.objects.filter(campaign=campaign).exists()
 
 
@@ -162,7 +164,7 @@ def stage_of(campaign: Campaign) -> Stage:
         )
     if not _has_data(campaign):
         return Stage.COLLECTING
-    if campaign.kind == CampaignKind.NOK and results_are_current(campaign):
+    if results_are_current(campaign):
         return Stage.RECOMPUTED
     return Stage.RESULTS_IN
 
@@ -193,16 +195,13 @@ def refusal(campaign: Campaign, action: str) -> str | None:
             "(«Начать сбор данных»)."
         )
     if action == Action.RECOMPUTE:
-        if not nok:
-            return (
-                "Итоги Декады качества считаются по анкетам при каждом показе: "
-                "пересчитывать их не нужно."
-            )
         if status == CampaignStatus.REVIEW:
             return (
                 f"Кампания {name} на рассмотрении общественного совета: чтобы "
                 "пересчитать, сначала верните её на доработку."
             )
+        if not nok:
+            return _decade_data_refusal(campaign, "пересчитайте")
         if not IndicatorInput.objects.filter(campaign=campaign).exists():
             return (
                 f"Нет исходных данных {name}: сначала загрузите результаты "
@@ -233,8 +232,6 @@ def refusal(campaign: Campaign, action: str) -> str | None:
             )
         return _results_refusal(campaign) or council_refusal(campaign)
     if action == Action.CORRECT:
-        if not nok:
-            return "Исправленные версии публикуются для результатов НОК."
         if status != CampaignStatus.PUBLISHED:
             return (
                 f"Исправление публикуется для уже опубликованной кампании; "
@@ -261,12 +258,28 @@ def refusal(campaign: Campaign, action: str) -> str | None:
     raise AssertionError(action)  # pragma: no cover - Action is exhaustive
 
 
+def _decade_data_refusal(campaign: Campaign, then: str) -> str | None:
+    if not decade_versions.has_data(campaign):
+        return (
+            f"Анкет и сводной информации «{campaign}» ещё нет: дождитесь ответов "
+            "граждан или загрузите анкеты либо сводную информацию учреждений "
+            f"(«Загрузка файлов»), затем {then}."
+        )
+    return None
+
+
 def _results_refusal(campaign: Campaign) -> str | None:
     if campaign.kind != CampaignKind.NOK:
-        if not campaign.responses.exists():
+        problem = _decade_data_refusal(campaign, "направьте итоги в совет")
+        if problem or campaign.status != CampaignStatus.PUBLISHED:
+            # Publishing freezes the figures as they are then (the preview
+            # shows them); a correction must be recomputed first.
+            return problem
+        if not decade_versions.results_are_current(campaign):
             return (
-                f"Анкет «{campaign}» ещё нет: дождитесь ответов граждан или загрузите "
-                "анкеты («Загрузка файлов»), затем направьте итоги в совет."
+                f"Анкеты, сводная информация или базы выборки «{campaign}» "
+                "изменились после пересчёта (или пересчёта не было): сначала "
+                "пересчитайте («Пересчитать») и проверьте предпросмотр."
             )
         return None
     if not IndicatorInput.objects.filter(campaign=campaign).exists():
@@ -382,6 +395,12 @@ def preview(campaign: Campaign) -> Preview:
     Rows follow the new rank (organisations removed from the results come last).
     """
     publication = _latest(campaign)
+    if campaign.kind == CampaignKind.DECADE:
+        return Preview(
+            campaign=campaign,
+            publication=publication,
+            rows=decade_versions.preview_rows(campaign, publication),
+        )
     after = {
         row.organisation_id: row
         for row in Result.objects.filter(campaign=campaign).select_related(
@@ -488,6 +507,10 @@ def recompute(campaign: Campaign, actor=None) -> Preview:
     Published figures do not change (see :func:`publish`).
     """
     locked = _locked(campaign, Action.RECOMPUTE, actor)
+    if locked.kind == CampaignKind.DECADE:
+        decade_versions.recompute(locked, actor=actor)
+        campaign.recomputed_at = locked.recomputed_at
+        return preview(locked)
     services.recompute_campaign(locked, actor=actor)
     campaign.recomputed_at = locked.recomputed_at
     return preview(locked)
@@ -525,15 +548,19 @@ def publish(campaign: Campaign, actor=None, note: str = "") -> Publication | Non
 
     A НОК campaign gets publication version 1 (audit event, cache bump, search
     index update and a feed entry follow from the publication); a Декада's
-    questionnaire results become public. Returns the publication (None for a
-    Декада).
+    bases and figures are frozen as its version 1
+    (:func:`evaluation.decade_versions.publish_version`). Returns the
+    publication.
     """
     locked = _locked(campaign, Action.PUBLISH, actor)
     note = _note(note, Action.PUBLISH)
     if locked.kind == CampaignKind.DECADE:
         services.publish_decade(locked, actor=actor)
+        publication = decade_versions.publish_version(
+            locked, actor=actor, note=note or "Первая публикация"
+        )
         campaign.status = locked.status
-        return None
+        return publication
     publication = services.publish_campaign(
         locked, actor=actor, note=note or "Первая публикация"
     )
@@ -549,6 +576,8 @@ def correct(campaign: Campaign, actor=None, note: str = "") -> Publication:
     """
     locked = _locked(campaign, Action.CORRECT, actor)
     note = _note(note, Action.CORRECT)
+    if locked.kind == CampaignKind.DECADE:
+        return decade_versions.publish_version(locked, actor=actor, note=note)
     return services.publish_campaign(locked, actor=actor, note=note)
 
 

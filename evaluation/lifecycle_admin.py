@@ -51,8 +51,10 @@ STEPS = {
         Stage.SET_UP,
         Stage.COLLECTING,
         Stage.RESULTS_IN,
+        Stage.RECOMPUTED,
         Stage.COUNCIL,
         Stage.PUBLISHED,
+        Stage.CORRECTED,
     ],
 }
 

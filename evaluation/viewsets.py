@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from evaluation import roles
+from evaluation import roles, sample_bases
 from evaluation.models import (
     AuditEvent,
     Campaign,
@@ -562,12 +562,29 @@ class DecadeSummaryViewSet(ScopedModelViewSet):
     ]
 
 
+class SampleBaseEditView(EditView):
+    """Edit one stored Декада base; a change after publication gets an audit
+    event with the old and new value (:func:`sample_bases.audit_change`)."""
+
+    def save_instance(self):
+        before = (
+            SampleBase.objects.filter(pk=self.object.pk)
+            .values_list("base", flat=True)
+            .first()
+        )
+        instance = super().save_instance()
+        if before != instance.base:
+            sample_bases.audit_change(instance, before, self.request.user)
+        return instance
+
+
 class SampleBaseViewSet(ScopedModelViewSet):
     """The Декада sample bases fixed with each campaign (seed 000 §3.1)."""
 
     model = SampleBase
     icon = "table"
     menu_label = _("Базы выборки Декады")
+    edit_view_class = SampleBaseEditView
     list_display = ["organisation", "campaign", "base", "source", "updated_at"]
     list_filter = ["campaign", "source"]
     search_fields = ["organisation__short_name"]

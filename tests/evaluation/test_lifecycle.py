@@ -283,9 +283,9 @@ def test_a_decade_is_opened_sent_to_council_and_published(editor) -> None:
     decade = DecadeCampaignFactory(organisations=[organisation])
     lifecycle.open_campaign(decade, editor)
     assert lifecycle.stage_of(decade) == Stage.COLLECTING
-    with _refused("Итоги Декады качества считаются по анкетам"):
+    with _refused("Анкет и сводной информации .* ещё нет: .* затем пересчитайте"):
         lifecycle.recompute(decade, editor)
-    with _refused("Анкет .* ещё нет: дождитесь ответов граждан"):
+    with _refused("Анкет и сводной информации .* ещё нет: дождитесь ответов граждан"):
         lifecycle.send_to_council(decade, editor)
     SurveyResponse.objects.create(
         campaign=decade,
@@ -297,9 +297,9 @@ def test_a_decade_is_opened_sent_to_council_and_published(editor) -> None:
     assert lifecycle.stage_of(decade) == Stage.RESULTS_IN
     lifecycle.send_to_council(decade, editor)
     council_approves(decade)
-    assert lifecycle.publish(decade, editor) is None
+    assert lifecycle.publish(decade, editor).version == 1
     assert decade.status == CampaignStatus.PUBLISHED
-    with _refused("Исправленные версии публикуются для результатов НОК"):
+    with _refused("изменились после пересчёта .* сначала пересчитайте"):
         lifecycle.correct(decade, editor, note="x")
 
 
