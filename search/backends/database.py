@@ -658,7 +658,49 @@ class DatabaseBackend:
             )
             for key, *values in cursor.fetchall():
                 _FACET_SETS[int(key)] = _facet_set(values)
+        lost = [key for key in missing if key not in _FACET_SETS]
+        if lost:
+            self._restore_facet_sets(cursor, lost)
         return {key: _FACET_SETS[key] for key in keys if key in _FACET_SETS}
+
+    def _restore_facet_sets(self, cursor: Any, keys: Sequence[int]) -> None:
+        """Rebuild facet sets that indexed rows name but the table lacks.
+
+        A partial restore or a table flush can leave index rows whose facet
+        set is gone. Each row holds its facet columns too, so the set is
+        rebuilt from one row per key (the key is a hash of those values) and
+        stored again, instead of failing every query that meets the row.
+        """
+        table = "qp_search_facets" if self.vendor == "sqlite" else "qp_search_match"
+        columns = ", ".join(_SET_COLUMNS)
+        wanted = set(keys)
+        restored: dict[int, dict[str, str]] = {}
+        for start in range(0, len(keys), _BATCH):
+            chunk = list(keys[start : start + _BATCH])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT key_a, key_b, {columns} FROM {table} "
+                f"WHERE key_a IN ({marks}) OR key_b IN ({marks})",
+                [*chunk, *chunk],
+            )
+            for key_a, key_b, *values in cursor.fetchall():
+                row = dict(zip(_SET_COLUMNS, values, strict=True))
+                for part, key in enumerate((int(key_a), int(key_b))):
+                    if key not in wanted or key in restored:
+                        continue
+                    facets = FACET_PARTS[part]
+                    part_values = {_COLUMN[f]: row[_COLUMN[f]] or "" for f in facets}
+                    if facet_key(part, part_values.values()) == key:
+                        restored[key] = part_values
+        if not restored:
+            return
+        SearchFacetSet.objects.using(self.using).bulk_create(
+            [SearchFacetSet(key=key, **values) for key, values in restored.items()],
+            ignore_conflicts=True,
+        )
+        for key, values in restored.items():
+            full = dict.fromkeys(_SET_COLUMNS, "") | values
+            _FACET_SETS[key] = _facet_set([full[column] for column in _SET_COLUMNS])
 
     def _typos(self, words: Sequence[str], token: str = "") -> dict[str, list[str]]:
         """Typo candidates of the words the vocabulary does not know.

@@ -325,3 +325,32 @@ def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch
     assert not calls
     assert from_known == from_sql
     assert max(map(len, from_known)) > 8
+
+
+def test_facet_sets_lost_from_their_table_are_rebuilt_from_the_index(db):
+    """A flush or partial restore empties the sets; queries still count right."""
+    from search.backends import database
+    from search.models import SearchFacetSet
+
+    backend = database.DatabaseBackend()
+    backend.clear()
+    docs = _documents()
+    backend.index(docs, refresh=True)
+    query = SearchQuery(
+        text="пандус", filters={"district": DISTRICTS[:2]}, page_size=100
+    )
+    before = backend.search(query)
+    stored = {row["key"]: row for row in SearchFacetSet.objects.values()}
+    SearchFacetSet.objects.all().delete()
+    database._FACET_SETS.clear()
+    from django.core.cache import caches
+
+    caches[database.CACHE_ALIAS].clear()
+
+    after = backend.search(query)
+
+    assert after.total == before.total > 0
+    assert after.facets == before.facets
+    restored = {row["key"]: row for row in SearchFacetSet.objects.values()}
+    assert restored  # the sets this query met are stored again, as they were
+    assert all(stored[key] == row for key, row in restored.items())
