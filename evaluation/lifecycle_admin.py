@@ -30,11 +30,32 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from evaluation import lifecycle, roles
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.exceptions import EvaluationError
+from evaluation.formatting import MISSING, format_score
 from evaluation.lifecycle import Action, Stage
 from evaluation.models import Campaign, District
 from evaluation.rating import RatingInputError
 
 PREVIEW_PER_PAGE = 100
+
+
+def _figure(label: str, value) -> str:
+    """A preview cell as the public pages write it: «89,28», a rank as is."""
+    if value is None:
+        return MISSING
+    return str(value) if label == "Место" else format_score(value)
+
+
+def preview_cells(row: lifecycle.PreviewRow) -> list[dict]:
+    """The total, rank and K1–K5 of a preview row, before and after, formatted."""
+    return [
+        {
+            "before": _figure(label, before),
+            "after": _figure(label, after),
+            "changed": before != after and not row.added,
+        }
+        for label, before, after in row.pairs()
+    ]
+
 
 #: The stages each kind of campaign goes through, in order.
 STEPS = {
@@ -245,13 +266,13 @@ class CampaignPreviewView(CampaignLifecycleView):
             if only_changed
             else preview.rows
         )
+        page_obj = Paginator(rows, PREVIEW_PER_PAGE).get_page(self.request.GET.get("p"))
         context.update(
             preview=preview,
             only_changed=only_changed,
             current=lifecycle.results_are_current(self.campaign),
-            page_obj=Paginator(rows, PREVIEW_PER_PAGE).get_page(
-                self.request.GET.get("p")
-            ),
+            page_obj=page_obj,
+            page_rows=[{"row": row, "cells": preview_cells(row)} for row in page_obj],
             shown=sum(1 for row in preview.rows if not row.removed),
         )
         return context
