@@ -88,6 +88,7 @@ class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("На рассмотрении")
     RETURNED = "returned", _("Возвращён на доработку")
     APPROVED = "approved", _("Утверждён")
+    SUPERSEDED = "superseded", _("Заменён новой редакцией")
 
 
 class SubmissionKind(models.TextChoices):

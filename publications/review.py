@@ -30,7 +30,7 @@ from evaluation import council, objections, roles
 from evaluation.deadlines import WorkingCalendar
 from evaluation.enums import PlanStatus
 from evaluation.exceptions import EvaluationError
-from evaluation.models import Campaign, Objection, Organisation
+from evaluation.models import Campaign, ImprovementPlan, Objection, Organisation
 from evaluation.services import record
 
 from .cache import bump_data_version
@@ -137,13 +137,27 @@ def create_review_document(
 
 @transaction.atomic
 def rework_document(
-    document: ReviewDocument, user, *, file=None, description: str | None = None
+    document: ReviewDocument,
+    user,
+    *,
+    file=None,
+    description: str | None = None,
+    plan: ImprovementPlan | None = None,
 ) -> ReviewDocument:
-    """Save a new revision of a returned (or draft) document."""
+    """Save a new revision of a returned, draft or approved document.
+
+    ``plan`` points a plan document at another revision of the plan (a new
+    one made by a re-import); the approved document stays public, naming the
+    approved revision, until the council approves the new one.
+    """
     _check_may_act_for(user, document.organisation)
     if document.workflow_in_progress:
         raise ReviewError("Документ на рассмотрении совета: изменять его нельзя.")
     draft = document.get_latest_revision_as_object()
+    if plan is not None:
+        if plan.organisation_id != document.organisation_id:
+            raise ReviewError("План относится к другой организации.")
+        draft.plan = plan
     if file is not None:
         draft.file.save(file.name, file, save=False)
     if description is not None:
@@ -223,12 +237,20 @@ def _content(task_state: TaskState):
     return obj.specific if isinstance(obj, Page) else obj
 
 
-def _plan(obj):
-    return (
-        getattr(obj, "plan", None)
-        if getattr(obj, "kind", "") == ReviewKind.PLAN
-        else None
-    )
+def _plan(task_state: TaskState) -> ImprovementPlan | None:
+    """The plan a plan document's reviewed revision names.
+
+    That is the revision the council sees, not the live document: after a
+    re-import the institution points its approved document at the plan's new
+    revision, and the live document keeps naming the approved one until the
+    council approves the new.
+    """
+    obj = _content(task_state)
+    if getattr(obj, "kind", "") != ReviewKind.PLAN:
+        return None
+    reviewed = task_state.revision.as_object() if task_state.revision_id else obj
+    plan_id = getattr(reviewed, "plan_id", None)
+    return ImprovementPlan.objects.filter(pk=plan_id).first() if plan_id else None
 
 
 def on_submitted(task_state: TaskState, user) -> None:
@@ -249,7 +271,7 @@ def on_submitted(task_state: TaskState, user) -> None:
         user,
         revision=task_state.revision_id,
     )
-    plan = _plan(obj)
+    plan = _plan(task_state)
     if plan is not None:
         council.set_plan_status(plan, PlanStatus.SUBMITTED, user)
 
@@ -268,7 +290,7 @@ def on_returned(task_state: TaskState, user, reason: str) -> None:
         user,
         reason=reason.strip(),
     )
-    plan = _plan(obj)
+    plan = _plan(task_state)
     if plan is not None:
         council.set_plan_status(plan, PlanStatus.RETURNED, user)
 
@@ -315,7 +337,7 @@ def on_approved(task_state: TaskState, user, comment: str = "") -> None:
         decision=decision.pk,
         comment=comment,
     )
-    plan = _plan(obj)
+    plan = _plan(task_state)
     if plan is not None:
         council.set_plan_status(plan, PlanStatus.APPROVED, user, on=decision.decided_on)
     obj.refresh_from_db()

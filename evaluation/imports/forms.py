@@ -21,6 +21,7 @@ from django.db import connections, models, router
 from django.utils.functional import cached_property
 
 from evaluation.bulk import JsonText, copy_lines, copy_text, insert_rows
+from evaluation.council import start_plan_revision
 from evaluation.enums import (
     CampaignKind,
     IndicatorCode,
@@ -2050,22 +2051,27 @@ class ImprovementPlanForm(ImportForm):
     def key_title(self, titles):
         return titles.get("position") or titles.get("action", "Мероприятие")
 
-    def _plans(self, rows: list[Row]) -> dict[int, ImprovementPlan]:
-        campaign = self.context.campaign
+    #: An import into a submitted or approved plan makes a new revision of it
+    #: (:func:`evaluation.council.start_plan_revision`); a fulfilment report
+    #: only adds reports to the approved plan and never revises it.
+    revises_fixed_plans: ClassVar[bool] = True
+
+    def target_plans(self, organisations: Iterable[int]) -> dict[int, ImprovementPlan]:
+        """The plan each organisation's rows go to: its newest revision."""
         return {
             p.organisation_id: p
             for p in ImprovementPlan.objects.filter(
-                campaign=campaign, organisation_id__in={r.key[0] for r in rows}
-            )
+                campaign=self.context.campaign, organisation_id__in=set(organisations)
+            ).latest_revisions()
         }
 
     def existing_measures(self, organisations: Iterable[int]) -> dict[tuple, Measure]:
-        """Stored measures of the organisations' plans for the campaign, by
-        ``(organisation, "number", number)`` where a number is unique in its
-        plan and by ``(organisation, "text", wording)``."""
+        """Stored measures of the organisations' target plans (see
+        :meth:`target_plans`), by ``(organisation, "number", number)`` where a
+        number is unique in its plan and by ``(organisation, "text", wording)``."""
+        plans = self.target_plans(organisations)
         measures = Measure.objects.filter(
-            plan__campaign=self.context.campaign,
-            plan__organisation_id__in=set(organisations),
+            plan__in=[p.pk for p in plans.values()]
         ).select_related("plan")
         found: dict[tuple, Measure] = {}
         numbers: dict[tuple, list[Measure]] = {}
@@ -2103,10 +2109,32 @@ class ImprovementPlanForm(ImportForm):
 
         return _sort_rows(rows, existing, changed=changed)
 
+    def _revise(
+        self, plans: dict[int, ImprovementPlan], changes: list[dict[str, Any]]
+    ) -> dict[int, Measure]:
+        """Replace each submitted or approved plan in ``plans`` by a new draft
+        revision; return the copies of its measures by the original's pk."""
+        copies: dict[int, Measure] = {}
+        for organisation_id, current in list(plans.items()):
+            if not current.is_fixed:
+                continue
+            revision = start_plan_revision(current, _user(self.context.user))
+            plans[organisation_id] = revision
+            copies.update(revision.measure_copies)
+            changes.append(
+                {"model": "improvementplan", "pk": revision.pk, "before": None}
+            )
+        return copies
+
     def write(self, plan):
         changes: list[dict[str, Any]] = []
         campaign = self.context.campaign
-        plans = self._plans(list(plan.new) + [r for r, _ in plan.updated])
+        plans = self.target_plans(
+            row.key[0] for row in [*plan.new, *(r for r, _ in plan.updated)]
+        )
+        copies: dict[int, Measure] = {}
+        if self.revises_fixed_plans:
+            copies = self._revise(plans, changes)
         for row in plan.new:
             improvement_plan = plans.get(row.key[0])
             if improvement_plan is None:
@@ -2140,10 +2168,12 @@ class ImprovementPlanForm(ImportForm):
                     {"model": "measurereport", "pk": report.pk, "before": None}
                 )
         for row, current in plan.updated:
-            wanted = {
-                **self._wanted(row),
-                "status": MeasureStatus.DONE if row.report else current.status,
-            }
+            current = copies.get(current.pk, current)
+            status = MeasureStatus.DONE if row.report else current.status
+            if plans[row.key[0]].is_fixed:
+                wanted = {"status": status}  # a report on an approved plan
+            else:
+                wanted = {**self._wanted(row), "status": status}
             changes.append(
                 {
                     "model": "measure",
@@ -2190,7 +2220,9 @@ class FulfilmentReportForm(ImprovementPlanForm):
 
     The same federal columns as the plan; the two progress columns are
     required and every row must name a measure already in the organisation's
-    plan for the campaign (matched by the measure's wording).
+    plan for the campaign (matched by its number, or by its wording in a file
+    without numbers). Reports go to the approved plan, whose measures they
+    never change; before the council's approval, to the newest revision.
     """
 
     name = "fulfilment_report"
@@ -2219,9 +2251,22 @@ class FulfilmentReportForm(ImprovementPlanForm):
             ]
         return row, errors
 
+    revises_fixed_plans = False
+
+    def target_plans(self, organisations: Iterable[int]) -> dict[int, ImprovementPlan]:
+        """The approved plan of each organisation, or (before the council's
+        approval) its newest revision."""
+        organisations = set(organisations)
+        plans = super().target_plans(organisations)
+        for approved in ImprovementPlan.objects.filter(
+            campaign=self.context.campaign, organisation_id__in=organisations
+        ).public():
+            plans[approved.organisation_id] = approved
+        return plans
+
     @cached_property
     def known(self) -> dict[tuple, Measure]:
-        """Every stored measure of the campaign's plans, by number and wording."""
+        """Every measure of the campaign's target plans, by number and wording."""
         return self.existing_measures(
             ImprovementPlan.objects.filter(campaign=self.context.campaign).values_list(
                 "organisation_id", flat=True

@@ -1,7 +1,15 @@
-"""Improvement plans, their measures and fulfilment reports."""
+"""Improvement plans, their measures and fulfilment reports.
+
+A plan the council approved (or is reviewing) is never changed in place: a new
+import makes a new *revision*, a separate plan row with ``revision_of`` set and
+the next ``revision`` number, which goes to the council in turn. Only the
+approved revision is public (``status == APPROVED``); when a newer revision is
+approved the older one becomes ``SUPERSEDED`` and stays readable as history.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.enums import Criterion, IndicatorCode, MeasureStatus, PlanStatus
@@ -11,8 +19,34 @@ from .campaigns import Campaign
 from .organisations import Organisation
 
 
+class PlanQuerySet(models.QuerySet):
+    def public(self) -> "PlanQuerySet":
+        """The approved revisions: what the card, the API and open data show."""
+        return self.filter(status=PlanStatus.APPROVED)
+
+    def latest_revisions(self) -> "PlanQuerySet":
+        """Per organisation and campaign, only the newest revision."""
+        newer = ImprovementPlan.objects.filter(
+            organisation=OuterRef("organisation"),
+            campaign=OuterRef("campaign"),
+            revision__gt=OuterRef("revision"),
+        )
+        return self.exclude(Exists(newer))
+
+
+#: Statuses in which a plan is the council's: an import makes a new revision.
+FIXED_STATUSES = frozenset(
+    {PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.SUPERSEDED}
+)
+
+
 class ImprovementPlan(models.Model):
-    """An organisation's plan of measures responding to an assessment."""
+    """An organisation's plan of measures responding to an assessment.
+
+    One row per revision: the first import makes revision 1; an import into a
+    submitted or approved revision makes the next one (see
+    :func:`evaluation.council.start_plan_revision`).
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -31,21 +65,40 @@ class ImprovementPlan(models.Model):
         _("статус"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
     approved_on = models.DateField(_("дата утверждения"), null=True, blank=True)
+    revision = models.PositiveSmallIntegerField(_("редакция"), default=1)
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("предыдущая редакция"),
+        help_text=_("Редакция, которую эта заменит после одобрения советом."),
+    )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-year", "organisation__short_name"]
+        ordering = ["-year", "organisation__short_name", "-revision"]
         verbose_name = _("план мероприятий")
         verbose_name_plural = _("планы мероприятий")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "campaign"], name="qp_plan_unique_per_campaign"
+                fields=["organisation", "campaign", "revision"],
+                name="qp_plan_unique_revision",
             )
         ]
 
     def __str__(self) -> str:
-        return f"План {self.organisation} на {self.year} год"
+        name = f"План {self.organisation} на {self.year} год"
+        return f"{name} (редакция {self.revision})" if self.revision > 1 else name
+
+    @property
+    def is_fixed(self) -> bool:
+        """Submitted, approved or superseded: never changed in place."""
+        return self.status in FIXED_STATUSES
 
 
 class Measure(models.Model):
