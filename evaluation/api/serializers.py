@@ -164,7 +164,10 @@ class ResultSerializer(serializers.ModelSerializer):
     source_reference = serializers.CharField(
         source="input_reference",
         read_only=True,
-        help_text="Где опубликованы значения «published» (адрес или документ).",
+        help_text=(
+            "Для «published» — где опубликованы значения (адрес или документ); "
+            "для «computed» — откуда взяты исходные данные."
+        ),
     )
 
     class Meta:

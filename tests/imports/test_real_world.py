@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from evaluation.enums import CampaignStatus
-from evaluation.imports.engine import import_file
+from evaluation.imports.engine import import_file, save_mapping
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import heading_criterion
 from evaluation.models import (
@@ -69,6 +69,14 @@ def run(name: str, form: str, campaign, **options):
     return import_file(
         form, (DATA / name).read_bytes(), name, campaign=campaign, **options
     )
+
+
+def ignore_column(form: str, header: str) -> None:
+    """Choose «не загружать» for a column, as on the preview's mapping step."""
+    save_mapping(form, None, header, "")
+
+
+IGNORED_NOTE = "Не загружаются по выбору пользователя («не загружать»): «{}»."
 
 
 def errors(report) -> list[tuple[int, str, str]]:
@@ -194,11 +202,11 @@ SHORT_PLAN = [
 
 @pytest.mark.parametrize("name", formats("plan_short_headers"))
 def test_short_headers_criterion_headings_and_a_hidden_column(region, name) -> None:
+    ignore_column("improvement_plan", "Для себя")  # it holds notes
     report = run(name, "improvement_plan", region["nok"])
     assert errors(report) == []
     assert report.warnings == [
-        "Столбцы не распознаны и не загружаются: «Для себя». Если в них нужные "
-        "данные, переименуйте заголовок как в шаблоне.",
+        IGNORED_NOTE.format("Для себя"),
         "Недостаток взят из строки выше (объединённая ячейка) для строк 9.",
     ]
     assert measures() == SHORT_PLAN
@@ -281,11 +289,20 @@ def test_decade_total_that_differs_from_the_rows_names_both_numbers(
 
 @pytest.mark.parametrize("name", formats("decade_unknown_column"))
 def test_columns_not_loaded_are_listed(region, name) -> None:
+    refused = run(name, "decade_summary", region["decade"])
+    assert errors(refused) == [
+        (1, "C",
+         "заголовок «Количество жалоб» не распознан, а в столбце есть данные; "
+         "выберите для него поле формы или «не загружать» в разделе «Сопоставление "
+         "столбцов» на странице проверки файла или переименуйте заголовок как в "
+         "шаблоне"),
+    ]  # fmt: skip
+    assert written() == ([], [], 0)
+    ignore_column("decade_summary", "Количество жалоб")
     report = run(name, "decade_summary", region["decade"])
     assert report.ok
     assert report.warnings == [
-        "Столбцы не распознаны и не загружаются: «Количество жалоб». Если в них "
-        "нужные данные, переименуйте заголовок как в шаблоне.",
+        IGNORED_NOTE.format("Количество жалоб"),
         "Столбцы без заголовка содержат данные и не загружаются: D. Подпишите "
         "столбец, если его нужно загрузить.",
     ]
@@ -391,6 +408,7 @@ def test_section_headings(text, criterion) -> None:
 
 def test_decade_reimport_without_the_base_keeps_the_stored_base(region) -> None:
     assert run("decade_annex2.xls", "decade_summary", region["decade"]).ok
+    ignore_column("decade_summary", "Количество жалоб")
     report = run("decade_unknown_column.csv", "decade_summary", region["decade"])
     assert errors(report) == []
     assert (report.new, report.updated, report.unchanged) == (0, 0, 2)
@@ -398,6 +416,7 @@ def test_decade_reimport_without_the_base_keeps_the_stored_base(region) -> None:
 
 
 def test_a_row_of_another_organisation_in_a_single_organisation_file(region) -> None:
+    ignore_column("improvement_plan", "Для себя")
     report = run("plan_short_headers.xlsx", "improvement_plan", region["nok"],
                  organisation=region["a"])  # fmt: skip
     assert errors(report) == [
@@ -636,4 +655,74 @@ def test_the_past_results_template_names_every_column() -> None:
     assert [c.value for c in book["Данные"][1]] == [
         "№ п/п", "ИНН", "Код организации", "Наименование организации", "Год",
         "К1", "К2", "К3", "К4", "К5", "Итоговый балл", "Место в рейтинге", "Источник",
+    ]  # fmt: skip
+
+
+def test_three_published_years_on_the_card_trend_api_and_open_data(
+    published_region, client
+) -> None:
+    """Past years imported for a demo institution: its card's trend chart
+    shows them with the label and sources, the year's card says the values
+    are published (no «как посчитано»), the API and open data mark them."""
+    import json
+
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    from evaluation.models import Organisation
+
+    region = published_region
+    zabota, raduga = region.organisations[:2]
+    Organisation.objects.filter(pk=zabota.pk).update(code="ZABOTA")
+    Organisation.objects.filter(pk=raduga.pk).update(code="RADUGA")
+    assert run("past_years.xlsx", "past_results", None).ok
+
+    def page(url: str) -> BeautifulSoup:
+        response = client.get(url)
+        assert response.status_code == 200
+        return BeautifulSoup(response.content.decode(), "html.parser")
+
+    card = page(f"{region.directory.url}{zabota.slug}/")
+    trend = card.select_one("section[aria-labelledby=org-trend]")
+    assert " ".join(trend.select_one(".published-note").get_text().split()) == (
+        "Опубликованные значения (портал их не пересчитывает): "
+        f"2019 год — {SITE}2019; 2020 год — {SITE}2020; 2021 год — {SITE}2021."
+    )
+    years = [row.th.get_text(strip=True) for row in trend.select("table tbody tr")]
+    assert years == ["2019", "2020", "2021", "2022", "2023", "2024"]
+    first = trend.select_one("table tbody tr").select("td")[0].get_text(strip=True)
+    assert first == "81,60"
+
+    year_card = page(f"{region.directory.url}{zabota.slug}/nok-2021-published/")
+    total = year_card.select_one("section[aria-labelledby=org-total]")
+    assert " ".join(total.select_one(".published-note").get_text().split()) == (
+        f"Опубликованные значения: портал их не пересчитывает. Источник: {SITE}2021."
+    )
+    assert total.select_one(".score").get_text(strip=True) == "86,68"
+    assert year_card.select_one("#org-indicators") is None
+
+    api = client.get(
+        "/api/v1/results/", {"campaign": "nok-2021-published", "page_size": 10}
+    ).json()
+    marked = {
+        row["organisation"]["slug"]: (row["source"], row["source_reference"])
+        for row in api["results"]
+    }
+    assert marked == {
+        zabota.slug: ("published", f"{SITE}2021"),
+        raduga.slug: ("published", f"{SITE}2021"),
+    }
+    latest = client.get("/api/v1/results/", {"page_size": 1}).json()["results"][0]
+    assert (latest["source"], latest["source_reference"]) == (
+        "computed",
+        "Демонстрационный отчёт оператора за 2024 год",
+    )
+
+    url = reverse(
+        "evaluation-api:dataset-download", kwargs={"slug": "results", "fmt": "json"}
+    )
+    rows = json.loads(client.get(url + "?campaign=nok-2021-published").content)
+    assert sorted((r["total"], r["values_source"], r["values_source_reference"])
+                  for r in rows) == [
+        ("86.68", "published", f"{SITE}2021"), ("90.40", "published", f"{SITE}2021")
     ]  # fmt: skip
