@@ -19,11 +19,13 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import roles
+from evaluation.formatting import format_number, plural_form
 from evaluation.imports.background import is_large, run_in_background
 from evaluation.imports.engine import (
     apply_import,
     claim,
     run_preview,
+    save_mapping,
     start_import,
     undo_blocker,
     undo_import,
@@ -35,6 +37,7 @@ from evaluation.imports.templates import build_template
 from evaluation.models import Campaign, ImportRecord, ImportStatus
 
 ERRORS_SHOWN = 500
+NOT_LOADED = "-"  # the «не загружать» choice of the mapping step
 
 
 class UploadForm(forms.Form):
@@ -163,6 +166,7 @@ class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.record
+        pending = _pending(record)
         context.update(
             record=record,
             form_title=FORMS[record.form].title
@@ -170,7 +174,12 @@ class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
             else record.form,
             errors=record.errors[:ERRORS_SHOWN],
             more_errors=max(0, len(record.errors) - ERRORS_SHOWN),
-            can_confirm=record.status == ImportStatus.PREVIEWED,
+            can_confirm=record.status == ImportStatus.PREVIEWED and not pending,
+            mapping=_mapping_rows(record),
+            can_map=record.status in MAPPABLE and bool(record.columns),
+            pending=pending,
+            pending_message=_pending_message(pending),
+            diff=_diff_sections(record.rows, record),
             undo_blocker=undo_blocker(record)
             if record.status == ImportStatus.APPLIED
             else None,
@@ -180,11 +189,131 @@ class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
+MAPPABLE = (ImportStatus.PREVIEWED, ImportStatus.FAILED)
+
+
+def _pending(record: ImportRecord) -> list[dict]:
+    """Columns that hold data and have neither a field nor «не загружать»."""
+    return [c for c in record.columns if c.get("data") and c.get("field") is None]
+
+
+def _pending_message(pending: list[dict]) -> str:
+    """Why the file cannot be loaded yet and what to do, in Russian."""
+    if not pending:
+        return ""
+    listed = ", ".join(f"{c['letter']} «{c['header']}»" for c in pending)
+    noun = plural_form(len(pending), "столбце", "столбцах", "столбцах")
+    return (
+        f"Загрузить файл пока нельзя: в {noun} {listed} есть данные, но не выбрано, "
+        "куда их загружать. Выберите в разделе «Сопоставление столбцов» поле формы "
+        "или «не загружать» и нажмите «Сохранить сопоставление»."
+    )
+
+
+def _mapping_rows(record: ImportRecord) -> list[dict]:
+    """The mapping step: each unknown column with its choices, the stored one
+    selected (``""``: not chosen, ``"-"``: «не загружать»)."""
+    if record.form not in FORMS:
+        return []
+    fields = [(f.key, f.title) for f in FORMS[record.form].fields]
+    rows = []
+    for column in record.columns:
+        chosen = column.get("field")
+        rows.append(
+            {
+                **column,
+                "name": f"column-{column['column']}",
+                "selected": NOT_LOADED if chosen == "" else (chosen or ""),
+                "choices": fields,
+            }
+        )
+    return rows
+
+
+def _diff_sections(rows: dict, record: ImportRecord) -> list[dict]:
+    """The preview's new, changed and unchanged rows with their counts."""
+    if not rows:
+        return []
+    sections = []
+    for kind, title, total in (
+        ("new", "Новые строки", record.new_rows),
+        ("updated", "Изменённые строки", record.updated_rows),
+        ("unchanged", "Строки без изменений", record.unchanged_rows),
+    ):
+        shown = rows.get(kind, [])
+        if not total:
+            continue
+        sections.append(
+            {
+                "kind": kind,
+                "title": f"{title} ({format_number(total, places=0)})",
+                "rows": shown,
+                "more": (
+                    f"Показаны первые {format_number(len(shown), places=0)} "
+                    f"из {format_number(total, places=0)}."
+                    if total > len(shown)
+                    else ""
+                ),
+            }
+        )
+    return sections
+
+
+class ImportMappingView(View):
+    """The mapping step: remember the user's choice for each unknown column
+    and check the stored file again with it."""
+
+    def post(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not _can_view(request.user, record):
+            raise PermissionDenied
+        if record.status not in MAPPABLE:
+            messages.error(
+                request,
+                f"Файл уже {record.get_status_display().lower()}: сопоставление "
+                "столбцов больше не меняется.",
+            )
+            return redirect("qp_import_detail", pk)
+        try:
+            scope = import_scope(request.user, get_form(record.form), record.campaign)
+            for column in record.columns:
+                choice = request.POST.get(f"column-{column['column']}", "")
+                if not choice:
+                    continue
+                save_mapping(
+                    record.form,
+                    record.organisation,
+                    column["header"],
+                    "" if choice == NOT_LOADED else choice,
+                    user=request.user,
+                )
+        except ImportFileError as error:
+            messages.error(request, str(error))
+            return redirect("qp_import_detail", pk)
+        record.status = ImportStatus.RUNNING
+        record.progress_stage = "В очереди"
+        record.save(update_fields=["status", "progress_stage"])
+        if _in_background(record):
+            run_in_background(record, request.user, "preview")
+            return redirect("qp_import_detail", pk)
+        try:
+            run_preview(record, user=request.user, allowed_organisations=scope)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Сопоставление сохранено, файл проверен заново.")
+        return redirect("qp_import_detail", pk)
+
+
 class ImportConfirmView(View):
     def post(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
         if not _can_view(request.user, record):
             raise PermissionDenied
+        pending = _pending(record)
+        if pending and record.status in MAPPABLE:
+            messages.error(request, _pending_message(pending))
+            return redirect("qp_import_detail", pk)
         try:
             scope = import_scope(request.user, get_form(record.form), record.campaign)
         except ImportFileError as error:
@@ -273,6 +402,11 @@ def import_urls():
             "import/<int:pk>/confirm/",
             ImportConfirmView.as_view(),
             name="qp_import_confirm",
+        ),
+        path(
+            "import/<int:pk>/columns/",
+            ImportMappingView.as_view(),
+            name="qp_import_mapping",
         ),
         path("import/<int:pk>/undo/", ImportUndoView.as_view(), name="qp_import_undo"),
         path(

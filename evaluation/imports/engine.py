@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -21,18 +22,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from evaluation import obligations, sample_bases
+from evaluation.formatting import format_number
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
 from evaluation.imports.reading import (
+    NUMBERING_HEADERS,
     HeaderMatch,
+    column_letter,
     data_rows,
     find_header,
+    normalise,
     other_sheets,
     read_rows,
     unmapped_columns,
 )
 from evaluation.models import (
     Campaign,
+    ColumnMapping,
     DecadeSummary,
     ImportRecord,
     ImportStatus,
@@ -51,6 +57,9 @@ from evaluation.services import record as record_event
 
 PREVIEW_ROWS = 20
 MAX_ERRORS_STORED = 1000
+#: Rows of each kind (new, changed, unchanged) the preview lists; the counts
+#: cover all of them.
+DIFF_ROWS = 200
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -70,6 +79,13 @@ class ImportReport:
     errors: list[CellError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    #: The file's cells by row number and the column of each field (the
+    #: preview shows a cell as written where the form's row holds no value).
+    cells: dict[int, list[object]] = field(default_factory=dict, repr=False)
+    positions: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, Any] = field(default_factory=dict)
     record: ImportRecord | None = None
     applied: bool = False
 
@@ -139,9 +155,25 @@ def _check(
     table = read_rows(data, filename)
     progress("Поиск заголовков", 1, 1)
     match, table = _find_header(form, table, data, filename)
+    columns, column_errors = _apply_mappings(form, match)
     data = list(data_rows(table, match))
     form.check_scale(data, match)
     data, notes = form.prepare_rows(data, match.positions)
+    column_errors += _unmapped_with_data(columns, match, data)
+    report.columns = columns
+    report.cells = dict(data)
+    report.positions = dict(match.positions)
+    report.fields = [
+        (key, match.titles.get(key, key))
+        for key, _ in sorted(match.positions.items(), key=lambda item: item[1])
+    ]
+    ignored = [c["header"] for c in columns if c["field"] == ""]
+    if ignored:
+        report.warnings.append(
+            "Не загружаются по выбору пользователя («не загружать»): "
+            + ", ".join(f"«{title}»" for title in ignored)
+            + "."
+        )
     report.warnings += unmapped_columns(table, match, data) + notes
     del table  # the rows live on in ``data``; drop the list early
     report.total = total = len(data)
@@ -152,6 +184,7 @@ def _check(
     )
     del converted
     progress("Проверка строк", total, total)
+    errors = column_errors + errors
     report.errors = errors
     report.invalid = len({error.row for error in errors})
     report.preview = [
@@ -163,6 +196,140 @@ def _check(
         for row in rows[:PREVIEW_ROWS]
     ]
     return rows
+
+
+def _apply_mappings(
+    form: ImportForm, match: HeaderMatch
+) -> tuple[list[dict[str, Any]], list[CellError]]:
+    """Apply the stored choices (:class:`ColumnMapping`) to the unknown columns.
+
+    The choices of the file's organisation win over ministry-wide ones.
+
+    Every column whose header names no field of the form (except a row-number
+    column) becomes an entry ``{"column", "letter", "header", "normalised",
+    "field", "data"}`` for the preview's mapping step; ``field`` is the chosen
+    key, ``""`` for «не загружать» or None when nothing is chosen yet. A
+    chosen field joins ``match`` as if the header had named it; chosen
+    columns (loaded or not) leave ``match.unknown``. A choice of a field that
+    another column already fills is an error.
+    """
+    if not match.unknown_columns:
+        return [], []
+    organisation = form.context.organisation
+    choices = ColumnMapping.objects.filter(form=form.name, organisation=None)
+    stored = dict(choices.values_list("header_normalised", "field"))
+    if organisation is not None:
+        # The organisation's own choices first, the ministry-wide ones else.
+        stored.update(
+            ColumnMapping.objects.filter(
+                form=form.name, organisation=organisation
+            ).values_list("header_normalised", "field")
+        )
+    titles = {f.key: f.title for f in form.fields}
+    columns: list[dict[str, Any]] = []
+    errors: list[CellError] = []
+    header_row = match.header_row + 1
+    still_unknown = []
+    for column, title in zip(match.unknown_columns, match.unknown, strict=True):
+        normalised = normalise(title)[:500]
+        if normalised in NUMBERING_HEADERS:
+            still_unknown.append((column, title))
+            continue
+        chosen = stored.get(normalised)
+        if chosen and chosen not in titles:
+            chosen = None  # a field the form no longer has
+        letter = column_letter(column)
+        entry = {
+            "column": column,
+            "letter": letter,
+            "header": title,
+            "normalised": normalised,
+            "field": chosen,
+            "data": False,
+        }
+        columns.append(entry)
+        if chosen is None:
+            still_unknown.append((column, title))
+        elif chosen:
+            if chosen in match.positions:
+                other = match.positions[chosen]
+                errors.append(
+                    CellError(
+                        header_row,
+                        letter,
+                        f"столбец «{title}» сопоставлен с полем «{titles[chosen]}», "
+                        f"но это поле уже загружается из столбца {column_letter(other)} "
+                        f"«{match.titles[chosen]}»; выберите для столбца {letter} "
+                        "другое поле или «не загружать»",
+                    )
+                )
+            else:
+                match.positions[chosen] = column
+                match.titles[chosen] = title
+    match.unknown_columns = [column for column, _ in still_unknown]
+    match.unknown = [title for _, title in still_unknown]
+    return columns, errors
+
+
+def _unmapped_with_data(
+    columns: list[dict[str, Any]], match: HeaderMatch, data: list
+) -> list[CellError]:
+    """An error for each unknown column that holds data and has no choice yet.
+
+    Such a column is never dropped silently: the import waits until the user
+    picks a field for it or «не загружать». The column leaves
+    ``match.unknown`` (its error replaces the "not recognised" warning).
+    """
+    errors = []
+    for entry in columns:
+        column = entry["column"]
+        entry["data"] = any(
+            column < len(cells) and cells[column] not in (None, "") for _, cells in data
+        )
+        if entry["field"] is None and entry["data"]:
+            errors.append(
+                CellError(
+                    match.header_row + 1,
+                    entry["letter"],
+                    f"заголовок «{entry['header']}» не распознан, а в столбце есть "
+                    "данные; выберите для него поле формы или «не загружать» в "
+                    "разделе «Сопоставление столбцов» на странице проверки файла "
+                    "или переименуйте заголовок как в шаблоне",
+                )
+            )
+            index = match.unknown_columns.index(column)
+            del match.unknown_columns[index]
+            del match.unknown[index]
+    return errors
+
+
+def save_mapping(
+    form_name: str,
+    organisation: Organisation | None,
+    header: str,
+    field_key: str,
+    *,
+    user=None,
+) -> ColumnMapping:
+    """Remember that ``header`` means ``field_key`` (``""``: «не загружать»)
+    in files of this form from this organisation (None: ministry-wide)."""
+    form_class = get_form(form_name)
+    if field_key and field_key not in {f.key for f in form_class.fields}:
+        raise ImportFileError(
+            f"В форме «{form_class.title}» нет поля «{field_key}»; выберите поле "
+            "из списка или «не загружать»."
+        )
+    mapping, _ = ColumnMapping.objects.update_or_create(
+        form=form_name,
+        organisation=organisation,
+        header_normalised=normalise(header)[:500],
+        defaults={
+            "header": header[:500],
+            "field": field_key,
+            "user": user if getattr(user, "pk", None) else None,
+        },
+    )
+    return mapping
 
 
 def _find_header(
@@ -204,10 +371,99 @@ def _display(value: Any) -> Any:
     return value
 
 
-def _count(report: ImportReport, plan: Plan) -> None:
+def _count(report: ImportReport, plan: Plan, form: ImportForm | None = None) -> None:
     report.new = len(plan.new)
     report.updated = len(plan.updated)
     report.unchanged = len(plan.unchanged)
+    if form is not None:
+        report.rows = row_diff(
+            form, plan, report.fields, report.cells, report.positions
+        )
+
+
+def _shown(value: Any) -> str:
+    """A value as the preview shows it (empty: "")."""
+    if value is None or value == "" or value == {} or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, int | float | Decimal):
+        return format_number(value, places=None)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def row_diff(
+    form: ImportForm,
+    plan: Plan,
+    fields: list[tuple[str, str]],
+    cells: dict[int, list[object]] | None = None,
+    positions: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The rows the import would write, for the preview (JSON).
+
+    ``{"fields": [[key, header]], "new": [...], "updated": [...],
+    "unchanged": [...]}``, at most :data:`DIFF_ROWS` of each kind in file
+    order. A new or unchanged row is ``{"row", "values": [shown value per
+    field]}`` (the row's value, else the cell as written); a changed row is ``{"row", "changes": [[header, old, new]],
+    "kept": [[header, stored]]}``, where "kept" lists the empty cells that
+    keep a stored value.
+    """
+    titles = dict(fields)
+    labels = {f.key: dict(f.choices) for f in form.fields if f.choices}
+
+    def show(key: str, value: Any) -> str:
+        if key in labels and value in labels[key]:
+            return str(labels[key][value])
+        return _shown(value)
+
+    cells = cells or {}
+    positions = positions or {}
+
+    def value(row, key: str) -> str:
+        if row.shown and key in row.shown:
+            return row.shown[key]
+        if key in row.values:
+            return show(key, row.values[key])
+        line = cells.get(row.number, ())
+        column = positions.get(key, len(line))
+        return _shown(line[column]) if column < len(line) else ""
+
+    def values(row) -> list[str]:
+        return [value(row, key) for key, _ in fields]
+
+    def changes(row, current) -> dict[str, Any]:
+        wanted = form.stored_values(row)
+        shown = row.shown or {}
+        changed, kept = [], []
+        for key, new in row.values.items():
+            if not hasattr(current, key):
+                continue
+            old = getattr(current, key)
+            title = titles.get(key) or next(
+                (f.title for f in form.fields if f.key == key), key
+            )
+            if key not in wanted:
+                if _shown(old):
+                    kept.append([title, show(key, old)])
+            elif old != new:
+                changed.append(
+                    [title, show(key, old), shown.get(key) or show(key, new)]
+                )
+        return {"row": row.number, "changes": changed, "kept": kept}
+
+    return {
+        "fields": [list(pair) for pair in fields],
+        "new": [
+            {"row": row.number, "values": values(row)} for row in plan.new[:DIFF_ROWS]
+        ],
+        "updated": [changes(row, current) for row, current in plan.updated[:DIFF_ROWS]],
+        "unchanged": [
+            {"row": row.number, "values": values(row)}
+            for row in plan.unchanged[:DIFF_ROWS]
+        ],
+    }
 
 
 def _form(
@@ -272,6 +528,9 @@ def _fill(record: ImportRecord, report: ImportReport) -> None:
         for e in report.errors[:MAX_ERRORS_STORED]
     ]
     record.warnings = report.warnings
+    record.columns = report.columns
+    if report.rows or not report.ok:
+        record.rows = report.rows
 
 
 def start_import(
@@ -326,7 +585,7 @@ def run_preview(
         )
         rows = _validate(form, data, record.filename, report, progress)
         if report.ok:
-            _count(report, form.plan(rows))
+            _count(report, form.plan(rows), form)
     except ImportFileError as error:
         _refuse(record, error, keep=keep_refused)
         raise
@@ -503,7 +762,7 @@ def _write(
 ) -> None:
     with _no_cycle_collection():
         plan = form.plan(rows)
-        _count(report, plan)
+        _count(report, plan, form)
         record.changes = form.write(plan)
     record.status = ImportStatus.APPLIED
     record.applied_at = timezone.now()

@@ -697,6 +697,13 @@ class ImportForm:
         """Sort rows into new, updated and unchanged against the database."""
         raise NotImplementedError
 
+    def stored_values(self, row: Row) -> dict[str, Any]:
+        """The values ``row`` sets on its stored object (the preview's
+        old → new changes): a form whose empty cells keep the stored value
+        (its ``_wanted``) leaves those out, and the preview shows them kept."""
+        wanted = getattr(self, "_wanted", None)
+        return wanted(row) if wanted is not None else row.values
+
     def write(self, plan: Plan) -> list[dict[str, Any]]:
         """Write the plan; return undo entries ``{"model", "pk", "before"}``."""
         raise NotImplementedError

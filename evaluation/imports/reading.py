@@ -1305,6 +1305,13 @@ def data_rows(
 
 
 _NUMBERING = frozenset({"номер п п", "номер", "п п", "номер строки"})
+#: Normalised headers of row-number columns, which hold no data to load.
+NUMBERING_HEADERS = _NUMBERING
+
+
+def column_letter(column: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
+    return _letter(column)
 
 
 def _letter(column: int) -> str:
