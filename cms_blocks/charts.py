@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import textwrap
 from collections.abc import Callable
@@ -46,11 +47,23 @@ GRID_COLOUR = "#d0d0d0"
 AXIS_COLOUR = "#595959"
 WHITE = "#ffffff"
 
+# Charts are drawn 360 units wide, about the width they get on a phone (358 px
+# at 390 px), so that 1 unit is about 1 px there and the smallest text, 13
+# units, stays above 12 px. Wider screens and the large sizes of the version
+# for the visually impaired scale the whole drawing up (site.css sizes it in
+# rem), so text grows with the reader's chosen size.
+WIDTH = 360
+TEXT_SIZE = 15
+SMALL_TEXT_SIZE = 13
+
 NO_DATA = "нет данных"
 DEFAULT_REFERENCE_LABEL = "Среднее по краю"
 
 # Legend symbols share one class so that they never count as data marks.
 _LEGEND = "chart__legend-symbol"
+# The same with the series it stands for, so that site.css can colour it.
+_LEGEND_VALUE = f"{_LEGEND} {_LEGEND}--value"
+_LEGEND_REFERENCE = f"{_LEGEND} {_LEGEND}--reference"
 _ID_PREFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 # Characters that XML 1.0 forbids even when escaped.
 _XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -150,7 +163,7 @@ def _label(
     *,
     anchor: str = "start",
     fill: str = TEXT_COLOUR,
-    size: int = 14,
+    size: int = TEXT_SIZE,
     bold: bool = False,
     halo: bool = False,
 ) -> str:
@@ -230,13 +243,15 @@ def _reference_tick(
         f"{_n(px)},{_n(py)}"
         for px, py in ((x, y1 - size), (x + size, y1), (x, y1 + size), (x - size, y1))
     )
-    css_class = _LEGEND if legend else "chart__reference"
+    css_class = _LEGEND_REFERENCE if legend else "chart__reference"
     # A white underlay keeps the dashes visible where the tick crosses a bar.
     underlay = _line("chart__halo", x, y1, x, y2, stroke=WHITE, width=4)
     line = _line(css_class, x, y1, x, y2, stroke=REFERENCE_COLOUR, width=2, dash="4 3")
     diamond = _tag(
         "polygon",
-        class_=_LEGEND if legend else "chart__marker chart__marker--reference",
+        class_=_LEGEND_REFERENCE
+        if legend
+        else "chart__marker chart__marker--reference",
         points=points,
         fill=REFERENCE_COLOUR,
     )
@@ -246,7 +261,7 @@ def _reference_tick(
 def _circle(x: Decimal, y: Decimal, *, legend: bool = False) -> str:
     return _tag(
         "circle",
-        class_=_LEGEND if legend else "chart__marker chart__marker--value",
+        class_=_LEGEND_VALUE if legend else "chart__marker chart__marker--value",
         cx=x,
         cy=y,
         r=5,
@@ -260,7 +275,9 @@ def _square(x: Decimal, y: Decimal, *, legend: bool = False) -> str:
     half = Decimal("4.5")
     return _tag(
         "rect",
-        class_=_LEGEND if legend else "chart__marker chart__marker--reference",
+        class_=_LEGEND_REFERENCE
+        if legend
+        else "chart__marker chart__marker--reference",
         x=x - half,
         y=y - half,
         width=half * 2,
@@ -285,7 +302,7 @@ def _svg(
         '<svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" class="chart__svg" '
-        f'font-family="inherit" font-size="14" fill="{TEXT_COLOUR}">',
+        f'font-family="inherit" font-size="{TEXT_SIZE}" fill="{TEXT_COLOUR}">',
         f'<title id="{id_prefix}-title">{_text(title)}</title>',
         f'<desc id="{id_prefix}-desc">{_text(description)}</desc>',
     ]
@@ -358,11 +375,11 @@ def _series_table(
 
 # Criterion chart ----------------------------------------------------------------
 
-_BAR_X = 16
-_BAR_FULL = 600  # length of a full bar; the rest of the width holds value labels
+_BAR_X = 8
+_BAR_FULL = 292  # length of a full bar; the rest of the width holds value labels
 _BAR_HEIGHT = 20
-_LINE_HEIGHT = 18
-_LABEL_WRAP = 80  # characters per label line at 14px across the chart
+_LINE_HEIGHT = 19
+_LABEL_WRAP = 38  # characters per label line at 15 units across the chart
 
 
 def criterion_chart(
@@ -417,15 +434,15 @@ def criterion_chart(
 
     # Legend: one symbol per line, so that long labels never collide.
     body = [
-        _rect(_LEGEND, _BAR_X, 12, 20, 12),
-        _label(44, 23, value_label, "chart__legend"),
+        _rect(_LEGEND_VALUE, _BAR_X, 12, 20, 12),
+        _label(36, 23, value_label, "chart__legend"),
     ]
     top = 36
     if reference is not None:
         body.append(
             _reference_tick(Decimal(_BAR_X + 10), Decimal(36), Decimal(52), legend=True)
         )
-        body.append(_label(44, 49, reference_label, "chart__legend"))
+        body.append(_label(36, 49, reference_label, "chart__legend"))
         top = 60
     axis_y = top + 18
     rows_top = axis_y + 10
@@ -475,7 +492,7 @@ def criterion_chart(
                     "chart__reference-value",
                     anchor="middle",
                     fill=REFERENCE_COLOUR,
-                    size=12,
+                    size=SMALL_TEXT_SIZE,
                     halo=True,
                 )
             )
@@ -486,7 +503,14 @@ def criterion_chart(
         x = scale(tick)
         body.append(_line("chart__grid", x, rows_top, x, y))
         body.append(
-            _label(x, axis_y, _tick_text(tick), "chart__axis", anchor="middle", size=12)
+            _label(
+                x,
+                axis_y,
+                _tick_text(tick),
+                "chart__axis",
+                anchor="middle",
+                size=SMALL_TEXT_SIZE,
+            )
         )
     body.extend(marks)
 
@@ -499,7 +523,7 @@ def criterion_chart(
     )
     svg = _svg(
         id_prefix=id_prefix,
-        width=_BAR_X + _BAR_FULL + 104,
+        width=WIDTH,
         height=y + 8,
         title=title,
         description=description,
@@ -558,8 +582,15 @@ def _criterion_description(
 
 # Distribution chart -------------------------------------------------------------
 
-_HIST_X = 56
-_HIST_HEIGHT = 200
+_HIST_X = 40
+_HIST_PLOT = 300  # width of the bins together
+_HIST_HEIGHT = 180
+_HIST_LABEL_GAP = 6  # least space between two interval labels on one row
+
+
+def _text_width(text: str, size: int = SMALL_TEXT_SIZE) -> Decimal:
+    """A generous estimate of the drawn width of a label of digits and dashes."""
+    return Decimal(len(text)) * size * Decimal("0.6")
 
 
 def distribution_chart(
@@ -612,8 +643,12 @@ def distribution_chart(
     intervals = [f"{start}–{start + bin_width}" for start in range(0, 100, bin_width)]
     marked = None if highlight is None else bin_of(highlight)
 
-    slot = 64 if bin_count <= 10 else 48
-    plot_right = _HIST_X + slot * bin_count
+    slot = Decimal(_HIST_PLOT) / bin_count
+    plot_right = _HIST_X + _HIST_PLOT
+    inset = min(Decimal(6), slot / 5)
+    # Interval labels wider than a bin go on staggered rows.
+    widest = max(_text_width(interval) for interval in intervals) + _HIST_LABEL_GAP
+    label_rows = max(1, math.ceil(widest / slot))
     baseline = (30 if highlight is None else 56) + 44 + _HIST_HEIGHT
     step = _nice_step(max(counts))
     y_max = max(step, -(-max(counts) // step) * step)
@@ -625,18 +660,28 @@ def distribution_chart(
         defs.append(
             f'<pattern id="{id_prefix}-hatch" patternUnits="userSpaceOnUse" '
             'width="8" height="8" patternTransform="rotate(45)">'
-            f'<rect width="8" height="8" fill="{WHITE}"/>'
-            f'<line x1="0" y1="0" x2="0" y2="8" stroke="{VALUE_COLOUR}" '
-            'stroke-width="4"/></pattern>'
+            f'<rect class="chart__hatch-ground" width="8" height="8" fill="{WHITE}"/>'
+            '<line class="chart__hatch-line" x1="0" y1="0" x2="0" y2="8" '
+            f'stroke="{VALUE_COLOUR}" stroke-width="4"/></pattern>'
         )
-        body.append(_rect(_LEGEND, _HIST_X, 34, 20, 12, fill=hatch))
+        body.append(
+            _rect(
+                f"{_LEGEND} chart__legend-symbol--hatch",
+                _HIST_X,
+                34,
+                20,
+                12,
+                fill=hatch,
+            )
+        )
         legend = f"интервал со значением {format_score(highlight)}"
         body.append(_label(_HIST_X + 28, 45, legend, "chart__legend"))
 
     for tick in range(0, y_max + 1, step):
         y = baseline - Decimal(tick) * _HIST_HEIGHT / y_max
         stroke = GRID_COLOUR if tick else AXIS_COLOUR
-        body.append(_line("chart__grid", _HIST_X, y, plot_right, y, stroke=stroke))
+        grid = "chart__grid" if tick else "chart__grid chart__grid--axis"
+        body.append(_line(grid, _HIST_X, y, plot_right, y, stroke=stroke))
         body.append(
             _label(
                 _HIST_X - 8,
@@ -644,7 +689,7 @@ def distribution_chart(
                 format_number(tick, 0),
                 "chart__axis",
                 anchor="end",
-                size=12,
+                size=SMALL_TEXT_SIZE,
             )
         )
 
@@ -656,9 +701,9 @@ def distribution_chart(
             body.append(
                 _rect(
                     "chart__bar chart__bar--highlight",
-                    left + 6,
+                    left + inset,
                     top,
-                    slot - 12,
+                    slot - 2 * inset,
                     baseline - top,
                     fill=hatch,
                     stroke_width=2,
@@ -666,7 +711,12 @@ def distribution_chart(
             )
             body.append(
                 _label(
-                    centre,
+                    min(
+                        centre,
+                        WIDTH
+                        - _text_width(f"здесь {format_score(highlight)}", TEXT_SIZE)
+                        / 2,
+                    ),
                     top - 26,
                     f"здесь {format_score(highlight)}",
                     "chart__highlight",
@@ -676,7 +726,9 @@ def distribution_chart(
                 )
             )
         else:
-            body.append(_rect("chart__bar", left + 6, top, slot - 12, baseline - top))
+            body.append(
+                _rect("chart__bar", left + inset, top, slot - 2 * inset, baseline - top)
+            )
         body.append(
             _label(
                 centre,
@@ -689,13 +741,19 @@ def distribution_chart(
         )
         body.append(
             _label(
-                centre, baseline + 18, interval, "chart__axis", anchor="middle", size=12
+                centre,
+                baseline + 18 + 16 * (index % label_rows),
+                interval,
+                "chart__axis",
+                anchor="middle",
+                size=SMALL_TEXT_SIZE,
             )
         )
+    below = 16 * (label_rows - 1)
     body.append(
         _label(
             (_HIST_X + plot_right) / 2,
-            baseline + 42,
+            baseline + 42 + below,
             "Интервал баллов",
             "chart__axis-title",
             anchor="middle",
@@ -707,8 +765,8 @@ def distribution_chart(
     )
     svg = _svg(
         id_prefix=id_prefix,
-        width=plot_right + 24,
-        height=baseline + 56,
+        width=WIDTH,
+        height=baseline + 56 + below,
         title=title,
         description=description,
         body=body,
@@ -771,10 +829,10 @@ def _distribution_description(
 
 # Trend chart --------------------------------------------------------------------
 
-_TREND_LEFT = 56
-_TREND_RIGHT = 696
-_TREND_PAD = 40  # between the plot edge and the first and last points
-_TREND_HEIGHT = 220
+_TREND_LEFT = 40
+_TREND_RIGHT = 344
+_TREND_PAD = 28  # between the plot edge and the first and last points
+_TREND_HEIGHT = 180
 
 
 def trend_chart(
@@ -836,18 +894,17 @@ def trend_chart(
 
     body = [
         _legend_line(16, value=True),
-        _label(52, 21, value_label, "chart__legend"),
+        _label(44, 21, value_label, "chart__legend"),
     ]
     if reference is not None:
         body.append(_legend_line(40, value=False))
-        body.append(_label(52, 45, reference_label, "chart__legend"))
+        body.append(_label(44, 45, reference_label, "chart__legend"))
     for step in range(6):
         tick = maximum * step / 5
         y = y_of(tick)
         stroke = GRID_COLOUR if step else AXIS_COLOUR
-        body.append(
-            _line("chart__grid", _TREND_LEFT, y, _TREND_RIGHT, y, stroke=stroke)
-        )
+        grid = "chart__grid" if step else "chart__grid chart__grid--axis"
+        body.append(_line(grid, _TREND_LEFT, y, _TREND_RIGHT, y, stroke=stroke))
         body.append(
             _label(
                 _TREND_LEFT - 8,
@@ -855,18 +912,18 @@ def trend_chart(
                 _tick_text(tick),
                 "chart__axis",
                 anchor="end",
-                size=12,
+                size=SMALL_TEXT_SIZE,
             )
         )
     for index, label in enumerate(labels):
         body.append(
             _label(
                 x_of(index),
-                baseline + 36,
+                baseline + 24,
                 label,
                 "chart__axis",
                 anchor="middle",
-                size=12,
+                size=SMALL_TEXT_SIZE,
             )
         )
 
@@ -917,8 +974,8 @@ def trend_chart(
     )
     svg = _svg(
         id_prefix=id_prefix,
-        width=_TREND_RIGHT + 24,
-        height=baseline + 52,
+        width=WIDTH,
+        height=baseline + 40,
         title=title,
         description=description,
         body=body,
@@ -952,10 +1009,14 @@ def _merge_labels(labels: list[str], extra: list[str]) -> list[str]:
 
 def _legend_line(y: int, *, value: bool) -> str:
     if value:
-        line = _line(_LEGEND, 16, y, 44, y, stroke=VALUE_COLOUR, width=Decimal("2.5"))
-        return line + _circle(Decimal(30), Decimal(y), legend=True)
-    line = _line(_LEGEND, 16, y, 44, y, stroke=REFERENCE_COLOUR, width=2, dash="6 4")
-    return line + _square(Decimal(30), Decimal(y), legend=True)
+        line = _line(
+            _LEGEND_VALUE, 8, y, 36, y, stroke=VALUE_COLOUR, width=Decimal("2.5")
+        )
+        return line + _circle(Decimal(22), Decimal(y), legend=True)
+    line = _line(
+        _LEGEND_REFERENCE, 8, y, 36, y, stroke=REFERENCE_COLOUR, width=2, dash="6 4"
+    )
+    return line + _square(Decimal(22), Decimal(y), legend=True)
 
 
 def _line_paths(

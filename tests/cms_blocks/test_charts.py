@@ -270,7 +270,9 @@ def test_criterion_long_label_wraps_onto_lines():
     root = parse(make_criterion(labels=[label, "К2", "К3", "К4"]))
     first = marks(root, "text", "chart__category")[0]
     lines = list(first)
-    assert len(lines) == 3
+    # 38 characters a line: the chart is drawn at about a phone's width.
+    assert len(lines) == 5
+    assert all(len(line.text) <= 38 for line in lines)
     assert " ".join(line.text for line in lines) == label.strip()
 
 
@@ -581,3 +583,33 @@ def test_charts_accept_plain_numbers():
 def test_trend_refuses_bad_labels(overrides):
     with pytest.raises(ValueError):
         make_trend(**overrides)
+
+
+def test_distribution_staggers_interval_labels_wider_than_a_bin():
+    def rows(chart: Chart) -> list[Decimal]:
+        labels = marks(parse(chart), "text", "chart__axis")
+        return [number(label, "y") for label in labels if "–" in label.text]
+
+    ten = rows(distribution_chart(title="Р", totals=EDGE_TOTALS, id_prefix="d"))
+    # «90–100» is wider than a bin of ten points: odd bins go on a second row.
+    assert len(ten) == 10 and len(set(ten)) == 2
+    assert ten[0::2] == [ten[0]] * 5 and ten[1::2] == [ten[0] + 16] * 5
+    twenty = rows(
+        distribution_chart(title="Р", totals=EDGE_TOTALS, id_prefix="d", bin_width=20)
+    )
+    assert len(twenty) == 5 and len(set(twenty)) == 1
+
+
+def test_charts_are_drawn_at_a_phones_width_with_legible_text():
+    for chart in (
+        make_criterion(),
+        distribution_chart(title="Р", totals=EDGE_TOTALS, id_prefix="d"),
+    ):
+        root = parse(chart)
+        assert root.get("viewBox").split()[2] == "360"
+        # Text without its own size takes the drawing's, 15.
+        sizes = {
+            int(text.get("font-size", root.get("font-size")))
+            for text in root.iter(f"{SVG}text")
+        }
+        assert sizes == {13, 15}, sizes
