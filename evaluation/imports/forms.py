@@ -27,11 +27,10 @@ from evaluation.enums import (
     IndicatorCode,
     MeasureStatus,
     OrganisationKind,
-    PlanExecutor,
     SurveyChannel,
     SurveyKind,
 )
-from evaluation.imports import values
+from evaluation.imports import resources, values
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.reading import ColumnSpec, HeaderMatch
 from evaluation.imports.reading import header_stems as normalise_header
@@ -52,6 +51,8 @@ from evaluation.models import (
 )
 from evaluation.models.regional_plan import EXECUTOR_FIELDS
 from evaluation.schedules import Schedule, ScheduleError, ScheduleKind, parse_schedule
+
+parse_executors = resources.parse_executors
 
 Converter = Callable[[object], object]
 _MISSING = object()
@@ -79,6 +80,8 @@ class Field:
         blank: The cell may be empty (value None).
         choices: ``(value, label)`` pairs: validation list in the template.
         help: One line for the template's instructions sheet.
+        widget: The declaration's widget (see :mod:`evaluation.imports.resources`),
+            whose ``clean`` is ``convert``.
     """
 
     key: str
@@ -89,10 +92,49 @@ class Field:
     blank: bool = False
     choices: Sequence[tuple[str, str]] | None = None
     help: str = ""
+    widget: Any = None
 
     @property
     def column(self) -> ColumnSpec:
         return ColumnSpec(self.key, self.title, self.aliases, self.required)
+
+    @property
+    def markers_are_values(self) -> bool:
+        """Whether «нет» and «-» are values of this column (yes/no), not
+        :data:`EMPTY_MARKERS`."""
+        return self.convert is values.to_bool or getattr(
+            self.widget, "markers_are_values", False
+        )
+
+    @classmethod
+    def declared(cls, name: str, declared: resources.FormField) -> Field:
+        """The form column of a Resource's field: its widget's ``clean`` (a
+        foreign key's ``clean_key``) converts each distinct cell."""
+        widget = declared.widget
+        convert = (
+            widget.clean_key
+            if isinstance(widget, resources.NaturalKeyWidget)
+            else widget.clean
+        )
+        return cls(
+            name,
+            declared.column_name,
+            declared.aliases,
+            convert,
+            required=declared.required,
+            blank=declared.blank,
+            choices=declared.choices,
+            help=declared.help,
+            widget=widget,
+        )
+
+
+def declared_fields(resource: type) -> tuple[Field, ...]:
+    """A Resource's columns as form fields (``Meta.fields`` order)."""
+    return tuple(
+        Field.declared(name, declared)
+        for name, declared in resources.form_fields(resource)
+    )
 
 
 @dataclass(slots=True)
@@ -223,26 +265,7 @@ def _text(max_length: int) -> Converter:
     return convert
 
 
-ORGANISATION_FIELDS = (
-    Field(
-        "inn",
-        "ИНН",
-        ("инн организации", "инн учреждения"),
-        values.to_inn,
-        required=False,
-        blank=True,
-        help="ИНН организации (10 цифр); по нему организация находится в реестре.",
-    ),
-    Field(
-        "code",
-        "Код организации",
-        ("код", "краткий код", "код учреждения"),
-        _text(40),
-        required=False,
-        blank=True,
-        help="Краткий код организации в реестре портала (если нет ИНН).",
-    ),
-)
+ORGANISATION_FIELDS = declared_fields(resources.OrganisationColumns)
 #: Forms that institutions fill by hand also find an organisation by name.
 NAMED_ORGANISATION_FIELDS = (
     *ORGANISATION_FIELDS,
@@ -280,10 +303,18 @@ class ImportForm:
     name: ClassVar[str]
     title: ClassVar[str]
     description: ClassVar[str] = ""
+    #: The form's declaration (:mod:`evaluation.imports.resources`): its
+    #: columns become :attr:`fields` unless the class lists them itself.
+    resource: ClassVar[type | None] = None
     fields: ClassVar[tuple[Field, ...]]
     campaign_kind: ClassVar[str | None] = None  # None: any kind
     needs_campaign: ClassVar[bool] = False  # True also when campaign_kind is set
     model: ClassVar[type[models.Model]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "resource" in cls.__dict__ and "fields" not in cls.__dict__:
+            cls.fields = declared_fields(cls.resource)
 
     @classmethod
     def columns(cls) -> list[ColumnSpec]:
@@ -379,7 +410,7 @@ class ImportForm:
         if (
             spec.blank
             and raw.__class__ is str
-            and spec.convert is not values.to_bool
+            and not spec.markers_are_values
             and raw.strip().lower() in EMPTY_MARKERS
         ):
             return None
@@ -988,21 +1019,6 @@ def _unique_slug(text: str, inn: str) -> str:
     return f"{base}-{inn}"[:100]
 
 
-def _question_fields(prefix_help: str) -> tuple[Field, ...]:
-    return tuple(
-        Field(
-            f"q{n}",
-            f"Вопрос {n}",
-            (f"в{n}", f"q{n}", f"вопрос №{n}", f"вопрос № {n}"),
-            values.to_bool,
-            required=n <= 15,
-            blank=True,
-            help=f"{prefix_help} {n}: да / нет / пусто.",
-        )
-        for n in range(1, 16)
-    )
-
-
 class SurveyResponsesForm(ImportForm):
     """Questionnaires of a campaign, one row each (no personal data)."""
 
@@ -1011,49 +1027,7 @@ class SurveyResponsesForm(ImportForm):
     description = "Одна строка — одна анкета: номер, дата, канал, форма, ответы на вопросы 1–15, предложения."
     campaign_kind = CampaignKind.DECADE
     model = SurveyResponse
-    fields = (
-        *ORGANISATION_FIELDS,
-        Field("number", "Номер анкеты", ("№ анкеты", "номер", "№", "№ п/п"), _text(40)),
-        Field(
-            "collected_on",
-            "Дата анкетирования",
-            ("дата", "дата опроса", "дата заполнения"),
-            values.to_date,
-        ),
-        Field(
-            "channel",
-            "Канал",
-            ("способ получения анкеты", "место проведения опроса", "канал получения"),
-            _choice(SurveyChannel.choices),
-            choices=SurveyChannel.choices,
-        ),
-        Field(
-            "kind",
-            "Форма опроса",
-            ("форма", "анкетирование или интервью"),
-            _choice(SurveyKind.choices),
-            required=False,
-            blank=True,
-            choices=SurveyKind.choices,
-        ),
-        Field(
-            "external_territorial",
-            "Экстерриториальная",
-            ("экстерриториальная анкета", "экстерриториально"),
-            values.to_bool,
-            required=False,
-            blank=True,
-        ),
-        *_question_fields("Ответ на вопрос"),
-        Field(
-            "suggestion",
-            "Предложения",
-            ("вопрос 16", "ваши предложения", "предложения и замечания"),
-            _text(4000),
-            required=False,
-            blank=True,
-        ),
-    )
+    resource = resources.SurveyResponseResource
     ANSWER_KEYS = tuple(f"q{n}" for n in range(1, 16))
     WRITABLE = (
         "collected_on",
@@ -1309,86 +1283,7 @@ class NokResultsForm(ImportForm):
     description = "По каждой организации: перечни 1.1, число каналов и условий, число опрошенных и ответов «да» по вопросам 1–15."
     campaign_kind = CampaignKind.NOK
     model = IndicatorInput
-    fields = (
-        *ORGANISATION_FIELDS,
-        Field(
-            "respondents",
-            "Число респондентов",
-            ("опрошено", "число опрошенных", "количество респондентов"),
-            values.to_int,
-        ),
-        Field(
-            "info_stand_present",
-            "Стенды: размещено",
-            ("информация на стендах: размещено", "стенды размещено"),
-            values.to_int,
-        ),
-        Field(
-            "info_stand_required",
-            "Стенды: требуется",
-            (
-                "информация на стендах: требуется",
-                "стенды требуется",
-                "стенды: требуется (без «не применимо»)",
-            ),
-            values.to_int,
-        ),
-        Field(
-            "info_site_present",
-            "Сайт: размещено",
-            ("информация на сайте: размещено", "сайт размещено"),
-            values.to_int,
-        ),
-        Field(
-            "info_site_required",
-            "Сайт: требуется",
-            ("информация на сайте: требуется", "сайт требуется"),
-            values.to_int,
-        ),
-        Field(
-            "remote_channels",
-            "Дистанционных способов связи",
-            ("дистанционные способы взаимодействия", "показатель 1.2"),
-            values.to_int,
-        ),
-        Field(
-            "comfort_conditions",
-            "Комфортных условий",
-            ("комфортные условия", "показатель 2.1"),
-            values.to_int,
-        ),
-        Field(
-            "premises_access",
-            "Оборудование для инвалидов (из 5)",
-            ("оборудование помещений для инвалидов", "показатель 3.1"),
-            values.to_int,
-        ),
-        Field(
-            "service_access",
-            "Условия доступности (из 6)",
-            ("условия доступности для инвалидов", "показатель 3.2"),
-            values.to_int,
-        ),
-        *(
-            Field(
-                f"yes_q{n}",
-                f"«Да» на вопрос {n}",
-                (f"да в{n}", f"q{n} да", f"ответов да на вопрос {n}", f"вопрос {n}"),
-                values.to_int,
-                required=n not in {4, 8},
-                blank=n in {4, 8},
-            )
-            for n in range(1, 16)
-        ),
-        Field(
-            "answered_q13",
-            "Ответивших на вопрос 13",
-            ("ответили на вопрос 13",),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-    )
+    resource = resources.NokResultsResource
 
     def build_row(self, number, converted, titles):
         from evaluation.rating import RatingInputError, parse_inputs
@@ -1396,30 +1291,7 @@ class NokResultsForm(ImportForm):
         organisation, errors = self.organisation_of(number, converted, titles)
         if errors:
             return None, errors
-        payload = {
-            "method": self.context.campaign.method_version,
-            "respondents": converted["respondents"],
-            "info_stand": {
-                "present": converted["info_stand_present"],
-                "required": converted["info_stand_required"],
-            },
-            "info_site": {
-                "present": converted["info_site_present"],
-                "required": converted["info_site_required"],
-            },
-            "remote_channels": converted["remote_channels"],
-            "comfort_conditions": converted["comfort_conditions"],
-            "premises_access": converted["premises_access"],
-            "service_access": converted["service_access"],
-            "yes": {
-                f"q{n}": converted[f"yes_q{n}"]
-                for n in range(1, 16)
-                if converted.get(f"yes_q{n}") is not None
-            },
-            "answered": {"q13": converted["answered_q13"]}
-            if converted.get("answered_q13") is not None
-            else {},
-        }
+        payload = resources.nok_payload(converted, self.context.campaign.method_version)
         try:
             inputs = parse_inputs(payload)
         except RatingInputError as error:
@@ -1492,14 +1364,6 @@ def _title_for_path(path: str, titles: Mapping[str, str]) -> str:
     return titles.get(key, path)
 
 
-def _number_or_percent(value: object) -> object:
-    """A plan/actual value: ``45,5 %``, ``45,5``, ``1 234``; percent sign dropped."""
-    text = str(value).strip() if isinstance(value, str) else None
-    if text is not None and text.endswith("%"):
-        return values.to_percent(text)
-    return values.to_decimal(value, places=2)
-
-
 class TargetIndicatorsForm(ImportForm):
     """Target indicators of the regional plan with plan and actual by year."""
 
@@ -1509,47 +1373,7 @@ class TargetIndicatorsForm(ImportForm):
         "Одна строка — показатель в одном году: наименование, единица, год, план, факт."
     )
     model = TargetIndicator
-    fields = (
-        Field(
-            "position",
-            "№ п/п",
-            ("номер", "номер п п"),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "title",
-            "Наименование показателя",
-            ("показатель", "наименование целевого показателя", "наименование"),
-            _text(500),
-        ),
-        Field(
-            "unit",
-            "Единица измерения",
-            ("ед изм", "единица"),
-            _text(30),
-            required=False,
-            blank=True,
-        ),
-        Field("year", "Год", ("отчетный год", "период"), values.to_int),
-        Field(
-            "planned",
-            "План",
-            ("плановое значение", "значение по плану"),
-            _number_or_percent,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "actual",
-            "Факт",
-            ("фактическое значение", "достигнутое значение"),
-            _number_or_percent,
-            required=False,
-            blank=True,
-        ),
-    )
+    resource = resources.TargetIndicatorValueResource
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)
@@ -2603,64 +2427,7 @@ class DecadeSummaryForm(ImportForm):
         return changes
 
 
-_ITEM_NUMBER = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}))?\.?$")
-_EXECUTOR_PATTERNS = (
-    (PlanExecutor.MINISTRY, re.compile(r"министерств", re.IGNORECASE)),
-    (PlanExecutor.COUNCIL, re.compile(r"общественн\w*\s+совет", re.IGNORECASE)),
-    (
-        PlanExecutor.ORGANISATIONS,
-        re.compile(r"организаци\w*(?!-оператор)(?:\s+социального)?", re.IGNORECASE),
-    ),
-    (PlanExecutor.OPERATOR, re.compile(r"оператор", re.IGNORECASE)),
-)
-
-
-def _item_number(value: object) -> object:
-    """A plan item number: ``1``, ``1.1``, ``5.3.``; a number cell 1.1 reads as "1.1"."""
-    if isinstance(value, float) and not value.is_integer():
-        text = repr(value)
-    else:
-        text = values.to_text(value)
-    match = _ITEM_NUMBER.match(text.strip())
-    if not match:
-        raise ValueError(f"«{text}» — не номер пункта; пишите 1, 2 или 1.1, 5.3")
-    major, minor = match.groups()
-    return f"{int(major)}.{int(minor)}" if minor else str(int(major))
-
-
-def _item_position(number: str) -> int:
-    major, _, minor = number.partition(".")
-    return int(major) * 100 + (int(minor) if minor else 0)
-
-
-def parse_executors(text: str) -> list[str]:
-    """Executor codes named in a cell ("министерство … общественный совет")."""
-    found = []
-    rest = text
-    for code, pattern in _EXECUTOR_PATTERNS:
-        if code == PlanExecutor.ORGANISATIONS:
-            # "организация-оператор" names the operator, not the organisations.
-            rest = re.sub(r"организаци\w*-оператор\w*", " ", text, flags=re.IGNORECASE)
-            if pattern.search(rest):
-                found.append(code)
-        elif pattern.search(text):
-            found.append(code)
-    return [str(code) for code in found]
-
-
-def _executors(value: object) -> object:
-    text = values.to_text(value, max_length=500)
-    if not parse_executors(text):
-        raise ValueError(
-            "исполнители не распознаны; укажите министерство, общественный совет, "
-            "организации социального обслуживания или организацию-оператора"
-        )
-    return text
-
-
-def _deadline(value: object) -> object:
-    text = values.to_text(value, max_length=300)
-    return text, parse_schedule(text)  # ScheduleError is a ValueError
+_item_position = resources.item_position
 
 
 class RegionalPlanForm(ImportForm):
@@ -2675,50 +2442,7 @@ class RegionalPlanForm(ImportForm):
         "обновляются."
     )
     model = PlanItem
-    fields = (
-        Field(
-            "number",
-            "№ п/п",
-            ("n", "№", "n п п", "номер", "номер пункта", "пункт"),
-            _item_number,
-            help="Номер пункта: 1, 2 … или подпункта: 1.1, 5.3.",
-        ),
-        Field(
-            "measure",
-            "Мероприятия",
-            ("мероприятие", "наименование мероприятия", "содержание мероприятия"),
-            values.to_text,
-            help="Текст мероприятия; переносы строк внутри ячейки допустимы.",
-        ),
-        Field(
-            "form",
-            "Форма реализации",
-            ("форма", "форма исполнения", "форма реализации мероприятия"),
-            values.to_text,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "deadline",
-            "Сроки исполнения",
-            ("срок исполнения", "срок", "сроки", "срок реализации"),
-            _deadline,
-            help=(
-                "Например: «ежегодно, 4 квартал», «2 раза в год», «1 квартал 2016 "
-                "года», «постоянно», «по мере необходимости»."
-            ),
-        ),
-        Field(
-            "executors",
-            "Ответственные исполнители",
-            ("ответственный исполнитель", "исполнители", "ответственные"),
-            _executors,
-            help=(
-                "Министерство, общественный совет, организации социального "
-                "обслуживания, организация-оператор (одна или несколько)."
-            ),
-        ),
-    )
+    resource = resources.PlanItemResource
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)
@@ -2731,7 +2455,8 @@ class RegionalPlanForm(ImportForm):
         self.existing = {item.number: item for item in self.regional_plan.items.all()}
 
     def build_row(self, number, converted, titles):
-        text, schedule = converted["deadline"]
+        deadline = converted["deadline"]  # resources.ScheduledText
+        text, schedule = str(deadline), deadline.schedule
         executors = parse_executors(converted["executors"])
         row_values = {
             "measure": converted["measure"],
