@@ -13,6 +13,11 @@ An import of a summary, plan or report and a submitted explanatory note call
 :func:`mark_received` (or :func:`received_from_import`): the owed item gets
 its date of receipt, and the РМЦ's periods that run "from receipt" are
 counted again from the actual receipt (§3.4).
+
+КГКУ «УСЗН» (seed 000 §3.3): territorial offices with a parent organisation
+owe nothing themselves in a Декада; the parent owes one summary broken down
+by office and one plan (:func:`debtor_of`), its users are reminded, and a
+document delivered for any of its offices is the parent's receipt.
 """
 
 from __future__ import annotations
@@ -82,12 +87,37 @@ def _add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def debtor_of(campaign: Campaign, organisation: Organisation) -> Organisation:
+    """Who owes ``organisation``'s documents in ``campaign``.
+
+    In a Декада a УСЗН territorial office with a parent organisation
+    (КГКУ «УСЗН») reports through it (§3.3); everyone else owes its own.
+    """
+    if (
+        campaign.kind == CampaignKind.DECADE
+        and organisation.kind == OrganisationKind.USZN_OFFICE
+        and organisation.parent_id is not None
+    ):
+        return organisation.parent
+    return organisation
+
+
+def _reports_as_uszn(campaign: Campaign, organisation: Organisation) -> bool:
+    """A УСЗН office, or a parent reporting for its offices in ``campaign``."""
+    return organisation.kind == OrganisationKind.USZN_OFFICE or (
+        campaign.organisations.filter(
+            parent=organisation, kind=OrganisationKind.USZN_OFFICE
+        ).exists()
+    )
+
+
 def owed_documents(
     campaign: Campaign, organisation: Organisation, due: dict | None = None
 ) -> list:
     """``(kind, deadline)`` of each document ``organisation`` owes in ``campaign``.
 
     ``due`` are the Декада's deadlines by rule code, when already computed.
+    A parent of УСЗН offices owes the УСЗН documents for all of them.
     """
     if campaign.kind == CampaignKind.DECADE:
         if due is None:
@@ -96,7 +126,7 @@ def owed_documents(
             }
         plan = (
             services.USZN_SUBMISSIONS
-            if organisation.kind == OrganisationKind.USZN_OFFICE
+            if _reports_as_uszn(campaign, organisation)
             else services.INSTITUTION_SUBMISSIONS
         )
         return [(kind, due[rule]) for kind, rule in plan]
@@ -128,11 +158,18 @@ def open_obligations(campaign: Campaign, actor=None) -> int:
         if campaign.kind == CampaignKind.DECADE
         else None
     )
+    debtors = {
+        debtor.pk: debtor
+        for debtor in (
+            debtor_of(campaign, organisation)
+            for organisation in campaign.organisations.select_related("parent")
+        )
+    }
     new = [
         Submission(
             campaign=campaign, organisation=organisation, kind=kind, deadline=due
         )
-        for organisation in campaign.organisations.all()
+        for organisation in debtors.values()
         for kind, due in owed_documents(campaign, organisation, rules)
         if (organisation.pk, kind) not in existing
     ]
@@ -243,12 +280,14 @@ def mark_received(
 
     The first receipt counts (a resubmission keeps the original date, so a
     late document stays late); a returned document becomes received again.
-    A УСЗН office's summary or plan counts as the УСЗН kind. Returns whether
-    an owed item was found. ``recount=False`` leaves the periods "from
+    A УСЗН office's summary or plan counts as the УСЗН kind, and is its
+    parent's receipt when the office has one (§3.3). Returns whether an owed
+    item was found. ``recount=False`` leaves the periods "from
     receipt" to the caller (:func:`refresh` once after many receipts).
     """
     if organisation.kind == OrganisationKind.USZN_OFFICE:
         kind = USZN_KINDS.get(kind, kind)
+    organisation = debtor_of(campaign, organisation)
     owed = Submission.objects.filter(
         campaign=campaign, organisation=organisation, kind=kind
     )
@@ -282,7 +321,9 @@ def received_from_import(
     organisation_ids = set(organisation_ids)
     found = sum(
         mark_received(campaign, organisation, kind, on=on, recount=False)
-        for organisation in Organisation.objects.filter(pk__in=organisation_ids)
+        for organisation in Organisation.objects.filter(
+            pk__in=organisation_ids
+        ).select_related("parent")
     )
     if found and campaign.kind == CampaignKind.DECADE:
         refresh(campaign)

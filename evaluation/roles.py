@@ -70,12 +70,16 @@ def is_council_member(user) -> bool:
 
 
 def organisations_of(user) -> QuerySet:
-    """Organisations the user works for (empty for anonymous users)."""
+    """Organisations the user works for (empty for anonymous users).
+
+    A parent organisation's users (КГКУ «УСЗН», seed 000 §3.3) work for its
+    territorial offices too: they see and submit the offices' data.
+    """
     from evaluation.models import Organisation
 
     if not _signed_in(user):
         return Organisation.objects.none()
-    return Organisation.objects.filter(users=user)
+    return Organisation.objects.filter(Q(users=user) | Q(parent__users=user)).distinct()
 
 
 def campaigns_operated_by(user) -> QuerySet:

@@ -1,6 +1,7 @@
 """Districts and the organisations assessed in them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,10 @@ class Organisation(models.Model):
         blank=True,
         related_name="branches",
         verbose_name=_("вышестоящая организация"),
+        help_text=_(
+            "Для территориальных отделений — КГКУ «УСЗН»: его пользователи видят "
+            "и представляют документы отделений, ему приходят напоминания."
+        ),
     )
     address = models.CharField(_("адрес"), max_length=500, blank=True)
     website = models.URLField(_("официальный сайт"), blank=True)
@@ -110,6 +115,22 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+    def clean(self) -> None:
+        super().clean()
+        seen, parent = {self.pk}, self.parent
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Организация не может подчиняться сама себе или своему "
+                            "отделению: выберите другую вышестоящую организацию."
+                        )
+                    }
+                )
+            seen.add(parent.pk)
+            parent = parent.parent
 
     @property
     def is_uszn_office(self) -> bool:
