@@ -1,9 +1,9 @@
 """The admin dashboard: a «start here» checklist and each role's own queue.
 
 On an empty installation an editor (or administrator) sees what to do first,
-in order, each step a link and ticked once done: import the register of
-organisations, create users and bind them, create a campaign. Afterwards the
-dashboard shows each role what waits for it:
+in order, each step a link and ticked once done: fill in the districts,
+import the register of organisations, create users and bind them, create a
+campaign. Afterwards the dashboard shows each role what waits for it:
 
 * editors: documents overdue, what the public council has not decided yet,
   and uploads refused in the last 30 days;
@@ -29,6 +29,7 @@ from evaluation import roles
 from evaluation.deadlines import SubmissionState
 from evaluation.models import (
     Campaign,
+    District,
     ImportRecord,
     ImportStatus,
     Organisation,
@@ -60,6 +61,14 @@ def start_steps() -> list[Step]:
         Q(qp_organisations__isnull=False) | Q(qp_operated_campaigns__isnull=False)
     )
     return [
+        Step(
+            "Заполните справочник районов",
+            "Районы и округа края: реестр организаций ссылается на них по "
+            "названию, и организация с незнакомым районом не загрузится.",
+            reverse("district:add"),
+            "Добавить район",
+            District.objects.exists(),
+        ),
         Step(
             "Загрузите реестр организаций",
             "Файл с ИНН, наименованиями, видами и районами организаций "

@@ -36,14 +36,19 @@ def test_an_empty_install_shows_the_first_steps_and_ticks_them_off(
     editor = _user(django_user_model, "editor", roles.EDITOR)
     page = _dashboard(client, editor)
     assert "С чего начать" in page
-    assert "Выполнено шагов: 0 из 3" in page
-    for link in ("/admin/import/?form=organisations", "/admin/users/new/"):
+    assert "Выполнено шагов: 0 из 4" in page
+    for link in (
+        "/admin/district/new/",
+        "/admin/import/?form=organisations",
+        "/admin/users/new/",
+    ):
         assert f'href="{link}"' in page
     assert 'href="/admin/campaign/new/"' in page
 
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory()  # with its district
     page = _dashboard(client, editor)
-    assert "Выполнено шагов: 1 из 3" in page
+    assert "Выполнено шагов: 2 из 4" in page
+    assert "/admin/district/new/" not in page
     assert "/admin/import/?form=organisations" not in page
 
     organisation.users.add(_user(django_user_model, "kcson", roles.INSTITUTION))
