@@ -1,40 +1,102 @@
 """PDF and DOCX documents: their text against the pages' figures, drafts, failures.
 
-The PDFs are read back with pypdf (text, metadata, fonts); the DOCX files
-with python-docx (headings, tables and their repeated header rows).
+The PDFs are read back with pypdf (text, metadata, fonts, page size); the
+DOCX files with python-docx (headings, tables and their repeated header
+rows). Two flows: the demo region (``published_region``) and an empty
+installation that runs a campaign from recompute to publication.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import sys
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
 
 from evaluation import lifecycle, roles, selectors, services
-from evaluation.enums import CampaignKind
+from evaluation.enums import CampaignKind, SurveyChannel
+from evaluation.files import private_storage
 from evaluation.formatting import format_number
 from evaluation.models import Campaign, CouncilDecision
+from evaluation.questionnaire.definitions import DEFAULT_SET
+from publications.documents import printable
+from publications.qr import qr_svg, questionnaire_qr_title
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.evaluation import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+A4 = (595, 842)
 
 
-def pdf_text(content: bytes) -> str:
+def read_pdf(content: bytes):
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    assert content.startswith(b"%PDF-")
+    return PdfReader(io.BytesIO(content))
 
 
 def flat(text: str) -> str:
     """Whitespace (with no-break spaces) squeezed to single spaces."""
     return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def pdf_text(content: bytes) -> str:
+    return flat("\n".join(page.extract_text() for page in read_pdf(content).pages))
+
+
+def n(value, places: int = 2) -> str:
+    """A number as the site writes it, with plain spaces (as pypdf reads it)."""
+    return format_number(value, places).replace("\u00a0", " ")
+
+
+def embedded_fonts(content: bytes) -> set[str]:
+    fonts = set()
+    for page in read_pdf(content).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            if any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
+def stored_documents(folder: str) -> list[str]:
+    storage = private_storage()
+    if not storage.exists(folder):
+        return []
+    found = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        dirs, files = storage.listdir(current)
+        found += [f"{current}/{name}" for name in files]
+        pending += [f"{current}/{name}" for name in dirs]
+    return sorted(found)
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """A private storage of the test's own: stored documents never leak."""
+    private = settings.STORAGES["private"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **private,
+            "OPTIONS": {**private.get("OPTIONS", {}), "location": str(tmp_path)},
+        },
+    }
+    return tmp_path
 
 
 def _user(django_user_model, name: str, group: str):
@@ -43,19 +105,330 @@ def _user(django_user_model, name: str, group: str):
     return user
 
 
-def test_results_report_pdf_has_the_pages_figures(published_region, client) -> None:
+def _publish(campaign, editor, django_user_model) -> None:
+    """Through the council's review to publication, as an empty site does it."""
+    from publications import review
+    from publications.campaign_pages import results_page_of
+
+    lifecycle.send_to_council(campaign, editor)
+    council = _user(django_user_model, "council", roles.COUNCIL)
+    review.council_approve(results_page_of(campaign), council, comment="Проверено.")
+    lifecycle.publish(campaign, editor, note="Первая публикация")
+
+
+# ------------------------------------------------------------- demo region
+
+
+def test_results_report_pdf_and_docx_carry_the_pages_figures(
+    published_region, client
+) -> None:
     campaign = published_region.latest
-    response = client.get(f"/documents/campaigns/{campaign.slug}/report.pdf")
-    assert response.status_code == 200, response.content[:500]
+    page = client.get(published_region.results_page.url).content.decode()
+    pdf_url = f"/documents/campaigns/{campaign.slug}/report.pdf"
+    docx_url = f"/documents/campaigns/{campaign.slug}/report.docx"
+    assert f'href="{pdf_url}"' in page and ">Скачать PDF</a>" in page
+    assert f'href="{docx_url}"' in page and ">Скачать DOCX</a>" in page
+
+    response = client.get(pdf_url)
+    assert response.status_code == 200
     assert response["Content-Type"] == PDF
     content = response.content
-    text = flat(pdf_text(content))
+    reader = read_pdf(content)
+    title = f"Результаты независимой оценки качества: {campaign.title}"
+    assert reader.metadata.title == title
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert {"DejaVu-Sans", "DejaVu-Sans-Bold"} <= embedded_fonts(content)
+    pages = len(reader.pages)
+    assert all(
+        (round(p.mediabox.width), round(p.mediabox.height)) == A4 for p in reader.pages
+    )
+    text = pdf_text(content)
     region = selectors.aggregates(campaign)["region"]
-    page = client.get(published_region.results_page.url).content.decode()
-    mean = format_number(region["total"].mean, 2)
-    assert mean.replace("\u00a0", " ") in text
-    assert mean in page
+    # The summary cards of the page, in the same words and numbers.
+    assert n(region["total"].mean) in flat(page)
+    assert f"Средний итоговый балл по краю {n(region['total'].mean)}" in text
+    assert f"Оценено организаций {region['total'].count}" in text
+    assert (
+        f"Наименьший и наибольший балл {n(region['total'].min)} — "
+        f"{n(region['total'].max)}" in text
+    )
+    publication = selectors.latest_publication(campaign)
+    assert f"Версия публикации {publication.version} от" in text
+    # Every line of the ranking, in the page's order and figures.
     for row in selectors.rating_rows(campaign):
-        assert row.organisation.short_name in text
-        assert f"{format_number(row.total, 2)}" in text
-    open("/tmp/h/report.pdf", "wb").write(content)
+        figures = " ".join(
+            n(getattr(row, field)) for field in ("k1", "k2", "k3", "k4", "k5", "total")
+        )
+        assert f"{row.organisation.short_name} " in text
+        assert figures in text, row.organisation.short_name
+    # District averages, the chart (vector: its labels are text), the pages.
+    for slug, figures in selectors.aggregates(campaign, group_by="district").items():
+        assert n(figures["total"].mean) in text, slug
+    assert "К1 Открытость и доступность информации" in text
+    assert f"Страница 1 из {pages}" in text and f"Страница {pages} из {pages}" in text
+    assert "ПРОЕКТ" not in text
+    for image in (img for p in reader.pages for img in p.images):
+        pytest.fail(f"a raster image in the report: {image.name}")
+
+    # Built once per publication version: stored, and served again as stored.
+    stored = stored_documents(f"documents/results/{campaign.slug}")
+    assert len(stored) == 1 and stored[0].endswith(".pdf")
+    assert f"/v{publication.version}-" in stored[0]
+    assert client.get(pdf_url).content == content
+
+    # The Word version: real headings, tables with repeated header rows.
+    import docx
+
+    response = client.get(docx_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX
+    document = docx.Document(io.BytesIO(response.content))
+    assert document.core_properties.title == title
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "Сводка",
+        "Методика",
+        "Рейтинг организаций",
+        "Средние по районам",
+        "Средние по типам организаций",
+        "Планы по устранению недостатков",
+    ]
+    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == [title]
+    rating = document.tables[1]
+    header = [cell.text for cell in rating.rows[0].cells]
+    assert header == [
+        "Место",
+        "Организация",
+        "Район",
+        "К1",
+        "К2",
+        "К3",
+        "К4",
+        "К5",
+        "Итог",
+    ]
+    assert rating.rows[0]._tr.trPr.xpath("./w:tblHeader")
+    rows = list(selectors.rating_rows(campaign))
+    assert len(rating.rows) == len(rows) + 1
+    for table_row, row in zip(rating.rows[1:], rows, strict=True):
+        assert [cell.text for cell in table_row.cells] == [
+            str(row.rank),
+            row.organisation.short_name,
+            row.organisation.district.name,
+            *(
+                format_number(getattr(row, f), 2)
+                for f in ("k1", "k2", "k3", "k4", "k5", "total")
+            ),
+        ]
+    assert [c.text for c in document.tables[0].rows[1].cells] == [
+        "Средний итоговый балл по краю",
+        format_number(region["total"].mean, 2),
+    ]
+
+    # A new publication version gets a new document.
+    services.publish_campaign(campaign, note="Исправление")
+    client.get(pdf_url)
+    newer = stored_documents(f"documents/results/{campaign.slug}")
+    assert len([name for name in newer if name.endswith(".pdf")]) == 2
+    assert any(f"/v{publication.version + 1}-" in name for name in newer)
+
+
+def test_card_pdf_and_printable_questionnaire(published_region, client) -> None:
+    campaign = published_region.latest
+    result = selectors.published_results(campaign).first()
+    organisation = result.organisation
+    card_page = client.get(
+        published_region.directory.card_url(organisation, campaign)
+    ).content.decode()
+    url = f"/documents/campaigns/{campaign.slug}/organisations/{organisation.slug}.pdf"
+    assert f'href="{url}"' in card_page
+    response = client.get(url)
+    assert response.status_code == 200
+    open("/tmp/h/card.pdf", "wb").write(response.content)
+    reader = read_pdf(response.content)
+    assert 1 <= len(reader.pages) <= 2
+    text = pdf_text(response.content)
+    card = selectors.organisation_card(organisation, campaign)
+    assert organisation.short_name in text
+    assert f"Итоговый балл {n(result.total)} из 100" in text
+    assert f"Место в рейтинге {result.rank} из {card.ranked} организаций" in text
+    for field, code in (("k1", "К1"), ("k2", "К2"), ("k5", "К5")):
+        assert (
+            f"{n(getattr(result, field))} {n(card.region[field].mean)} "
+            f"{n(card.district[field].mean)} {n(card.kind[field].mean)}" in text
+        ), code
+    assert (
+        client.get(
+            f"/documents/campaigns/{campaign.slug}/organisations/no-such.pdf"
+        ).status_code
+        == 404
+    )
+
+    # The printable questionnaire, linked from the card when a form is open.
+    blank = f"/documents/anketa/{organisation.code}.pdf"
+    large = f"/documents/anketa/{organisation.code}-large.pdf"
+    if 'href="/q/' in card_page:
+        assert f'href="{blank}"' in card_page and f'href="{large}"' in card_page
+    a4 = client.get(blank)
+    assert a4.status_code == 200
+    assert a4["Content-Type"] == PDF
+    text = pdf_text(a4.content)
+    assert organisation.name in text
+    for _value, label in printable.PAPER_CHANNELS:
+        assert flat(str(label)) in text
+    assert str(SurveyChannel.ONLINE_FORM.label) not in text
+    form_url = f"http://testserver/q/{organisation.code}/"
+    assert f"Заполнить анкету на портале: {form_url}" in text
+    big = client.get(large)
+    assert big.status_code == 200
+    small_pages, large_pages = (
+        len(read_pdf(a4.content).pages),
+        len(read_pdf(big.content).pages),
+    )
+    assert large_pages > small_pages
+    assert all(
+        (round(p.mediabox.width), round(p.mediabox.height)) == A4
+        for p in read_pdf(big.content).pages
+    )
+    assert organisation.name in pdf_text(big.content)
+
+
+# --------------------------------------------------------- empty installation
+
+
+@pytest.fixture
+def nok(django_user_model):
+    """Two organisations of a campaign recomputed but not yet published."""
+    editor = _user(django_user_model, "editor", roles.EDITOR)
+    a = OrganisationFactory(short_name="КЦСОН «Надежда»")
+    b = OrganisationFactory(short_name="КЦСОН «Забота»")
+    campaign = Campaign.objects.create(
+        kind=CampaignKind.NOK,
+        year=2025,
+        title="НОК 2025",
+        slug="nok-2025",
+        period_start=date(2025, 3, 1),
+        period_end=date(2025, 10, 31),
+    )
+    campaign.organisations.set([a, b])
+    lifecycle.open_campaign(campaign, editor)
+    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
+    services.save_indicator_inputs(campaign, b, EXAMPLE_B)
+    lifecycle.recompute(campaign, editor)
+    return campaign, editor
+
+
+def test_unpublished_report_is_404_to_the_public_and_a_draft_to_editors(
+    nok, client, django_user_model
+) -> None:
+    campaign, editor = nok
+    pdf_url = f"/documents/campaigns/{campaign.slug}/report.pdf"
+    docx_url = f"/documents/campaigns/{campaign.slug}/report.docx"
+    assert client.get(pdf_url).status_code == 404
+    assert client.get(docx_url).status_code == 404
+
+    client.force_login(editor)
+    response = client.get(pdf_url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert "proekt" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    assert text.count("ПРОЕКТ") >= 2  # the watermark and the running header
+    assert "Проект: результаты не опубликованы" in text
+    results = {r.organisation.short_name: r for r in campaign.results.all()}
+    for name, result in results.items():
+        assert name in text
+        assert n(result.total) in text
+    import docx
+
+    draft = docx.Document(io.BytesIO(client.get(docx_url).content))
+    assert draft.paragraphs[0].text == "ПРОЕКТ"
+    assert stored_documents("documents/results") == []  # drafts are never kept
+
+    _publish(campaign, editor, django_user_model)
+    client.logout()
+    page = client.get("/ocenka/nok-2025/").content.decode()
+    assert f'href="{pdf_url}"' in page and f'href="{docx_url}"' in page
+    published = client.get(pdf_url)
+    assert published.status_code == 200
+    text = pdf_text(published.content)
+    assert "ПРОЕКТ" not in text
+    region = selectors.aggregates(campaign)["region"]
+    assert f"Средний итоговый балл по краю {n(region['total'].mean)}" in text
+    assert f"Оценено организаций {region['total'].count}" in text
+
+
+def test_council_decision_pdf_has_its_number_and_date(nok, client) -> None:
+    campaign, editor = nok
+    decision = CouncilDecision.objects.create(
+        number="7-р",
+        decided_on=date(2025, 11, 20),
+        title="Об итогах независимой оценки качества 2025 года",
+        text="Одобрить результаты.\nРекомендовать планы.",
+        campaign=campaign,
+    )
+    url = f"/documents/decisions/{decision.pk}.pdf"
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    assert "ПРОЕКТ" in pdf_text(client.get(url).content)
+    client.logout()
+    decision.is_published = True
+    decision.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Решение № 7-р от 20 ноября 2025 г." in text
+    assert "Об итогах независимой оценки качества 2025 года" in text
+    assert "Одобрить результаты. Рекомендовать планы." in text
+    assert "ПРОЕКТ" not in text
+    assert read_pdf(response.content).metadata.title == (
+        "Решение общественного совета № 7-р"
+    )
+
+
+def test_a_failed_build_is_a_russian_error_page_and_stores_nothing(
+    nok, client, monkeypatch, caplog, django_user_model
+) -> None:
+    campaign, editor = nok
+    _publish(campaign, editor, django_user_model)
+    # WeasyPrint cannot be loaded (as without Pango on the machine).
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    with caplog.at_level("ERROR", logger="publications.documents"):
+        response = client.get(f"/documents/campaigns/{campaign.slug}/report.pdf")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    body = response.content.decode()
+    assert "Документ не сформирован" in body
+    assert "не установлена библиотека WeasyPrint" in body
+    assert "WeasyPrint is not available" in caplog.text
+    assert stored_documents("documents") == []
+    # The Word version does not need WeasyPrint.
+    assert (
+        client.get(f"/documents/campaigns/{campaign.slug}/report.docx").status_code
+        == 200
+    )
+
+
+def test_questionnaire_qr_is_segno_of_exactly_the_form_url(nok, rf) -> None:
+    campaign, _editor = nok
+    organisation = campaign.organisations.order_by("pk").first()
+    request = rf.get("/", HTTP_HOST="testserver", secure=True)
+    context = printable.questionnaire_context(request, organisation, large=False)
+    url = f"https://testserver/q/{organisation.code}/"
+    assert context["form_url"] == url
+    expected = qr_svg(url, questionnaire_qr_title(organisation)).decode()
+    assert context["qr_svg"] == expected[expected.index("<svg") :]
+    import segno
+
+    assert segno.make(url, error="m").designator in {"3-M", "3-Q", "4-M", "4-Q"}
+    assert context["question_set"] == DEFAULT_SET
+    assert [q.code for q in context["questions"]] == [f"q{i}" for i in range(1, 16)]
+    assert client_unknown_code_is_404()
+
+
+def client_unknown_code_is_404() -> bool:
+    from django.test import Client
+
+    return Client().get("/documents/anketa/NO-SUCH.pdf").status_code == 404
