@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,10 @@ from evaluation.models import (
     ImportRecord,
     IndicatorInput,
     Measure,
+    Organisation,
     PublishedResult,
+    SurveyResponse,
+    TargetIndicatorValue,
 )
 from tests.data.real_world.build import INN_A, INN_B, NAME_A, NAME_B
 from tests.factories.evaluation import (
@@ -669,8 +673,6 @@ def test_three_published_years_on_the_card_trend_api_and_open_data(
     from bs4 import BeautifulSoup
     from django.urls import reverse
 
-    from evaluation.models import Organisation
-
     region = published_region
     zabota, raduga = region.organisations[:2]
     Organisation.objects.filter(pk=zabota.pk).update(code="ZABOTA")
@@ -726,3 +728,188 @@ def test_three_published_years_on_the_card_trend_api_and_open_data(
                   for r in rows) == [
         ("86.68", "published", f"{SITE}2021"), ("90.40", "published", f"{SITE}2021")
     ]  # fmt: skip
+
+
+# -------------------------------------------------------- survey responses
+
+ALL_YES = {f"q{n}": True for n in range(1, 16)}
+
+
+def responses() -> list[tuple]:
+    return [
+        (r.organisation.code, r.number, r.collected_on.isoformat(), r.channel,
+         r.kind, r.external_territorial,
+         "".join({True: "д", False: "н", None: "-"}[r.answers[f"q{n}"]]
+                 for n in range(1, 16)),
+         r.suggestion)
+        for r in SurveyResponse.objects.select_related("organisation").order_by(
+            "organisation__code", "number"
+        )
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("survey_paper"))
+def test_paper_questionnaires_of_one_institution(region, name) -> None:
+    """«В1»…«В15» headers under a title, «Да » with a space, empty answers,
+    «—» for no suggestion, trailing empty rows and column; no ИНН column."""
+    report = run(name, "survey_responses", region["decade"], organisation=region["a"])
+    assert errors(report) == [] and report.warnings == []
+    assert responses() == [
+        ("ZABOTA", "1", "2024-04-02", "office", "questionnaire", False,
+         "ддддддддддддддд", "Продлить часы работы"),
+        ("ZABOTA", "2", "2024-04-02", "office", "questionnaire", False,
+         "днддндддддддддд", ""),
+        ("ZABOTA", "3", "2024-04-03", "street", "questionnaire", False,
+         "ннд-ддд-ддддддд", ""),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("survey_two_organisations"))
+def test_questionnaires_of_two_institutions_by_inn(region, name) -> None:
+    report = run(name, "survey_responses", region["decade"])
+    assert errors(report) == [] and report.warnings == []
+    assert responses() == [
+        ("RADUGA", "Р-1", "2024-04-05", "mail", "questionnaire", True,
+         "ддддддддддддддд", "Спасибо"),
+        ("RADUGA", "Р-2", "2024-04-06", "online_form", "questionnaire", False,
+         "ннннннннннннннн", ""),
+        ("ZABOTA", "А-1", "2024-04-05", "mfc", "interview", False,
+         "ддддддддддддддд", ""),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("survey_mistakes"))
+def test_questionnaire_mistakes_name_row_column_and_reason(region, name) -> None:
+    report = run(name, "survey_responses", region["decade"], organisation=region["a"])
+    assert errors(report) == [
+        (2, "Дата анкетирования", "«31.02.2024» — не дата (ожидается ДД.ММ.ГГГГ)"),
+        (3, "Канал",
+         "«На дому» — нет в списке. Допустимо: «В учреждении (отделении)»; "
+         "«Социальным работником в отдалённом поселении»; «В почтовом отделении»; "
+         "«В МФЦ»; «В отделении Социального фонда»; «В банке»; «Уличный опрос»; "
+         "«По почте»; «Портал «Активный гражданин. Красноярский край»»; "
+         "«По электронной почте»; «По факсу»; «Анкета на портале»"),
+        (4, "Вопрос 1", "«может быть» — ожидается «да» или «нет»"),
+    ]  # fmt: skip
+    assert responses() == []
+
+
+# ---------------------------------------------------------------- register
+
+
+@pytest.fixture
+def districts(region):
+    from tests.data.real_world.build import DISTRICT_A, DISTRICT_B
+
+    return DistrictFactory(name=DISTRICT_A), DistrictFactory(name=DISTRICT_B)
+
+
+def register() -> list[tuple]:
+    return list(
+        Organisation.objects.order_by("inn").values_list(
+            "inn", "short_name", "kind", "district__name", "code", "parent__inn",
+            "website", "has_online_questionnaire", "recipients_count",
+            "registered_count", "counts_as_of",
+        )
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("register"))
+def test_the_ministry_register_updates_the_organisations(districts, name) -> None:
+    """Title rows, the official wordings, «1 250» with NBSP, a branch under
+    its head organisation by ИНН, a note under the table."""
+    report = run(name, "organisations", None)
+    assert errors(report) == []
+    assert (report.new, report.updated) == (0, 2)
+    assert register() == [
+        (INN_A, NAME_A, "complex_centre", "Балахтинский район", "ZABOTA", None,
+         "https://zabota.example.ru", False, 1250, 980, date(2025, 1, 1)),
+        (INN_B, "Радуга", "family_centre", "Большеулуйский район", "RADUGA", INN_A,
+         "", False, 430, None, date(2025, 1, 1)),
+    ]  # fmt: skip
+    assert Organisation.objects.get(inn=INN_B).name == (
+        "Краевое государственное бюджетное учреждение социального обслуживания "
+        "«Центр социальной помощи семье и детям «Радуга»»"
+    )
+
+
+@pytest.mark.parametrize("name", formats("register_codes"))
+def test_register_with_codes_and_the_online_questionnaire(districts, name) -> None:
+    report = run(name, "organisations", None)
+    assert errors(report) == [] and report.warnings == []
+    assert [row[:8] for row in register()] == [
+        (INN_A, NAME_A, "complex_centre", "Балахтинский район", "ZABOTA", None, "",
+         True),
+        (INN_B, "Радуга", "family_centre", "Большеулуйский район", "RADUGA", None, "",
+         False),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("register_mistakes"))
+def test_register_mistakes(districts, name) -> None:
+    before = register()
+    report = run(name, "organisations", None)
+    assert errors(report) == [
+        (2, "ИНН", "ИНН 2400001011 — неверная контрольная цифра"),
+        (3, "Район", "район «Балахта» не найден в справочнике районов"),
+        (4, "Вид организации",
+         "«Санаторий» — нет в списке. Допустимо: «Комплексный центр социального "
+         "обслуживания»; «Дом-интернат»; «Реабилитационный центр»; «Центр помощи "
+         "семье и детям»; «Территориальное отделение КГКУ «УСЗН»»; «Другая "
+         "организация»"),
+    ]  # fmt: skip
+    assert register() == before
+
+
+# ------------------------------------------------------- target indicators
+
+
+def targets() -> list[tuple]:
+    return [
+        (v.indicator.position, v.indicator.title, v.indicator.unit, v.year,
+         v.planned, v.actual)
+        for v in TargetIndicatorValue.objects.select_related("indicator").order_by(
+            "indicator__position", "year"
+        )
+    ]  # fmt: skip
+
+
+COVERAGE = "Доля организаций, охваченных независимой оценкой"
+
+
+@pytest.mark.parametrize("name", formats("targets"))
+def test_target_indicators_with_percents_and_spaced_numbers(region, name) -> None:
+    """«100 %», «12 000» with NBSP, «86,4», an empty fact, an extra sheet."""
+    report = run(name, "target_indicators", None)
+    assert errors(report) == [] and report.warnings == []
+    assert targets() == [
+        (1, COVERAGE, "%", 2024, Decimal(100), Decimal(100)),
+        (1, COVERAGE, "%", 2025, Decimal(100), None),
+        (2, "Число получателей услуг, принявших участие в опросе", "чел.", 2024,
+         Decimal(12000), Decimal(12480)),
+        (3, "Средний итоговый балл по краю", "балл", 2024, Decimal(85),
+         Decimal("86.4")),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", formats("targets_mistakes"))
+def test_target_indicator_mistakes(region, name) -> None:
+    report = run(name, "target_indicators", None)
+    assert errors(report) == [
+        (2, "Факт",
+         "процент больше 100 (104); проверьте значение или единицу измерения"),
+        (3, "Год", "год 1924 вне диапазона 2000–2100"),
+        (4, "Факт", "значение -5 отрицательное; укажите ноль или больше"),
+    ]  # fmt: skip
+    assert targets() == []
+
+
+def test_every_form_has_at_least_three_corpus_files() -> None:
+    prefixes = {
+        "improvement_plan": "plan_", "decade_summary": "decade_",
+        "nok_results": "nok_", "survey_responses": "survey_",
+        "organisations": "register", "target_indicators": "targets",
+        "past_results": "past_",
+    }  # fmt: skip
+    for form, prefix in prefixes.items():
+        assert len(list(DATA.glob(f"{prefix}*.*"))) >= 3, form

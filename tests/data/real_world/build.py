@@ -511,6 +511,164 @@ def decade_sample_mismatch_rows() -> list[list[object]]:
     return rows
 
 
+# -------------------------------------------------------- survey responses
+
+SURVEY_QUESTIONS = [f"Вопрос {n}" for n in range(1, 16)]
+YES15 = ["да"] * 15
+
+
+def survey_paper_rows() -> list[list[object]]:
+    """Paper questionnaires typed in by one institution: a title, «В1»…«В15»
+    headers, answers as «да»/«нет»/«Да »/empty, «—» for no suggestion,
+    trailing empty rows and column."""
+    return [
+        ["Анкеты получателей услуг, Декада качества 2024 года"],
+        [NAME_A],
+        [
+            "№ анкеты",
+            "Дата заполнения",
+            "Место проведения опроса",
+            *(f"В{n}" for n in range(1, 16)),
+            "Ваши предложения",
+            None,
+        ],
+        ["1", datetime(2024, 4, 2), "В учреждении (отделении)", *YES15,
+         "Продлить часы работы", None],
+        ["2", datetime(2024, 4, 2), "В учреждении (отделении)",
+         "да", "нет", "Да ", "да", "нет", *(["да"] * 10), "—", None],
+        ["3", datetime(2024, 4, 3), "Уличный опрос", "нет", "нет", "да", None,
+         "да", "да", "да", None, *(["да"] * 7), None, None],
+        [],
+        [None] * 20,
+    ]  # fmt: skip
+
+
+def survey_two_organisations_rows() -> list[list[object]]:
+    """The district office's file for two institutions: an ИНН column, the
+    form of the survey, the extraterritorial mark."""
+    return [
+        ["ИНН", "Номер анкеты", "Дата анкетирования", "Канал", "Форма опроса",
+         "Экстерриториальная", *SURVEY_QUESTIONS, "Предложения"],
+        [INN_A, "А-1", "05.04.2024", "В МФЦ", "Интервью", "нет", *YES15, None],
+        [INN_B, "Р-1", "05.04.2024", "По почте", "Анкетирование", "да", *YES15,
+         "Спасибо"],
+        [INN_B, "Р-2", "06.04.2024", "Анкета на портале", None, None,
+         *(["нет"] * 15), None],
+    ]  # fmt: skip
+
+
+def survey_mistakes_rows() -> list[list[object]]:
+    """An impossible date, a channel not in the list, an answer that is
+    neither «да» nor «нет», the same number twice."""
+    return [
+        ["Номер анкеты", "Дата анкетирования", "Канал", *SURVEY_QUESTIONS],
+        ["1", "31.02.2024", "В учреждении (отделении)", *YES15],
+        ["2", "03.04.2024", "На дому", *YES15],
+        ["3", "03.04.2024", "В МФЦ", "может быть", *(["да"] * 14)],
+        ["1", "04.04.2024", "В МФЦ", *YES15],
+    ]
+
+
+# ------------------------------------------------------ register
+
+DISTRICT_A, DISTRICT_B = "Балахтинский район", "Большеулуйский район"
+
+
+def register_rows() -> list[list[object]]:
+    """The ministry's register: title rows, the official wordings, numbers
+    with spaces, a branch under its head organisation, a note under it."""
+    return [
+        ["Реестр поставщиков социальных услуг"],
+        ["по состоянию на 01.01.2025"],
+        [
+            "№ п/п",
+            "Полное наименование организации",
+            "Сокращенное наименование",
+            "ИНН",
+            "Тип учреждения",
+            "Муниципальный район",
+            "ИНН головной организации",
+            "Официальный сайт",
+            "Численность получателей услуг",
+            "Численность состоящих на учете",
+            "По состоянию на",
+        ],
+        [1, "Краевое государственное бюджетное учреждение социального "
+         "обслуживания «Комплексный центр социального обслуживания населения "
+         "«Забота»»", NAME_A, INN_A, "Комплексный центр социального обслуживания",
+         DISTRICT_A, None, "https://zabota.example.ru", "1 250", 980,
+         datetime(2025, 1, 1)],
+        [2, "Краевое государственное бюджетное учреждение социального "
+         "обслуживания «Центр социальной помощи семье и детям «Радуга»»", "Радуга",
+         INN_B, "Центр помощи семье и детям", DISTRICT_B, INN_A, None, 430, None,
+         datetime(2025, 1, 1)],
+        [],
+        ["Примечание: сведения о численности представлены учреждениями."],
+    ]  # fmt: skip
+
+
+def register_mistakes_rows() -> list[list[object]]:
+    """A mistyped ИНН, a district not in the list, an unknown kind."""
+    return [
+        ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации",
+         "Район"],
+        ["2400001011", "КГБУ СО «КЦСОН «Забота»»", NAME_A,
+         "Комплексный центр социального обслуживания", DISTRICT_A],
+        [INN_B, "КГБУ СО «Радуга»", "Радуга", "Центр помощи семье и детям",
+         "Балахта"],
+        ["2400001034", "КГБУ СО «Надежда»", "Надежда", "Санаторий", DISTRICT_B],
+    ]  # fmt: skip
+
+
+def register_codes_rows() -> list[list[object]]:
+    """A register update with short codes and the online questionnaire mark."""
+    return [
+        ["ИНН", "Полное наименование", "Краткое наименование", "Вид", "Район",
+         "Код организации", "Анкета на сайте"],
+        [INN_A, "КГБУ СО «КЦСОН «Забота»»", NAME_A,
+         "Комплексный центр социального обслуживания", DISTRICT_A, "ZABOTA", "да"],
+        [INN_B, "КГБУ СО «Радуга»", "Радуга", "Центр помощи семье и детям",
+         DISTRICT_B, "RADUGA", "нет"],
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------- target indicators
+
+
+def targets_rows() -> list[list[object]]:
+    """The plan's target indicators as the ministry keeps them: a title, the
+    official wording, percents with «%», a count with spaces, an empty fact
+    for the current year."""
+    return [
+        ["Целевые показатели плана мероприятий по организации НОК"],
+        [
+            "№ п/п",
+            "Наименование целевого показателя",
+            "Ед. изм.",
+            "Отчетный год",
+            "Плановое значение",
+            "Фактическое значение",
+        ],
+        [1, "Доля организаций, охваченных независимой оценкой", "%", 2024,
+         "100 %", "100 %"],
+        [1, "Доля организаций, охваченных независимой оценкой", "%", 2025,
+         "100 %", None],
+        [2, "Число получателей услуг, принявших участие в опросе", "чел.", 2024,
+         "12 000", "12 480"],
+        [3, "Средний итоговый балл по краю", "балл", 2024, 85, "86,4"],
+    ]  # fmt: skip
+
+
+def targets_mistakes_rows() -> list[list[object]]:
+    """A percent above 100, a year out of range, a negative count."""
+    return [
+        ["Наименование показателя", "Единица измерения", "Год", "План", "Факт"],
+        ["Доля организаций, охваченных независимой оценкой", "%", 2024, 100, 104],
+        ["Доля организаций, охваченных независимой оценкой", "%", 1924, 100, 90],
+        ["Число получателей услуг", "чел.", 2024, 12000, -5],
+    ]
+
+
 # ------------------------------------------------------------ past results
 
 PAST_TITLE = [
@@ -641,6 +799,23 @@ CASES = [
         nok_old_scale_rows("Итоговый балл (из 10)", 8.7),
         formats=("xlsx", "ods"),
     ),
+    Case("survey_paper", survey_paper_rows(), merges=["A1:F1"]),
+    Case(
+        "survey_two_organisations",
+        survey_two_organisations_rows(),
+        formats=("xlsx", "ods", "csv"),
+    ),
+    Case("survey_mistakes", survey_mistakes_rows(), formats=("xlsx", "csv")),
+    Case("register", register_rows(), merges=["A1:K1", "A2:K2"]),
+    Case("register_mistakes", register_mistakes_rows(), formats=("xlsx", "csv")),
+    Case("register_codes", register_codes_rows(), formats=("xlsx", "ods")),
+    Case(
+        "targets",
+        targets_rows(),
+        merges=["A1:F1"],
+        sheets={"Пояснения": [["Факт 2025 года вносится в январе 2026 года"]]},
+    ),
+    Case("targets_mistakes", targets_mistakes_rows(), formats=("xlsx", "csv")),
     Case("past_published_2021", past_published_rows(), merges=["A1:J1"]),
     Case("past_years", past_years_rows(), formats=("xlsx", "ods", "csv")),
     Case("past_mean_mismatch", past_mismatch_rows(), formats=("xlsx", "csv")),
