@@ -919,7 +919,17 @@ class OrganisationsForm(ImportForm):
             )
         parent_inn = converted.get("parent_inn")
         parent = self.existing.get(parent_inn) if parent_inn else None
-        if parent_inn and parent is None and parent_inn not in self.file_inns:
+        if parent_inn and parent_inn == converted.get("inn"):
+            errors.append(
+                CellError(
+                    number,
+                    titles.get("parent_inn", "ИНН вышестоящей организации"),
+                    "организация указана вышестоящей для самой себя; укажите ИНН "
+                    "вышестоящей организации (для отделений — КГКУ «УСЗН») "
+                    "или оставьте ячейку пустой",
+                )
+            )
+        elif parent_inn and parent is None and parent_inn not in self.file_inns:
             errors.append(
                 CellError(
                     number,
@@ -2243,10 +2253,74 @@ class DecadeSummaryForm(ImportForm):
             else:
                 parent = number
 
+    def _parent_totals(
+        self, converted_rows: list, titles: Mapping[str, str]
+    ) -> tuple[list, list[CellError]]:
+        """КГКУ «УСЗН» sends one summary with a row per territorial office
+        (seed 000 §3.3). Its own row, if the file has one, is the total: it
+        must equal the sum of its offices' rows and is not imported."""
+        if self.members is None:
+            return converted_rows, []
+
+        def organisation(converted) -> Organisation | None:
+            keys = [converted.get(key) for key in ("inn", "code", "organisation_name")]
+            return self.lookup.find(*(k if k.__class__ is str else None for k in keys))
+
+        found = [(row, organisation(row[1])) for row in converted_rows]
+        parents = {
+            org.pk: org
+            for _row, org in found
+            if org is not None
+            and org.pk not in self.members
+            and any(
+                other is not None and other.parent_id == org.pk for _r, other in found
+            )
+        }
+        if not parents:
+            return converted_rows, []
+        rest, errors = [], []
+        for (number, converted, _row_errors), org in found:
+            if org is None or org.pk not in parents:
+                rest.append((number, converted, _row_errors))
+                continue
+            offices = [
+                row[1]
+                for row, other in found
+                if other is not None and other.parent_id == org.pk
+            ]
+            for key in self._UNIT_SUMMED:
+                stated = converted.get(key)
+                if stated is None or stated.__class__ is _Bad:
+                    continue
+                summed = sum(
+                    office[key]
+                    for office in offices
+                    if office.get(key).__class__ is int
+                )
+                if stated != summed:
+                    errors.append(
+                        CellError(
+                            number,
+                            titles.get(key, self.field(key).title),
+                            f"по «{org.short_name}» {stated}, а сумма по "
+                            f"территориальным отделениям {summed}; исправьте "
+                            "итоговую строку или строки отделений",
+                        )
+                    )
+        return rest, errors
+
     def validate(self, converted_rows, titles):
         """Units are summed into their organisation: an organisation row left
         empty takes the sums, one with its own numbers must equal them (an
-        error names both). Unit rows are not imported themselves."""
+        error names both). Unit rows are not imported themselves. A parent's
+        total row is checked against its offices (:meth:`_parent_totals`)."""
+        converted_rows, parent_errors = self._parent_totals(
+            list(converted_rows), titles
+        )
+        rows, errors = self._validate_units(converted_rows, titles)
+        return rows, sorted(errors + parent_errors, key=lambda error: error.row)
+
+    def _validate_units(self, converted_rows, titles):
         if not self.unit_rows:
             return super().validate(converted_rows, titles)
         main, unit_errors = [], []
