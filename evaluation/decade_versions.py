@@ -66,17 +66,17 @@ class DecadeFigures:
     adequate: bool | None
     satisfied: Decimal | None
 
-    #: Labels of :meth:`values`, in order (the preview's columns).
+    #: Labels of :meth:`values`, in order (the preview's columns; all numbers,
+    #: the adequacy follows from the share).
     LABELS = (
         "Анкет учтено",
         "База выборки",
         "Доля выборки, %",
-        "Выборка достаточна",
         "Удовлетворены в целом, %",
     )
 
     def values(self) -> tuple:
-        return (self.counted, self.base, self.share, self.adequate, self.satisfied)
+        return (self.counted, self.base, self.share, self.satisfied)
 
     def as_json(self) -> dict:
         return {

@@ -115,7 +115,6 @@ def test_a_correction_needs_a_recompute_a_change_and_a_note(published, editor):
                 ("Анкет учтено", 35, 40),
                 ("База выборки", 100, 100),
                 ("Доля выборки, %", Decimal("35.00"), Decimal("40.00")),
-                ("Выборка достаточна", True, True),
                 ("Удовлетворены в целом, %", Decimal("100.00"), Decimal("90.00")),
             ],
         )
