@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -394,6 +395,17 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _title(form: ImportForm, current: Any, key: str) -> str:
+    """A value's name for the preview: the form's header, else the model's."""
+    for spec in form.fields:
+        if spec.key == key:
+            return spec.title
+    try:
+        return str(current._meta.get_field(key).verbose_name)
+    except (AttributeError, FieldDoesNotExist):
+        return key
+
+
 def row_diff(
     form: ImportForm,
     plan: Plan,
@@ -441,11 +453,10 @@ def row_diff(
             if not hasattr(current, key):
                 continue
             old = getattr(current, key)
-            title = titles.get(key) or next(
-                (f.title for f in form.fields if f.key == key), key
-            )
+            title = titles.get(key) or _title(form, current, key)
             if key not in wanted:
-                if _shown(old):
+                # An empty cell of the file (a column it lacks is not shown).
+                if key in titles and _shown(old):
                     kept.append([title, show(key, old)])
             elif old != new:
                 changed.append(

@@ -232,3 +232,46 @@ def test_preview_lists_new_changed_field_by_field_and_unchanged_rows(
         "<tr><td>2</td><td>Краткое наименование</td><td>КЦСОН А</td>"
         "<td>КЦСОН «А»</td></tr>"
     ) in page
+
+
+def test_an_empty_cell_that_keeps_the_stored_value_is_shown_as_kept(region) -> None:
+    from tests.data.real_world.build import reimport_plan_rows
+    from tests.evaluation.test_imports import xlsx
+
+    options = {"campaign": region["nok"], "organisation": region["a"]}
+    first = import_file(
+        "improvement_plan", xlsx(reimport_plan_rows(False)), "plan.xlsx", **options
+    )
+    assert first.ok, first.errors
+    report = preview_import(
+        "improvement_plan", xlsx(reimport_plan_rows(True)), "plan-2.xlsx", **options
+    )
+    assert report.record.rows["updated"] == [
+        {
+            "row": 2,
+            "changes": [
+                ["Мероприятие", "Разместить на стенде сведения о министерстве",
+                 "Разместить на стенде сведения о министерстве и его контактах"],
+            ],
+            "kept": [
+                ["Код показателя", "1.1 Полнота информации на стендах и сайте"],
+            ],
+        }
+    ]  # fmt: skip
+    assert [row["row"] for row in report.record.rows["unchanged"]] == [3]
+
+
+def test_others_cannot_map_the_columns_of_an_import(
+    editor, region, client, django_user_model
+) -> None:
+    record = _upload(editor, register(branch_c()))
+    from django.contrib.auth.models import Permission
+
+    stranger = django_user_model.objects.create_user("stranger", "s@x.ru", "p")
+    stranger.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(stranger)
+    response = client.post(
+        reverse("qp_import_mapping", args=[record.pk]), {"column-5": "recipients_count"}
+    )
+    assert response.status_code == 403
+    assert not ColumnMapping.objects.exists()
