@@ -35,7 +35,7 @@ from evaluation.enums import (
     SubmissionStatus,
 )
 from evaluation.exceptions import EvaluationError
-from evaluation.exports import Column, ColumnType
+from evaluation.exports import Column, ColumnField, ColumnType
 from evaluation.models import (
     Campaign,
     CouncilDecision,
@@ -139,7 +139,7 @@ class Table:
         return exports.write(
             fmt,
             self.dataset.columns,
-            self.rows,
+            self.dataset.resource_class().values(self.rows),
             title=title,
             sheet_name=self.dataset.sheet_name,
         )
@@ -163,6 +163,9 @@ class Dataset:
         frozen: True when the rows are frozen in a publication (so the
             publication's date is when they last changed).
         sheet_name: XLSX sheet name.
+        resource: The columns declared as a django-import-export Resource
+            (:class:`evaluation.exports.OpenDataResource`); when not given,
+            one is declared from ``columns``.
     """
 
     slug: str
@@ -173,6 +176,12 @@ class Dataset:
     campaign_kinds: tuple[str, ...] = ()
     frozen: bool = False
     sheet_name: str = "Данные"
+    resource: type[exports.OpenDataResource] | None = None
+
+    @property
+    def resource_class(self) -> type[exports.OpenDataResource]:
+        """The Resource the files are encoded through."""
+        return self.resource or _declared(self.slug, self.columns)
 
     @property
     def needs_campaign(self) -> bool:
@@ -232,6 +241,12 @@ class Dataset:
             DatasetError: see :meth:`resolve_campaign`.
         """
         return self.table(**params).rows
+
+
+@functools.cache
+def _declared(slug: str, columns: tuple[Column, ...]) -> type[exports.OpenDataResource]:
+    name = "".join(part.title() for part in slug.split("-")) + "Resource"
+    return exports.resource_for(name, columns)
 
 
 # ------------------------------------------------------------------- helpers
@@ -310,58 +325,58 @@ def _organisation_values(organisation: Organisation, *, with_slug: bool = True) 
 # ------------------------------------------------------------- organisations
 
 
-def _organisation_table_columns() -> tuple[Column, ...]:
-    return (
-        Column(
-            "id",
-            "Идентификатор",
-            ColumnType.INTEGER,
-            "Идентификатор организации на портале; по нему связываются наборы данных.",
-        ),
-        Column(
-            "slug",
-            "Код для адреса",
-            ColumnType.STRING,
-            "Постоянная часть адреса карточки организации на сайте.",
-        ),
-        Column(
-            "code",
-            "Код в реестре",
-            ColumnType.STRING,
-            "Код в реестре поставщиков услуг.",
-        ),
-        Column("name", "Полное наименование", ColumnType.STRING),
-        Column("short_name", "Краткое наименование", ColumnType.STRING),
-        Column(
-            "kind",
-            "Тип организации",
-            ColumnType.STRING,
-            "Тип организации социального обслуживания.",
-        ),
-        Column(
-            "district", "Район", ColumnType.STRING, "Муниципальный район или округ."
-        ),
-        Column(
-            "parent_id",
-            "Вышестоящая организация (идентификатор)",
-            ColumnType.INTEGER,
-            "Идентификатор вышестоящей организации, если она есть.",
-        ),
-        Column(
-            "parent",
-            "Вышестоящая организация",
-            ColumnType.STRING,
-            "Краткое наименование вышестоящей организации.",
-        ),
-        Column(
-            "inn",
-            "ИНН",
-            ColumnType.STRING,
-            "Идентификационный номер налогоплательщика.",
-        ),
-        Column("address", "Адрес", ColumnType.STRING),
-        Column("website", "Официальный сайт", ColumnType.STRING),
+class OrganisationsResource(exports.OpenDataResource):
+    """The register of organisations (dataset ``organisations``)."""
+
+    id = ColumnField(
+        "id",
+        "Идентификатор",
+        ColumnType.INTEGER,
+        "Идентификатор организации на портале; по нему связываются наборы данных.",
     )
+    slug = ColumnField(
+        "slug",
+        "Код для адреса",
+        ColumnType.STRING,
+        "Постоянная часть адреса карточки организации на сайте.",
+    )
+    code = ColumnField(
+        "code", "Код в реестре", ColumnType.STRING, "Код в реестре поставщиков услуг."
+    )
+    name = ColumnField("name", "Полное наименование", ColumnType.STRING)
+    short_name = ColumnField("short_name", "Краткое наименование", ColumnType.STRING)
+    kind = ColumnField(
+        "kind",
+        "Тип организации",
+        ColumnType.STRING,
+        "Тип организации социального обслуживания.",
+    )
+    district = ColumnField(
+        "district", "Район", ColumnType.STRING, "Муниципальный район или округ."
+    )
+    parent_id = ColumnField(
+        "parent_id",
+        "Вышестоящая организация (идентификатор)",
+        ColumnType.INTEGER,
+        "Идентификатор вышестоящей организации, если она есть.",
+    )
+    parent = ColumnField(
+        "parent",
+        "Вышестоящая организация",
+        ColumnType.STRING,
+        "Краткое наименование вышестоящей организации.",
+    )
+    inn = ColumnField(
+        "inn", "ИНН", ColumnType.STRING, "Идентификационный номер налогоплательщика."
+    )
+    address = ColumnField("address", "Адрес", ColumnType.STRING)
+    website = ColumnField("website", "Официальный сайт", ColumnType.STRING)
+
+    class Meta:
+        fields = (
+            "id", "slug", "code", "name", "short_name", "kind", "district",
+            "parent_id", "parent", "inn", "address", "website",
+        )  # fmt: skip
 
 
 def _organisation_rows(campaign: Campaign | None, publication: Any) -> list[Row]:
@@ -971,9 +986,10 @@ def registry() -> Mapping[str, Dataset]:
                 "качества и Декаде качества: наименования, тип, район, ИНН, адрес, "
                 "сайт. Одна строка — одна организация."
             ),
-            columns=_organisation_table_columns(),
+            columns=OrganisationsResource.columns(),
             reader=_organisation_rows,
             sheet_name="Организации",
+            resource=OrganisationsResource,
         ),
         Dataset(
             slug="results",

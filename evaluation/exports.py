@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
+from import_export import fields, resources
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -69,6 +70,75 @@ class Column:
     type: str = ColumnType.STRING
     description_ru: str = ""
     unit: str = ""
+
+
+class ColumnField(fields.Field):
+    """A dataset column declared as a django-import-export field.
+
+    ``attribute`` is the column key (rows are mappings, which
+    ``fields.Field.get_value`` reads by key), ``column_name`` the Russian
+    header; a ``dehydrate_<name>`` method of the resource computes a column.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        title_ru: str,
+        type: str = ColumnType.STRING,
+        description_ru: str = "",
+        unit: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(attribute=key, column_name=title_ru, **kwargs)
+        self.column = Column(key, title_ru, type, description_ru, unit)
+
+
+class OpenDataResource(resources.Resource):
+    """The columns of an open dataset as a Resource: its ``ColumnField``s in
+    ``Meta.fields`` order are the data dictionary.
+
+    The portal's writers (:func:`write`) encode the rows one by one from
+    :meth:`values`; ``Resource.export()`` is not used, because it builds a
+    whole ``tablib.Dataset`` of rendered strings in memory (and loses the
+    numeric and date cell types of the XLSX file).
+    """
+
+    @classmethod
+    def columns(cls) -> tuple[Column, ...]:
+        """The data dictionary: the columns in ``Meta.fields`` order."""
+        order = cls._meta.fields or tuple(cls.fields)
+        return tuple(cls.fields[name].column for name in order)
+
+    def values(self, rows: Iterable[Row]) -> Iterable[Row]:
+        """Each row's values by column key, read lazily (one row at a time)."""
+        order = self._meta.fields or tuple(self.fields)
+        named = []
+        for name in order:
+            field = self.fields[name]
+            method = getattr(self, field.get_dehydrate_method(name), None)
+            named.append((field.column.key, field, method))
+        for row in rows:
+            yield {
+                key: method(row) if method is not None else field.get_value(row)
+                for key, field, method in named
+            }
+
+
+def resource_for(name: str, columns: Sequence[Column]) -> type[OpenDataResource]:
+    """A Resource declaring ``columns`` (datasets whose columns are built by
+    helpers, several datasets sharing them)."""
+    attrs: dict[str, Any] = {
+        column.key: ColumnField(
+            column.key,
+            column.title_ru,
+            column.type,
+            column.description_ru,
+            column.unit,
+        )
+        for column in columns
+    }
+    attrs["Meta"] = type("Meta", (), {"fields": tuple(c.key for c in columns)})
+    return type(name, (OpenDataResource,), attrs)
 
 
 @dataclass(frozen=True)
