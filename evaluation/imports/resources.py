@@ -21,6 +21,10 @@ Two engines execute a declaration:
   same rows (``tests/evaluation/test_import_resources.py``) but is more than
   ten times slower on large files (``docs/benchmarks.md``, "imports").
 
+The register, improvement-plan, fulfilment-report and Декада summary forms
+still list their columns in ``forms.py`` (``Field``); their organisation
+columns (ИНН, code) come from :class:`OrganisationColumns`.
+
 :class:`FormField` adds to ``fields.Field`` what a form needs beyond the
 library: other wordings of the header met in real files (``aliases``),
 whether the column must be present (``required``), whether a cell may be
