@@ -52,6 +52,11 @@ _RESPONSE_FIELDS = (
 )
 
 
+#: Preview labels of counts and of shares in per cent (for formatting).
+DECADE_COUNTS = frozenset({"Анкет учтено", "База выборки"})
+DECADE_PERCENTS = frozenset({"Доля выборки", "Удовлетворены в целом"})
+
+
 @dataclass(frozen=True)
 class DecadeFigures:
     """One organisation's public Декада figures.
@@ -66,13 +71,13 @@ class DecadeFigures:
     adequate: bool | None
     satisfied: Decimal | None
 
-    #: Labels of :meth:`values`, in order (the preview's columns; all numbers,
-    #: the adequacy follows from the share).
+    #: Labels of :meth:`values`, in order (the preview's columns; the
+    #: adequacy follows from the share).
     LABELS = (
         "Анкет учтено",
         "База выборки",
-        "Доля выборки, %",
-        "Удовлетворены в целом, %",
+        "Доля выборки",
+        "Удовлетворены в целом",
     )
 
     def values(self) -> tuple:

@@ -388,6 +388,13 @@ class Preview:
     def changed(self) -> bool:
         return any(row.changed for row in self.rows)
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The figures' column headings: total, rank and K1–K5, or a Декада's."""
+        if self.campaign.kind == CampaignKind.DECADE:
+            return decade_versions.DecadeFigures.LABELS
+        return ("Итог", "Место", *(f"К{n}" for n in range(1, 6)))
+
 
 def preview(campaign: Campaign) -> Preview:
     """The working results (what «Опубликовать» would freeze) against the latest version.

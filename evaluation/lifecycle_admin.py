@@ -28,9 +28,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import lifecycle, roles
+from evaluation.decade_versions import DECADE_COUNTS, DECADE_PERCENTS
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.exceptions import EvaluationError
-from evaluation.formatting import MISSING, format_score
+from evaluation.formatting import MISSING, format_number, format_percent, format_score
 from evaluation.lifecycle import Action, Stage
 from evaluation.models import Campaign, District
 from evaluation.rating import RatingInputError
@@ -39,10 +40,17 @@ PREVIEW_PER_PAGE = 100
 
 
 def _figure(label: str, value) -> str:
-    """A preview cell as the public pages write it: «89,28», a rank as is."""
+    """A preview cell as the public pages write it: «89,28», a rank as is;
+    a Декада's counts whole and its shares in per cent («35,0 %»)."""
     if value is None:
         return MISSING
-    return str(value) if label == "Место" else format_score(value)
+    if label == "Место":
+        return str(value)
+    if label in DECADE_PERCENTS:
+        return format_percent(value)
+    if label in DECADE_COUNTS:
+        return format_number(value, 0)
+    return format_score(value)
 
 
 def preview_cells(row: lifecycle.PreviewRow) -> list[dict]:

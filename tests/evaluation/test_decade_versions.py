@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -114,8 +115,8 @@ def test_a_correction_needs_a_recompute_a_change_and_a_note(published, editor):
             [
                 ("Анкет учтено", 35, 40),
                 ("База выборки", 100, 100),
-                ("Доля выборки, %", Decimal("35.00"), Decimal("40.00")),
-                ("Удовлетворены в целом, %", Decimal("100.00"), Decimal("90.00")),
+                ("Доля выборки", Decimal("35.00"), Decimal("40.00")),
+                ("Удовлетворены в целом", Decimal("100.00"), Decimal("90.00")),
             ],
         )
     ]
@@ -185,3 +186,36 @@ def test_a_base_changed_before_publication_is_not_audited(editor):
     sample_bases.set_base(campaign, centre, 80, actor=editor)
     assert not AuditEvent.objects.filter(action="sample_base.change").exists()
     assert get_user_model().objects.count() == 1
+
+
+def test_the_admin_preview_of_a_decade_shows_its_own_figures(client, published, editor):
+    campaign, _office, centre = published
+    _responses(campaign, centre, 5)
+    lifecycle.recompute(campaign, editor)
+    client.force_login(editor)
+    page = client.get(
+        reverse("qp_campaign_preview", args=[campaign.pk]) + "?changed=1"
+    ).content.decode()
+    page = page[page.index("<caption>Предпросмотр результатов") :]
+    page = page[: page.index("</table>")]
+    headings = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    assert headings == [
+        "Организация",
+        "Изменение",
+        "Анкет учтено",
+        "База выборки",
+        "Доля выборки",
+        "Удовлетворены в целом",
+    ]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td>(.*?)</td>", page, re.S)
+    ]
+    assert cells == [
+        "КЦСОН",
+        "изменена",
+        "35 → 40",
+        "100",
+        "35,0\u00a0% → 40,0\u00a0%",
+        "100,0\u00a0%",
+    ]
