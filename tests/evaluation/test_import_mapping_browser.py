@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from evaluation.models import ColumnMapping, Organisation
+from tests.browser import format_violations, run_axe
 from tests.evaluation.test_import_mapping import INN_C, branch_c, register
 from tests.evaluation.test_imports import region
 
@@ -23,7 +24,7 @@ def _upload(page, live_server, path) -> None:
 
 
 def test_map_an_unknown_column_confirm_and_reuse_the_choice_in_chromium(
-    browser_page, live_server, region, django_user_model, tmp_path
+    browser_page, live_server, region, django_user_model, tmp_path, axe_script
 ) -> None:
     django_user_model.objects.create_superuser(
         "editor", "editor@example.ru", "secret-pw"
@@ -42,6 +43,8 @@ def test_map_an_unknown_column_confirm_and_reuse_the_choice_in_chromium(
         "Загрузить файл пока нельзя: в столбце F «Обслужено за год» есть данные"
     )
     expect(page.get_by_role("button", name="Загрузить", exact=True)).to_have_count(0)
+    violations = run_axe(page, axe_script)
+    assert violations == [], format_violations(violations)
     page.get_by_label("Обслужено за год").select_option(label="Получателей услуг")
     page.get_by_role("button", name="Сохранить сопоставление").click()
     expect(
@@ -63,6 +66,8 @@ def test_map_an_unknown_column_confirm_and_reuse_the_choice_in_chromium(
     expect(page.get_by_role("heading", name="Изменённые строки (1)")).to_be_visible()
     change = page.locator("table.qp-import-diff tbody tr", has_text="Обслужено за год")
     expect(change).to_have_text("2Обслужено за год250300")
+    violations = run_axe(page, axe_script)
+    assert violations == [], format_violations(violations)
     page.get_by_role("button", name="Загрузить", exact=True).click()
     expect(page.get_by_text("Загружено: новых 0, изменено 1")).to_be_visible()
     assert Organisation.objects.get(inn=INN_C).recipients_count == 300
