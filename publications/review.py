@@ -173,8 +173,10 @@ def record_editor_rework(document: ReviewDocument, user) -> bool:
     The cabinet's :func:`rework_document` records it itself; an author may as
     well edit a returned document in the snippet editor. An edit counts as
     rework when the document's current workflow run has been returned by the
-    council. Returns whether an event was recorded.
+    council. Returns whether an event was recorded. A plan the edit names
+    is marked submitted when the document is under review.
     """
+    sync_plan_under_review(document, user)
     state = document.current_workflow_state
     if (
         state is None
@@ -238,19 +240,38 @@ def _content(task_state: TaskState):
 
 
 def _plan(task_state: TaskState) -> ImprovementPlan | None:
-    """The plan a plan document's reviewed revision names.
+    """The plan a plan document under review names in its newest revision.
 
-    That is the revision the council sees, not the live document: after a
-    re-import the institution points its approved document at the plan's new
-    revision, and the live document keeps naming the approved one until the
-    council approves the new.
+    That is what the council sees and what approval publishes, not the live
+    document: after a re-import the institution points its approved document
+    at the plan's new revision, and the live document keeps naming the
+    approved one until the council approves the new.
     """
-    obj = _content(task_state)
-    if getattr(obj, "kind", "") != ReviewKind.PLAN:
+    return _plan_of(_content(task_state))
+
+
+def _plan_of(document) -> ImprovementPlan | None:
+    if getattr(document, "kind", "") != ReviewKind.PLAN:
         return None
-    reviewed = task_state.revision.as_object() if task_state.revision_id else obj
-    plan_id = getattr(reviewed, "plan_id", None)
+    latest = document.get_latest_revision()
+    named = latest.as_object() if latest is not None else document
+    plan_id = getattr(named, "plan_id", None)
     return ImprovementPlan.objects.filter(pk=plan_id).first() if plan_id else None
+
+
+def sync_plan_under_review(document: ReviewDocument, user) -> None:
+    """Mark the plan a document names as submitted while it is under review.
+
+    Wagtail's editor may send a document to the council (or back after
+    rework) before it saves the edit that points it at another plan revision;
+    the editor hook calls this once the save has gone through.
+    """
+    state = document.current_workflow_state
+    if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS:
+        return
+    plan = _plan_of(document)
+    if plan is not None:
+        council.set_plan_status(plan, PlanStatus.SUBMITTED, user)
 
 
 def on_submitted(task_state: TaskState, user) -> None:
