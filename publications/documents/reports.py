@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from cms_blocks import charts
+from cms_blocks.formatting import format_date
 from evaluation import selectors
+from evaluation.deadlines import SubmissionState
 from evaluation.enums import Criterion, MeasureStatus, OrganisationKind
 from evaluation.formatting import criterion_label
 from evaluation.models import (
@@ -214,5 +217,48 @@ def organisation_card(organisation: Organisation, campaign: Campaign) -> dict[st
         "publication": card.result.publication if card.result else None,
         "criteria_rows": rows,
         "chart": chart,
+        "draft": False,
+    }
+
+
+def sector_report(campaign: Campaign, today: date) -> dict[str, Any]:
+    """The sector report (1 February, 1 March): what was done, when, what is overdue.
+
+    The campaign's dated duties (:class:`~evaluation.models.Obligation`) and
+    the documents each organisation owed (the submissions tracker), each
+    with its deadline, the date it was done and its state on ``today``.
+    """
+    obligations = [
+        {"item": item, "state": item.state(today)}
+        for item in campaign.obligations.order_by("deadline", "code")
+    ]
+    tracker = selectors.submissions_tracker(campaign, today=today)
+    labels = dict(tracker.kinds)
+    submissions = [
+        {
+            "organisation": row.organisation,
+            "kind": labels[kind],
+            "item": submission,
+            "state": state,
+        }
+        for row in tracker.rows
+        for (kind, _label), (submission, state) in zip(
+            tracker.kinds, row.cells, strict=True
+        )
+        if submission is not None
+    ]
+    overdue = [line for line in obligations if line["state"] == SubmissionState.OVERDUE]
+    overdue_submissions = [
+        line for line in submissions if line["state"] == SubmissionState.OVERDUE
+    ]
+    return {
+        "title": f"Отчёт о ходе кампании «{campaign.title}» на {format_date(today)}",
+        "campaign": campaign,
+        "today": today,
+        "obligations": obligations,
+        "submissions": submissions,
+        "overdue": overdue,
+        "overdue_submissions": overdue_submissions,
+        "counts": [(state.label, tracker.counts[state]) for state in tracker.counts],
         "draft": False,
     }

@@ -13,6 +13,11 @@ urlpatterns = [
         name="results-report",
     ),
     re_path(
+        r"^campaigns/(?P<slug>[-\w]+)/sector-report\.(?P<extension>pdf|docx)$",
+        views.sector_report,
+        name="sector-report",
+    ),
+    re_path(
         r"^campaigns/(?P<slug>[-\w]+)/organisations/(?P<organisation_slug>[-\w]+)\.pdf$",
         views.organisation_card,
         name="organisation-card",

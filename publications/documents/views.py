@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from evaluation import selectors
@@ -178,4 +179,29 @@ def questionnaire(request: HttpRequest, code: str, large: bool = False) -> HttpR
         build=build,
         content_type=PDF,
         filename=f"anketa-{organisation.slug}{'-krupnyj-shrift' if large else ''}.pdf",
+    )
+
+
+@require_safe
+def sector_report(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+    """``documents/campaigns/<slug>/sector-report.pdf|.docx``: for editors only.
+
+    An internal document of the ministry (reports of 1 February and 1 March):
+    built on every request, as the states change with the day, and not kept.
+    """
+    if not is_editor(request.user):
+        raise Http404("Отчёт доступен только редакторам")
+    campaign = get_object_or_404(Campaign, slug=slug)
+    context = reports.sector_report(campaign, timezone.localdate())
+    if extension == "docx":
+        build, content_type = (lambda: word.sector_report_docx(context)), DOCX
+    else:
+        _html, build = _pdf("publications/documents/sector_report.html", context)
+        content_type = PDF
+    return _deliver(
+        request,
+        name=None,
+        build=build,
+        content_type=content_type,
+        filename=f"otchet-{campaign.slug}-{context['today']:%Y-%m-%d}.{extension}",
     )

@@ -169,3 +169,79 @@ def results_report_docx(context: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def sector_report_docx(context: dict[str, Any]) -> bytes:
+    """The sector report (1 February, 1 March) as a Word document."""
+    import docx
+
+    document = docx.Document()
+    properties = document.core_properties
+    properties.title = context["title"]
+    properties.language = "ru-RU"
+    properties.author = "Министерство социальной политики"
+    campaign = context["campaign"]
+    document.add_heading(context["title"], level=0)
+    document.add_paragraph(
+        f"Период кампании: {format_date(campaign.period_start)} — "
+        f"{format_date(campaign.period_end)}. Состояние на "
+        f"{format_date(context['today'])}."
+    )
+    document.add_heading("Просрочено", level=1)
+    overdue = [
+        f"{line['item'].owner}: {line['item'].title} — срок "
+        f"{format_date(line['item'].deadline)}"
+        for line in context["overdue"]
+    ] + [
+        f"{line['organisation'].short_name}: {line['kind']} — срок "
+        f"{format_date(line['item'].deadline)}"
+        for line in context["overdue_submissions"]
+    ]
+    for text in overdue:
+        document.add_paragraph(text, style="List Bullet")
+    if not overdue:
+        document.add_paragraph("Просроченных сроков нет.")
+    document.add_heading("Сроки кампании", level=1)
+    _table(
+        document,
+        ["Что сделать", "Исполнитель", "Срок", "Исполнено", "Состояние"],
+        [
+            [
+                line["item"].title
+                + (f" ({line['item'].clause})" if line["item"].clause else ""),
+                line["item"].owner,
+                format_date(line["item"].deadline),
+                format_date(line["item"].done_on),
+                line["state"].label,
+            ]
+            for line in context["obligations"]
+        ],
+        numeric_from=5,
+    )
+    document.add_heading("Документы учреждений", level=1)
+    if context["counts"]:
+        document.add_paragraph(
+            "; ".join(
+                f"{label}: {format_number(count, 0)}"
+                for label, count in context["counts"]
+            )
+            + "."
+        )
+    _table(
+        document,
+        ["Организация", "Документ", "Срок", "Поступил", "Состояние"],
+        [
+            [
+                line["organisation"].short_name,
+                line["kind"],
+                format_date(line["item"].deadline),
+                format_date(line["item"].received_on),
+                line["state"].label,
+            ]
+            for line in context["submissions"]
+        ],
+        numeric_from=5,
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -15,7 +15,9 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from cms_blocks.formatting import format_date
 from evaluation import lifecycle, roles, selectors, services
 from evaluation.enums import CampaignKind, SurveyChannel
 from evaluation.files import private_storage
@@ -246,7 +248,6 @@ def test_card_pdf_and_printable_questionnaire(published_region, client) -> None:
     assert f'href="{url}"' in card_page
     response = client.get(url)
     assert response.status_code == 200
-    open("/tmp/h/card.pdf", "wb").write(response.content)
     reader = read_pdf(response.content)
     assert 1 <= len(reader.pages) <= 2
     text = pdf_text(response.content)
@@ -432,3 +433,81 @@ def client_unknown_code_is_404() -> bool:
     from django.test import Client
 
     return Client().get("/documents/anketa/NO-SUCH.pdf").status_code == 404
+
+
+def test_sector_report_says_what_was_done_when_and_what_is_overdue(
+    django_user_model, client
+) -> None:
+    from evaluation import obligations
+    from tests.factories.evaluation import DecadeCampaignFactory
+
+    editor = _user(django_user_model, "editor", roles.EDITOR)
+    on_time = OrganisationFactory(short_name="КЦСОН «Вовремя»")
+    silent = OrganisationFactory(short_name="КЦСОН «Молчун»")
+    campaign = DecadeCampaignFactory(organisations=[on_time, silent])
+    lifecycle.open_campaign(campaign, editor)
+    duties = list(campaign.obligations.order_by("deadline", "code"))
+    assert duties
+    done = duties[0]
+    obligations.mark_done(done, on=done.deadline)
+    owed = campaign.submissions.filter(organisation=on_time).order_by("deadline")
+    first = owed.first()
+    obligations.mark_received(campaign, on_time, first.kind, on=first.deadline)
+
+    url = f"/documents/campaigns/{campaign.slug}/sector-report.pdf"
+    assert client.get(url).status_code == 404  # an internal document
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    today = flat(format_date(timezone.localdate()))
+    assert f"Отчёт о ходе кампании «{campaign.title}» на {today}" in text
+    done.refresh_from_db()
+    # Done, with its date and state; everything past its deadline is overdue.
+    when = flat(format_date(done.done_on))
+    assert f"{when} В срок" in text
+    for duty in duties[1:]:
+        duty.refresh_from_db()
+        assert duty.done_on is None
+        assert (
+            flat(f"{duty.owner}: {duty.title} — срок {format_date(duty.deadline)}")
+            in text
+        )
+    for submission in campaign.submissions.filter(organisation=silent):
+        assert (
+            flat(
+                f"КЦСОН «Молчун»: {submission.get_kind_display()} — срок "
+                f"{format_date(submission.deadline)}"
+            )
+            in text
+        )
+    assert (
+        "КЦСОН «Вовремя»: " + str(first.get_kind_display())
+        not in text.split("Сроки кампании")[0]
+    )
+
+    import docx
+
+    response = client.get(f"/documents/campaigns/{campaign.slug}/sector-report.docx")
+    document = docx.Document(io.BytesIO(response.content))
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "Просрочено",
+        "Сроки кампании",
+        "Документы учреждений",
+    ]
+    duties_table, documents_table = document.tables
+    assert [c.text for c in duties_table.rows[0].cells] == [
+        "Что сделать",
+        "Исполнитель",
+        "Срок",
+        "Исполнено",
+        "Состояние",
+    ]
+    assert duties_table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+    assert len(duties_table.rows) == len(duties) + 1
+    assert [c.text for c in duties_table.rows[1].cells][2:] == [
+        format_date(done.deadline),
+        format_date(done.done_on),
+        "В срок",
+    ]
+    assert len(documents_table.rows) == campaign.submissions.count() + 1
