@@ -10,6 +10,9 @@ temporary SQLite files, or in the empty database ``--database-url`` names.
 The ``api`` and ``questionnaire`` benchmarks start their own PostgreSQL
 cluster and gunicorn (``questionnaire``: ``--seconds 60`` for the issue's
 target, ``--concurrency`` client connections).
+The ``documents`` benchmark times the results report (PDF, DOCX) against the
+HTML results page in a fresh SQLite region: ``bench/run.py documents
+[--organisations N] [--repeat N]``.
 The ``search`` benchmark indexes ``--documents`` generated documents into the
 database backend (a temporary SQLite file, and the PostgreSQL database
 ``--database-url`` names) and into Elasticsearch (``--elasticsearch-url`` or a
@@ -34,7 +37,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 from scripts import services  # noqa: E402
 
-BENCHMARKS = ("recompute", "imports", "pages", "api", "questionnaire", "search")
+BENCHMARKS = (
+    "recompute",
+    "imports",
+    "pages",
+    "api",
+    "questionnaire",
+    "search",
+    "documents",
+)
 
 
 def main(argv: list[str]) -> int:
@@ -104,6 +115,15 @@ def main(argv: list[str]) -> int:
     options.organisations = sizes[0] if sizes else None
 
     status = 0
+    if "documents" in options.names:
+        from bench import documents
+
+        status |= documents.run(
+            organisations=options.organisations or 500, repeat=options.repeat or 3
+        )
+        options.names.remove("documents")
+        if not options.names:
+            return status
     if "pages" in options.names:
         from bench import pages
 
