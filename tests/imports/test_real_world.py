@@ -913,3 +913,24 @@ def test_every_form_has_at_least_three_corpus_files() -> None:
     }  # fmt: skip
     for form, prefix in prefixes.items():
         assert len(list(DATA.glob(f"{prefix}*.*"))) >= 3, form
+
+
+def test_only_the_ministry_loads_past_results(region, django_user_model) -> None:
+    """Published values become a public campaign: an institution or an
+    operator may not load them, even for its own organisation."""
+    from evaluation.imports.forms import get_form
+    from evaluation.imports.permissions import import_scope
+
+    form = get_form("past_results")
+    staff = django_user_model.objects.create_user("kcson-a", password="x")
+    region["a"].users.add(staff)
+    operator = django_user_model.objects.create_user("operator", password="x")
+    region["nok"].operators.add(operator)
+    for user in (staff, operator):
+        with pytest.raises(ImportFileError) as error:
+            import_scope(user, form, None)
+        assert str(error.value) == (
+            "Опубликованные результаты прошлых лет загружает редактор министерства."
+        )
+    editor = django_user_model.objects.create_superuser("ed", "e@example.ru", "pw")
+    assert import_scope(editor, form, None) is None
