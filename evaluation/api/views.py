@@ -30,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from evaluation import roles, selectors
+from evaluation import decade_versions, roles, selectors
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -38,6 +38,7 @@ from evaluation.enums import (
     OrganisationKind,
     PlanStatus,
 )
+from evaluation.exceptions import EvaluationError
 from evaluation.imports.background import is_large, run_in_background
 from evaluation.imports.engine import import_file, start_import
 from evaluation.imports.errors import ImportFileError
@@ -355,6 +356,15 @@ class CampaignViewSet(ReadOnly):
 
     @extend_schema(
         summary="Итоги Декады качества по организациям",
+        description="Без параметра version — итоги последней публикации; с ним — "
+        "итоги опубликованной версии с этим номером, как они были опубликованы.",
+        parameters=[
+            OpenApiParameter(
+                "version",
+                int,
+                description="Номер опубликованной версии итогов (1, 2, …).",
+            )
+        ],
         responses={
             200: inline_serializer(
                 "DecadeResults",
@@ -366,6 +376,7 @@ class CampaignViewSet(ReadOnly):
                     ),
                 },
             ),
+            400: OpenApiResponse(description="Номер версии — не целое число."),
             404: OpenApiResponse(description="Нет опубликованных итогов Декады."),
         },
     )
@@ -377,6 +388,9 @@ class CampaignViewSet(ReadOnly):
             or campaign.status != CampaignStatus.PUBLISHED
         ):
             raise NotFound("Итоги этой Декады не опубликованы.")
+        version = request.query_params.get("version")
+        if version is not None:
+            return Response(_decade_version(campaign, version))
         overview = selectors.decade_overview(campaign)
         return Response(
             {
@@ -403,6 +417,36 @@ class CampaignViewSet(ReadOnly):
 
 def _text(value) -> str | None:
     return None if value is None else str(value)
+
+
+def _decade_version(campaign, version: str) -> dict[str, Any]:
+    """One published version of a Декада, as frozen when it was published."""
+    if not version.isdigit():
+        raise ValidationError(
+            {"version": "Укажите номер версии целым положительным числом, например 1."}
+        )
+    try:
+        publication, rows = decade_versions.version_rows(campaign, int(version))
+    except EvaluationError as error:
+        raise NotFound(str(error)) from error
+    return {
+        "campaign": campaign.slug,
+        "version": publication.version,
+        "note": publication.note,
+        "published_at": publication.published_at.isoformat(),
+        "counted": sum(row.figures.counted for row in rows),
+        "organisations": [
+            {
+                "organisation": row.organisation.slug,
+                "counted": row.figures.counted,
+                "base": row.figures.base,
+                "sample_share": _text(row.figures.share),
+                "adequate": row.figures.adequate,
+                "satisfied": _text(row.figures.satisfied),
+            }
+            for row in rows
+        ],
+    }
 
 
 @extend_schema_view(

@@ -219,3 +219,44 @@ def test_the_admin_preview_of_a_decade_shows_its_own_figures(client, published, 
         "35,0\u00a0% → 40,0\u00a0%",
         "100,0\u00a0%",
     ]
+
+
+def test_every_published_version_stays_readable_in_the_api(client, published, editor):
+    campaign, office, centre = published
+    _responses(campaign, centre, 5)
+    lifecycle.recompute(campaign, editor)
+    lifecycle.correct(campaign, editor, note="Учтены пять анкет, поступивших позже.")
+    api = f"/api/v1/campaigns/{campaign.slug}/decade/"
+
+    def version(number: int) -> tuple:
+        data = client.get(f"{api}?version={number}").json()
+        return (
+            data["version"],
+            data["note"],
+            data["counted"],
+            [
+                (row["organisation"], row["counted"], row["sample_share"])
+                for row in data["organisations"]
+            ],
+        )
+
+    assert version(1) == (
+        1,
+        "Первая публикация",
+        75,
+        [(centre.slug, 35, "35.00"), (office.slug, 40, "0.40")],
+    )
+    assert version(2) == (
+        2,
+        "Учтены пять анкет, поступивших позже.",
+        80,
+        [(centre.slug, 40, "40.00"), (office.slug, 40, "0.40")],
+    )
+    missing = client.get(f"{api}?version=3")
+    assert missing.status_code == 404
+    assert "нет опубликованной версии 3" in str(missing.json())
+    bad = client.get(f"{api}?version=первая")
+    assert bad.status_code == 400
+    assert "Укажите номер версии целым положительным числом, например 1." in str(
+        bad.json()
+    )
