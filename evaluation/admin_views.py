@@ -219,12 +219,15 @@ def _mapping_rows(record: ImportRecord) -> list[dict]:
     rows = []
     for column in record.columns:
         chosen = column.get("field")
+        options = column.get("options")  # a header that fits several fields
         rows.append(
             {
                 **column,
                 "name": f"column-{column['column']}",
                 "selected": NOT_LOADED if chosen == "" else (chosen or ""),
-                "choices": fields,
+                "choices": [f for f in fields if f[0] in options]
+                if options
+                else fields,
             }
         )
     return rows

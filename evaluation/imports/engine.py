@@ -168,6 +168,16 @@ def _check(
         (key, match.titles.get(key, key))
         for key, _ in sorted(match.positions.items(), key=lambda item: item[1])
     ]
+    titles = {f.key: f.title for f in form.fields}
+    for entry in columns:
+        if entry.get("guessed"):
+            fits = ", ".join(f"«{titles[key]}»" for key in entry["options"])
+            report.warnings.append(
+                f"Заголовок «{entry['header']}» (столбец {entry['letter']}) подходит "
+                f"к полям {fits}; он загружается в поле «{titles[entry['field']]}». "
+                "Если это не так, выберите поле в разделе «Сопоставление столбцов» "
+                "или уточните заголовок."
+            )
     ignored = [c["header"] for c in columns if c["field"] == ""]
     if ignored:
         report.warnings.append(
@@ -214,7 +224,7 @@ def _apply_mappings(
     columns (loaded or not) leave ``match.unknown``. A choice of a field that
     another column already fills is an error.
     """
-    if not match.unknown_columns:
+    if not match.unknown_columns and not match.ambiguous:
         return [], []
     organisation = form.context.organisation
     choices = ColumnMapping.objects.filter(form=form.name, organisation=None)
@@ -269,7 +279,47 @@ def _apply_mappings(
                 match.titles[chosen] = title
     match.unknown_columns = [column for column, _ in still_unknown]
     match.unknown = [title for _, title in still_unknown]
+    columns += _resolve_ambiguous(form, match, stored)
+    columns.sort(key=lambda entry: entry["column"])
     return columns, errors
+
+
+def _resolve_ambiguous(
+    form: ImportForm, match: HeaderMatch, stored: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Entries of the mapping step for headers that fit several fields.
+
+    The header's guess stands unless the user chose another of those fields
+    for this header (a required field is never displaced); the entry's
+    ``options`` are the fields that fit.
+    """
+    specs = {f.key: f for f in form.fields}
+    entries = []
+    for key, others in match.ambiguous.items():
+        column = match.positions[key]
+        title = match.titles[key]
+        normalised = normalise(title)[:500]
+        options = [key, *others]
+        chosen = stored.get(normalised)
+        if chosen in others and not specs[key].required:
+            del match.positions[key], match.titles[key]
+            match.positions[chosen] = column
+            match.titles[chosen] = title
+        else:
+            chosen = None if chosen != key else key
+        entries.append(
+            {
+                "column": column,
+                "letter": column_letter(column),
+                "header": title,
+                "normalised": normalised,
+                "field": chosen or key,
+                "data": False,
+                "options": options,
+                "guessed": chosen is None,
+            }
+        )
+    return entries
 
 
 def _unmapped_with_data(

@@ -963,6 +963,9 @@ class HeaderMatch:
             what matched), for error messages.
         unknown: Headers that matched no column of the form (for a warning).
         unknown_columns: The column index of each of ``unknown``.
+        ambiguous: For a key matched by stemmed words whose header fits other
+            fields of the form just as well ("ИНН или код"), those fields'
+            keys (the preview's mapping step lets the user choose).
     """
 
     header_row: int
@@ -970,6 +973,7 @@ class HeaderMatch:
     titles: dict[str, str]
     unknown: list[str] = field(default_factory=list)
     unknown_columns: list[int] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
 
 
 _NON_WORD = re.compile(r"[^\w%]+|_+")
@@ -1119,6 +1123,7 @@ def _stem_pass(
     columns: Sequence[ColumnSpec],
     positions: dict[str, int],
     titles: dict[str, str],
+    ambiguous: dict[str, list[str]],
 ) -> None:
     """Map the specs still unmatched by stemmed words (see :func:`header_stems`).
 
@@ -1151,22 +1156,38 @@ def _stem_pass(
             ((-size, len(words) - size, order, column), order, column, text)
             for order, size in best.items()
         ]
-    for _, order, column, text in sorted(pairs, key=lambda pair: pair[0]):
+    assigned = []
+    for score, order, column, text in sorted(pairs, key=lambda pair: pair[0]):
         spec = columns[order]
         if spec.key in positions or column in used:
             continue
         positions[spec.key] = column
         titles[spec.key] = text
         used.add(column)
+        assigned.append((score, order, column))
+    # A column that fits another still unmatched field exactly as well
+    # ("ИНН или код") is ambiguous: the pick above is only a guess.
+    for score, order, column in assigned:
+        others = [
+            columns[other].key
+            for other_score, other, other_column, _ in pairs
+            if other_column == column
+            and other != order
+            and other_score[:2] == score[:2]
+            and columns[other].key not in positions
+        ]
+        if others:
+            ambiguous[columns[order].key] = others
 
 
 def _match_layout(
     candidates: list[tuple[str, ...]], columns: Sequence[ColumnSpec]
-) -> tuple[dict[str, int], dict[str, str]]:
+) -> tuple[dict[str, int], dict[str, str], dict[str, list[str]]]:
     """Map specs to columns: exact wording first, then without parentheses,
-    then by stemmed words."""
+    then by stemmed words; also the ambiguous matches (see :class:`HeaderMatch`)."""
     positions: dict[str, int] = {}
     titles: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
     for loose in (False, True):
         texts = [
             [(text, normalise(text, loose=loose)) for text in options]
@@ -1191,8 +1212,8 @@ def _match_layout(
     # A lone cell is a title ("Сведения о численности получателей …"), not a
     # header: only rows of two or more headers are matched by meaning.
     if len(positions) < len(columns) and sum(map(bool, candidates)) > 1:
-        _stem_pass(candidates, columns, positions, titles)
-    return positions, titles
+        _stem_pass(candidates, columns, positions, titles, ambiguous)
+    return positions, titles, ambiguous
 
 
 def find_header(
@@ -1218,7 +1239,7 @@ def find_header(
             if two_rows and index == 0:
                 continue
             candidates = _column_candidates(rows, index, two_rows)
-            positions, titles = _match_layout(candidates, columns)
+            positions, titles, ambiguous = _match_layout(candidates, columns)
             missing = [spec.title for spec in required if spec.key not in positions]
             if len(positions) > closest[1]:
                 closest = (index, len(positions), missing)
@@ -1232,7 +1253,9 @@ def find_header(
                 if options and options[0] and column not in used
             ]
             unknown = [candidates[column][0] for column in unknown_columns]
-            best = HeaderMatch(index, positions, titles, unknown, unknown_columns)
+            best = HeaderMatch(
+                index, positions, titles, unknown, unknown_columns, ambiguous
+            )
             best_score = score
     if best is not None:
         return best

@@ -273,5 +273,32 @@ def test_others_cannot_map_the_columns_of_an_import(
     response = client.post(
         reverse("qp_import_mapping", args=[record.pk]), {"column-5": "recipients_count"}
     )
-    assert response.status_code == 403
+    # Wagtail turns a refusal in its admin into a redirect to the dashboard.
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
     assert not ColumnMapping.objects.exists()
+
+
+def test_a_header_that_fits_two_fields_is_a_guess_until_the_user_chooses(
+    region,
+) -> None:
+    rows = [
+        [*HEADER[:5], "Сайт или код"],
+        [INN_C, "Филиал КЦСОН А", "Филиал А", KIND, "Ачинский район", "filial-a.ru"],
+    ]
+    report = preview_import("organisations", csv_bytes(rows), "reestr.csv")
+    assert report.warnings == [
+        "Заголовок «Сайт или код» (столбец F) подходит к полям «Код организации», "
+        "«Сайт»; он загружается в поле «Код организации». Если это не так, выберите "
+        "поле в разделе «Сопоставление столбцов» или уточните заголовок."
+    ]
+    assert report.record.columns == [
+        {"column": 5, "letter": "F", "header": "Сайт или код",
+         "normalised": "сайт или код", "field": "code", "data": True,
+         "options": ["code", "website"], "guessed": True},
+    ]  # fmt: skip
+
+    save_mapping("organisations", None, "Сайт или код", "website")
+    report = import_file("organisations", csv_bytes(rows), "reestr.csv")
+    assert (report.errors, report.warnings) == ([], [])
+    branch = Organisation.objects.get(inn=INN_C)
+    assert (branch.website, branch.code) == ("filial-a.ru", INN_C)
