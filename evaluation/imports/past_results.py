@@ -15,8 +15,8 @@ those figures as they were published, never recomputed:
 
 A total that is not the mean of К1–К5 at the precision it was published with
 (METHOD.md: half up) is a warning naming both numbers; a file on another scale
-(values above 100, a header naming the old 10- or 160-point methods) is
-refused with that reason.
+(values above 100, a header naming the old 10- or 160-point methods, or no
+score above 10) is refused with that reason.
 """
 
 from __future__ import annotations
@@ -222,6 +222,7 @@ class PastResultsForm(ImportForm):
                     "загрузите опубликованные значения по шкале от 0 до 100 или "
                     "не загружайте этот год."
                 )
+        highest: Decimal | None = None
         for number, cells in data:
             for key in SCORE_KEYS:
                 column = match.positions.get(key)
@@ -231,6 +232,7 @@ class PastResultsForm(ImportForm):
                     score = values.to_decimal(cells[column], places=None)
                 except ValueError:
                     continue
+                highest = score if highest is None else max(highest, score)
                 if score > 100:
                     title = match.titles.get(key, self.field(key).title)
                     raise ImportFileError(
@@ -242,6 +244,16 @@ class PastResultsForm(ImportForm):
                         "загрузите опубликованные значения по шкале от 0 до 100 или "
                         "не загружайте этот год."
                     )
+        if highest is not None and 0 < highest <= 10:
+            # On the 0–100 scale no published table has every К and total
+            # at 10 or below; on the old 10-point method every table has.
+            raise ImportFileError(
+                "Файл заполнен по другой шкале: все баллы в нём не больше "
+                f"{_points(highest)}, так бывает в отчётах по старой 10-балльной "
+                "методике, а портал хранит результаты по шкале от 0 до 100 баллов "
+                "(приказ Минтруда № 344н). Загрузите опубликованные значения по "
+                "шкале от 0 до 100 или не загружайте этот год."
+            )
 
     def prepare_rows(self, data, positions):
         """Take the file's source line («Источник: …») from under the table,

@@ -934,3 +934,20 @@ def test_only_the_ministry_loads_past_results(region, django_user_model) -> None
         )
     editor = django_user_model.objects.create_superuser("ed", "e@example.ru", "pw")
     assert import_scope(editor, form, None) is None
+
+
+def test_a_10_point_file_without_the_scale_in_its_header_is_refused(region) -> None:
+    data, name = _csv([
+        ["ИНН", "Год", "К1", "К2", "К3", "К4", "К5", "Итоговый балл", "Источник"],
+        [INN_A, 2016, 8.1, 7.9, 6.0, 9.2, 8.8, 8.0, "доклад за 2016 год"],
+        [INN_B, 2016, 9, 8.5, 7.0, 9.0, 9.0, 8.5, "доклад за 2016 год"],
+    ])  # fmt: skip
+    with pytest.raises(ImportFileError) as error:
+        import_file("past_results", data, name)
+    assert str(error.value) == (
+        "Файл заполнен по другой шкале: все баллы в нём не больше 9,2 балла, так "
+        "бывает в отчётах по старой 10-балльной методике, а портал хранит результаты "
+        "по шкале от 0 до 100 баллов (приказ Минтруда № 344н). Загрузите "
+        "опубликованные значения по шкале от 0 до 100 или не загружайте этот год."
+    )
+    assert past_results() == []
