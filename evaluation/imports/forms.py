@@ -1955,13 +1955,20 @@ class ImprovementPlanForm(ImportForm):
         return _sort_rows(rows, existing, changed=changed)
 
     def _revise(
-        self, plans: dict[int, ImprovementPlan], changes: list[dict[str, Any]]
+        self, plans: dict[int, ImprovementPlan], plan, changes: list[dict[str, Any]]
     ) -> dict[int, Measure]:
-        """Replace each submitted or approved plan in ``plans`` by a new draft
-        revision; return the copies of its measures by the original's pk."""
+        """Replace each submitted or approved plan whose measures the rows
+        change or add to by a new draft revision; return the copies of its
+        measures by the original's pk. Rows that only report progress leave
+        the plan as it is (the reports go to its measures)."""
+        revised = {row.key[0] for row in plan.new} | {
+            row.key[0]
+            for row, current in plan.updated
+            if _differs(current, self._wanted(row))
+        }
         copies: dict[int, Measure] = {}
         for organisation_id, current in list(plans.items()):
-            if not current.is_fixed:
+            if not current.is_fixed or organisation_id not in revised:
                 continue
             revision = start_plan_revision(current, _user(self.context.user))
             plans[organisation_id] = revision
@@ -1979,7 +1986,7 @@ class ImprovementPlanForm(ImportForm):
         )
         copies: dict[int, Measure] = {}
         if self.revises_fixed_plans:
-            copies = self._revise(plans, changes)
+            copies = self._revise(plans, plan, changes)
         for row in plan.new:
             improvement_plan = plans.get(row.key[0])
             if improvement_plan is None:

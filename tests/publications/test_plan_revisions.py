@@ -261,3 +261,18 @@ def test_undo_of_the_reimport_removes_the_revision(region, people, approved) -> 
         (plan.pk, "approved")
     ]
     assert Measure.objects.filter(plan=plan).count() == 2
+
+
+def test_progress_in_the_plan_form_reports_on_the_approved_plan(
+    region, people, approved
+) -> None:
+    """Rows that change nothing but the progress columns make no revision."""
+    plan, _document = approved
+    done = [*FIRST[0][:7], "Стенд дополнен", "15.02.2025"]
+    report = upload(region, people["institution"], [done, FIRST[1]])
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 1)
+    assert list(ImprovementPlan.objects.values_list("pk", flat=True)) == [plan.pk]
+    table = selectors.plan_rows(organisation=region["a"], with_effects=False)
+    assert (table.done, table.total) == (1, 2)
+    assert [r.done for r in table.rows[0].reports] == ["Стенд дополнен"]
+    assert not AuditEvent.objects.filter(action="plan.revision").exists()
