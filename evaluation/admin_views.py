@@ -163,6 +163,14 @@ class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return f"Импорт: {self.record.filename}"
 
+    def get_breadcrumbs_items(self):
+        # Without them Wagtail's header shows only «Главная», not the file.
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("qp_import"), "label": ImportUploadView.page_title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.record

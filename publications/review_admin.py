@@ -6,6 +6,8 @@ An admin adapter: the rules live in ``publications.review`` and
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -170,7 +172,10 @@ class CouncilQueueView(WagtailAdminTemplateMixin, TemplateView):
                     args=[row.content.pk],
                 )
             elif hasattr(row.content, "get_admin_display_title"):
+                # After the decision Wagtail leaves the page editor for the
+                # page tree, which council members may not see: back here.
                 url = reverse("wagtailadmin_pages:edit", args=[row.content.pk])
+                url += "?" + urlencode({"next": self.request.path})
             rows.append({"row": row, "url": url})
         context["rows"] = rows
         return context

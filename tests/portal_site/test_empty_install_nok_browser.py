@@ -226,6 +226,7 @@ def upload(page, live_server, form: str, path, campaign: Campaign | None = None)
     page.get_by_label("Файл").set_input_files(str(path))
     page.get_by_role("button", name="Проверить файл").click()
     expect(page.get_by_text("Проверен, не загружен")).to_be_visible()
+    expect(page.get_by_text(f"Импорт: {path.name}").first).to_be_visible()
 
 
 def lifecycle_action(page, live_server, campaign: Campaign, label: str) -> None:
@@ -269,6 +270,7 @@ def open_data_rows(content: bytes) -> list[dict[str, str]]:
 
 def table_rows(page, selector: str = "table tbody tr") -> list[list[str]]:
     """The cells of a table's body rows as the visitor reads them."""
+    page.wait_for_load_state()
     return [
         [re.sub(r"\s+", " ", cell).strip() for cell in row]
         for row in page.locator(selector).evaluate_all(
@@ -391,6 +393,10 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
         page.get_by_role(
             "button", name=re.compile("^Одобрить( и опубликовать)?$", re.I)
         ).click()
+    # Back in the queue, which is empty now (not refused the page tree).
+    expect(page).to_have_url(f"{base}/admin/council-queue/")
+    expect(page.get_by_text("Очередь пуста")).to_be_visible()
+    expect(page.get_by_text("нет доступа")).to_have_count(0)
     save_screenshot(page, artefacts_dir, "09-council-approved")
     decision = CouncilDecision.objects.get(campaign=campaign)
     assert "Результаты: НОК 2025" in decision.title
@@ -432,8 +438,11 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     page.get_by_role("searchbox").first.fill("назаровский")
     page.get_by_role("searchbox").first.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q="))
-    hit = page.get_by_role("link", name="КЦСОН «Назаровский»").first
+    hit = page.get_by_role(
+        "link", name="Краевое государственное учреждение КЦСОН «Назаровский»"
+    )
     expect(hit).to_be_visible()
+    expect(page.get_by_text("итоговый балл 89,08 (НОК 2025)")).to_be_visible()
     save_screenshot(page, artefacts_dir, "13-public-search")
     assert hit.get_attribute("href") in card_url
 
@@ -465,6 +474,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     lifecycle_action(page, live_server, campaign, "Пересчитать")
     expect(page.get_by_text("Сравнение с опубликованной версией 1 от")).to_be_visible()
     page.get_by_role("link", name="Показать только изменения").click()
+    expect(page).to_have_url(re.compile(r"\?changed=1$"))
     changes = table_rows(page, "table.listing tbody tr")
     assert changes == [
         ["КЦСОН «Назаровский»", "изменена", "89,08 → 88,90", "2 → 3",
@@ -506,3 +516,5 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
 
     page.goto(f"{base}{results_page.url}")
     assert public_ranking(page) == RANKING_V2
+    page.goto(f"{base}/search/?q=назаровский")
+    expect(page.get_by_text("итоговый балл 88,90 (НОК 2025)")).to_be_visible()
