@@ -949,8 +949,10 @@ class OrganisationsForm(ImportForm):
             # the stored one, and a new organisation gets its ИНН.
             "code": converted.get("code")
             or (existing.code if existing else converted["inn"]),
-            "website": converted.get("website") or "",
-            "has_online_questionnaire": bool(converted.get("has_online_questionnaire")),
+            # Optional values the file leaves empty (or lacks a column for)
+            # are None: a stored organisation keeps its value (see _wanted).
+            "website": converted.get("website") or None,
+            "has_online_questionnaire": converted.get("has_online_questionnaire"),
             "recipients_count": converted.get("recipients_count"),
             "registered_count": converted.get("registered_count"),
             "counts_as_of": converted.get("counts_as_of"),
@@ -971,21 +973,25 @@ class OrganisationsForm(ImportForm):
         return titles.get("inn", "ИНН")
 
     def _values(self, row: Row, parents: Mapping[str, Organisation]) -> dict[str, Any]:
-        data = {k: v for k, v in row.values.items() if k != "parent_inn"}
+        """The model values a row sets: empty cells (None) are left out, so a
+        re-imported register never erases a stored site, count or parent."""
+        data = {
+            k: v for k, v in row.values.items() if k != "parent_inn" and v is not None
+        }
         parent_inn = row.values["parent_inn"]
-        data["parent_id"] = (
-            parents[parent_inn].pk if parent_inn and parent_inn in parents else None
-        )
+        if parent_inn and parent_inn in parents:
+            data["parent_id"] = parents[parent_inn].pk
         return data
+
+    def _wanted(self, row: Row) -> dict[str, Any]:
+        return self._values(row, self.existing)
 
     def plan(self, rows):
         return _sort_rows(
             rows,
             self.existing,
             key=lambda row: row.key[0],
-            changed=lambda row, current: _differs(
-                current, self._values(row, self.existing)
-            ),
+            changed=lambda row, current: _differs(current, self._wanted(row)),
         )
 
     def write(self, plan):
@@ -993,7 +999,7 @@ class OrganisationsForm(ImportForm):
         created = {}
         for row in plan.new:
             data = self._values(row, self.existing)
-            data.pop("parent_id")
+            data.pop("parent_id", None)
             slug_base = row.values["short_name"]
             organisation = Organisation.objects.create(
                 inn=row.key[0], slug=_unique_slug(slug_base, row.key[0]), **data

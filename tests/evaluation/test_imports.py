@@ -339,6 +339,31 @@ def test_a_register_without_codes_keeps_stored_codes_and_gives_new_ones_the_inn(
     assert Organisation.objects.get(inn=valid_inn(41)).code == valid_inn(41)
 
 
+def test_a_register_re_import_keeps_what_its_empty_cells_and_missing_columns_do_not_say(
+    region,
+) -> None:
+    a = region["a"]
+    Organisation.objects.filter(pk=a.pk).update(
+        website="https://kcson-a.example", has_online_questionnaire=True,
+        registered_count=40,
+    )  # fmt: skip
+    rows = [
+        ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации", "Район", "Сайт", "Состоит на учёте"],
+        [INN_A, "КЦСОН А", "КЦСОН А", "Комплексный центр социального обслуживания", "Ачинский район", "", "55"],
+    ]  # fmt: skip
+
+    report = import_file("organisations", csv_bytes(rows, delimiter=","), "reestr.csv")
+
+    assert report.ok, report.errors
+    assert report.updated == 1
+    a.refresh_from_db()
+    assert a.registered_count == 55  # a value given changes
+    assert a.website == "https://kcson-a.example"  # an empty cell keeps
+    assert a.recipients_count == 100  # a column the file lacks keeps
+    assert a.has_online_questionnaire is True
+    assert a.parent_id is None
+
+
 def test_register_of_organisations_creates_and_links_parents(region) -> None:
     rows = [
         ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации", "Район", "ИНН вышестоящей организации", "Получателей услуг"],
