@@ -262,3 +262,35 @@ def sector_report(campaign: Campaign, today: date) -> dict[str, Any]:
         "counts": [(state.label, tracker.counts[state]) for state in tracker.counts],
         "draft": False,
     }
+
+
+def decade_results(campaign: Campaign) -> dict[str, Any]:
+    """A published Декада: the region's shares and every organisation's figures.
+
+    The same data as the page's «Итоги Декады» block
+    (:class:`cms_blocks.blocks.DecadeResultsBlock`), all rows on one page.
+    """
+    from cms_blocks.blocks import DecadeResultsBlock
+    from cms_blocks.blocks.decade import HEADLINE_QUESTIONS
+
+    block = DecadeResultsBlock()
+    size = max(campaign.organisations.count(), 1)
+    data = block.data(block.to_python({"campaign": campaign.pk, "per_page": size}))
+    rows = (
+        [
+            {
+                "organisation": organisation,
+                "summary": summary,
+                "headline": [summary.question(code) for code in HEADLINE_QUESTIONS],
+            }
+            for organisation, summary in data["page_obj"].object_list
+        ]
+        if data["published"]
+        else []
+    )
+    return {
+        **data,
+        "title": f"Итоги Декады качества: {campaign.title}",
+        "rows": rows,
+        "draft": False,
+    }

@@ -22,6 +22,9 @@ urlpatterns = [
         views.organisation_card,
         name="organisation-card",
     ),
+    re_path(
+        r"^decades/(?P<slug>[-\w]+)\.pdf$", views.decade_results, name="decade-results"
+    ),
     path("decisions/<int:pk>.pdf", views.council_decision, name="decision"),
     # The large-print variant first: a code may not end in "-large".
     re_path(

@@ -205,3 +205,22 @@ def sector_report(request: HttpRequest, slug: str, extension: str) -> HttpRespon
         content_type=content_type,
         filename=f"otchet-{campaign.slug}-{context['today']:%Y-%m-%d}.{extension}",
     )
+
+
+@require_safe
+def decade_results(request: HttpRequest, slug: str) -> HttpResponse:
+    """``documents/decades/<slug>.pdf``: the results of a published Декада."""
+    campaign = get_object_or_404(
+        selectors.published_campaigns(CampaignKind.DECADE), slug=slug
+    )
+    context = reports.decade_results(campaign)
+    if not context["published"]:
+        raise Http404("Итоги Декады не опубликованы")
+    html, build = _pdf("publications/documents/decade_results.html", context)
+    return _deliver(
+        request,
+        name=store.document_name("decades", campaign.slug, store.digest(html), "pdf"),
+        build=build,
+        content_type=PDF,
+        filename=f"dekada-{campaign.slug}.pdf",
+    )

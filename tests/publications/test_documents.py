@@ -511,3 +511,30 @@ def test_sector_report_says_what_was_done_when_and_what_is_overdue(
         "В срок",
     ]
     assert len(documents_table.rows) == campaign.submissions.count() + 1
+
+
+def test_decade_results_pdf_has_the_pages_figures(published_region, client) -> None:
+    from evaluation.formatting import format_percent
+    from publications.documents import reports
+
+    decade = published_region.decade
+    page = client.get(published_region.decade_page.url).content.decode()
+    url = f"/documents/decades/{decade.slug}.pdf"
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    context = reports.decade_results(decade)
+    assert context["rows"]
+    assert flat(f"Итоги Декады качества: {decade.title}") in text
+    for item in context["rows"]:
+        summary = item["summary"]
+        shares = " ".join(
+            flat(format_percent(share.share)) for share in item["headline"]
+        )
+        assert item["organisation"].short_name in text
+        assert shares in text, item["organisation"].short_name
+        assert flat(format_percent(summary.sample.share, 2)) in text
+    for share in context["region"]:
+        assert flat(format_percent(share.share)) in text
+    assert client.get("/documents/decades/no-such.pdf").status_code == 404
