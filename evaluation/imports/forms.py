@@ -51,6 +51,7 @@ from evaluation.models import (
 )
 from evaluation.models.regional_plan import EXECUTOR_FIELDS
 from evaluation.schedules import Schedule, ScheduleError, ScheduleKind, parse_schedule
+from evaluation.slugs import latin_slug
 
 parse_executors = resources.parse_executors
 
@@ -914,7 +915,9 @@ class OrganisationsForm(ImportForm):
                 CellError(
                     number,
                     titles.get("district", "Район"),
-                    f"район «{converted['district']}» не найден в справочнике районов",
+                    f"район «{converted['district']}» не найден в справочнике районов; "
+                    "добавьте его в меню «Оценка качества» → «Районы» или "
+                    "исправьте название в файле",
                 )
             )
         parent_inn = converted.get("parent_inn")
@@ -1029,9 +1032,7 @@ class OrganisationsForm(ImportForm):
 
 
 def _unique_slug(text: str, inn: str) -> str:
-    from django.utils.text import slugify
-
-    base = slugify(text, allow_unicode=False)[:80] or "org"
+    base = latin_slug(text) or "org"
     return f"{base}-{inn}"[:100]
 
 
