@@ -519,9 +519,14 @@ TOTAL_COLUMNS: tuple[HeaderColumn, ...] = (
 
 
 def plans_of(campaign: Campaign) -> list[ImprovementPlan]:
-    """The campaign's plans with their measures: institutions first, then УСЗН."""
+    """The campaign's plans with their measures: institutions first, then УСЗН.
+
+    One plan per organisation: its approved revision, or the newest before
+    the council's approval.
+    """
     plans = (
         ImprovementPlan.objects.filter(campaign=campaign)
+        .current()
         .select_related("organisation")
         .prefetch_related("measures")
     )

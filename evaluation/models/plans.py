@@ -24,6 +24,18 @@ class PlanQuerySet(models.QuerySet):
         """The approved revisions: what the card, the API and open data show."""
         return self.filter(status=PlanStatus.APPROVED)
 
+    def current(self) -> "PlanQuerySet":
+        """Per organisation and campaign, the approved revision, or (before
+        any approval) the newest one."""
+        approved_other = ImprovementPlan.objects.filter(
+            organisation=OuterRef("organisation"),
+            campaign=OuterRef("campaign"),
+            status=PlanStatus.APPROVED,
+        ).exclude(pk=OuterRef("pk"))
+        return self.latest_revisions().exclude(status=PlanStatus.APPROVED).exclude(
+            Exists(approved_other)
+        ) | self.filter(status=PlanStatus.APPROVED)
+
     def latest_revisions(self) -> "PlanQuerySet":
         """Per organisation and campaign, only the newest revision."""
         newer = ImprovementPlan.objects.filter(

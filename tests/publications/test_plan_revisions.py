@@ -152,6 +152,8 @@ def test_reimport_into_an_approved_plan_makes_a_revision_the_public_waits_for(
     ] == REVISED_TABLE
     assert table(region) == APPROVED_TABLE
     assert public(region, client) == api_before
+    assert list(ImprovementPlan.objects.current()) == [plan]
+    assert list(ImprovementPlan.objects.latest_revisions()) == [revision]
     # The copy keeps the report made on the approved plan.
     copied = revision.measures.get(position=1)
     assert (copied.status, [r.done for r in copied.reports.all()]) == (
@@ -215,6 +217,7 @@ def test_reimport_into_an_approved_plan_makes_a_revision_the_public_waits_for(
     )
     assert revision.approved_on is not None
     assert table(region) == REVISED_TABLE
+    assert list(ImprovementPlan.objects.current()) == [revision]
     assert public(region, client) == [
         (1, "1.1", "2025-03-01"),
         (2, "3.1", "2025-11-01"),
