@@ -36,7 +36,13 @@ from evaluation.enums import (
     SubmissionKind,
     SubmissionStatus,
 )
-from evaluation.models import Campaign, Obligation, Organisation, Submission
+from evaluation.models import (
+    Campaign,
+    Measure,
+    Obligation,
+    Organisation,
+    Submission,
+)
 
 #: Calendar days before a Декада's start by which information work must have
 #: begun: "не менее чем за неделю до начала" (§3.2.1).
@@ -58,10 +64,13 @@ INFORMATION_WORK = (
     "п. 3.2.1",
 )
 
-#: A НОК plan is due this many months after the assessment period and its
-#: fulfilment report by 1 February of the year after the plan's year. Defaults
-#: until a campaign carries its own dates (METHOD.md §5).
-NOK_PLAN_MONTHS = 2
+#: After a НОК the organisations approve their plans "ежегодно, 4 квартал"
+#: (seed 001, Part II item 8): by 31 December of the year the assessment ends.
+#: The fulfilment is reported "в сроки, установленные планом мероприятий"
+#: (item 9): when a plan arrives, the report is due on its latest measure's
+#: date; until then by 1 February after the plan's year, the ministry's own
+#: reporting date (seed 000 §3.8).
+NOK_PLAN_DUE = (12, 31)
 
 #: Document kinds an import form delivers; a УСЗН office's summary and plan
 #: are the УСЗН kinds (§3.3).
@@ -74,17 +83,6 @@ USZN_KINDS = {
     SubmissionKind.DECADE_SUMMARY: SubmissionKind.USZN_SUMMARY,
     SubmissionKind.IMPROVEMENT_PLAN: SubmissionKind.USZN_PLAN,
 }
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def debtor_of(campaign: Campaign, organisation: Organisation) -> Organisation:
@@ -134,10 +132,28 @@ def owed_documents(
     return [
         (
             SubmissionKind.IMPROVEMENT_PLAN,
-            _add_months(campaign.period_end, NOK_PLAN_MONTHS),
+            date(campaign.period_end.year, *NOK_PLAN_DUE),
         ),
         (SubmissionKind.FULFILMENT_REPORT, date(plan_year + 1, 2, 1)),
     ]
+
+
+def _report_due_by_plan(campaign: Campaign, organisation_ids: Iterable[int]) -> None:
+    """Move each unreceived НОК report to its plan's latest measure date (item 9)."""
+    latest = dict(
+        Measure.objects.filter(
+            plan__campaign=campaign, plan__organisation_id__in=organisation_ids
+        )
+        .values_list("plan__organisation_id")
+        .annotate(last=Max("planned_date"))
+    )
+    for organisation_id, last in latest.items():
+        Submission.objects.filter(
+            campaign=campaign,
+            organisation_id=organisation_id,
+            kind=SubmissionKind.FULFILMENT_REPORT,
+            received_on__isnull=True,
+        ).update(deadline=last)
 
 
 @transaction.atomic
@@ -327,6 +343,12 @@ def received_from_import(
     )
     if found and campaign.kind == CampaignKind.DECADE:
         refresh(campaign)
+    if (
+        found
+        and kind == SubmissionKind.IMPROVEMENT_PLAN
+        and campaign.kind == CampaignKind.NOK
+    ):
+        _report_due_by_plan(campaign, organisation_ids)
     return found
 
 

@@ -201,13 +201,13 @@ def test_opening_a_nok_creates_plans_and_reports_and_a_plan_import_marks_it(edit
     a = OrganisationFactory(code="A", inn=valid_inn(1))
     nok = Campaign.objects.create(
         kind=CampaignKind.NOK, year=2024, title="НОК 2024", slug="nok-2024",
-        period_start=dt.date(2024, 3, 1), period_end=dt.date(2024, 10, 31),
+        period_start=dt.date(2024, 3, 1), period_end=dt.date(2024, 9, 30),
     )  # fmt: skip
     nok.organisations.set([a])
     lifecycle.open_campaign(nok, actor=editor)
     assert owed(nok) == {
-        ("A", PLAN): dt.date(2024, 12, 31),
-        ("A", REPORT): dt.date(2026, 2, 1),  # the plan is for 2025
+        ("A", PLAN): dt.date(2024, 12, 31),  # seed 001 item 8: «4 квартал»
+        ("A", REPORT): dt.date(2026, 2, 1),  # until a plan sets its own dates
     }
     assert not nok.obligations.exists()
     rows = [
@@ -220,7 +220,10 @@ def test_opening_a_nok_creates_plans_and_reports_and_a_plan_import_marks_it(edit
     plan = Submission.objects.get(campaign=nok, kind=PLAN)
     assert plan.received_on == dt.date(2024, 12, 2)
     assert plan.state(dt.date(2024, 12, 2)) == SubmissionState.ON_TIME
-    assert Submission.objects.get(campaign=nok, kind=REPORT).received_on is None
+    report_owed = Submission.objects.get(campaign=nok, kind=REPORT)
+    assert report_owed.received_on is None
+    # Seed 001 item 9: fulfilment «в сроки, установленные планом мероприятий».
+    assert report_owed.deadline == dt.date(2025, 3, 1)
 
 
 def test_a_failed_import_marks_nothing(decade, editor):
