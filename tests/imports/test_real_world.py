@@ -701,6 +701,10 @@ def test_three_published_years_on_the_card_trend_api_and_open_data(
         f"Опубликованные значения: портал их не пересчитывает. Источник: {SITE}2021."
     )
     assert total.select_one(".score").get_text(strip=True) == "86,68"
+    place = total.select(".card")[1]  # the file gives no ranks
+    assert " ".join(place.get_text(" ", strip=True).split()) == (
+        "Место в рейтинге — место не опубликовано"
+    )
     assert year_card.select_one("#org-indicators") is None
 
     api = client.get(
