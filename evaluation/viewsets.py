@@ -460,12 +460,14 @@ class ImprovementPlanViewSet(ScopedModelViewSet):
     model = ImprovementPlan
     icon = "doc-full"
     menu_label = _("Планы мероприятий")
-    list_display = ["organisation", "campaign", "year", "status"]
+    list_display = ["organisation", "campaign", "year", "revision", "status"]
     list_filter = ["status", "year", "campaign"]
     search_fields = ["organisation__short_name"]
     search_backend_name = None
     copy_view_enabled = False
-    form_fields = ["organisation", "campaign", "year", "status", "approved_on"]
+    # Status and approval come only from the council's review (and a new
+    # revision from an import), never from editing the row.
+    form_fields = ["organisation", "campaign", "year"]
 
 
 class SubmissionViewSet(ScopedModelViewSet):

@@ -47,3 +47,35 @@ def test_anonymous_visitors_are_sent_to_login(client) -> None:
     response = client.get(url)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_plan_form_cannot_approve_a_plan(editor) -> None:
+    """A plan's status and approval come from the council's review only."""
+    from evaluation.enums import PlanStatus
+    from evaluation.models import ImprovementPlan
+    from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
+
+    organisation = OrganisationFactory()
+    campaign = DecadeCampaignFactory()
+    plan = ImprovementPlan.objects.create(
+        organisation=organisation, campaign=campaign, year=2025
+    )
+    (viewset,) = [v for v in VIEWSETS if type(v).__name__ == "ImprovementPlanViewSet"]
+    url = reverse(viewset.get_url_name("edit"), args=[plan.pk])
+
+    page = editor.get(url).content.decode()
+    assert 'name="year"' in page
+    assert 'name="status"' not in page and 'name="approved_on"' not in page
+    editor.post(
+        url,
+        {
+            "organisation": organisation.pk,
+            "campaign": campaign.pk,
+            "year": 2026,
+            "status": PlanStatus.APPROVED,
+            "approved_on": "2026-01-15",
+        },
+    )
+    plan.refresh_from_db()
+    assert plan.year == 2026  # the form was saved…
+    assert (plan.status, plan.approved_on) == (PlanStatus.DRAFT, None)  # …not approval
