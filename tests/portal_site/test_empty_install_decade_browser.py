@@ -21,45 +21,32 @@ its session cookies.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps as django_apps
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Site
 
 from evaluation import roles
 from evaluation.enums import CampaignStatus
 from evaluation.models import Campaign, Organisation, SampleBase
 from publications.campaign_pages import results_page_of
-from publications.models import HomePage
 from tests.browser import save_screenshot
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn
 from tests.evaluation.test_obligations import SUMMARY_HEADER
 from tests.factories.council import council_approves
+from tests.factories.install import rebuild_empty_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Trudny-parol-2027"
-HOME_TITLE = "Независимая оценка качества социальных услуг"
 KRASNOYARSK = ZoneInfo("Asia/Krasnoyarsk")
-
-#: Migrations that create the role groups and grant their permissions (idempotent).
-ROLE_MIGRATIONS = (
-    ("evaluation.migrations.0006_roles", "create_roles"),
-    ("evaluation.migrations.0011_roles_new_models", "grant"),
-    ("evaluation.migrations.0016_document_collection_permissions", "grant"),
-    ("evaluation.migrations.0020_sample_base_roles", "grant"),
-    ("publications.migrations.0007_review_roles", "grant"),
-)
 
 DISTRICTS = (("Ачинский район", "achinskij"), ("Канский район", "kanskij"))
 COMPLEX = "Комплексный центр социального обслуживания"
@@ -89,28 +76,7 @@ def at(day: dt.date) -> dt.datetime:
 @pytest.fixture
 def empty_install() -> Site:
     """What ``migrate`` leaves in a new database, rebuilt after the flush."""
-    from tests.factories.search import forget_search_index
-
-    forget_search_index()
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Все коллекции")
-    site = Site.objects.filter(is_default_site=True).first()
-    if not (site and isinstance(site.root_page.specific, HomePage)):
-        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-        root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", slug="root")
-        )
-        home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home"))
-        Site.objects.filter(is_default_site=True).delete()
-        site = Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="Портал качества социальных услуг",
-        )
-    for module, function in ROLE_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
+    site = rebuild_empty_install()
     assert not Organisation.objects.exists() and not Campaign.objects.exists()
     return site
 

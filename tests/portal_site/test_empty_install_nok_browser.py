@@ -25,41 +25,28 @@ from __future__ import annotations
 
 import copy
 import csv
-import importlib
 import io
 import re
 
 import pytest
-from django.apps import apps as django_apps
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import Workbook
 from playwright.sync_api import expect
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Site
 
 from evaluation import roles
 from evaluation.enums import CampaignStatus
 from evaluation.models import Campaign, CouncilDecision, Organisation
-from publications.models import CampaignResultsPage, HomePage
+from publications.models import CampaignResultsPage
 from tests.browser import save_screenshot
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.evaluation.test_imports import NOK_HEADER, nok_row, valid_inn
+from tests.factories.install import rebuild_empty_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Trudny-parol-2025"
-HOME_TITLE = "Независимая оценка качества социальных услуг"
-
-#: Migrations that create the role groups and grant them their permissions,
-#: in the order ``migrate`` runs them (all idempotent).
-ROLE_MIGRATIONS = (
-    ("evaluation.migrations.0006_roles", "create_roles"),
-    ("evaluation.migrations.0011_roles_new_models", "grant"),
-    ("evaluation.migrations.0016_document_collection_permissions", "grant"),
-    ("evaluation.migrations.0020_sample_base_roles", "grant"),
-    ("publications.migrations.0007_review_roles", "grant"),
-)
 
 DISTRICTS = ("Ачинский район", "Канский район")
 DISTRICT_SLUGS = ("achinskij", "kanskij")
@@ -123,35 +110,8 @@ CORRECTION_NOTE = "Оператор исправил число ответов �
 
 @pytest.fixture
 def empty_install() -> Site:
-    """What ``migrate`` leaves in a new database, rebuilt after the flush.
-
-    A transactional test before this one emptied every table, the migrations'
-    data included: the site with its home page, the root collection and the
-    role groups with their permissions are made again the way the migrations
-    make them. Nothing else: no districts, organisations, campaigns or users.
-    """
-    from tests.factories.search import forget_search_index
-
-    forget_search_index()
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Все коллекции")
-    site = Site.objects.filter(is_default_site=True).first()
-    if not (site and isinstance(site.root_page.specific, HomePage)):
-        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-        root = Page.get_first_root_node() or Page.add_root(
-            instance=Page(title="Root", slug="root")
-        )
-        home = root.add_child(instance=HomePage(title=HOME_TITLE, slug="home"))
-        Site.objects.filter(is_default_site=True).delete()
-        site = Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="Портал качества социальных услуг",
-        )
-    for module, function in ROLE_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
+    """What ``migrate`` leaves in a new database, rebuilt after the flush."""
+    site = rebuild_empty_install()
     assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
     assert not Organisation.objects.exists() and not Campaign.objects.exists()
     return site

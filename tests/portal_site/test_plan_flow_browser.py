@@ -14,7 +14,6 @@ import io
 from datetime import date
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -87,11 +86,6 @@ def plan_table(page) -> list[tuple[str, str, str]]:
 @pytest.fixture
 def published(empty_install, django_user_model):
     """КЦСОН «Заря» in a published НОК 2026, its institution user, two council members."""
-    # The role migrations ``empty_install`` replays, given the live app
-    # registry, leave ``models_module`` unset on the app configs; the flush
-    # after this test would then make no content types for the next one.
-    for config in django_apps.get_app_configs():
-        config.import_models()
     editor = _user(django_user_model, "redaktor", roles.EDITOR)
     organisation = OrganisationFactory(
         name="КГБУ СО «КЦСОН «Заря»»", short_name="КЦСОН «Заря»", inn=INN_A
