@@ -200,6 +200,13 @@ def submit_for_review(document, user) -> WorkflowState:
         _check_may_act_for(user, organisation)
     state = document.current_workflow_state
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        # The council reviews the newest revision. A member who returned the
+        # document from Wagtail's editor saved one in their own name; the
+        # rework is the resubmitter's, so it gets a revision of theirs (or
+        # the member would count as its author and could not approve it).
+        latest = document.get_latest_revision()
+        if latest is None or latest.user_id != user.pk:
+            document.save_revision(user=user)
         state.resume(user=user)
         return state
     if state is not None:

@@ -263,6 +263,31 @@ def test_a_council_member_who_authored_the_document_may_not_approve_it(
     assert document.live and document.decision.is_published
 
 
+def test_a_member_who_returned_a_document_in_the_editor_may_approve_the_rework(
+    region, people
+) -> None:
+    """Returning from Wagtail's editor saves a revision in the member's name;
+    the rework is reviewed as the resubmitter's revision, not the member's."""
+    institution, member = people["institution"], people["member"]
+    document = review.create_review_document(
+        kind=ReviewKind.FULFILMENT_REPORT,
+        organisation=region["a"],
+        campaign=region["nok"],
+        user=institution,
+    )
+    review.submit_for_review(document, institution)
+    document.save_revision(user=member)  # what the editor's "reject" button does
+    review.council_return(document, member, "Нет сроков по пункту 2")
+
+    review.submit_for_review(document, institution)
+
+    task_state = document.current_workflow_task_state
+    assert task_state.revision.user == institution
+    review.council_approve(document, member)
+    document.refresh_from_db()
+    assert document.live and document.decision.is_published
+
+
 def test_institutions_act_only_for_their_own_organisations(region, people) -> None:
     with pytest.raises(PermissionDenied):
         review.create_review_document(
