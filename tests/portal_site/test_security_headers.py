@@ -147,11 +147,14 @@ def test_widget_and_badges_may_be_framed_anywhere(published_region, client) -> N
         assert policy(badge)["frame-ancestors"] == ["*"], name
 
 
-#: Templates rendered under /admin/ (relaxed policy) or sent as e-mail, and
-#: the widget, whose one style element its own policy allows by hash.
+#: Templates rendered under /admin/ (relaxed policy) or sent as e-mail, the
+#: widget, whose one style element its own policy allows by hash, and the
+#: documents WeasyPrint lays out as PDF (never sent to a browser; only their
+#: error page is, so it stays checked).
 RELAXED_TEMPLATES = re.compile(
     r"/templates/evaluation/(admin|notes|tracker)/|_email\.html$"
     r"|/publications/widget/widget\.html$"
+    r"|/publications/documents/(?!error\.html$)"
 )
 
 

@@ -73,6 +73,7 @@ ENGLISH_ALLOWED = frozenset(
         "ODS",
         "JSON",
         "PDF",
+        "DOCX",
         "SVG",
         "PNG",
         "RSS",
