@@ -558,6 +558,18 @@ class OrganisationCard:
     decade_campaign: Campaign | None
     decade: DecadeSummary | None
     campaigns: list[Campaign]
+    #: The newest version of the campaign's publication; the card shows an
+    #: earlier one when asked (``result.publication.version`` is lower).
+    latest_version: int | None = None
+
+    @property
+    def is_earlier_version(self) -> bool:
+        """The card shows a version that a correction has replaced."""
+        return (
+            self.result is not None
+            and self.latest_version is not None
+            and self.result.publication.version < self.latest_version
+        )
 
     @property
     def published_elsewhere(self) -> bool:
@@ -580,14 +592,21 @@ def _group_aggregates(rows: list[tuple[Any, ...]], keep: Any) -> dict[str, Aggre
 
 
 def organisation_card(
-    organisation: Organisation, campaign: Campaign
+    organisation: Organisation, campaign: Campaign, version: int | None = None
 ) -> OrganisationCard:
     """The organisation card of one published НОК campaign.
+
+    ``version`` asks for an earlier publication of the campaign (a correction
+    keeps the versions it replaced readable); by default the newest. A
+    version that does not exist gives a card without a result.
 
     The number of queries does not depend on the number of organisations in
     the campaign: aggregates come from one pass over the publication.
     """
-    publication = latest_publication(campaign)
+    latest = latest_publication(campaign)
+    publication = latest
+    if version is not None and latest is not None and version != latest.version:
+        publication = campaign.publications.filter(version=version).first()
     result = None
     rows: list[tuple[Any, ...]] = []
     if publication is not None:
@@ -643,6 +662,7 @@ def organisation_card(
             decade_summary(decade_campaign, organisation) if decade_campaign else None
         ),
         campaigns=[point.campaign for point in history],
+        latest_version=latest.version if latest is not None else None,
     )
 
 

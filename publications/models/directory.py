@@ -187,18 +187,26 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
         return self._render_card(request, organisation, campaign)
 
     def _render_card(self, request, organisation, campaign):
+        version = request.GET.get("version", "")
+        if version and not (version.isdigit() and campaign is not None):
+            raise Http404("Нет такой версии публикации.")
+        version_number = int(version) if version else None
+
         def render() -> str:
             return render_to_string(
                 "publications/content/organisation_card.html",
                 {
                     "page": self,
                     "request": request,
-                    **self.card_context(organisation, campaign),
+                    **self.card_context(organisation, campaign, version_number),
                 },
                 request=request,
             )
 
-        key = f"card:{self.pk}:{organisation.pk}:{campaign.pk if campaign else 0}"
+        key = (
+            f"card:{self.pk}:{organisation.pk}:{campaign.pk if campaign else 0}"
+            f":{version_number or 0}"
+        )
         return self.render(
             request,
             template="publications/organisation_card.html",
@@ -220,7 +228,10 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
         )
 
     def card_context(
-        self, organisation: Organisation, campaign: Campaign | None
+        self,
+        organisation: Organisation,
+        campaign: Campaign | None,
+        version: int | None = None,
     ) -> dict[str, Any]:
         """Everything the card template shows, through the selectors."""
         context: dict[str, Any] = {
@@ -240,8 +251,11 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
         if campaign is None:
             context["card"] = None
             return context
-        card = selectors.organisation_card(organisation, campaign)
+        card = selectors.organisation_card(organisation, campaign, version)
+        if version is not None and card.result is None:
+            raise Http404("Нет такой версии публикации.")
         context["card"] = card
+        context["card_url"] = self.card_url(organisation, campaign)
         context["campaign_links"] = [
             (c, self.card_url(organisation, c)) for c in card.campaigns
         ]

@@ -7,11 +7,13 @@ import threading
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from evaluation import lifecycle, roles, selectors, services
 from evaluation.enums import CampaignKind, CampaignStatus, SurveyChannel
+from evaluation.formatting import format_number
 from evaluation.lifecycle import Action, LifecycleError, Stage
 from evaluation.models import (
     AuditEvent,
@@ -389,16 +391,27 @@ def test_the_results_page_shows_the_correction_and_the_withdrawal(
     assert "Версия публикации 2" in html
     assert "Исправлены данные одной организации" in html
     assert f"?campaign={campaign.slug}&amp;version=1" in html
-    card = client.get(published_region.directory.card_url(worst)).content.decode()
+    card_url = published_region.directory.card_url(worst)
+    card = client.get(card_url).content.decode()
     assert "Версия публикации 2" in card
     assert "Исправлены данные одной организации" in card
-    link = f"?campaign={campaign.slug}&amp;organisation={worst.slug}&amp;version=1"
-    assert link in card
-    earlier = client.get("/api/v1/results/" + link.replace("&amp;", "&")).json()
-    (row,) = earlier["results"]
-    assert row["total"] != str(
-        selectors.published_results(campaign).get(organisation=worst).total
+    own_url = published_region.directory.card_url(worst, campaign)
+    assert f'<a href="{own_url}?version=1">версия 1</a>' in card
+    assert "Это прежняя версия" not in card
+    earlier = client.get(own_url, {"version": "1"}).content.decode()
+    assert "Версия публикации 1" in earlier
+    assert "Это прежняя версия:" in earlier
+    assert f'версия 2, <a href="{own_url}">действующие результаты</a>' in earlier
+    first = Publication.objects.get(campaign=campaign, version=1)
+    old_total = first.results.get(organisation=worst).total
+    now_total = selectors.published_results(campaign).get(organisation=worst).total
+    assert old_total != now_total
+    shown = BeautifulSoup(earlier, "html.parser").select_one(
+        "section[aria-labelledby=org-total] .score"
     )
+    assert shown.get_text(strip=True) == format_number(old_total, 2)
+    for wrong in ("9", "x", "0"):
+        assert client.get(own_url, {"version": wrong}).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.withdraw(campaign, note="Оператор нарушил порядок опроса.")
