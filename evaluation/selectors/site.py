@@ -558,9 +558,21 @@ class OrganisationCard:
     decade_campaign: Campaign | None
     decade: DecadeSummary | None
     campaigns: list[Campaign]
-    #: The newest version of the campaign's publication; the card shows an
+    #: The campaign's publication versions, oldest first; the card shows an
     #: earlier one when asked (``result.publication.version`` is lower).
-    latest_version: int | None = None
+    versions: tuple[int, ...] = ()
+
+    @property
+    def latest_version(self) -> int | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def earlier_versions(self) -> tuple[int, ...]:
+        """The versions before the one shown (links to read them)."""
+        if self.result is None:
+            return ()
+        shown = self.result.publication.version
+        return tuple(v for v in self.versions if v < shown)
 
     @property
     def is_earlier_version(self) -> bool:
@@ -662,7 +674,11 @@ def organisation_card(
             decade_summary(decade_campaign, organisation) if decade_campaign else None
         ),
         campaigns=[point.campaign for point in history],
-        latest_version=latest.version if latest is not None else None,
+        versions=tuple(
+            campaign.publications.order_by("version").values_list("version", flat=True)
+        )
+        if latest is not None
+        else (),
     )
 
 
