@@ -680,3 +680,96 @@ def pooled_shares(summaries: Iterable[DecadeSummary]) -> tuple[QuestionShare, ..
         )
         for code in answered
     )
+
+
+# ------------------------------------------------------------ frozen summaries
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def summary_to_json(summary: DecadeSummary) -> dict[str, Any]:
+    """A summary as JSON, exactly: what a published version freezes."""
+    sample = summary.sample
+    return {
+        "received": summary.received,
+        "excluded": summary.excluded,
+        "external_territorial": summary.external_territorial,
+        "counted": summary.counted,
+        "by_channel": {str(k): v for k, v in summary.by_channel.items()},
+        "by_kind": {str(k): v for k, v in summary.by_kind.items()},
+        "satisfaction": [
+            [
+                s.code,
+                s.label,
+                s.answered,
+                s.satisfied,
+                _text(s.share),
+                s.ignored,
+                s.note,
+            ]
+            for s in summary.satisfaction
+        ],
+        "filters": [
+            [f.code, f.label, f.answered, f.yes, _text(f.share)]
+            for f in summary.filters
+        ],
+        "suggestions": list(summary.suggestions),
+        "sample": {
+            "organisation_kind": str(sample.organisation_kind),
+            "counted": sample.counted,
+            "base": sample.base,
+            "share": _text(sample.share),
+            "threshold": _text(sample.threshold),
+            "adequate": sample.adequate,
+            "base_label": sample.base_label,
+            "note": sample.note,
+        },
+        "notes": list(summary.notes),
+    }
+
+
+def summary_from_json(data: Mapping[str, Any]) -> DecadeSummary:
+    """The summary :func:`summary_to_json` froze, equal to the original."""
+    sample = data["sample"]
+    return DecadeSummary(
+        received=data["received"],
+        excluded=data["excluded"],
+        external_territorial=data["external_territorial"],
+        counted=data["counted"],
+        by_channel=MappingProxyType(
+            {SurveyChannel(k): v for k, v in data["by_channel"].items()}
+        ),
+        by_kind=MappingProxyType(
+            {SurveyKind(k): v for k, v in data["by_kind"].items()}
+        ),
+        satisfaction=tuple(
+            QuestionShare(
+                code, label, answered, satisfied, _number(share), ignored, note
+            )
+            for code, label, answered, satisfied, share, ignored, note in data[
+                "satisfaction"
+            ]
+        ),
+        filters=tuple(
+            FilterShare(code, label, answered, yes, _number(share))
+            for code, label, answered, yes, share in data["filters"]
+        ),
+        suggestions=tuple(data["suggestions"]),
+        sample=SampleAdequacy(
+            organisation_kind=OrganisationKind(sample["organisation_kind"]),
+            counted=sample["counted"],
+            base=sample["base"],
+            share=_number(sample["share"]),
+            threshold=_number(sample["threshold"]),
+            adequate=sample["adequate"],
+            base_label=sample["base_label"],
+            note=sample["note"],
+        ),
+        notes=tuple(data["notes"]),
+    )

@@ -119,10 +119,23 @@ def working_figures(
 ) -> dict[int, DecadeFigures]:
     """Organisation id → its figures computed now, with the working bases.
 
+    ``bases`` defaults to the working (not yet published) bases, the
+    register where none is stored.
+    """
+    return {
+        pk: DecadeFigures.of(summary)
+        for pk, summary in working_summaries(campaign, bases).items()
+    }
+
+
+def working_summaries(
+    campaign: Campaign, bases: dict[int, int | None] | None = None
+) -> dict[int, decade.DecadeSummary]:
+    """Organisation id → its whole Декада summary computed now.
+
     Organisations with questionnaires are summarised from them; the others
     from the summary they sent (annex 2); one with neither has zero
-    questionnaires. ``bases`` defaults to the working (not yet published)
-    bases, the register where none is stored.
+    questionnaires.
     """
     if bases is None:
         bases = sample_bases.working_bases(campaign)
@@ -136,17 +149,12 @@ def working_figures(
             organisation_id__in=list(grouped)
         )
     }
-    figures = {}
-    for pk, org in organisations.items():
-        summary = (
-            _from_stored(stored[pk], org, bases)
-            if pk in stored
-            else decade.summarise(
-                grouped.get(pk, []), org.kind, decade_base(org, bases)
-            )
-        )
-        figures[pk] = DecadeFigures.of(summary)
-    return figures
+    return {
+        pk: _from_stored(stored[pk], org, bases)
+        if pk in stored
+        else decade.summarise(grouped.get(pk, []), org.kind, decade_base(org, bases))
+        for pk, org in organisations.items()
+    }
 
 
 def _as_json(figures: dict[int, DecadeFigures]) -> dict[str, dict]:
@@ -285,7 +293,8 @@ def publish_version(campaign: Campaign, actor=None, note: str = "") -> Publicati
         )
     sample_bases.freeze_bases(campaign)
     bases = sample_bases.working_bases(campaign)
-    figures = working_figures(campaign, bases)
+    summaries = working_summaries(campaign, bases)
+    figures = {pk: DecadeFigures.of(summary) for pk, summary in summaries.items()}
     publication = Publication.objects.create(
         campaign=campaign,
         version=last + 1,
@@ -296,6 +305,10 @@ def publish_version(campaign: Campaign, actor=None, note: str = "") -> Publicati
         publication=publication,
         bases={str(pk): base for pk, base in sorted(bases.items())},
         figures=_as_json(figures),
+        summaries={
+            str(pk): decade.summary_to_json(summary)
+            for pk, summary in sorted(summaries.items())
+        },
     )
     services.record(
         "publish",

@@ -15,6 +15,7 @@ from evaluation.decade import DecadeSummary
 from evaluation.enums import CampaignKind, CampaignStatus, DataSource, IndicatorCode
 from evaluation.models import (
     Campaign,
+    DecadeVersion,
     Measure,
     Organisation,
     Publication,
@@ -351,12 +352,36 @@ def decade_base(
     return sample_bases.register_base(organisation)
 
 
+def _frozen_summaries(campaign: Campaign) -> dict[int, DecadeSummary] | None:
+    """The summaries the latest published version froze, or None (live).
+
+    A Декада published through the life cycle keeps, per version, what its
+    pages showed; questionnaires or summaries loaded later change nothing
+    public until a correction is published (seed 000 §3.1, issue #21).
+    """
+    if campaign.status == CampaignStatus.WITHDRAWN:
+        return None
+    version = (
+        DecadeVersion.objects.filter(publication__campaign=campaign)
+        .order_by("-publication__version")
+        .values_list("summaries", flat=True)
+        .first()
+    )
+    if not version:
+        return None
+    return {int(pk): decade.summary_from_json(data) for pk, data in version.items()}
+
+
 def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSummary:
     """One organisation's Декада: sample adequacy, channels, shares, suggestions.
 
-    Computed from the questionnaires; an organisation without any falls back
-    to its stored aggregate (see :func:`_from_stored`).
+    The published version's frozen summary when there is one; otherwise
+    computed from the questionnaires, and an organisation without any falls
+    back to its stored aggregate (see :func:`_from_stored`).
     """
+    frozen = _frozen_summaries(campaign)
+    if frozen is not None and organisation.pk in frozen:
+        return frozen[organisation.pk]
     responses = list(
         campaign.responses.filter(organisation=organisation).values(*_RESPONSE_FIELDS)
     )
@@ -428,13 +453,24 @@ class DecadeOverview:
 
 
 def decade_overview(campaign: Campaign) -> DecadeOverview:
-    """Summaries of every organisation in a Декада, in one pass over the responses."""
+    """Summaries of every organisation in a Декада, in one pass over the responses.
+
+    A published version's frozen summaries are read instead when there is
+    one (see :func:`_frozen_summaries`).
+    """
+    frozen = _frozen_summaries(campaign)
     organisations = {
         org.pk: org
-        for org in campaign.organisations.select_related("district").order_by(
-            "short_name"
+        for org in (
+            Organisation.objects.filter(pk__in=list(frozen))
+            if frozen is not None
+            else campaign.organisations.all()
         )
+        .select_related("district")
+        .order_by("short_name")
     }
+    if frozen is not None:
+        return _overview({pk: frozen[pk] for pk in organisations}, organisations)
     grouped: dict[int, list[dict]] = defaultdict(list)
     for row in campaign.responses.values("organisation_id", *_RESPONSE_FIELDS):
         grouped[row.pop("organisation_id")].append(row)
@@ -455,6 +491,12 @@ def decade_overview(campaign: Campaign) -> DecadeOverview:
         )
         for pk, org in organisations.items()
     }
+    return _overview(summaries, organisations)
+
+
+def _overview(
+    summaries: dict[int, DecadeSummary], organisations: dict[int, Organisation]
+) -> DecadeOverview:
     by_channel: dict[str, int] = defaultdict(int)
     by_kind: dict[str, int] = defaultdict(int)
     for summary in summaries.values():

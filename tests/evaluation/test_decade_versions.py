@@ -143,6 +143,38 @@ def test_a_correction_needs_a_recompute_a_change_and_a_note(published, editor):
         decade_versions.version_rows(campaign, 3)
 
 
+def test_questionnaires_loaded_after_publication_change_nothing_public_until_corrected(
+    client, published, editor
+):
+    campaign, _office, centre = published
+    before = selectors.decade_overview(campaign)
+    api_before = client.get(f"/api/v1/campaigns/{campaign.slug}/decade/").json()
+    assert before.summaries[centre.pk].counted == 35
+
+    _responses(campaign, centre, 5, {**YES_TO_ALL, "q15": False})
+
+    after = selectors.decade_overview(campaign)
+    assert after == before  # every figure, share and note as published
+    assert selectors.decade_summary(campaign, centre) == before.summaries[centre.pk]
+    assert client.get(f"/api/v1/campaigns/{campaign.slug}/decade/").json() == api_before
+    lifecycle.recompute(campaign, editor)
+    lifecycle.correct(campaign, editor, note="Учтены пять анкет, поступивших позже.")
+    corrected = selectors.decade_summary(campaign, centre)
+    assert corrected.counted == 40
+    assert corrected.question("q15").share == Decimal("87.50")
+
+
+def test_a_frozen_summary_reads_back_equal_to_the_computed_one(published):
+    from evaluation import decade
+
+    campaign, _office, centre = published
+    _responses(campaign, centre, 2, {**YES_TO_ALL, "q1": False, "q2": True})
+    for summary in decade_versions.working_summaries(campaign).values():
+        data = decade.summary_to_json(summary)
+        assert decade.summary_from_json(data) == summary
+        assert decade.summary_to_json(decade.summary_from_json(data)) == data
+
+
 def test_an_edited_base_after_publication_is_audited_and_changes_nothing_public(
     client, published, editor
 ):
