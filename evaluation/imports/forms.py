@@ -557,7 +557,15 @@ class ImportForm:
         totals = []
         notes: list[str] = []
         if not (self.totalled or self.signed):
-            return data, notes  # no pass over large machine-made files
+            # No pass over large machine-made files: only their last rows are
+            # looked at, for a signature block typed under the table.
+            tail = len(data) - _SIGNATURE_TAIL
+            for index in range(max(tail, 1), len(data)):
+                if _signature(data[index][1]):
+                    notes.append(_skipped_note([n for n, _ in data[index:]]))
+                    data = data[:index]
+                    break
+            return data, notes
         for index, (number, cells) in enumerate(data):
             first = next((cell for cell in cells if cell is not None), None)
             if first.__class__ is not str:
@@ -1613,6 +1621,8 @@ _SIGNATURE = re.compile(
     r"м\.\s*п\.?$)"
 )
 _SIGNATURE_LINE = re.compile(r"_{3,}")
+#: How many last rows of a large form are checked for a signature block.
+_SIGNATURE_TAIL = 8
 
 
 def _signature(cells: Sequence[object]) -> bool:

@@ -316,6 +316,29 @@ def test_operator_results_that_break_the_method_name_the_column(region) -> None:
     assert not IndicatorInput.objects.exists()
 
 
+def test_a_signature_block_under_a_questionnaire_table_is_skipped(region) -> None:
+    data = survey_file(
+        [
+            survey_row(INN_A, "1"),
+            survey_row(INN_A, "2"),
+            [],
+            ["Исполнитель: Сидорова А. И., специалист по социальной работе"],
+            ["тел. 8 (391) 200-00-00"],
+        ]
+    )
+
+    report = import_file(
+        "survey_responses", data, "ankety.xlsx", campaign=region["decade"]
+    )
+
+    assert report.ok, report.errors
+    assert report.new == 2
+    assert "Под таблицей строки 7–8 (подписи, примечания) не загружаются." in (
+        report.warnings
+    )
+    assert SurveyResponse.objects.count() == 2
+
+
 # --------------------------------------------------------------------------- organisations
 
 
