@@ -23,6 +23,24 @@ def render_html(template: str, context: dict) -> str:
     return render_to_string(template, context)
 
 
+def _weasyprint():
+    """Import WeasyPrint without its process-wide change to Pillow.
+
+    On import WeasyPrint sets ``PIL.ImageFile.LOAD_TRUNCATED_IMAGES``, which
+    would let every later upload of a truncated photo pass
+    :func:`evaluation.images.clean_image` in this process; the flag is put
+    back (the documents embed only images that check has passed).
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        import weasyprint
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
+
+
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF of ``html``: its ``<title>`` and ``lang`` become metadata.
 
@@ -31,7 +49,7 @@ def html_to_pdf(html: str) -> bytes:
             or the layout failed.
     """
     try:
-        import weasyprint
+        weasyprint = _weasyprint()
     except (ImportError, OSError) as error:
         logger.exception("WeasyPrint is not available")
         raise DocumentError(

@@ -142,6 +142,20 @@ def test_truncated_png_is_damaged() -> None:
         clean_image(buffer.getvalue()[:-400], LIMITS)
 
 
+def test_a_truncated_photo_stays_refused_after_a_pdf_was_built() -> None:
+    """WeasyPrint lets Pillow load truncated images on import; building a
+    document in the same process must not open the upload check."""
+    from PIL import ImageFile
+
+    from publications.documents.render import html_to_pdf
+
+    assert html_to_pdf("<html lang='ru'><title>т</title><p>Проверка</p></html>")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    source = jpeg_with_gps()
+    with pytest.raises(ImageRejectedError, match="повреждён или загружен не полностью"):
+        clean_image(source[: len(source) // 2], LIMITS)
+
+
 def test_dimensions_over_the_limit_are_refused_before_decoding() -> None:
     # 3000 × 3000 = 9 Mpx > 4 Mpx allowed, within Pillow's own limit.
     with pytest.raises(ImageRejectedError, match="не более 4 млн пикселей"):
