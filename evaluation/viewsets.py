@@ -155,6 +155,44 @@ class DistrictViewSet(ScopedModelViewSet):
     copy_view_enabled = False
 
 
+class OrganisationForm(WagtailAdminModelForm):
+    """The organisation, and for editors the institution users bound to it."""
+
+    users = forms.ModelMultipleChoiceField(
+        label=_("Пользователи учреждения"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Сотрудники организации (группа «Учреждения»): они видят её данные, "
+            "загружают её документы и получают напоминания о сроках."
+        ),
+    )
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if not (roles.is_editor(for_user) or roles.is_administrator(for_user)):
+            del self.fields["users"]  # nobody binds people to their own place
+            return
+        field = self.fields["users"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(groups__name=roles.INSTITUTION)
+                | Q(pk__in=self.instance.users.values("pk") if self.instance.pk else [])
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        field.label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username} ({user.username})"
+        )
+        if self.instance.pk:
+            self.initial["users"] = list(
+                self.instance.users.values_list("pk", flat=True)
+            )
+
+
 class OrganisationViewSet(ScopedModelViewSet):
     model = Organisation
     icon = "group"
@@ -183,7 +221,16 @@ class OrganisationViewSet(ScopedModelViewSet):
         "registered_count",
         "counts_as_of",
         "is_active",
+        "users",
     ]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=OrganisationForm,
+            fields=self.form_fields,
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
 
 class CampaignViewSet(ScopedModelViewSet):

@@ -79,3 +79,40 @@ def test_the_plan_form_cannot_approve_a_plan(editor) -> None:
     plan.refresh_from_db()
     assert plan.year == 2026  # the form was saved…
     assert (plan.status, plan.approved_on) == (PlanStatus.DRAFT, None)  # …not approval
+
+
+def test_editors_bind_institution_users_on_the_organisation_form(
+    editor, client, django_user_model
+) -> None:
+    """The dashboard's «привяжите их»: an institution user is bound in the
+    organisation's form; the institution itself cannot bind anyone."""
+    from django.contrib.auth.models import Group, Permission
+
+    from evaluation import roles
+    from evaluation.models import Organisation
+    from tests.factories.evaluation import OrganisationFactory
+
+    organisation = OrganisationFactory(short_name="КЦСОН «Заря»")
+    worker = django_user_model.objects.create_user(
+        "zarya", password="pw", first_name="Анна", last_name="Петрова"
+    )
+    worker.groups.add(Group.objects.get(name=roles.INSTITUTION))
+    (viewset,) = [v for v in VIEWSETS if type(v).__name__ == "OrganisationViewSet"]
+    url = reverse(viewset.get_url_name("edit"), args=[organisation.pk])
+
+    page = editor.get(url).content.decode()
+    assert 'name="users"' in page and "Анна Петрова (zarya)" in page
+    data = {
+        field: getattr(organisation, field) or ""
+        for field in ("name", "short_name", "slug", "code", "inn", "kind")
+    }
+    data |= {"district": organisation.district_id, "is_active": "on"}
+    response = editor.post(url, {**data, "users": [worker.pk]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(organisation.users.all()) == [worker]
+
+    worker.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(worker)
+    assert 'name="users"' not in client.get(url).content.decode()
+    client.post(url, {**data, "users": []})
+    assert list(Organisation.objects.get(pk=organisation.pk).users.all()) == [worker]
