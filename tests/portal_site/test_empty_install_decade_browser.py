@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
@@ -40,8 +39,8 @@ from publications.campaign_pages import results_page_of
 from tests.browser import save_screenshot
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn
 from tests.evaluation.test_obligations import SUMMARY_HEADER
-from tests.factories.council import council_approves
 from tests.factories.install import rebuild_empty_install
+from tests.portal_site.test_empty_install_nok_browser import create_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -172,14 +171,18 @@ def test_a_decade_from_an_empty_install_through_the_admin(
     files = tmp_path
 
     with time_machine.travel(at(dt.date(2027, 3, 29)), tick=True) as clock:
-        editor = django_user_model.objects.create_user(
-            "redaktor", "r@minsoc.example.ru", PASSWORD
+        # 0. Only the administrator exists; it adds one user per role.
+        django_user_model.objects.create_superuser(
+            "admin", "admin@minsoc.example.ru", PASSWORD
         )
-        editor.groups.add(Group.objects.get(name=roles.EDITOR))
-        institution = django_user_model.objects.create_user(
-            "kcson", "k@minsoc.example.ru", PASSWORD
-        )
-        institution.groups.add(Group.objects.get(name=roles.INSTITUTION))
+        login(page, live_server, "admin")
+        for username, name, group in (
+            ("redaktor", "Раиса Редакторова", roles.EDITOR),
+            ("kcson", "Ксения Кцсонова", roles.INSTITUTION),
+            ("sovet", "Светлана Советова", roles.COUNCIL),
+        ):
+            create_user(page, live_server, username, name, group, password=PASSWORD)
+        institution = django_user_model.objects.get(username="kcson")
 
         # 1. The editor fills the districts, imports the register, creates
         # the Декада with its organisations and opens it.
@@ -198,7 +201,13 @@ def test_a_decade_from_an_empty_install_through_the_admin(
             "K-2": 200,
             "D-1": 50,
         }
-        Organisation.objects.get(code="K-1").users.add(institution)
+        # The editor binds the institution's user in the organisation's form.
+        centre = Organisation.objects.get(code="K-1")
+        page.goto(f"{base}{reverse('organisation:edit', args=[centre.pk])}")
+        page.get_by_label("Ксения Кцсонова (kcson)").check()
+        page.get_by_role("button", name="Сохранить").click()
+        expect(page.locator(".messages")).to_contain_text(centre.short_name)
+        assert list(centre.users.all()) == [institution]
 
         page.goto(f"{base}{reverse('campaign:add')}")
         page.get_by_label("Вид").select_option(label="Декада качества")
@@ -306,7 +315,21 @@ def test_a_decade_from_an_empty_install_through_the_admin(
                 "heading", name="Стадия: На рассмотрении общественного совета"
             )
         ).to_be_visible()
-        council_approves(campaign)
+        # A council member approves the results page from «Очередь совета».
+        login(page, live_server, "sovet")
+        page.goto(f"{base}/admin/council-queue/")
+        row = page.locator("table tbody tr", has_text=campaign.title)
+        expect(row).to_have_count(1)
+        row.get_by_role("link").first.click()
+        page.get_by_role("button", name="Больше действий").click()
+        with page.expect_navigation():
+            page.get_by_role(
+                "button", name=re.compile("^Одобрить( и опубликовать)?$", re.I)
+            ).click()
+        expect(page).to_have_url(f"{base}/admin/council-queue/")
+        expect(page.get_by_text("Очередь пуста")).to_be_visible()
+        save_screenshot(page, artefacts_dir, "05-decade-council-approved")
+        login(page, live_server, "redaktor")
         page.goto(f"{base}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}")
         page.get_by_role("button", name="Опубликовать", exact=True).click()
         expect(page.get_by_text("Результаты опубликованы. Версия 1.")).to_be_visible()

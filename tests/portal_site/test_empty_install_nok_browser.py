@@ -161,7 +161,9 @@ def login(page, live_server, username: str, password: str = PASSWORD) -> None:
     expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
-def create_user(page, live_server, username: str, name: str, group: str) -> None:
+def create_user(
+    page, live_server, username: str, name: str, group: str, password: str = PASSWORD
+) -> None:
     """The administrator adds a user in «Пользователи» and gives the role's group."""
     page.goto(f"{live_server.url}{reverse('wagtailusers_users:add')}")
     page.locator("input[name=username]").fill(username)
@@ -169,8 +171,8 @@ def create_user(page, live_server, username: str, name: str, group: str) -> None
     first, last = name.split()
     page.locator("input[name=first_name]").fill(first)
     page.locator("input[name=last_name]").fill(last)
-    page.locator("input[name=password1]").fill(PASSWORD)
-    page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("input[name=password1]").fill(password)
+    page.locator("input[name=password2]").fill(password)
     page.locator("#tab-label-roles").click()
     page.get_by_label(group, exact=True).check()
     page.get_by_role("button", name="Создать").click()
