@@ -11,6 +11,7 @@ the public does not see until the council approves it.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -22,7 +23,12 @@ from evaluation import lifecycle, roles, services
 from evaluation.enums import CampaignKind, PlanStatus
 from evaluation.models import Campaign, ImprovementPlan
 from publications import review
-from publications.models import HomePage, OrganisationIndexPage, ReviewKind
+from publications.models import (
+    HomePage,
+    OrganisationIndexPage,
+    ReviewDocument,
+    ReviewKind,
+)
 from tests.evaluation.examples import EXAMPLE_A
 from tests.evaluation.test_imports import INN_A, PLAN_HEADER
 from tests.factories.council import council_approves
@@ -137,14 +143,23 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     )  # fmt: skip
     plan = ImprovementPlan.objects.get()
     assert (plan.status, plan.measures.count()) == (PlanStatus.DRAFT, 2)
-    document = review.create_review_document(
-        kind=ReviewKind.PLAN,
-        organisation=organisation,
-        campaign=campaign,
-        plan=plan,
-        user=published["institution"],
-        title="План КЦСОН «Заря» на 2027 год",
-    )
+    # It adds the document in «На рассмотрение» and names its plan there.
+    page.goto(f"{live_server.url}/admin/snippets/qp_publications/reviewdocument/add/")
+    page.locator("input[name=title]").fill("План КЦСОН «Заря» на 2027 год")
+    page.locator("select[name=kind]").select_option(ReviewKind.PLAN)
+    for chooser, item in (
+        ("Выбрать организацию", str(organisation)),
+        ("Выбрать кампанию", str(campaign)),
+    ):
+        page.get_by_role("button", name=chooser).click()
+        modal = page.locator(".modal-dialog")
+        modal.get_by_role("link", name=item).first.click()
+        expect(modal).to_have_count(0)
+    page.locator("select[name=plan]").select_option(str(plan.pk))
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^Сохранить")).first.click()
+    document = ReviewDocument.objects.get()
+    assert (document.author, document.plan) == (published["institution"], plan)
     edit_url = (
         f"{live_server.url}/admin/snippets/qp_publications/reviewdocument/"
         f"edit/{document.pk}/"
