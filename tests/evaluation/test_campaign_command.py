@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -174,3 +175,52 @@ def test_argument_errors_are_russian_with_status_2(capsys) -> None:
         parser.parse_args(["publish"])
     assert caught.value.code == 2
     assert "Неверные аргументы команды" in capsys.readouterr().err
+
+
+def test_a_decade_through_the_commands() -> None:
+    """Open, owed documents, recompute, council, publish and correct a Декада."""
+    import datetime as dt
+
+    from evaluation.enums import SurveyChannel
+    from evaluation.models import Submission, SurveyResponse
+
+    centre = OrganisationFactory(
+        code="KCSON-1", short_name="КЦСОН 1", recipients_count=100
+    )
+
+    def questionnaires(count: int, satisfied: bool = True) -> None:
+        answers = {f"q{i}": True for i in range(1, 16)} | {"q15": satisfied}
+        SurveyResponse.objects.bulk_create(
+            SurveyResponse(
+                campaign=decade,
+                organisation=centre,
+                answers=answers,
+                channel=SurveyChannel.OFFICE,
+                collected_on=dt.date(2025, 4, 10),
+            )
+            for _ in range(count)
+        )
+
+    out = campaign(
+        "create", "--kind=decade", "--year=2025", "--slug=dekada-2025",
+        "--start=2025-04-01", "--end=2025-04-10", "--organisations=KCSON-1",
+    )  # fmt: skip
+    assert "Создана кампания dekada-2025" in out
+    decade = Campaign.objects.get(slug="dekada-2025")
+    campaign("open", "dekada-2025")
+    assert Submission.objects.filter(campaign=decade, organisation=centre).count() == 4
+    questionnaires(35)
+    campaign("recompute", "dekada-2025")
+    campaign("review", "dekada-2025")
+    council_approves(decade)
+    out = campaign("publish", "dekada-2025")
+    assert "версия 1" in out
+    assert selectors.decade_summary(decade, centre).counted == 35
+
+    questionnaires(5, satisfied=False)  # late questionnaires: nothing public yet
+    assert selectors.decade_summary(decade, centre).counted == 35
+    campaign("recompute", "dekada-2025")
+    out = campaign("correct", "dekada-2025", "--note=Учтены пять поздних анкет")
+    assert "версия 2" in out
+    summary = selectors.decade_summary(decade, centre)
+    assert (summary.counted, summary.question("q15").share) == (40, Decimal("87.50"))
