@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Q
 from django.forms import ModelChoiceField, modelform_factory
 from django.http import Http404
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -78,6 +80,42 @@ class ScopedViewMixin:
         form = super().get_form(*args, **kwargs)
         _scope_choices(self.request.user, form)
         return form
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        # Yes/no fields read «Да»/«Нет» in listings (Wagtail prints True/False).
+        if column_class is Column and _is_boolean(self.model, field_name):
+            column_class = YesNoColumn
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
+    def get_field_display_value(self, field_name, field):
+        # The inspect view: «Да»/«Нет» and «—» instead of True/False/None.
+        value = super().get_field_display_value(field_name, field)
+        return _russian_value(value)
+
+
+def _is_boolean(model, field_name: str) -> bool:
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, BooleanField)
+
+
+def _russian_value(value):
+    if value is True:
+        return "Да"
+    if value is False:
+        return "Нет"
+    if value is None or value == "":
+        return "—"
+    return value
+
+
+class YesNoColumn(Column):
+    """A yes/no field as «Да»/«Нет» (an empty value as «—»)."""
+
+    def get_value(self, instance):
+        return _russian_value(super().get_value(instance))
 
     @cached_property
     def filters(self):

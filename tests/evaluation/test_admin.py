@@ -116,3 +116,22 @@ def test_editors_bind_institution_users_on_the_organisation_form(
     assert 'name="users"' not in client.get(url).content.decode()
     client.post(url, {**data, "users": []})
     assert list(Organisation.objects.get(pk=organisation.pk).users.all()) == [worker]
+
+
+def test_yes_no_fields_read_in_russian_in_listings_and_inspection(editor) -> None:
+    from evaluation.models import Organisation
+    from tests.factories.evaluation import OrganisationFactory
+
+    organisation = OrganisationFactory(has_online_questionnaire=True)
+    Organisation.objects.filter(pk=organisation.pk).update(registered_count=None)
+    (viewset,) = [v for v in VIEWSETS if type(v).__name__ == "OrganisationViewSet"]
+    listing = editor.get(
+        reverse(viewset.get_url_name("index")), {"has_online_questionnaire": "true"}
+    )
+    assert listing.status_code == 200
+    inspect = editor.get(
+        reverse(viewset.get_url_name("inspect"), args=[organisation.pk])
+    ).content.decode()
+    text = " ".join(inspect.split())
+    assert "True" not in text and ">None<" not in text.replace(" ", "")
+    assert "Да" in text and "—" in text

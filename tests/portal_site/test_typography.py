@@ -57,6 +57,8 @@ def visible_text(html: str) -> str:
         ["script", "style", "noscript", "template", "code", "pre", "textarea"]
     ):
         tag.decompose()
+    for tag in soup.select("[hidden]"):  # not shown (Wagtail's empty counters)
+        tag.decompose()
     return " ".join(soup.get_text(" ").split())
 
 
