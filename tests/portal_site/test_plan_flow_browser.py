@@ -35,6 +35,7 @@ from tests.factories.council import council_approves
 from tests.factories.evaluation import OrganisationFactory
 from tests.portal_site.test_empty_install_nok_browser import (
     PASSWORD,
+    create_user,
     empty_install,
     login,
     table_rows,
@@ -116,24 +117,33 @@ def published(empty_install, django_user_model):
         instance=OrganisationIndexPage(title="Организации", slug="organisations")
     )
     review.ensure_council_workflow()
-    institution = _user(django_user_model, "zarya", roles.INSTITUTION)
-    organisation.users.add(institution)
-    _user(django_user_model, "sovet", roles.COUNCIL)
-    _user(django_user_model, "sovet-2", roles.COUNCIL)
     return {
         "organisation": organisation,
         "campaign": campaign,
-        "institution": institution,
         "card": directory.card_url(organisation),
     }
 
 
 def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
-    published, browser_page, live_server, tmp_path
+    published, browser_page, live_server, tmp_path, django_user_model
 ) -> None:
     page = browser_page
     campaign, organisation = published["campaign"], published["organisation"]
     card = f"{live_server.url}{published['card']}"
+
+    # 0. The administrator adds the institution's user and two council
+    # members in the admin and binds the user on the organisation's form.
+    django_user_model.objects.create_superuser("admin", "a@minsoc.example.ru", PASSWORD)
+    login(page, live_server, "admin")
+    create_user(page, live_server, "zarya", "Зоя Зарина", roles.INSTITUTION)
+    create_user(page, live_server, "sovet", "Светлана Советова", roles.COUNCIL)
+    create_user(page, live_server, "sovet-2", "Семён Советов", roles.COUNCIL)
+    page.goto(f"{live_server.url}/admin/organisation/edit/{organisation.pk}/")
+    page.get_by_label("Зоя Зарина (zarya)").check()
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.locator(".messages")).to_contain_text(organisation.short_name)
+    institution = django_user_model.objects.get(username="zarya")
+    assert list(organisation.users.all()) == [institution]
 
     # 1. The institution uploads its plan and sends it to the council.
     login(page, live_server, "zarya")
@@ -159,7 +169,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("^Сохранить")).first.click()
     document = ReviewDocument.objects.get()
-    assert (document.author, document.plan) == (published["institution"], plan)
+    assert (document.author, document.plan) == (institution, plan)
     edit_url = (
         f"{live_server.url}/admin/snippets/qp_publications/reviewdocument/"
         f"edit/{document.pk}/"
