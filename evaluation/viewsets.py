@@ -92,6 +92,15 @@ class ScopedViewMixin:
         value = super().get_field_display_value(field_name, field)
         return _russian_value(value)
 
+    @cached_property
+    def filters(self):
+        # The listing's filter sidebar offers only the user's organisations and
+        # campaigns (no titles of other campaigns, drafts included).
+        filterset = super().filters
+        if filterset is not None:
+            _scope_choices(self.request.user, filterset.form)
+        return filterset
+
 
 def _is_boolean(model, field_name: str) -> bool:
     try:
@@ -116,15 +125,6 @@ class YesNoColumn(Column):
 
     def get_value(self, instance):
         return _russian_value(super().get_value(instance))
-
-    @cached_property
-    def filters(self):
-        # The listing's filter sidebar offers only the user's organisations and
-        # campaigns (no titles of other campaigns, drafts included).
-        filterset = super().filters
-        if filterset is not None:
-            _scope_choices(self.request.user, filterset.form)
-        return filterset
 
 
 def _scope_choices(user, form) -> None:
