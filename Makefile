@@ -44,4 +44,7 @@ format: install ## Format and autofix with ruff
 bench: install ## Run the benchmarks in bench/ (see docs/benchmarks.md)
 	$(BIN)/python bench/run.py
 
-.PHONY: help install run test lint format bench
+guide-screenshots: install ## Rerun the guides' browser tests and copy their screenshots into docs/guide/img/
+	$(BIN)/python scripts/guide_screenshots.py
+
+.PHONY: help install run test lint format bench guide-screenshots

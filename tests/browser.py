@@ -108,3 +108,29 @@ def save_screenshot(page: Page, artefacts_dir: Path, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+#: Where the browser tests leave the user guides' screenshots, by stable name
+#: (``make guide-screenshots`` copies them into ``docs/guide/img/``).
+GUIDE_SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "test-artefacts"
+
+
+def guide_screenshots_dir() -> Path:
+    """``$QP_TEST_ARTEFACTS/guide`` (default ``var/test-artefacts/guide``)."""
+    import os
+
+    root = os.environ.get("QP_TEST_ARTEFACTS", "").strip()
+    return (Path(root) if root else GUIDE_SCREENSHOTS) / "guide"
+
+
+def save_guide_screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG of the page as ``<guide dir>/<name>.png``.
+
+    ``name`` is the stable name a guide in ``docs/guide/`` refers to as
+    ``img/<name>.png``; a later run overwrites it, so the guides follow the
+    screens.
+    """
+    path = guide_screenshots_dir() / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -36,7 +36,7 @@ from evaluation import roles
 from evaluation.enums import CampaignStatus
 from evaluation.models import Campaign, Organisation, SampleBase
 from publications.campaign_pages import results_page_of
-from tests.browser import save_screenshot
+from tests.browser import save_guide_screenshot, save_screenshot
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn
 from tests.evaluation.test_obligations import SUMMARY_HEADER
 from tests.factories.install import rebuild_empty_install
@@ -242,6 +242,7 @@ def test_a_decade_from_an_empty_install_through_the_admin(
         ]
         assert tracker(page, live_server, campaign) == sorted(owed)
         save_screenshot(page, artefacts_dir, "01-decade-opened-tracker")
+        save_guide_screenshot(page, "decade-tracker-opened")
 
         # 3. Before the deadline the institution submits through its screens.
         clock.move_to(at(dt.date(2027, 4, 26)))
@@ -263,6 +264,7 @@ def test_a_decade_from_an_empty_install_through_the_admin(
         page.get_by_role("button", name="Представить пояснительную записку").click()
         expect(page.get_by_text("Пояснительная записка представлена.")).to_be_visible()
         save_screenshot(page, artefacts_dir, "02-institution-note-submitted")
+        save_guide_screenshot(page, "institution-note-submitted")
 
         # 4. After the deadline a second summary arrives late; the third
         # institution sends nothing.
@@ -284,9 +286,11 @@ def test_a_decade_from_an_empty_install_through_the_admin(
             ["КЦСОН «Канский»", SUMMARY, DUE, "12.05.2027", late],
         ]
         save_screenshot(page, artefacts_dir, "03-decade-tracker-late-and-missing")
+        save_guide_screenshot(page, "decade-tracker-late")
 
         # 5. The РМЦ (an editor) downloads the consolidated summary.
         page.goto(f"{base}{reverse('qp_decade_consolidation')}")
+        save_guide_screenshot(page, "decade-consolidation")
         with page.expect_download() as download:
             page.get_by_role(
                 "link", name=f"Скачать XLSX: сводная информация, {campaign}"
@@ -308,6 +312,7 @@ def test_a_decade_from_an_empty_install_through_the_admin(
             page.get_by_text("Результаты пересчитаны: организаций 3")
         ).to_be_visible()
         save_screenshot(page, artefacts_dir, "04-decade-preview")
+        save_guide_screenshot(page, "decade-recompute-preview")
         page.goto(f"{base}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}")
         page.get_by_role("button", name="Направить в общественный совет").click()
         expect(
@@ -333,6 +338,7 @@ def test_a_decade_from_an_empty_install_through_the_admin(
         page.goto(f"{base}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}")
         page.get_by_role("button", name="Опубликовать", exact=True).click()
         expect(page.get_by_text("Результаты опубликованы. Версия 1.")).to_be_visible()
+        save_guide_screenshot(page, "decade-published")
         assert dict(
             SampleBase.objects.filter(campaign=campaign).values_list(
                 "organisation__code", "base"

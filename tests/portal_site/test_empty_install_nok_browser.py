@@ -39,7 +39,7 @@ from evaluation import roles
 from evaluation.enums import CampaignStatus
 from evaluation.models import Campaign, CouncilDecision, Organisation
 from publications.models import CampaignResultsPage
-from tests.browser import save_screenshot
+from tests.browser import save_guide_screenshot, save_screenshot
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.evaluation.test_imports import NOK_HEADER, nok_row, valid_inn
 from tests.factories.install import rebuild_empty_install
@@ -255,10 +255,12 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     login(page, live_server, "admin")
     expect(page.get_by_text("Загрузите реестр организаций")).to_be_visible()
     save_screenshot(page, artefacts_dir, "01-admin-start-here")
+    save_guide_screenshot(page, "admin-start-here")
     create_user(page, live_server, "redaktor", "Анна Редакторова", roles.EDITOR)
     create_user(page, live_server, "operator", "Олег Операторов", roles.OPERATOR)
     create_user(page, live_server, "sovet", "Светлана Советова", roles.COUNCIL)
     save_screenshot(page, artefacts_dir, "02-admin-users")
+    save_guide_screenshot(page, "admin-users")
     for username, role in [
         ("redaktor", roles.EDITOR),
         ("operator", roles.OPERATOR),
@@ -285,6 +287,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     register.write_bytes(register_file())
     upload(page, live_server, "organisations", register)
     save_screenshot(page, artefacts_dir, "03-editor-register-preview")
+    save_guide_screenshot(page, "editor-register-preview")
     page.get_by_role("button", name="Загрузить").click()
     expect(page.get_by_text("Загружено: новых 8")).to_be_visible()
     assert Organisation.objects.count() == 8
@@ -308,6 +311,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
         page.get_by_text("Добавлено организаций: 8. Всего в кампании: 8.")
     ).to_be_visible()
     save_screenshot(page, artefacts_dir, "04-editor-campaign-organisations")
+    save_guide_screenshot(page, "nok-campaign-organisations")
 
     page.goto(f"{base}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}")
     page.get_by_label("operator", exact=True).check()
@@ -317,6 +321,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     expect(page.get_by_text("Сбор данных начат.")).to_be_visible()
     expect(page.get_by_role("heading", name="Стадия: Сбор данных")).to_be_visible()
     save_screenshot(page, artefacts_dir, "05-editor-campaign-collecting")
+    save_guide_screenshot(page, "nok-campaign-collecting")
     assert [u.username for u in campaign.operators.all()] == ["operator"]
 
     # 3. The operator uploads the results.
@@ -325,8 +330,10 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     results.write_bytes(results_file())
     upload(page, live_server, "nok_results", results, campaign)
     save_screenshot(page, artefacts_dir, "06-operator-results-preview")
+    save_guide_screenshot(page, "operator-results-preview")
     page.get_by_role("button", name="Загрузить").click()
     expect(page.get_by_text("Загружено: новых 8")).to_be_visible()
+    save_guide_screenshot(page, "operator-results-loaded")
 
     # 4. The editor recomputes, checks the preview and sends it to the council.
     login(page, live_server, "redaktor")
@@ -334,6 +341,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     expect(page.get_by_text("Результаты пересчитаны: организаций 8")).to_be_visible()
     expect(page.get_by_text("Опубликованной версии ещё нет")).to_be_visible()
     save_screenshot(page, artefacts_dir, "07-editor-preview")
+    save_guide_screenshot(page, "nok-recompute-preview")
     preview = table_rows(page, "table.listing tbody tr")
     assert [(row[3], row[0], row[2], row[1]) for row in preview] == [
         (place, name, total, "добавлена") for place, name, total in RANKING_V1
@@ -349,6 +357,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     row = page.locator("table tbody tr", has_text="Результаты: НОК 2025")
     expect(row).to_have_count(1)
     save_screenshot(page, artefacts_dir, "08-council-queue")
+    save_guide_screenshot(page, "council-queue")
     row.get_by_role("link").first.click()
     page.get_by_role("button", name="Больше действий").click()
     with page.expect_navigation():
@@ -360,6 +369,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     expect(page.get_by_text("Очередь пуста")).to_be_visible()
     expect(page.get_by_text("нет доступа")).to_have_count(0)
     save_screenshot(page, artefacts_dir, "09-council-approved")
+    save_guide_screenshot(page, "council-queue-empty")
     decision = CouncilDecision.objects.get(campaign=campaign)
     assert "Результаты: НОК 2025" in decision.title
 
@@ -368,6 +378,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     lifecycle_action(page, live_server, campaign, "Опубликовать")
     expect(page.get_by_text("Результаты опубликованы. Версия 1.")).to_be_visible()
     save_screenshot(page, artefacts_dir, "10-editor-published")
+    save_guide_screenshot(page, "nok-published")
     assert campaign.publications.count() == 1
 
     # 7. Anonymous visitors: the ranking with a tie, the card, the API, search
@@ -382,6 +393,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     assert public_ranking(page) == RANKING_V1
     expect(page.get_by_text("Версия публикации 1 от")).to_have_count(2)
     save_screenshot(page, artefacts_dir, "11-public-ranking")
+    save_guide_screenshot(page, "public-ranking")
 
     page.get_by_role("link", name="КЦСОН «Назаровский»", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("КЦСОН «Назаровский»")
@@ -453,6 +465,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
          "89,07", "74,87", "74,29", "95,91", "87,91"],
     ], changes  # fmt: skip
     save_screenshot(page, artefacts_dir, "14-editor-correction-diff")
+    save_guide_screenshot(page, "nok-correction-diff")
     page.goto(f"{base}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}")
     page.get_by_label("Что исправлено (публичное примечание)").fill(CORRECTION_NOTE)
     page.get_by_role("button", name="Опубликовать исправление").click()
@@ -460,6 +473,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
         page.get_by_text("Исправленная версия опубликована. Версия 2.")
     ).to_be_visible()
     save_screenshot(page, artefacts_dir, "15-editor-corrected")
+    save_guide_screenshot(page, "nok-correction-published")
 
     page.context.clear_cookies()
     page.goto(card_url)

@@ -29,6 +29,7 @@ from publications.models import (
     ReviewDocument,
     ReviewKind,
 )
+from tests.browser import save_guide_screenshot
 from tests.evaluation.examples import EXAMPLE_A
 from tests.evaluation.test_imports import INN_A, PLAN_HEADER
 from tests.factories.council import council_approves
@@ -147,11 +148,13 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
 
     # 1. The institution uploads its plan and sends it to the council.
     login(page, live_server, "zarya")
+    save_guide_screenshot(page, "institution-dashboard")
     upload(
         page, live_server, "improvement_plan",
         _xlsx(tmp_path / "plan.xlsx", [STAND, RAMP]), campaign,
     )  # fmt: skip
     plan = ImprovementPlan.objects.get()
+    save_guide_screenshot(page, "institution-plan-loaded")
     assert (plan.status, plan.measures.count()) == (PlanStatus.DRAFT, 2)
     # It adds the document in «На рассмотрение» and names its plan there.
     page.goto(f"{live_server.url}/admin/snippets/qp_publications/reviewdocument/add/")
@@ -166,6 +169,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
         modal.get_by_role("link", name=item).first.click()
         expect(modal).to_have_count(0)
     page.locator("select[name=plan]").select_option(str(plan.pk))
+    save_guide_screenshot(page, "institution-review-document")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("^Сохранить")).first.click()
     document = ReviewDocument.objects.get()
@@ -183,6 +187,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     # 2. The council member returns it with a remark.
     login(page, live_server, "sovet")
     page.goto(f"{live_server.url}/admin/council-queue/")
+    save_guide_screenshot(page, "council-queue-plan")
     page.locator("table tbody tr", has_text="План КЦСОН «Заря»").get_by_role(
         "link"
     ).click()
@@ -192,6 +197,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     dialog.get_by_label("Причина возврата на доработку").fill(
         "Нет мероприятия по кнопке вызова"
     )
+    save_guide_screenshot(page, "council-return-dialog")
     with page.expect_navigation():
         dialog.get_by_role("button", name="Вернуть на доработку").click()
     plan.refresh_from_db()
@@ -208,6 +214,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     assert plan.measures.count() == 3
     page.goto(edit_url)
     page.get_by_role("textbox", name="Пояснение").fill("Добавлена кнопка вызова")
+    save_guide_screenshot(page, "institution-resubmit")
     with page.expect_navigation():
         more_actions(page, f"Обновить {review.WORKFLOW_NAME}")
     plan.refresh_from_db()
@@ -218,6 +225,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     #    review and counts as its author.)
     login(page, live_server, "sovet-2")
     page.goto(edit_url)
+    save_guide_screenshot(page, "council-review-document")
     with page.expect_navigation():
         more_actions(page, "Одобрить и Опубликовать")
     plan.refresh_from_db()
@@ -244,6 +252,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
         ("Установить кнопку вызова", "31 декабря 2027 г.", "—"),
     ]
     assert plan_table(page) == approved_rows
+    save_guide_screenshot(page, "public-plan-progress")
 
     # 6. A re-import into the approved plan: a new revision, not public yet.
     upload(
