@@ -124,7 +124,7 @@ def guide_screenshots_dir() -> Path:
 
 
 def save_guide_screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG of the page as ``<guide dir>/<name>.png``.
+    """Save a PNG of the whole page as ``<guide dir>/<name>.png``.
 
     ``name`` is the stable name a guide in ``docs/guide/`` refers to as
     ``img/<name>.png``; a later run overwrites it, so the guides follow the
@@ -132,5 +132,26 @@ def save_guide_screenshot(page: Page, name: str) -> Path:
     """
     path = guide_screenshots_dir() / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
+    # Wagtail's admin scrolls inside its layout, not the document, so a
+    # full-page shot would stop at the window: grow the window to the
+    # content for the shot (within a bound), then restore it.
+    size = page.viewport_size or {"width": 1280, "height": 720}
+    height = page.evaluate(_CONTENT_HEIGHT)
+    tall = min(max(int(height), size["height"]), GUIDE_MAX_HEIGHT)
+    page.set_viewport_size({"width": size["width"], "height": tall})
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
     return path
+
+
+#: The tallest guide screenshot, in CSS pixels.
+GUIDE_MAX_HEIGHT = 2400
+_CONTENT_HEIGHT = """
+() => Math.max(
+    document.documentElement.scrollHeight,
+    ...[...document.querySelectorAll("main, .content-wrapper, .content")]
+        .map((element) => element.scrollHeight + element.getBoundingClientRect().top)
+)
+"""
