@@ -24,9 +24,7 @@ from evaluation.bulk import JsonText, copy_lines, copy_text, insert_rows
 from evaluation.council import start_plan_revision
 from evaluation.enums import (
     CampaignKind,
-    IndicatorCode,
     MeasureStatus,
-    OrganisationKind,
     SurveyChannel,
     SurveyKind,
 )
@@ -50,7 +48,6 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 from evaluation.models.regional_plan import EXECUTOR_FIELDS
-from evaluation.schedules import Schedule, ScheduleError, ScheduleKind, parse_schedule
 from evaluation.slugs import latin_slug
 
 parse_executors = resources.parse_executors
@@ -268,18 +265,7 @@ def _text(max_length: int) -> Converter:
 
 ORGANISATION_FIELDS = declared_fields(resources.OrganisationColumns)
 #: Forms that institutions fill by hand also find an organisation by name.
-NAMED_ORGANISATION_FIELDS = (
-    *ORGANISATION_FIELDS,
-    Field(
-        "organisation_name",
-        "Наименование организации",
-        ("наименование учреждения", "организация", "учреждение"),
-        _text(500),
-        required=False,
-        blank=True,
-        help="Полное или краткое наименование, как в реестре (если нет ИНН и кода).",
-    ),
-)
+NAMED_ORGANISATION_FIELDS = declared_fields(resources.NamedOrganisationColumns)
 
 #: How the name of a unit under an organisation's row begins.
 _UNIT = re.compile(
@@ -800,94 +786,7 @@ class OrganisationsForm(ImportForm):
         "Организации с видом, районом, вышестоящей организацией, сайтом и численностью."
     )
     model = Organisation
-    fields = (
-        Field("inn", "ИНН", ("инн организации", "инн учреждения"), values.to_inn),
-        Field(
-            "name",
-            "Полное наименование",
-            (
-                "наименование организации",
-                "наименование",
-                "полное наименование организации",
-            ),
-            _text(500),
-        ),
-        Field(
-            "short_name",
-            "Краткое наименование",
-            ("сокращенное наименование", "краткое название"),
-            _text(200),
-        ),
-        Field(
-            "kind",
-            "Вид организации",
-            ("тип организации", "тип учреждения", "вид"),
-            _choice(OrganisationKind.choices),
-            choices=OrganisationKind.choices,
-        ),
-        Field(
-            "district",
-            "Район",
-            ("муниципальный район", "территория", "муниципальное образование"),
-            _text(200),
-        ),
-        Field(
-            "code",
-            "Код организации",
-            ("код", "краткий код"),
-            _text(40),
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "parent_inn",
-            "ИНН вышестоящей организации",
-            ("инн головной организации",),
-            values.to_inn,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "website",
-            "Сайт",
-            ("официальный сайт", "адрес сайта"),
-            _text(200),
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "has_online_questionnaire",
-            "Анкета на сайте",
-            ("онлайн-анкета на сайте", "анкета на сайте есть"),
-            values.to_bool,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "recipients_count",
-            "Получателей услуг",
-            ("численность получателей услуг", "число получателей"),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "registered_count",
-            "Состоит на учёте",
-            ("численность состоящих на учете", "граждан на учете"),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "counts_as_of",
-            "Численность на дату",
-            ("дата численности", "по состоянию на"),
-            values.to_date,
-            required=False,
-            blank=True,
-        ),
-    )
+    resource = resources.OrganisationResource
     WRITABLE = (
         "name",
         "short_name",
@@ -1522,85 +1421,10 @@ class TargetIndicatorsForm(ImportForm):
         return changes
 
 
-class _WrittenDate(date):
-    """A date read from words («IV квартал 2025 г.»), remembering them for
-    the preview."""
-
-    words: str = ""
-
-    @classmethod
-    def of(cls, day: date, words: str) -> _WrittenDate:
-        result = cls(day.year, day.month, day.day)
-        result.words = words
-        return result
-
-
-class _Recurring:
-    """A recurring due date ("ежеквартально", "постоянно"), resolved to the
-    last due date of the plan's year once the year is known."""
-
-    __slots__ = ("schedule",)
-
-    def __init__(self, schedule: Schedule) -> None:
-        self.schedule = schedule
-
-
-_DUE_EXAMPLES = (
-    "пишите дату (31.12.2025), «до 31.12.2025», «IV квартал 2025 г.», "
-    "«декабрь 2025», «2025 год», «в течение года» или «ежеквартально»"
-)
-
-
-def _due_date(value: object) -> object:
-    """A planned date as people write it: a date, «до 31.12.2025», «IV квартал
-    2025 г.», «декабрь 2025», «2025 год»; recurring phrases («в течение года»,
-    «ежеквартально», «постоянно») become :class:`_Recurring`. Phrases are read
-    by :func:`evaluation.schedules.parse_schedule`."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 2000 <= value <= 2100:
-            return date(int(value), 12, 31)  # a year typed as a number
-        return values.to_date(value)
-    if not isinstance(value, str):
-        return values.to_date(value)
-    text = " ".join(value.split())
-    try:
-        return values.to_date(text)
-    except ValueError:
-        if _NUMERIC_DATE.fullmatch(text):
-            raise ValueError(
-                f"«{text}» — нет такой даты; проверьте день и месяц (ДД.ММ.ГГГГ)"
-            ) from None
-    try:
-        schedule = parse_schedule(text)
-    except ScheduleError:
-        raise ValueError(f"«{text}» — срок не распознан; {_DUE_EXAMPLES}") from None
-    if schedule.kind == ScheduleKind.ONCE:
-        return _WrittenDate.of(max(schedule.dates), text)
-    if not schedule.has_deadlines:
-        raise ValueError(
-            f"«{text}» — срок без даты; укажите, к какому сроку выполнить "
-            f"мероприятие: {_DUE_EXAMPLES}"
-        )
-    return _Recurring(schedule)
-
-
-_NUMERIC_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
-_SUB_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})+")
-
-
-def _measure_number(value: object) -> object:
-    """A measure's number in the plan: 3, «3.», or «1.2» within a section."""
-    if isinstance(value, float) and not value.is_integer():
-        text = repr(value)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        return values.to_int(value)
-    else:
-        text = values.to_text(value).strip().rstrip(".")
-    if text.isdigit():
-        return int(text)
-    if _SUB_NUMBER.fullmatch(text):
-        return text
-    raise ValueError(f"«{text}» — не номер мероприятия; пишите 1, 2, 3 или 1.1, 1.2")
+_WrittenDate = resources.WrittenDate
+_Recurring = resources.Recurring
+_due_date = resources.due_date
+_measure_number = resources.measure_number
 
 
 _ROMAN_HEADING = re.compile(r"^(?:раздел\s+)?(iv|v|i{1,3})(?:[.)]|\s|$)")
@@ -1698,80 +1522,7 @@ class ImprovementPlanForm(ImportForm):
     )
     needs_campaign = True
     model = Measure
-    fields = (
-        *NAMED_ORGANISATION_FIELDS,
-        Field(
-            "position",
-            "№ п/п",
-            ("номер", "номер п п", "номер мероприятия"),
-            _measure_number,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "indicator_code",
-            "Код показателя",
-            ("показатель", "номер показателя"),
-            _choice(IndicatorCode.choices),
-            required=False,
-            blank=True,
-            choices=IndicatorCode.choices,
-        ),
-        Field(
-            "deficiency",
-            "Недостатки, выявленные в ходе независимой оценки",
-            ("недостатки", "выявленный недостаток", "недостаток"),
-            _text(4000),
-        ),
-        Field(
-            "action",
-            "Наименование мероприятия по устранению недостатков",
-            ("мероприятие", "мероприятия", "наименование мероприятия"),
-            _text(4000),
-        ),
-        Field(
-            "planned_date",
-            "Плановый срок реализации",
-            ("плановый срок", "срок реализации", "срок", "срок исполнения"),
-            _due_date,
-        ),
-        Field(
-            "responsible",
-            "Ответственный исполнитель (с указанием ФИО и должности)",
-            (
-                "ответственный исполнитель",
-                "ответственный",
-                "ответственный (фио)",
-                "исполнитель",
-                "отв. исполнитель",
-            ),
-            _text(400),
-        ),
-        Field(
-            "responsible_position",
-            "Должность",
-            ("должность ответственного",),
-            _text(200),
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "done",
-            "Реализованные меры по устранению выявленных недостатков",
-            ("реализованные меры", "что сделано", "отметка о выполнении"),
-            _text(4000),
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "actual_date",
-            "Фактический срок реализации",
-            ("фактический срок", "дата выполнения", "дата вып", "фактически"),
-            values.to_date,
-            required=False,
-            blank=True,
-        ),
-    )
+    resource = resources.ImprovementPlanResource
 
     #: Keys that are about the organisation or the row's number, not its content.
     _FRAME_KEYS = frozenset({"inn", "code", "organisation_name", "position"})
@@ -2071,19 +1822,6 @@ class ImprovementPlanForm(ImportForm):
         return changes
 
 
-def _required(field: Field) -> Field:
-    return Field(
-        field.key,
-        field.title,
-        field.aliases,
-        field.convert,
-        required=True,
-        blank=False,
-        choices=field.choices,
-        help=field.help,
-    )
-
-
 class FulfilmentReportForm(ImprovementPlanForm):
     """Progress on an approved plan: what was done on each measure, and when.
 
@@ -2100,10 +1838,7 @@ class FulfilmentReportForm(ImprovementPlanForm):
         "Строки плана с заполненными столбцами «Реализованные меры» и "
         "«Фактический срок»; мероприятие должно быть в утверждённом плане."
     )
-    fields = tuple(
-        _required(f) if f.key in {"done", "actual_date"} else f
-        for f in ImprovementPlanForm.fields
-    )
+    resource = resources.FulfilmentReportResource
 
     def build_row(self, number, converted, titles):
         row, errors = super().build_row(number, converted, titles)
@@ -2143,21 +1878,6 @@ class FulfilmentReportForm(ImprovementPlanForm):
         )
 
 
-def _channel_fields() -> tuple[Field, ...]:
-    return tuple(
-        Field(
-            f"channel_{value}",
-            f"Канал: {label}",
-            (str(label),),
-            values.to_int,
-            required=False,
-            blank=True,
-            help=f"Сколько анкет получено так: {label}.",
-        )
-        for value, label in SurveyChannel.choices
-    )
-
-
 class DecadeSummaryForm(ImportForm):
     """An institution's Декада summary: counts by channel, kind and question."""
 
@@ -2169,84 +1889,16 @@ class DecadeSummaryForm(ImportForm):
     )
     campaign_kind = CampaignKind.DECADE
     model = DecadeSummary
-    fields = (
-        *NAMED_ORGANISATION_FIELDS,
-        Field(
-            "base",
-            "База выборки",
-            ("численность получателей услуг", "состоит на учете", "база"),
-            values.to_int,
-            required=False,
-            blank=True,
-            help="Получатели услуг на время опроса (учреждения) или состоящие на учёте на начало года (УСЗН).",
-        ),
-        Field(
-            "questionnaires",
-            "Всего анкет",
-            ("количество анкет", "число анкет", "анкет всего"),
-            values.to_int,
-            help="Анкеты, учтённые в выборке (без экстерриториальных).",
-        ),
-        Field(
-            "external_territorial",
-            "Экстерриториальных анкет",
-            ("экстерриториальные анкеты", "экстерриториальных"),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-        *_channel_fields(),
-        Field(
-            "kind_questionnaire",
-            "Анкетирование",
-            ("анкетирование",),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-        Field(
-            "kind_interview",
-            "Интервью",
-            ("интервьюирование", "интервью"),
-            values.to_int,
-            required=False,
-            blank=True,
-        ),
-        *(
-            Field(
-                f"yes_q{n}",
-                f"«Да» на вопрос {n}",
-                (f"да на вопрос {n}", f"вопрос {n} да", f"вопрос {n}"),
-                values.to_int,
-                required=False,
-                blank=True,
-            )
-            for n in range(1, 16)
-        ),
-        Field(
-            "sample_percent",
-            "Процент выборки",
-            ("% выборки", "доля выборки", "охват выборки"),
-            values.to_percent,
-            required=False,
-            blank=True,
-            help="Не загружается: портал считает его сам и сверяет с анкетами и базой.",
-        ),
-        Field(
-            "satisfied_share",
-            "Доля удовлетворённых",
-            ("удовлетворенность", "доля удовлетворенных получателей"),
-            values.to_percent,
-            required=False,
-            blank=True,
-            help="Не загружается: портал считает её сам из ответов «да».",
-        ),
-    )
+    resource = resources.DecadeSummaryResource
     not_summed = frozenset({"inn", "sample_percent", "satisfied_share"})
     signed = True
     totalled = True
     _COMPUTED = ("sample_percent", "satisfied_share")
-    _UNIT_SUMMED = tuple(f.key for f in fields if f.convert is values.to_int)
+    _UNIT_SUMMED = tuple(
+        key
+        for key, declared in resources.form_fields(resources.DecadeSummaryResource)
+        if isinstance(declared.widget, resources.RuIntegerWidget)
+    )
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)

@@ -22,8 +22,12 @@ Two engines execute a declaration:
   ten times slower on large files (``docs/benchmarks.md``, "imports").
 
 The register, improvement-plan, fulfilment-report and Декада summary forms
-still list their columns in ``forms.py`` (``Field``); their organisation
-columns (ИНН, code) come from :class:`OrganisationColumns`.
+are declared here too (:class:`OrganisationResource`,
+:class:`ImprovementPlanResource`, :class:`FulfilmentReportResource`,
+:class:`DecadeSummaryResource`) and executed by the fast engine only: what
+their rows write (plan revisions, progress reports, units summed into their
+organisation, parents in the same file) is the form's code, so the library's
+``import_data`` is not offered for them.
 
 :class:`FormField` adds to ``fields.Field`` what a form needs beyond the
 library: other wordings of the header met in real files (``aliases``),
@@ -37,14 +41,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from import_export import fields, resources, widgets
 
-from evaluation.enums import DataSource, PlanExecutor, SurveyChannel, SurveyKind
+from evaluation.enums import (
+    DataSource,
+    IndicatorCode,
+    OrganisationKind,
+    PlanExecutor,
+    SurveyChannel,
+    SurveyKind,
+)
 from evaluation.imports import values
 from evaluation.models import (
+    DecadeSummary,
+    District,
     IndicatorInput,
+    Measure,
     Organisation,
     PlanItem,
     RegionalPlan,
@@ -53,7 +68,7 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 from evaluation.models.regional_plan import EXECUTOR_FIELDS
-from evaluation.schedules import Schedule, parse_schedule
+from evaluation.schedules import Schedule, ScheduleError, ScheduleKind, parse_schedule
 
 # -- fields -------------------------------------------------------------------
 
@@ -171,6 +186,25 @@ class YesNoWidget(widgets.BooleanWidget):
         if _empty(value):
             return None
         return values.to_bool(value)
+
+
+class RuPercentWidget(widgets.DecimalWidget):
+    """A percentage from 0 to 100: ``45,5``, ``45,5 %`` (see
+    :func:`values.to_percent`)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _empty(value):
+            return None
+        return values.to_percent(value)
+
+
+class InnWidget(widgets.CharWidget):
+    """An INN of 10 or 12 digits with its check digits verified."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _empty(value):
+            return None
+        return values.to_inn(value)
 
 
 class ChoiceWidget(widgets.Widget):
@@ -759,3 +793,457 @@ class PlanItemResource(resources.ModelResource):
         named = parse_executors(instance.executors_text)
         for code, name in EXECUTOR_FIELDS.items():
             setattr(instance, name, code in named)
+
+
+# -- the organisation register ------------------------------------------------------
+
+
+def _text_field(
+    attribute: str | None,
+    column_name: str,
+    max_length: int,
+    aliases: Sequence[str],
+    **kwargs: Any,
+) -> FormField:
+    return FormField(
+        attribute=attribute,
+        column_name=column_name,
+        widget=RuTextWidget(max_length),
+        aliases=aliases,
+        **kwargs,
+    )
+
+
+def _optional(**kwargs: Any) -> dict[str, Any]:
+    return {"required": False, "blank": True, **kwargs}
+
+
+class OrganisationResource(resources.ModelResource):
+    """The register of social-service providers, one row per organisation,
+    found by its ИНН. The district and the parent are natural keys (a
+    district's name, the parent's ИНН); empty optional cells keep the stored
+    value unless the preview is told to clear them."""
+
+    inn = FormField(
+        attribute="inn",
+        column_name="ИНН",
+        widget=InnWidget(),
+        aliases=("инн организации", "инн учреждения"),
+    )
+    name = _text_field(
+        "name",
+        "Полное наименование",
+        500,
+        ("наименование организации", "наименование", "полное наименование организации"),
+    )
+    short_name = _text_field(
+        "short_name",
+        "Краткое наименование",
+        200,
+        ("сокращенное наименование", "краткое название"),
+    )
+    kind = FormField(
+        attribute="kind",
+        column_name="Вид организации",
+        widget=ChoiceWidget(OrganisationKind.choices),
+        aliases=("тип организации", "тип учреждения", "вид"),
+        choices=OrganisationKind.choices,
+    )
+    district = FormField(
+        attribute="district",
+        column_name="Район",
+        widget=NaturalKeyWidget(
+            District, "name__iexact", lambda v: values.to_text(v, max_length=200)
+        ),
+        aliases=("муниципальный район", "территория", "муниципальное образование"),
+    )
+    code = _text_field(
+        "code", "Код организации", 40, ("код", "краткий код"), **_optional()
+    )
+    parent_inn = FormField(
+        attribute="parent",
+        column_name="ИНН вышестоящей организации",
+        widget=NaturalKeyWidget(Organisation, "inn", values.to_inn),
+        aliases=("инн головной организации",),
+        **_optional(),
+    )
+    website = _text_field(
+        "website", "Сайт", 200, ("официальный сайт", "адрес сайта"), **_optional()
+    )
+    has_online_questionnaire = FormField(
+        attribute="has_online_questionnaire",
+        column_name="Анкета на сайте",
+        widget=YesNoWidget(),
+        aliases=("онлайн-анкета на сайте", "анкета на сайте есть"),
+        **_optional(),
+    )
+    recipients_count = FormField(
+        attribute="recipients_count",
+        column_name="Получателей услуг",
+        widget=RuIntegerWidget(),
+        aliases=("численность получателей услуг", "число получателей"),
+        **_optional(),
+    )
+    registered_count = FormField(
+        attribute="registered_count",
+        column_name="Состоит на учёте",
+        widget=RuIntegerWidget(),
+        aliases=("численность состоящих на учете", "граждан на учете"),
+        **_optional(),
+    )
+    counts_as_of = FormField(
+        attribute="counts_as_of",
+        column_name="Численность на дату",
+        widget=RuDateWidget(),
+        aliases=("дата численности", "по состоянию на"),
+        **_optional(),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "inn",
+            "name",
+            "short_name",
+            "kind",
+            "district",
+            "code",
+            "parent_inn",
+            "website",
+            "has_online_questionnaire",
+            "recipients_count",
+            "registered_count",
+            "counts_as_of",
+        )
+        import_id_fields = ("inn",)
+
+
+class NamedOrganisationColumns(OrganisationColumns):
+    """:class:`OrganisationColumns` and the organisation's name: forms that
+    institutions fill by hand also find an organisation by its name."""
+
+    organisation_name = _text_field(
+        None,
+        "Наименование организации",
+        500,
+        ("наименование учреждения", "организация", "учреждение"),
+        **_optional(
+            help="Полное или краткое наименование, как в реестре (если нет ИНН и кода)."
+        ),
+    )
+
+    class Meta:
+        fields = ("inn", "code", "organisation_name")
+
+
+# -- improvement plans and their fulfilment ---------------------------------------------
+
+
+class WrittenDate(date):
+    """A date read from words («IV квартал 2025 г.»), remembering them for
+    the preview."""
+
+    words: str = ""
+
+    @classmethod
+    def of(cls, day: date, words: str) -> WrittenDate:
+        result = cls(day.year, day.month, day.day)
+        result.words = words
+        return result
+
+
+class Recurring:
+    """A recurring due date ("ежеквартально", "постоянно"), resolved to the
+    last due date of the plan's year once the year is known."""
+
+    __slots__ = ("schedule",)
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+
+
+DUE_EXAMPLES = (
+    "пишите дату (31.12.2025), «до 31.12.2025», «IV квартал 2025 г.», "
+    "«декабрь 2025», «2025 год», «в течение года» или «ежеквартально»"
+)
+_NUMERIC_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+_SUB_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})+")
+
+
+def due_date(value: object) -> object:
+    """A planned date as people write it: a date, «до 31.12.2025», «IV квартал
+    2025 г.», «декабрь 2025», «2025 год»; recurring phrases («в течение года»,
+    «ежеквартально», «постоянно») become :class:`Recurring`. Phrases are read
+    by :func:`evaluation.schedules.parse_schedule`."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and 2000 <= value <= 2100:
+            return date(int(value), 12, 31)  # a year typed as a number
+        return values.to_date(value)
+    if not isinstance(value, str):
+        return values.to_date(value)
+    text = " ".join(value.split())
+    try:
+        return values.to_date(text)
+    except ValueError:
+        if _NUMERIC_DATE.fullmatch(text):
+            raise ValueError(
+                f"«{text}» — нет такой даты; проверьте день и месяц (ДД.ММ.ГГГГ)"
+            ) from None
+    try:
+        schedule = parse_schedule(text)
+    except ScheduleError:
+        raise ValueError(f"«{text}» — срок не распознан; {DUE_EXAMPLES}") from None
+    if schedule.kind == ScheduleKind.ONCE:
+        return WrittenDate.of(max(schedule.dates), text)
+    if not schedule.has_deadlines:
+        raise ValueError(
+            f"«{text}» — срок без даты; укажите, к какому сроку выполнить "
+            f"мероприятие: {DUE_EXAMPLES}"
+        )
+    return Recurring(schedule)
+
+
+def measure_number(value: object) -> object:
+    """A measure's number in the plan: 3, «3.», or «1.2» within a section."""
+    if isinstance(value, float) and not value.is_integer():
+        text = repr(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return values.to_int(value)
+    else:
+        text = values.to_text(value).strip().rstrip(".")
+    if text.isdigit():
+        return int(text)
+    if _SUB_NUMBER.fullmatch(text):
+        return text
+    raise ValueError(f"«{text}» — не номер мероприятия; пишите 1, 2, 3 или 1.1, 1.2")
+
+
+class DueDateWidget(widgets.DateWidget):
+    """A planned date as people write it (see :func:`due_date`)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _empty(value):
+            return None
+        return due_date(value)
+
+
+class MeasureNumberWidget(widgets.Widget):
+    """A measure's number within its plan (see :func:`measure_number`)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if _empty(value):
+            return None
+        return measure_number(value)
+
+
+class ImprovementPlanResource(NamedOrganisationColumns, resources.ModelResource):
+    """The federal plan form (ПП РФ № 457), one row per measure.
+
+    A measure is found again by its organisation and its number within the
+    plan (``import_id_fields``); a file without numbers falls back to its
+    wording (see ``ImprovementPlanForm``).
+    """
+
+    position = FormField(
+        attribute="position",
+        column_name="№ п/п",
+        widget=MeasureNumberWidget(),
+        aliases=("номер", "номер п п", "номер мероприятия"),
+        **_optional(),
+    )
+    indicator_code = FormField(
+        attribute="indicator_code",
+        column_name="Код показателя",
+        widget=ChoiceWidget(IndicatorCode.choices),
+        aliases=("показатель", "номер показателя"),
+        **_optional(choices=IndicatorCode.choices),
+    )
+    deficiency = _text_field(
+        "deficiency",
+        "Недостатки, выявленные в ходе независимой оценки",
+        4000,
+        ("недостатки", "выявленный недостаток", "недостаток"),
+    )
+    action = _text_field(
+        "action",
+        "Наименование мероприятия по устранению недостатков",
+        4000,
+        ("мероприятие", "мероприятия", "наименование мероприятия"),
+    )
+    planned_date = FormField(
+        attribute="planned_date",
+        column_name="Плановый срок реализации",
+        widget=DueDateWidget(),
+        aliases=("плановый срок", "срок реализации", "срок", "срок исполнения"),
+    )
+    responsible = _text_field(
+        "responsible_name",
+        "Ответственный исполнитель (с указанием ФИО и должности)",
+        400,
+        (
+            "ответственный исполнитель",
+            "ответственный",
+            "ответственный (фио)",
+            "исполнитель",
+            "отв. исполнитель",
+        ),
+    )
+    responsible_position = _text_field(
+        "responsible_position",
+        "Должность",
+        200,
+        ("должность ответственного",),
+        **_optional(),
+    )
+    done = _text_field(
+        None,
+        "Реализованные меры по устранению выявленных недостатков",
+        4000,
+        ("реализованные меры", "что сделано", "отметка о выполнении"),
+        **_optional(),
+    )
+    actual_date = FormField(
+        column_name="Фактический срок реализации",
+        widget=RuDateWidget(),
+        aliases=("фактический срок", "дата выполнения", "дата вып", "фактически"),
+        **_optional(),
+    )
+
+    class Meta:
+        model = Measure
+        fields = (
+            "inn",
+            "code",
+            "organisation_name",
+            "position",
+            "indicator_code",
+            "deficiency",
+            "action",
+            "planned_date",
+            "responsible",
+            "responsible_position",
+            "done",
+            "actual_date",
+        )
+        import_id_fields = ("inn", "position")
+
+
+class FulfilmentReportResource(ImprovementPlanResource):
+    """Progress on an approved plan: the plan's columns, with what was done
+    and when required in every row."""
+
+    done = _text_field(
+        None,
+        "Реализованные меры по устранению выявленных недостатков",
+        4000,
+        ("реализованные меры", "что сделано", "отметка о выполнении"),
+    )
+    actual_date = FormField(
+        column_name="Фактический срок реализации",
+        widget=RuDateWidget(),
+        aliases=("фактический срок", "дата выполнения", "дата вып", "фактически"),
+    )
+
+    class Meta:
+        model = Measure
+        fields = ImprovementPlanResource._meta.fields
+        import_id_fields = ("inn", "position")
+
+
+# -- the Декада summary -------------------------------------------------------------------
+
+
+def _summary_count(column_name: str, aliases: Sequence[str], **kwargs) -> FormField:
+    return FormField(
+        column_name=column_name,
+        widget=RuIntegerWidget(),
+        aliases=aliases,
+        **_optional(**kwargs),
+    )
+
+
+CHANNEL_KEYS = tuple(f"channel_{value}" for value, _ in SurveyChannel.choices)
+_SummaryChannels = type(
+    "_SummaryChannels",
+    (resources.Resource,),
+    {
+        f"channel_{value}": _summary_count(
+            f"Канал: {label}",
+            (str(label),),
+            help=f"Сколько анкет получено так: {label}.",
+        )
+        for value, label in SurveyChannel.choices
+    },
+)
+_SummaryYes = type(
+    "_SummaryYes",
+    (resources.Resource,),
+    {
+        f"yes_q{n}": _summary_count(
+            f"«Да» на вопрос {n}",
+            (f"да на вопрос {n}", f"вопрос {n} да", f"вопрос {n}"),
+        )
+        for n in range(1, 16)
+    },
+)
+
+
+class DecadeSummaryResource(
+    _SummaryChannels, _SummaryYes, NamedOrganisationColumns, _CampaignResource
+):
+    """An institution's Декада summary: one row per organisation (its units
+    under it), found by the organisation (``import_id_fields``). The two
+    percentage columns are read to be checked, never stored."""
+
+    base = _summary_count(
+        "База выборки",
+        ("численность получателей услуг", "состоит на учете", "база"),
+        help=(
+            "Получатели услуг на время опроса (учреждения) или состоящие на учёте "
+            "на начало года (УСЗН)."
+        ),
+    )
+    questionnaires = FormField(
+        column_name="Всего анкет",
+        widget=RuIntegerWidget(),
+        aliases=("количество анкет", "число анкет", "анкет всего"),
+        help="Анкеты, учтённые в выборке (без экстерриториальных).",
+    )
+    external_territorial = _summary_count(
+        "Экстерриториальных анкет",
+        ("экстерриториальные анкеты", "экстерриториальных"),
+    )
+    kind_questionnaire = _summary_count("Анкетирование", ("анкетирование",))
+    kind_interview = _summary_count("Интервью", ("интервьюирование", "интервью"))
+    sample_percent = FormField(
+        column_name="Процент выборки",
+        widget=RuPercentWidget(),
+        aliases=("% выборки", "доля выборки", "охват выборки"),
+        **_optional(
+            help="Не загружается: портал считает его сам и сверяет с анкетами и базой."
+        ),
+    )
+    satisfied_share = FormField(
+        column_name="Доля удовлетворённых",
+        widget=RuPercentWidget(),
+        aliases=("удовлетворенность", "доля удовлетворенных получателей"),
+        **_optional(help="Не загружается: портал считает её сам из ответов «да»."),
+    )
+
+    class Meta:
+        model = DecadeSummary
+        fields = (
+            "inn",
+            "code",
+            "organisation_name",
+            "base",
+            "questionnaires",
+            "external_territorial",
+            *CHANNEL_KEYS,
+            "kind_questionnaire",
+            "kind_interview",
+            *(f"yes_q{n}" for n in range(1, 16)),
+            "sample_percent",
+            "satisfied_share",
+        )
+        import_id_fields = ("inn",)

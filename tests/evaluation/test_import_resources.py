@@ -26,7 +26,7 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
-from tests.evaluation.test_imports import INN_A, INN_B, csv_bytes
+from tests.evaluation.test_imports import INN_A, INN_B, PLAN_HEADER, csv_bytes, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +255,123 @@ def test_regional_plan_items_agree() -> None:
     assert [row[1:4] for row in by_engine] == [("1", None, 100), ("1.1", "1", 101), ("2", None, 200)]  # fmt: skip
     assert by_engine[2][-4:] == (False, False, True, True)
     assert by_library == by_engine
+
+
+# -- the forms declared for the fast engine only ------------------------------------
+
+DECLARED = {
+    "organisations": (resources.OrganisationResource, ("inn",)),
+    "improvement_plan": (resources.ImprovementPlanResource, ("inn", "position")),
+    "fulfilment_report": (resources.FulfilmentReportResource, ("inn", "position")),
+    "decade_summary": (resources.DecadeSummaryResource, ("inn",)),
+}
+
+
+def test_register_plan_report_and_summary_forms_read_their_resources() -> None:
+    for name, (resource, natural_key) in DECLARED.items():
+        form = FORMS[name]
+        assert form.resource is resource, name
+        declared = resources.form_fields(resource)
+        assert [
+            (f.key, f.title, f.aliases, f.required, f.blank, f.choices, f.help)
+            for f in form.fields
+        ] == [
+            (k, d.column_name, d.aliases, d.required, d.blank, d.choices, d.help)
+            for k, d in declared
+        ], name
+        for spec, (_, field) in zip(form.fields, declared, strict=True):
+            assert spec.widget is field.widget, (name, spec.key)
+        assert resource._meta.import_id_fields == natural_key
+    register = FORMS["organisations"]
+    assert [f.title for f in register.fields] == [
+        "ИНН", "Полное наименование", "Краткое наименование", "Вид организации",
+        "Район", "Код организации", "ИНН вышестоящей организации", "Сайт",
+        "Анкета на сайте", "Получателей услуг", "Состоит на учёте",
+        "Численность на дату",
+    ]  # fmt: skip
+    district = resources.OrganisationResource.fields["district"].widget
+    assert (district.model, district.field) == (District, "name__iexact")
+    parent = resources.OrganisationResource.fields["parent_inn"].widget
+    assert (parent.model, parent.field) == (Organisation, "inn")
+    plan = dict(resources.form_fields(resources.ImprovementPlanResource))
+    report = dict(resources.form_fields(resources.FulfilmentReportResource))
+    assert [
+        (key, plan[key].required, report[key].required)
+        for key in ("done", "actual_date")
+    ] == [("done", False, True), ("actual_date", False, True)]
+    summary = FORMS["decade_summary"]
+    assert summary._UNIT_SUMMED[:3] == (
+        "base",
+        "questionnaires",
+        "external_territorial",
+    )
+    assert "sample_percent" not in summary._UNIT_SUMMED
+    assert [f.key for f in summary.fields[:3]] == ["inn", "code", "organisation_name"]
+
+
+def test_a_declared_widget_setting_is_what_the_engine_applies(region, monkeypatch):
+    rows = [
+        ["ИНН", "Полное наименование", "Краткое наименование", "Вид организации", "Район", "Сайт"],
+        [INN_A, "КЦСОН А", "КЦСОН А", "Комплексный центр социального обслуживания", "Ачинский район", "https://kcson-a.example"],
+    ]  # fmt: skip
+    widget = resources.OrganisationResource.fields["website"].widget
+    monkeypatch.setattr(widget, "max_length", 10)
+    refused = import_file("organisations", csv_bytes(rows), "reestr.csv")
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "Сайт")]
+    assert "10" in refused.errors[0].message
+    assert Organisation.objects.get(inn=INN_A).website == ""
+    monkeypatch.undo()
+    report = import_file("organisations", csv_bytes(rows), "reestr.csv")
+    assert report.ok, report.errors
+    assert Organisation.objects.get(inn=INN_A).website == "https://kcson-a.example"
+
+
+class _CountingDueDate(resources.DueDateWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[object] = []
+
+    def clean(self, value, row=None, **kwargs):
+        self.seen.append(value)
+        return super().clean(value, row=row, **kwargs)
+
+
+def test_the_engine_runs_a_resources_widget_once_per_distinct_value(
+    region, monkeypatch
+) -> None:
+    from evaluation.imports.forms import ImprovementPlanForm
+    from evaluation.models import Measure
+
+    counting = _CountingDueDate()
+
+    class Declared(resources.ImprovementPlanResource):
+        planned_date = resources.FormField(
+            attribute="planned_date",
+            column_name="Плановый срок реализации",
+            widget=counting,
+            aliases=("плановый срок",),
+        )
+
+        class Meta:
+            model = Measure
+            fields = resources.ImprovementPlanResource._meta.fields
+            import_id_fields = ("inn", "position")
+
+    class Form(ImprovementPlanForm):
+        resource = Declared
+
+    monkeypatch.setitem(FORMS, "improvement_plan", Form)
+    rows = [
+        PLAN_HEADER,
+        [INN_A, 1, "1.1", "Нет сведений о вакансиях", "Дополнить стенд", "IV квартал 2025 г.", "Иванова И. И., директор", None, None],
+        [INN_A, 2, "1.2", "Нет схемы проезда", "Разместить схему", "IV квартал 2025 г.", "Иванова И. И., директор", None, None],
+        [INN_A, 3, "3.1", "Нет пандуса", "Установить пандус", "до 01.06.2025", "Иванова И. И., директор", None, None],
+    ]  # fmt: skip
+    report = import_file(
+        "improvement_plan", xlsx(rows), "plan.xlsx", campaign=region["nok"]
+    )
+    assert report.ok, report.errors
+    assert counting.seen == ["IV квартал 2025 г.", "до 01.06.2025"]
+    assert list(
+        Measure.objects.order_by("position").values_list("position", "planned_date")
+    ) == [(1, date(2025, 12, 31)), (2, date(2025, 12, 31)), (3, date(2025, 6, 1))]
