@@ -221,6 +221,7 @@ def register_evaluation_files() -> None:
     """Declare the evaluation app's private files (called from ``ready()``)."""
     from evaluation.models import (
         ImportRecord,
+        InstructionAddressee,
         MeasureReport,
         NoteAttachment,
         Objection,
@@ -229,6 +230,16 @@ def register_evaluation_files() -> None:
 
     register("imports", ImportRecord, "file", download_name=lambda row: row.filename)
     register("submissions", Submission, "file")
+    register(
+        "instructions",
+        InstructionAddressee,
+        "answer_file",
+        lambda user, row: (
+            roles.is_editor(user)
+            or roles.can_manage_organisation(user, row.organisation)
+        ),
+        download_name=lambda row: row.answer_filename or "otvet",
+    )
     register("evidence", MeasureReport, "evidence")
     register(
         "objections",

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation import instructions
 from evaluation.enums import CheckMethod
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -159,6 +160,7 @@ def save_website_check(
         raise EvaluationError(_validation_message(error)) from error
     check.save()
     sync_questionnaire_flag(organisation)
+    instructions.close_by_recheck(check, actor=actor)
     record(
         "website.check",
         check,

@@ -264,6 +264,8 @@ class ReminderRun:
     obligations: list[ObligationReminder] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    #: Reminders about open instructions (:mod:`evaluation.instructions`).
+    instructions: list = field(default_factory=list)
 
     @property
     def before(self) -> list[ReminderItem]:
@@ -576,6 +578,11 @@ def send_deadline_reminders(
             Message(editor.email, _display_name(editor), (), obligations=tuple(duties))
             for editor in _editors()
         ]
+    from evaluation.instructions import send_instruction_reminders
+
+    run.instructions, instruction_emails = send_instruction_reminders(
+        today, policy, dry_run=dry_run
+    )
     if dry_run:
         return run
     for message in run.messages:
@@ -584,6 +591,12 @@ def send_deadline_reminders(
         except OSError as error:  # smtplib.SMTPException is an OSError
             logger.error("Напоминание для %s не отправлено: %s", message.to, error)
             run.failed.append(message.to)
+    for email in instruction_emails:
+        try:
+            email.send()
+        except OSError as error:
+            logger.error("Напоминание для %s не отправлено: %s", email.to[0], error)
+            run.failed.append(email.to[0])
     logger.info(
         "Напоминания о сроках %s: до срока %d, просрочено %d, писем %d, ошибок %d",
         today.isoformat(),

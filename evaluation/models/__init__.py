@@ -12,6 +12,13 @@ from .campaigns import (
 )
 from .decade_versions import DecadeVersion
 from .imports import ColumnMapping, ImportRecord, ImportStatus
+from .instructions import (
+    AnswerState,
+    Instruction,
+    InstructionAddressee,
+    InstructionSource,
+    ResponseKind,
+)
 from .notes import (
     ExplanatoryNote,
     NoteAttachment,
@@ -42,6 +49,7 @@ from .regional_plan import PlanExecution, PlanItem, RegionalPlan, WebsiteCheck
 from .reminders import ReminderKind, ReminderLog
 
 __all__ = [
+    "AnswerState",
     "AuditEvent",
     "Campaign",
     "ColumnMapping",
@@ -54,6 +62,9 @@ __all__ = [
     "ImportStatus",
     "ImprovementPlan",
     "IndicatorInput",
+    "Instruction",
+    "InstructionAddressee",
+    "InstructionSource",
     "Measure",
     "MeasureReport",
     "NoteAttachment",
@@ -75,6 +86,7 @@ __all__ = [
     "RegionalPlan",
     "ReminderKind",
     "ReminderLog",
+    "ResponseKind",
     "Result",
     "ReviewStatus",
     "SampleBase",

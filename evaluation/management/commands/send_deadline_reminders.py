@@ -63,6 +63,13 @@ class Command(BaseCommand):
                 f"{duty.obligation.owner}: {duty.obligation.title} "
                 f"(срок {duty.deadline:%d.%m.%Y}, {duty.when})"
             )
+        for reminder in run.instructions:
+            self.stdout.write(
+                f"{reminder.addressee.organisation.short_name}: "
+                f"{reminder.addressee.instruction} "
+                f"(срок {reminder.addressee.instruction.due_on:%d.%m.%Y}, "
+                f"{reminder.when})"
+            )
         verb = "Будет отправлено" if dry_run else "Отправлено"
         count = len(run.messages) if dry_run else run.sent
         self.stdout.write(
