@@ -22,16 +22,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections, connections
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.backends.immediate import ImmediateBackend
 
+from evaluation.background import (  # noqa: F401 (settings and tests name them here)
+    TASK_BACKEND,
+    ThreadBackend,
+    live_threads,
+    wait_for_background,
+)
 from evaluation.imports.engine import (
     apply_import,
     claim,
@@ -45,54 +48,7 @@ from evaluation.models import ImportRecord, ImportStatus
 
 logger = logging.getLogger(__name__)
 
-TASK_BACKEND = "imports"
 Stage = Literal["preview", "apply", "import"]
-
-_threads: list[threading.Thread] = []
-_threads_lock = threading.Lock()
-
-
-class ThreadBackend(ImmediateBackend):
-    """Runs each task in a daemon thread of the current process.
-
-    The task framework's immediate backend, moved off the request thread: the
-    request that enqueues returns at once, the result object is updated as
-    the task runs. Results live only in memory (like the immediate backend's),
-    which is all the import needs: its progress is on the import record.
-    """
-
-    def enqueue(self, task, args, kwargs):
-        self.validate_task(task)
-        from django_tasks.base import TaskResult, TaskResultStatus
-        from django_tasks.utils import get_random_id
-
-        result = TaskResult(
-            task=task,
-            id=get_random_id(),
-            status=TaskResultStatus.READY,
-            enqueued_at=None,
-            started_at=None,
-            last_attempted_at=None,
-            finished_at=None,
-            args=args,
-            kwargs=kwargs,
-            backend=self.alias,
-            errors=[],
-            worker_ids=[],
-        )
-
-        def run() -> None:
-            close_old_connections()
-            try:
-                self._execute_task(result)
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=run, name=f"task-{result.id}", daemon=True)
-        with _threads_lock:
-            _threads.append(thread)
-        thread.start()
-        return result
 
 
 @task(backend=TASK_BACKEND)
@@ -180,9 +136,7 @@ def recover_interrupted(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> 
     works on it. Nothing of it was written: the write is one transaction.
     """
     cutoff = timezone.now() - older_than
-    with _threads_lock:
-        alive = {thread.name for thread in _threads if thread.is_alive()}
-    if alive:
+    if live_threads():
         # Threads of this very process are still working: leave it to them.
         return 0
     return ImportRecord.objects.filter(
@@ -197,13 +151,3 @@ def recover_interrupted(older_than: dt.timedelta = dt.timedelta(minutes=30)) -> 
 def run_in_background(record: ImportRecord, user, stage: Stage):
     """Enqueue :func:`process_import` for ``record``; return the task result."""
     return process_import.enqueue(record.pk, getattr(user, "pk", None), stage)
-
-
-def wait_for_background(timeout: float = 60) -> None:
-    """Join every import thread (tests and management commands)."""
-    while True:
-        with _threads_lock:
-            if not _threads:
-                return
-            thread = _threads.pop()
-        thread.join(timeout)

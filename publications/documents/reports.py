@@ -294,3 +294,66 @@ def decade_results(campaign: Campaign) -> dict[str, Any]:
         "rows": rows,
         "draft": False,
     }
+
+
+#: Organisations of each kind in the journal material's table.
+JOURNAL_TOP = 3
+#: Nearest due dates of unfinished measures in the journal material.
+JOURNAL_DUE = 5
+
+
+def journal_material(campaign: Campaign, today: date) -> dict[str, Any]:
+    """Material on a published НОК campaign for the journal and the site.
+
+    Seed 000 §3.5: the ministry prepares material for its site and the journal
+    «Социальное развитие: Регион 24». Everything comes from the published
+    selectors the results page reads: the region's figures, the best and the
+    lowest total, the respondents of the published inputs, the best
+    organisations of each kind, and the approved plans with their due dates.
+    """
+    publication = selectors.latest_publication(campaign)
+    results = list(selectors.published_results(campaign))
+    region = selectors.aggregates(campaign).get("region") or {
+        field: aggregate([]) for field in CRITERIA_FIELDS
+    }
+    scored = [result for result in results if result.total is not None]
+    best = max(scored, key=lambda result: result.total, default=None)
+    lowest = min(scored, key=lambda result: result.total, default=None)
+    respondents = sum(
+        int(result.inputs_snapshot.get("respondents") or 0) for result in results
+    )
+    kinds = {value: str(label) for value, label in OrganisationKind.choices}
+    by_kind: dict[str, list[Any]] = defaultdict(list)
+    for result in sorted(
+        scored, key=lambda result: (-result.total, result.organisation.short_name)
+    ):
+        by_kind[result.organisation.kind].append(result)
+    top = [
+        {
+            "kind": kinds.get(kind, kind),
+            "results": items[:JOURNAL_TOP],
+        }
+        for kind, items in sorted(
+            by_kind.items(), key=lambda item: kinds.get(item[0], item[0])
+        )
+    ]
+    plans = selectors.plan_rows(campaign=campaign, today=today, with_effects=False)
+    pending = sorted(
+        (row for row in plans.rows if row.measure.status != MeasureStatus.DONE),
+        key=lambda row: (row.measure.planned_date, row.measure.plan.organisation_id),
+    )
+    return {
+        "campaign": campaign,
+        "publication": publication,
+        "today": today,
+        "title": f"Независимая оценка качества {campaign.year} года: итоги",
+        "region": region,
+        "best": best,
+        "lowest": lowest,
+        "respondents": respondents,
+        "top": top,
+        "plans": plans,
+        "plan_count": len({row.measure.plan_id for row in plans.rows}),
+        "due": pending[:JOURNAL_DUE],
+        "last_due": max((row.measure.planned_date for row in pending), default=None),
+    }

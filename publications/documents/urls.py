@@ -18,6 +18,11 @@ urlpatterns = [
         name="sector-report",
     ),
     re_path(
+        r"^campaigns/(?P<slug>[-\w]+)/journal\.docx$",
+        views.journal_material,
+        name="journal-material",
+    ),
+    re_path(
         r"^campaigns/(?P<slug>[-\w]+)/organisations/(?P<organisation_slug>[-\w]+)\.pdf$",
         views.organisation_card,
         name="organisation-card",

@@ -21,7 +21,7 @@ from evaluation.enums import CampaignKind
 from evaluation.models import Campaign, CouncilDecision, Organisation
 from evaluation.roles import is_editor
 
-from . import printable, reports, store, word
+from . import background, printable, reports, store, word
 from .render import DocumentError, html_to_pdf, render_html
 
 logger = logging.getLogger("publications.documents")
@@ -77,30 +77,144 @@ def _pdf(template: str, context: dict) -> tuple[str, Callable[[], bytes]]:
     return html, lambda: html_to_pdf(html)
 
 
+def _results_version(publication, html: str) -> str:
+    return f"v{publication.version}-{store.digest(html)}"
+
+
+def build_results_report(
+    campaign_id: int,
+    extension: str,
+    *,
+    progress: Callable[[str, int], None] = lambda _stage, _percent: None,
+) -> str:
+    """Build and store the published results report; return the stored name.
+
+    The background task's work (:mod:`.background`); ``progress`` is told
+    each stage with a rough percentage.
+    """
+    campaign = Campaign.objects.get(pk=campaign_id)
+    publication = selectors.latest_publication(campaign)
+    if publication is None:
+        raise DocumentError(
+            "Результаты кампании сняты с публикации: отчёт не сформирован."
+        )
+    progress("Сбор данных", 10)
+    context = reports.results_report(campaign, draft=False)
+    progress("Вёрстка", 35)
+    html = render_html("publications/documents/results_report.html", context)
+    name = store.document_name(
+        "results", campaign.slug, _results_version(publication, html), extension
+    )
+    progress(f"Формирование файла {extension.upper()}", 50)
+    if extension == "docx":
+        build = lambda: word.results_report_docx(context)  # noqa: E731
+    else:
+        build = lambda: html_to_pdf(html)  # noqa: E731
+
+    def built() -> bytes:
+        content = build()
+        progress("Сохранение", 95)
+        return content
+
+    store.cached(name, built)
+    return name
+
+
+def _in_background(
+    request: HttpRequest,
+    campaign: Campaign,
+    publication,
+    extension: str,
+    content_type: str,
+    filename: str,
+) -> HttpResponse:
+    """A large report: start or follow its build, or serve the stored file."""
+    key = background.state_key("results", campaign.slug, publication.version, extension)
+    state = background.get_state(key)
+    retry = request.GET.get("retry", "")
+    # The request that starts a build answers with the progress page, even
+    # when a task backend without a queue has finished it meanwhile.
+    started = state is None or (
+        state["status"] == background.FAILED and retry.isdigit()
+    )
+    if state is None:
+        state = background.start(key, "results", campaign.pk, extension)
+    elif started:
+        state = background.retry(key, int(retry), "results", campaign.pk, extension)
+    if state["status"] == background.DONE and not started:
+        content = background.read(state)
+        if content is None:  # the stored file was removed: build it again
+            background.forget(key)
+            state = background.start(key, "results", campaign.pk, extension)
+        elif request.GET.get("wait"):
+            return render(
+                request,
+                "publications/documents/ready.html",
+                {"file_url": request.path, "filename": filename},
+            )
+        else:
+            return _send(content, content_type, filename, draft=False)
+    if state["status"] == background.FAILED:
+        return render(
+            request,
+            "publications/documents/error.html",
+            {
+                "message": state["message"],
+                "retry_url": f"{request.path}?retry={state['attempt']}&wait=1",
+            },
+            status=500,
+        )
+    return render(
+        request,
+        "publications/documents/progress.html",
+        {
+            "state": state,
+            "filename": filename,
+            "refresh_url": f"{request.path}?wait=1",
+            "refresh_seconds": background.REFRESH_SECONDS,
+        },
+        status=202,
+    )
+
+
 @require_safe
 def results_report(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
-    """``documents/campaigns/<slug>/report.pdf|.docx``: the results report."""
+    """``documents/campaigns/<slug>/report.pdf|.docx``: the results report.
+
+    A published report of more than :func:`.background.threshold`
+    organisations is built by a background task (see :mod:`.background`).
+    """
     campaign = get_object_or_404(Campaign, slug=slug, kind=CampaignKind.NOK)
     publication = selectors.latest_publication(campaign)
     draft = publication is None
     if draft and not is_editor(request.user):
         raise Http404("Результаты кампании не опубликованы")
+    suffix = "-proekt" if draft else f"-v{publication.version}"
+    filename = f"nok-{campaign.slug}{suffix}.{extension}"
+    content_type = DOCX if extension == "docx" else PDF
+    if (
+        not draft
+        and selectors.published_results(campaign).count() > background.threshold()
+    ):
+        return _in_background(
+            request, campaign, publication, extension, content_type, filename
+        )
     context = reports.results_report(campaign, draft=draft)
     html, build_pdf = _pdf("publications/documents/results_report.html", context)
-    version = "draft" if draft else f"v{publication.version}-{store.digest(html)}"
-    suffix = "-proekt" if draft else f"-v{publication.version}"
     if extension == "docx":
-        build, content_type = (lambda: word.results_report_docx(context)), DOCX
+        build = lambda: word.results_report_docx(context)  # noqa: E731
     else:
-        build, content_type = build_pdf, PDF
+        build = build_pdf
     return _deliver(
         request,
         name=None
         if draft
-        else store.document_name("results", campaign.slug, version, extension),
+        else store.document_name(
+            "results", campaign.slug, _results_version(publication, html), extension
+        ),
         build=build,
         content_type=content_type,
-        filename=f"nok-{campaign.slug}{suffix}.{extension}",
+        filename=filename,
     )
 
 
@@ -223,4 +337,25 @@ def decade_results(request: HttpRequest, slug: str) -> HttpResponse:
         build=build,
         content_type=PDF,
         filename=f"dekada-{campaign.slug}.pdf",
+    )
+
+
+@require_safe
+def journal_material(request: HttpRequest, slug: str) -> HttpResponse:
+    """``documents/campaigns/<slug>/journal.docx``: material for the journal.
+
+    Public, as it holds only published figures; 404 until the results are
+    published. Built on every request (the plans' states change with the day,
+    and the document is small), never kept.
+    """
+    campaign = get_object_or_404(Campaign, slug=slug, kind=CampaignKind.NOK)
+    if selectors.latest_publication(campaign) is None:
+        raise Http404("Результаты кампании не опубликованы")
+    context = reports.journal_material(campaign, timezone.localdate())
+    return _deliver(
+        request,
+        name=None,
+        build=lambda: word.journal_material_docx(context),
+        content_type=DOCX,
+        filename=f"zhurnal-{campaign.slug}-v{context['publication'].version}.docx",
     )

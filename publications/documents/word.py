@@ -245,3 +245,105 @@ def sector_report_docx(context: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def journal_material_docx(context: dict[str, Any]) -> bytes:
+    """Material for the journal «Социальное развитие: Регион 24» and the site."""
+    import docx
+
+    document = docx.Document()
+    properties = document.core_properties
+    properties.title = context["title"]
+    properties.language = "ru-RU"
+    properties.author = "Министерство социальной политики"
+    campaign = context["campaign"]
+    region = context["region"]["total"]
+    best, lowest = context["best"], context["lowest"]
+    document.add_heading(context["title"], level=0)
+    document.add_paragraph(
+        "Материал для журнала «Социальное развитие: Регион 24» и официального "
+        "сайта министерства. Версия публикации результатов "
+        f"{context['publication'].version} от "
+        f"{format_date(context['publication'].published_at)}.",
+        style="Subtitle",
+    )
+    lead = [
+        f"Подведены итоги независимой оценки качества условий оказания услуг "
+        f"организациями социального обслуживания ({campaign.title}).",
+        f"Число оценённых организаций — {_count(region.count)}.",
+        f"Средний итоговый балл по краю — {_score(region.mean)} из 100.",
+    ]
+    if best is not None and lowest is not None:
+        lead.append(
+            f"Наибольший балл — {_score(best.total)} "
+            f"({best.organisation.short_name}), наименьший — "
+            f"{_score(lowest.total)} ({lowest.organisation.short_name})."
+        )
+    lead.append(
+        f"Число опрошенных получателей услуг — {_count(context['respondents'])}."
+    )
+    document.add_paragraph(" ".join(lead))
+
+    document.add_heading("Лучшие организации по типам", level=1)
+    if context["top"]:
+        _table(
+            document,
+            ["Тип организации", "Место", "Организация", "Итоговый балл"],
+            [
+                [
+                    group["kind"],
+                    "—" if result.rank is None else str(result.rank),
+                    result.organisation.short_name,
+                    _score(result.total),
+                ]
+                for group in context["top"]
+                for result in group["results"]
+            ],
+            numeric_from=3,
+        )
+    else:
+        document.add_paragraph("Опубликованных баллов по этой кампании нет.")
+
+    document.add_heading("Что дальше", level=1)
+    plans = context["plans"]
+    if plans.rows:
+        document.add_paragraph(
+            "По итогам оценки организации составили планы по устранению "
+            "выявленных недостатков. Утверждено планов: "
+            f"{_count(context['plan_count'])}, в них "
+            f"{count_with_noun(plans.total, 'мероприятие', 'мероприятия', 'мероприятий')}; "
+            f"выполнено {_count(plans.done)}, просрочено {_count(plans.overdue)}."
+        )
+        if context["due"]:
+            document.add_paragraph(
+                "Ближайшие сроки невыполненных мероприятий приведены в таблице; "
+                f"последний плановый срок — {format_date(context['last_due'])}."
+            )
+            _table(
+                document,
+                ["Организация", "Мероприятие", "Срок"],
+                [
+                    [
+                        row.measure.plan.organisation.short_name,
+                        row.measure.action,
+                        format_date(row.measure.planned_date),
+                    ]
+                    for row in context["due"]
+                ],
+                numeric_from=3,
+            )
+        else:
+            document.add_paragraph("Все мероприятия планов выполнены.")
+    else:
+        document.add_paragraph(
+            "Организации составляют планы по устранению выявленных недостатков; "
+            "после утверждения министерством планы и ход их выполнения "
+            "публикуются на сайте."
+        )
+    document.add_paragraph(
+        "Результаты каждой организации, карточки и планы мероприятий — на "
+        "портале качества социальных услуг.",
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
