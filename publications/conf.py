@@ -37,3 +37,11 @@ def social_font_paths() -> list[str]:
 def council_review_working_days() -> int:
     """Working days the council has for a review (``QP_COUNCIL_REVIEW_WORKING_DAYS``)."""
     return int(getattr(settings, "QP_COUNCIL_REVIEW_WORKING_DAYS", 10))
+
+
+def guide_dir():
+    """Where the user guides are (``QP_GUIDE_DIR``; default the repository's docs/guide)."""
+    from pathlib import Path
+
+    default = Path(__file__).resolve().parent.parent / "docs" / "guide"
+    return Path(getattr(settings, "QP_GUIDE_DIR", default))

@@ -3,5 +3,6 @@
 from publications import (  # noqa: F401  (register their hooks)
     cabinet,
     dashboard,
+    help_admin,
     review_admin,
 )
