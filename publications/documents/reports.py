@@ -292,8 +292,93 @@ def decade_results(campaign: Campaign) -> dict[str, Any]:
         **data,
         "title": f"Итоги Декады качества: {campaign.title}",
         "rows": rows,
+        "themes": note_themes(campaign),
+        "drawings": drawings(campaign),
         "draft": False,
     }
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    """One theme of the explanatory notes: how many raised it, how often."""
+
+    label: str
+    organisations: int
+    items: int
+    mentions: int
+
+
+def note_themes(campaign: Campaign) -> dict[str, Any]:
+    """Themes of the submitted explanatory notes of a Декада, in the notes' order.
+
+    Counts only (the remarks themselves are the institutions' working
+    material): how many institutions raised each theme, in how many items,
+    and how many times citizens raised it in all.
+    """
+    from django.db.models import Count, Sum
+
+    from evaluation.models import ExplanatoryNote, NoteItem
+    from evaluation.models.notes import NoteStatus, NoteTheme
+
+    submitted = ExplanatoryNote.objects.filter(
+        campaign=campaign, status=NoteStatus.SUBMITTED
+    )
+    figures = {
+        row["theme"]: row
+        for row in NoteItem.objects.filter(note__in=submitted)
+        .values("theme")
+        .annotate(
+            organisations=Count("note__organisation", distinct=True),
+            items=Count("pk"),
+            mentions=Sum("count"),
+        )
+    }
+    lines = [
+        ThemeLine(
+            str(theme.label),
+            figures[theme.value]["organisations"],
+            figures[theme.value]["items"],
+            figures[theme.value]["mentions"] or 0,
+        )
+        for theme in NoteTheme
+        if theme.value in figures
+    ]
+    return {"notes": submitted.count(), "lines": lines}
+
+
+#: Drawings in the Декада PDF at most (the gallery block's default).
+DRAWINGS = 24
+
+
+def drawings(campaign: Campaign) -> list[dict[str, Any]]:
+    """The drawings an editor released for publication, as embeddable images.
+
+    Only attachments marked «в галерее на сайте» (``is_public``): that mark is
+    the consent to publish; nothing else from the notes is shown. Each image
+    is read from the private storage into a ``data:`` URI (it was validated
+    and re-encoded on upload, :mod:`evaluation.images`).
+    """
+    import base64
+    import mimetypes
+
+    from evaluation.notes import public_gallery
+
+    found = []
+    for attachment in public_gallery(campaign, DRAWINGS):
+        try:
+            with attachment.image.open("rb") as file:
+                content = file.read()
+        except OSError:  # a file gone from the storage is left out
+            continue
+        kind = mimetypes.guess_type(attachment.image.name)[0] or "image/png"
+        found.append(
+            {
+                "attachment": attachment,
+                "organisation": attachment.note.organisation,
+                "src": f"data:{kind};base64,{base64.b64encode(content).decode()}",
+            }
+        )
+    return found
 
 
 #: Organisations of each kind in the journal material's table.

@@ -538,3 +538,66 @@ def test_decade_results_pdf_has_the_pages_figures(published_region, client) -> N
     for share in context["region"]:
         assert flat(format_percent(share.share)) in text
     assert client.get("/documents/decades/no-such.pdf").status_code == 404
+
+
+def test_decade_pdf_has_the_notes_themes_and_only_released_drawings(
+    published_region, client, django_user_model
+) -> None:
+    from PIL import Image
+
+    from evaluation import notes
+    from evaluation.models.notes import NoteTheme
+    from tests.cms_blocks.test_gallery import png
+
+    decade = published_region.decade
+    editor = _user(django_user_model, "notes-editor", roles.EDITOR)
+    first, second, third = decade.organisations.order_by("pk")[:3]
+
+    def note(organisation, items, *, submit=True):
+        opened = notes.open_note(decade, organisation, editor)
+        for theme, text, count in items:
+            notes.save_item(
+                opened, editor, theme=theme, text=text, count=count, response="Учтено."
+            )
+        return opened
+
+    a = note(
+        first,
+        [
+            (NoteTheme.FOOD, "Больше фруктов", 3),
+            (NoteTheme.STAFF, "Вежливый персонал", 2),
+        ],
+    )
+    drawing = notes.add_attachment(
+        a, editor, png((200, 30, 30)), caption="Моя семья", alt_text="Мама и я"
+    )
+    notes.add_attachment(
+        a, editor, png((30, 30, 200)), caption="Личный рисунок", alt_text="Дом"
+    )
+    notes.set_gallery(drawing, editor, is_public=True, order=1)
+    notes.submit_note(a, editor, conclusions="Замечания учтены.")
+    b = note(second, [(NoteTheme.FOOD, "Горячий чай", 1)])
+    notes.submit_note(b, editor, conclusions="Учтено.")
+    note(third, [(NoteTheme.LEISURE, "Кружок рисования", 5)])  # a draft: not counted
+
+    response = client.get(f"/documents/decades/{decade.slug}.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Темы пояснительных записок" in text
+    assert "Замечания и пожелания граждан по темам: 2 представленные записки" in text
+    # theme, institutions, items, times raised; in the notes' order of themes
+    assert "Персонал 1 1 2 Питание 2 2 4" in text
+    assert "Досуг" not in text
+    assert (
+        f"Моя семья — {first.short_name}. Согласие на публикацию: отмечено "
+        "редактором." in text
+    )
+    assert "Личный рисунок" not in text
+    # WeasyPrint shares one resource dictionary between pages: count by content.
+    images = {
+        image.data for page in read_pdf(response.content).pages for image in page.images
+    }
+    assert len(images) == 1
+    picture = Image.open(io.BytesIO(images.pop())).convert("RGB")
+    assert picture.size == (80, 60)
+    assert picture.getpixel((40, 30)) == (200, 30, 30)
