@@ -37,7 +37,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from evaluation import roles
+from evaluation import roles, signals
 from evaluation.deadlines import CALENDAR, WorkingCalendar
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -69,6 +69,11 @@ REMINDER_SUBJECT = "Напоминание о сроке исполнения п
 
 class InstructionError(EvaluationError):
     """An instruction cannot be issued or changed as asked; the message says why."""
+
+
+def _changed() -> None:
+    """Tell subscribers (the public cards' cache) once the transaction commits."""
+    transaction.on_commit(lambda: signals.instructions_changed.send(sender=Instruction))
 
 
 # --------------------------------------------------------------------------
@@ -240,6 +245,7 @@ def issue_instruction(
         InstructionAddressee(instruction=instruction, organisation=organisation)
         for organisation in addressees
     )
+    _changed()
     record(
         "instruction.issue",
         instruction,
@@ -312,6 +318,7 @@ def answer_instruction(
     addressee.answered_on = on or timezone.localdate()
     addressee.answered_by = actor if getattr(actor, "pk", None) else None
     addressee.save()
+    _changed()
     record(
         "instruction.answer",
         addressee,
@@ -347,6 +354,7 @@ def return_answer(
     addressee.state = AnswerState.RETURNED
     addressee.return_reason = reason
     addressee.save(update_fields=["state", "return_reason"])
+    _changed()
     record(
         "instruction.return",
         addressee,
@@ -371,6 +379,7 @@ def accept_answer(
     addressee.accepted_on = on or timezone.localdate()
     addressee.accepted_by = actor if getattr(actor, "pk", None) else None
     addressee.save(update_fields=["state", "accepted_on", "accepted_by"])
+    _changed()
     record(
         "instruction.accept",
         addressee,
@@ -480,6 +489,7 @@ def close_by_recheck(check: WebsiteCheck, *, actor=None) -> list[InstructionAddr
         addressee.accepted_on = check.checked_on
         addressee.accepted_by = actor if getattr(actor, "pk", None) else None
         addressee.save(update_fields=["state", "accepted_on", "accepted_by"])
+        _changed()
         record(
             "instruction.close",
             addressee,
@@ -497,25 +507,52 @@ def close_by_recheck(check: WebsiteCheck, *, actor=None) -> list[InstructionAddr
 # Read side: cabinet, tracker and the public card
 
 
-def open_for_organisation(organisation: Organisation) -> QuerySet[InstructionAddressee]:
-    """What ``organisation`` still owes (issued or returned), earliest due first."""
+def current_for_organisation(
+    organisation: Organisation,
+) -> QuerySet[InstructionAddressee]:
+    """Instructions of ``organisation`` not yet accepted, earliest due first."""
     return (
-        InstructionAddressee.objects.filter(
-            organisation=organisation,
-            state__in=[AnswerState.ISSUED, AnswerState.RETURNED],
-        )
+        InstructionAddressee.objects.filter(organisation=organisation)
+        .exclude(state=AnswerState.ACCEPTED)
         .select_related("instruction")
         .order_by("instruction__due_on", "pk")
     )
 
 
-def public_instructions(organisation: Organisation) -> list[InstructionAddressee]:
-    """An organisation's instructions for its public card, newest first."""
-    return list(
-        InstructionAddressee.objects.filter(organisation=organisation)
+@dataclass(frozen=True)
+class PublicInstruction:
+    """One line of «Поручения министерства» on an organisation's public card."""
+
+    number: str
+    issued_on: date
+    text: str
+    due_on: date
+    state: str
+    overdue: bool
+
+
+def public_instructions(
+    organisation: Organisation, *, today: date | None = None
+) -> list[PublicInstruction]:
+    """An organisation's instructions for its public card, newest first.
+
+    Every issued instruction is public (bus.gov.ru shows nothing like it);
+    the organisation's answers and files stay in the admin.
+    """
+    today = today or timezone.localdate()
+    return [
+        PublicInstruction(
+            number=row.instruction.number,
+            issued_on=row.instruction.issued_on,
+            text=row.instruction.text,
+            due_on=row.instruction.due_on,
+            state=str(row.get_state_display()),
+            overdue=row.is_overdue(today),
+        )
+        for row in InstructionAddressee.objects.filter(organisation=organisation)
         .select_related("instruction")
         .order_by("-instruction__issued_on", "-instruction__pk")
-    )
+    ]
 
 
 # --------------------------------------------------------------------------

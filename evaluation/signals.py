@@ -23,3 +23,8 @@ campaign_status_changed = Signal()
 #: ``step`` are sent; ``publications`` runs the council review workflow on the
 #: campaign's results page.
 campaign_council_step = Signal()
+
+#: An instruction of the ministry was issued or an answer to it changed
+#: state (after commit): organisations' public cards list them. The sender
+#: is :class:`~evaluation.models.Instruction`.
+instructions_changed = Signal()

@@ -29,10 +29,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from evaluation import exports, obligations, roles, selectors
+from evaluation import exports, instructions, obligations, roles, selectors
 from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import SubmissionKind
 from evaluation.models import (
+    AnswerState,
     Campaign,
     District,
     Obligation,
@@ -203,6 +204,13 @@ class SubmissionsTrackerView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = self.get_form()
         context["form"] = form
+        today = timezone.localdate()
+        context["instructions"] = [
+            (row, row.deadline_state(today))
+            for row in instructions.visible_addressees(self.request.user).exclude(
+                state=AnswerState.ACCEPTED
+            )
+        ]
         if not form.is_valid():
             return context
         data = form.cleaned_data

@@ -13,12 +13,14 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.views.generic.models import CreateView as ModelCreateView
 from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+import evaluation.instructions as instruction_services
 from evaluation import roles, sample_bases
 from evaluation.models import (
     AuditEvent,
@@ -812,9 +814,53 @@ class WebsiteCheckIndexView(IndexView):
         return buttons
 
 
+class _WebsiteCheckFollowUp:
+    """«Выдать поручение» on a failed check; a passing recheck closes open ones."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        check = getattr(self, "object", None)
+        if (
+            check is not None
+            and instruction_services.can_issue(self.request.user)
+            and instruction_services.website_defects(check)
+            and instruction_services.open_website_instruction(check) is None
+        ):
+            url = reverse("qp_instruction_website", args=[check.pk])
+            buttons.append(
+                HeaderButton(
+                    _("Выдать поручение"),
+                    url=url,
+                    icon_name="tasks",
+                    attrs={
+                        "data-controller": "w-action",
+                        "data-action": "w-action#post",
+                        "data-w-action-url-value": url,
+                    },
+                )
+            )
+        return buttons
+
+    def save_instance(self):
+        instance = super().save_instance()
+        instruction_services.close_by_recheck(instance, actor=self.request.user)
+        return instance
+
+
+class WebsiteCheckCreateView(_WebsiteCheckFollowUp, ModelCreateView):
+    pass
+
+
+class WebsiteCheckEditView(_WebsiteCheckFollowUp, EditView):
+    pass
+
+
 class WebsiteCheckViewSet(ScopedModelViewSet):
     model = WebsiteCheck
     index_view_class = WebsiteCheckIndexView
+    add_view_class = WebsiteCheckCreateView
+    edit_view_class = WebsiteCheckEditView
     icon = "globe"
     menu_label = _("Мониторинг сайтов")
     list_display = ["organisation", "checked_on", "method", "questionnaire_ok"]

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permissions import register_permission_policy
 
 from evaluation import (
@@ -12,6 +13,8 @@ from evaluation import (
     tracker_admin,  # noqa: F401  (registers its hooks)
 )
 from evaluation.admin_views import import_urls
+from evaluation.instructions_admin import can_use as can_use_instructions
+from evaluation.instructions_admin import instruction_urls
 from evaluation.regional_admin import monitoring_urls
 from evaluation.viewsets import (
     READ_ONLY_MODELS,
@@ -54,4 +57,25 @@ def register_monitoring_urls():
 def register_import_menu_item() -> MenuItem:
     return MenuItem(
         "Загрузка файлов", reverse("qp_import"), icon_name="upload", order=210
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_instruction_urls():
+    return instruction_urls(WagtailAdminTemplateMixin)
+
+
+class InstructionsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return can_use_instructions(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_instructions_menu_item() -> MenuItem:
+    return InstructionsMenuItem(
+        "Поручения министерства",
+        reverse("qp_instructions"),
+        name="qp-instructions",
+        icon_name="tasks",
+        order=225,
     )

@@ -33,7 +33,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from evaluation import roles
+from evaluation import instructions, roles
 from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import SubmissionKind
 from evaluation.imports.forms import FORMS
@@ -91,6 +91,8 @@ class OrganisationCabinet:
     owed: list[OwedRow] = field(default_factory=list)
     imports: list[ImportRow] = field(default_factory=list)
     reviews: list[ReviewItem] = field(default_factory=list)
+    #: Instructions of the ministry not yet accepted, with today's state.
+    instructions: list = field(default_factory=list)
 
 
 def upload_url(form_name: str, campaign: Campaign | None) -> str | None:
@@ -211,6 +213,10 @@ def build_cabinet(
         ],
         owed=[_owed_row(submission, today) for submission in owed],
         reviews=[item for item in reviews if item.title],
+        instructions=[
+            (row, row.deadline_state(today))
+            for row in instructions.current_for_organisation(organisation)
+        ],
         imports=[
             ImportRow(record, FORMS[record.form].title if record.form in FORMS else "")
             for record in imports
@@ -300,7 +306,7 @@ def simplify_menu_for_institutions(request, menu_items) -> None:
     """Institution-only users: the cabinet, uploads and their history, nothing else."""
     if not roles.is_institution_only(request.user):
         return
-    kept = {reverse("qp_cabinet"), reverse("qp_import")}
+    kept = {reverse("qp_cabinet"), reverse("qp_import"), reverse("qp_instructions")}
     items = [item for item in menu_items if getattr(item, "url", None) in kept]
     items.append(
         MenuItem(

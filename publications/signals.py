@@ -13,6 +13,7 @@ def connect() -> None:
         evaluation_signals.results_published,
         evaluation_signals.results_recomputed,
         evaluation_signals.campaign_status_changed,
+        evaluation_signals.instructions_changed,
         page_published,
         page_unpublished,
     ):

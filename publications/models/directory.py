@@ -243,11 +243,13 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
             "compare_url": self.compare_url([organisation.slug], campaign),
             "questionnaire_url": _open_questionnaire_url(organisation),
         }
+        from evaluation.instructions import public_instructions
         from evaluation.objections import published_objections
         from publications.review import approved_documents
 
         context["approved_documents"] = approved_documents(organisation)
         context["objections"] = published_objections(organisation)
+        context["instructions"] = public_instructions(organisation)
         if campaign is None:
             context["card"] = None
             return context
