@@ -217,12 +217,14 @@ def _image(token: Token) -> list[Token]:
 
 def _guide_href(href: str, user) -> str | None:
     """Where a link of a guide goes in the admin; None: show it as text."""
+    if href == "README.md":
+        return reverse("qp_help")
     match = GUIDE_LINK.match(href)
     if match is None:
         return href
     guide = GUIDES_BY_SLUG.get(match["file"])
     if guide is None:
-        return href if match["file"] == "README" else None
+        return None
     if user is not None and not guide.shown_to(user):
         return None
     # markdown-it percent-encodes the Cyrillic anchor; the heading ids are not.

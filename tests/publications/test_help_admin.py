@@ -140,6 +140,7 @@ def test_links_to_a_guide_follow_the_readers_role(client, people) -> None:
     client.force_login(people["editor"])
     page = client.get("/admin/help/editor/").content.decode()
     assert 'href="/admin/help/operator/"' in page
+    assert 'href="/admin/help/">общий раздел</a>' in page  # README.md: the list
     assert 'href="/admin/help/institution/#как-прочитать-ошибку-загрузки"' in page
     # An operator does not read the institution's guide: the link is plain text.
     client.force_login(people["operator"])
