@@ -25,6 +25,7 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.rating import RatingInputError, get_method
 from evaluation.selectors.core import PUBLISHED_ELSEWHERE, is_published_elsewhere
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "allow_null": True, "read_only": True}
@@ -134,6 +135,49 @@ INDICATORS_SCHEMA = {
 }
 
 
+REGIONAL_SCHEMA = {
+    "type": "array",
+    "description": (
+        "Региональные показатели версии методики — отдельно от 15 федеральных; "
+        "в итоговый балл не входят, если enters_criterion пуст."
+    ),
+    "items": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "value": {"type": "string", "nullable": True},
+            "unit": {"type": "string"},
+            "enters_criterion": {"type": "string", "nullable": True},
+            "kind": {"type": "string", "enum": ["региональный показатель"]},
+        },
+    },
+}
+
+
+def regional_json(result: PublishedResult) -> list[dict[str, Any]]:
+    """The result's regional indicators as the API lists them (none: [])."""
+    stored = result.regional_indicators or {}
+    if not stored:
+        return []
+    try:
+        method = get_method(result.method_version)
+    except RatingInputError:
+        return []
+    return [
+        {
+            "code": indicator.code,
+            "name": indicator.name,
+            "value": stored[indicator.code],
+            "unit": indicator.unit,
+            "enters_criterion": indicator.enters_criterion,
+            "kind": "региональный показатель",
+        }
+        for indicator in method.regional
+        if indicator.code in stored
+    ]
+
+
 class ResultSerializer(serializers.ModelSerializer):
     """One organisation's published figures in the latest publication."""
 
@@ -145,6 +189,7 @@ class ResultSerializer(serializers.ModelSerializer):
         source="publication.version", read_only=True
     )
     indicators = serializers.SerializerMethodField()
+    regional_indicators = serializers.SerializerMethodField()
     k1 = serializers.DecimalField(**SCORE)
     k2 = serializers.DecimalField(**SCORE)
     k3 = serializers.DecimalField(**SCORE)
@@ -179,6 +224,7 @@ class ResultSerializer(serializers.ModelSerializer):
             "publication_version",
             "method_version",
             "indicators",
+            "regional_indicators",
             "k1",
             "k2",
             "k3",
@@ -200,6 +246,10 @@ class ResultSerializer(serializers.ModelSerializer):
     @extend_schema_field(INDICATORS_SCHEMA)
     def get_indicators(self, result: PublishedResult) -> dict[str, str | None]:
         return {code.value: result.indicators.get(code.value) for code in IndicatorCode}
+
+    @extend_schema_field(REGIONAL_SCHEMA)
+    def get_regional_indicators(self, result: PublishedResult) -> list[dict[str, Any]]:
+        return regional_json(result)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_how_computed(self, result: PublishedResult) -> str:

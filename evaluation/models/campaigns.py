@@ -337,6 +337,15 @@ class Result(models.Model):
     )
     method_version = models.CharField(_("версия методики"), max_length=40)
     indicators = models.JSONField(_("показатели"), default=dict)
+    regional_indicators = models.JSONField(
+        _("региональные показатели"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Дополнительные показатели региона по версии методики (код → значение); "
+            "в итоговый балл не входят, если версия методики не включает их в критерий."
+        ),
+    )
     k1 = models.DecimalField(_("К1"), **SCORE)
     k2 = models.DecimalField(_("К2"), **SCORE)
     k3 = models.DecimalField(_("К3"), **SCORE)
@@ -419,6 +428,15 @@ class PublishedResult(models.Model):
     )
     method_version = models.CharField(_("версия методики"), max_length=40)
     indicators = models.JSONField(_("показатели"), default=dict)
+    regional_indicators = models.JSONField(
+        _("региональные показатели"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Дополнительные показатели региона по версии методики (код → значение); "
+            "в итоговый балл не входят, если версия методики не включает их в критерий."
+        ),
+    )
     k1 = models.DecimalField(_("К1"), **SCORE)
     k2 = models.DecimalField(_("К2"), **SCORE)
     k3 = models.DecimalField(_("К3"), **SCORE)

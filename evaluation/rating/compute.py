@@ -51,11 +51,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from evaluation.rating.errors import FieldError, RatingInputError
 from evaluation.rating.inputs import OrganisationInputs
 from evaluation.rating.method import (
+    COUNT_NAMES,
     DEFAULT_METHOD_CODE,
     ChecklistPart,
+    CountRatio,
     MethodVersion,
+    RegionalIndicator,
     SurveyPart,
     get_method,
 )
@@ -417,6 +421,109 @@ def total(
     return None if value is None else _published(value, prepared.decimals)
 
 
+# ------------------------------------------------------ regional indicators
+
+
+def count_of(inputs: OrganisationInputs, name: str) -> int:
+    """Return the count ``name`` of :data:`~evaluation.rating.method.COUNT_NAMES`.
+
+    ``"respondents"``, ``"yes.q3"``, ``"answered.q3"`` (default: every
+    respondent), ``"info_site.present"``, ``"remote_channels"`` …
+    """
+    if name == "respondents":
+        return inputs.respondents
+    head, _, tail = name.partition(".")
+    if head == "yes":
+        return inputs.yes[tail]
+    if head == "answered":
+        return inputs.answered_count(tail)
+    if tail:
+        value: int = getattr(inputs, f"{head}_{tail}")
+        return value
+    return inputs.count(head)
+
+
+def regional_exact(
+    inputs: OrganisationInputs, indicator: RegionalIndicator
+) -> tuple[Fraction | None, str]:
+    """The exact value of a regional indicator, or ``None`` and the reason."""
+    formula = indicator.formula
+    if isinstance(formula, CountRatio):
+        denominator = count_of(inputs, formula.denominator)
+        if denominator == 0:
+            return None, f"{COUNT_NAMES[formula.denominator]} равно нулю"
+        numerator = count_of(inputs, formula.numerator)
+        return Fraction(numerator) * Fraction(formula.scale) / denominator, ""
+    value = sum(
+        (Fraction(points) * count_of(inputs, name) for name, points in formula.terms),
+        Fraction(0),
+    )
+    if formula.cap is not None and value > Fraction(formula.cap):
+        value = Fraction(formula.cap)
+    return value, ""
+
+
+def _regional(
+    inputs: OrganisationInputs, method: MethodVersion
+) -> tuple[dict[str, Decimal | None], list[str]]:
+    values: dict[str, Decimal | None] = {}
+    notes: list[str] = []
+    for indicator in method.regional:
+        exact, reason = regional_exact(inputs, indicator)
+        if exact is None:
+            values[indicator.code] = None
+            notes.append(
+                f"Региональный показатель {indicator.code}: нет данных ({reason})."
+            )
+        else:
+            values[indicator.code] = quantize_exact(
+                exact, indicator.decimals, method.rounding
+            )
+    return values, notes
+
+
+def regional_indicators(
+    inputs: OrganisationInputs, method: MethodVersion
+) -> dict[str, Decimal | None]:
+    """Compute the version's regional indicators, each rounded half-up.
+
+    Args:
+        inputs: Valid inputs.
+        method: The method version; a version without regional indicators
+            gives an empty dict.
+
+    Returns:
+        Regional code (``"Р1"``) → value with the indicator's decimals, or
+        ``None`` for "нет данных" (a zero denominator).
+    """
+    return _regional(inputs, method)[0]
+
+
+def _entering_units(
+    values: Mapping[str, Decimal | None], method: MethodVersion, prepared: _Prepared
+) -> dict[str, int | None]:
+    """Units of the regional indicators that enter a criterion, checked 0–100."""
+    entering = {
+        indicator.code: values.get(indicator.code)
+        for indicator in method.regional
+        if indicator.enters_criterion is not None
+    }
+    for code, value in entering.items():
+        if value is not None and not 0 <= value <= method.scale_max:
+            raise RatingInputError(
+                [
+                    FieldError(
+                        "method",
+                        f"Региональный показатель {code} = "
+                        f"{_decimal_ru(value)}: входящий в критерий показатель "
+                        f"должен быть от 0 до {_decimal_ru(method.scale_max)}; "
+                        "проверьте его формулу или исходные данные.",
+                    )
+                ]
+            )
+    return _as_units(entering, prepared)
+
+
 @dataclass(frozen=True)
 class RatingResult:
     """The rating of one organisation under one method version.
@@ -427,6 +534,9 @@ class RatingResult:
         total: The total S, or ``None`` when it cannot be computed.
         notes: Russian notes on every undefined or partial value.
         method: The method version code.
+        regional: Regional indicator code → value or ``None``; empty for a
+            version without regional indicators. Kept apart from
+            :attr:`indicators`: the federal figures never include them.
     """
 
     indicators: dict[str, Decimal | None]
@@ -434,6 +544,7 @@ class RatingResult:
     total: Decimal | None
     notes: tuple[str, ...] = field(default=())
     method: str = DEFAULT_METHOD_CODE
+    regional: dict[str, Decimal | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return the calculator output of METHOD.md §6 as JSON-ready data.
@@ -442,13 +553,16 @@ class RatingResult:
         ``{"indicators": {…}, "criteria": {…}, "total": 89.28,
         "notes": […], "method": "344n-social"}``.
         """
-        return {
+        data: dict[str, Any] = {
             "indicators": {code: _float(v) for code, v in self.indicators.items()},
             "criteria": {code: _float(v) for code, v in self.criteria.items()},
             "total": _float(self.total),
             "notes": list(self.notes),
             "method": self.method,
         }
+        if self.regional:
+            data["regional"] = {code: _float(v) for code, v in self.regional.items()}
+        return data
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -543,16 +657,33 @@ def rate(
     prepared = _prepare(method)
     outcomes = _indicator_outcomes(inputs, method, prepared)
     indicator_units = _indicator_units(outcomes, prepared)
-    criterion_units = _criterion_units(indicator_units, prepared)
+    if method.regional:
+        regional_values, regional_notes = _regional(inputs, method)
+        weighted_units = {
+            **indicator_units,
+            **_entering_units(regional_values, method, prepared),
+        }
+    else:
+        regional_values, regional_notes, weighted_units = {}, [], indicator_units
+    criterion_units = _criterion_units(weighted_units, prepared)
     total_units = _total_units(criterion_units, prepared)
     indicator_values = _as_published(indicator_units, prepared)
     criterion_values = _as_published(criterion_units, prepared)
+    notes = _notes(
+        outcomes,
+        _as_published(weighted_units, prepared)
+        if method.regional
+        else indicator_values,
+        criterion_values,
+        method,
+    )
     return RatingResult(
         indicators=indicator_values,
         criteria=criterion_values,
         total=None
         if total_units is None
         else _published(total_units, prepared.decimals),
-        notes=_notes(outcomes, indicator_values, criterion_values, method),
+        notes=(*notes, *regional_notes),
         method=method.code,
+        regional=regional_values,
     )

@@ -14,9 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from evaluation.rating.compute import criteria, indicators, rate
+from evaluation.rating.compute import (
+    count_of,
+    criteria,
+    indicators,
+    rate,
+    regional_exact,
+    regional_indicators,
+)
 from evaluation.rating.inputs import OrganisationInputs
-from evaluation.rating.method import MethodVersion
+from evaluation.rating.method import COUNT_NAMES, CountRatio, MethodVersion
 
 _COUNT_NAMES = {
     "remote_channels": "дистанционных способов взаимодействия",
@@ -88,7 +95,55 @@ def explain(
         return _explain_criterion(inputs, figure, method)
     if figure in method.indicator_codes:
         return _explain_indicator(inputs, figure, method)
+    if figure in method.regional_codes:
+        return _explain_regional(inputs, figure, method)
     raise KeyError(figure)
+
+
+def _explain_regional(
+    inputs: OrganisationInputs, code: str, method: MethodVersion
+) -> Explanation:
+    """A regional indicator: its formula over counts and where it counts."""
+    indicator = method.regional_indicator(code)
+    formula = indicator.formula
+    value = regional_indicators(inputs, method)[code]
+    used = {COUNT_NAMES[name]: count_of(inputs, name) for name in formula.counts}
+    if isinstance(formula, CountRatio):
+        numerator = count_of(inputs, formula.numerator)
+        denominator = count_of(inputs, formula.denominator)
+        substituted = f"({numerator} ÷ {denominator}) × {_num(formula.scale)}"
+    else:
+        substituted = " + ".join(
+            f"{_num(points)} × {count_of(inputs, name)}"
+            for name, points in formula.terms
+        )
+        if formula.cap is not None:
+            substituted = f"наименьшее из {_num(formula.cap)} и {substituted}"
+    notes: list[str] = []
+    exact, reason = regional_exact(inputs, indicator)
+    if exact is None:
+        substituted = "нет данных"
+        notes.append(f"Нет данных: {reason}.")
+    if indicator.enters_criterion is None:
+        notes.append(
+            "Региональный показатель: показывается отдельно, в критерии и "
+            "итоговый балл не входит."
+        )
+    else:
+        weight = method.weights_for(indicator.enters_criterion)[code]
+        notes.append(
+            f"Региональный показатель: входит в критерий "
+            f"{indicator.enters_criterion} с весом {_num(weight)}."
+        )
+    return Explanation(
+        code,
+        formula.describe(),
+        f"{substituted} = {_num(value)}",
+        used,
+        value,
+        tuple(notes),
+        method.code,
+    )
 
 
 def _explain_indicator(
@@ -179,12 +234,18 @@ def _explain_indicator(
 
 
 def _weighted(
-    weights: Mapping[str, Decimal], values: Mapping[str, Decimal | None], prefix: str
+    weights: Mapping[str, Decimal],
+    values: Mapping[str, Decimal | None],
+    prefix: str,
+    plain: frozenset[str] = frozenset(),
 ) -> tuple[str, str, list[str]]:
-    general = " + ".join(f"{_num(w)} × {prefix}{code}" for code, w in weights.items())
+    def name(code: str) -> str:
+        return code if code in plain else f"{prefix}{code}"
+
+    general = " + ".join(f"{_num(w)} × {name(code)}" for code, w in weights.items())
     defined = {c: w for c, w in weights.items() if values.get(c) is not None}
     notes = [
-        f"{prefix}{c}: нет данных — вес перераспределён"
+        f"{name(c)}: нет данных — вес перераспределён"
         for c in weights
         if c not in defined
     ]
@@ -201,10 +262,19 @@ def _explain_criterion(
     inputs: OrganisationInputs, code: str, method: MethodVersion
 ) -> Explanation:
     indicator_values = indicators(inputs, method)
+    regional = frozenset(method.regional_codes)
+    if regional:
+        # Only regional indicators that enter a criterion take part in one.
+        entering = {i.code for i in method.regional if i.enters_criterion}
+        indicator_values |= {
+            c: v
+            for c, v in regional_indicators(inputs, method).items()
+            if c in entering
+        }
     value = criteria(indicator_values, method)[code]
     weights = method.weights_for(code)
-    general, substituted, notes = _weighted(weights, indicator_values, "П")
-    used = {f"П{c}": indicator_values[c] for c in weights}
+    general, substituted, notes = _weighted(weights, indicator_values, "П", regional)
+    used = {c if c in regional else f"П{c}": indicator_values[c] for c in weights}
     return Explanation(
         code,
         general,

@@ -11,6 +11,7 @@ without rewriting stored results. Results of pre-2018 methods (10- or
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -89,6 +90,134 @@ class SurveyPart:
     label: str = ""
 
 
+# Counts a regional indicator's formula may use: the same counts the federal
+# indicators are computed from (``OrganisationInputs``), named as in the
+# calculator JSON (METHOD.md §6). Value: the count in words, for pages.
+_QUESTION_NUMBERS = tuple(str(number) for number in range(1, 16))
+COUNT_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "respondents": "число респондентов",
+        "info_stand.present": "число сведений, размещённых на стендах",
+        "info_stand.required": "число сведений, требуемых на стендах",
+        "info_site.present": "число сведений, размещённых на сайте",
+        "info_site.required": "число сведений, требуемых на сайте",
+        "remote_channels": "число дистанционных способов взаимодействия",
+        "comfort_conditions": "число комфортных условий",
+        "premises_access": "число элементов оборудования помещений для инвалидов",
+        "service_access": "число условий доступности услуг для инвалидов",
+        **{f"yes.q{n}": f"число ответов «да» на вопрос {n}" for n in _QUESTION_NUMBERS},
+        **{
+            f"answered.q{n}": f"число ответивших на вопрос {n}"
+            for n in _QUESTION_NUMBERS
+        },
+    }
+)
+
+
+def _check_count(owner: str, name: str) -> None:
+    if name not in COUNT_NAMES:
+        raise ValueError(
+            f"Региональный показатель {owner}: неизвестный счётчик «{name}»; "
+            "допустимы respondents, info_stand.present, info_site.required, "
+            "remote_channels, yes.q1…yes.q15, answered.q1…answered.q15 и другие "
+            "поля исходных данных расчёта."
+        )
+
+
+@dataclass(frozen=True)
+class CountRatio:
+    """A regional formula: ``numerator ÷ denominator × scale`` over counts.
+
+    A zero denominator gives "нет данных", as for the federal shares.
+
+    Attributes:
+        numerator: A count name from :data:`COUNT_NAMES` (``"yes.q3"``).
+        denominator: A count name (``"answered.q3"``).
+        scale: The multiplier, 100 for a percentage.
+    """
+
+    numerator: str
+    denominator: str
+    scale: Decimal = Decimal(100)
+
+    @property
+    def counts(self) -> tuple[str, ...]:
+        return (self.numerator, self.denominator)
+
+    def describe(self) -> str:
+        """The formula in words: «(число … ÷ число …) × 100»."""
+        return (
+            f"({COUNT_NAMES[self.numerator]} ÷ {COUNT_NAMES[self.denominator]}) "
+            f"× {_plain(self.scale)}"
+        )
+
+
+@dataclass(frozen=True)
+class CountSum:
+    """A regional formula: ``Σ points × count``, at most ``cap``.
+
+    Attributes:
+        terms: ``(count name, points per unit)`` pairs.
+        cap: The most the indicator can score; ``None`` for no cap.
+    """
+
+    terms: tuple[tuple[str, Decimal], ...]
+    cap: Decimal | None = None
+
+    @property
+    def counts(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.terms)
+
+    def describe(self) -> str:
+        """The formula in words: «2 × число … + 1 × число …, не более 100»."""
+        text = " + ".join(
+            f"{_plain(points)} × {COUNT_NAMES[name]}" for name, points in self.terms
+        )
+        return text if self.cap is None else f"{text}, не более {_plain(self.cap)}"
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+@dataclass(frozen=True)
+class RegionalIndicator:
+    """An additional indicator set by the region [R] (seed 001, Part II, item 2).
+
+    Computed from the same counts as the federal indicators and rounded
+    half-up to ``decimals`` places. It is shown separately and never enters
+    the federal total, unless ``enters_criterion`` names a criterion: then the
+    version's :attr:`MethodVersion.criterion_weights` of that criterion list
+    it with its weight, and only that criterion (and so the total) changes.
+
+    Attributes:
+        code: The regional code, e.g. ``"Р1"`` (never a federal code).
+        name: Russian name, e.g. «Доля получателей услуг, …».
+        formula: A :class:`CountRatio` or :class:`CountSum`.
+        unit: Russian unit for pages: ``"%"`` or ``"баллов"``.
+        decimals: Places kept when rounding half-up.
+        enters_criterion: ``None`` (shown separately) or the criterion code.
+        basis: The regional act that set it (shown on the method page).
+    """
+
+    code: str
+    name: str
+    formula: CountRatio | CountSum
+    unit: str = "%"
+    decimals: int = 2
+    enters_criterion: str | None = None
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        for name in self.formula.counts:
+            _check_count(self.code, name)
+        if self.decimals < 0:
+            raise ValueError(
+                f"Региональный показатель {self.code}: число знаков после запятой "
+                "не может быть отрицательным."
+            )
+
+
 def _frozen(mapping: Mapping[str, Decimal]) -> Mapping[str, Decimal]:
     return MappingProxyType(dict(mapping))
 
@@ -121,6 +250,10 @@ class MethodVersion:
             never adopted and are not provided).
         filter_reasons: Filter question → Russian reason shown when nobody
             answered it "yes" (the share built on it has no data).
+        regional: The region's additional indicators
+            (:class:`RegionalIndicator`); one that enters a criterion is also
+            listed with its weight in that criterion's ``criterion_weights``.
+        region: The region whose version this is (empty for the federal one).
     """
 
     code: str
@@ -137,8 +270,12 @@ class MethodVersion:
     scale_max: Decimal = SCALE_MAX
     rounding_decimals: int = 2
     rounding: str = ROUND_HALF_UP
+    regional: tuple[RegionalIndicator, ...] = ()
+    region: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "regional", tuple(self.regional))
+        self._check_regional()
         if self.scale_max != SCALE_MAX or self.valid_from_year < FIRST_COMPARABLE_YEAR:
             raise RatingInputError([FieldError("method", PRE_2018_MESSAGE)])
         if is_pre_2018_code(self.code):
@@ -168,14 +305,74 @@ class MethodVersion:
             self, "filter_reasons", MappingProxyType(dict(self.filter_reasons))
         )
 
+    def _check_regional(self) -> None:
+        codes = [indicator.code for indicator in self.regional]
+        if len(set(codes)) != len(codes):
+            raise ValueError(
+                f"Методика «{self.code}»: коды региональных показателей повторяются."
+            )
+        formulas = (self.checklists, self.counts, self.surveys, self.criterion_weights)
+        for indicator in self.regional:
+            if any(indicator.code in kind for kind in formulas):
+                raise ValueError(
+                    f"Методика «{self.code}»: код регионального показателя "
+                    f"{indicator.code} совпадает с кодом федерального показателя "
+                    "или критерия."
+                )
+            criterion = indicator.enters_criterion
+            listed = [
+                c
+                for c, weights in self.criterion_weights.items()
+                if indicator.code in weights
+            ]
+            if criterion is None and listed:
+                raise ValueError(
+                    f"Методика «{self.code}»: региональный показатель "
+                    f"{indicator.code} не входит в критерий, но указан в весах "
+                    f"критерия {listed[0]}."
+                )
+            if criterion is not None:
+                if listed != [criterion]:
+                    raise ValueError(
+                        f"Методика «{self.code}»: региональный показатель "
+                        f"{indicator.code} входит в критерий {criterion} — укажите "
+                        "его вес в весах этого критерия."
+                    )
+                if indicator.decimals > self.rounding_decimals:
+                    raise ValueError(
+                        f"Методика «{self.code}»: региональный показатель "
+                        f"{indicator.code} входит в критерий и не может иметь "
+                        f"больше {self.rounding_decimals} знаков после запятой."
+                    )
+
     def __hash__(self) -> int:
         return hash(self.code)
 
     @property
+    def regional_codes(self) -> tuple[str, ...]:
+        """The regional indicator codes (``"Р1"`` …), in declared order."""
+        return tuple(indicator.code for indicator in self.regional)
+
+    def regional_indicator(self, code: str) -> RegionalIndicator:
+        """Return the regional indicator ``code`` of this version."""
+        for indicator in self.regional:
+            if indicator.code == code:
+                return indicator
+        raise KeyError(code)
+
+    @property
     def indicator_codes(self) -> tuple[str, ...]:
-        """The indicator codes in criterion order (``"1.1"`` … ``"5.3"``)."""
+        """The federal indicator codes in criterion order (``"1.1"`` … ``"5.3"``).
+
+        Regional indicators that enter a criterion are not among them (see
+        :attr:`regional_codes`).
+        """
+        regional = set(self.regional_codes)
         return tuple(
-            code for weights in self.criterion_weights.values() for code in weights
+            code
+            for weights in self.criterion_weights.values()
+            for code in weights
+            if code not in regional
         )
 
     @property
@@ -259,7 +456,42 @@ METHOD_344N_SOCIAL = MethodVersion(
     },
 )
 
-METHODS: dict[str, MethodVersion] = {METHOD_344N_SOCIAL.code: METHOD_344N_SOCIAL}
+REGIONAL_METHOD_CODE = "344n-social-krsk-2024"
+
+#: The federal version with the additional indicator of Красноярский край
+#: (decision of the ministry's public council, seed 001 Part II item 2).
+#: Р1 is shown separately: it does not enter any criterion or the total, so
+#: every federal figure is the same as under ``344n-social``.
+METHOD_344N_SOCIAL_KRSK_2024 = dataclasses.replace(
+    METHOD_344N_SOCIAL,
+    code=REGIONAL_METHOD_CODE,
+    title=(
+        "Единый порядок расчёта показателей НОК (приказ Минтруда России "
+        "от 31.05.2018 № 344н), сфера социального обслуживания, с региональным "
+        "показателем Красноярского края (2024)"
+    ),
+    valid_from_year=2024,
+    region="Красноярский край",
+    regional=(
+        RegionalIndicator(
+            code="Р1",
+            name=(
+                "Доля получателей услуг, пользовавшихся официальным сайтом организации"
+            ),
+            formula=CountRatio("yes.q3", "answered.q3"),
+            unit="%",
+            basis=(
+                "Решение общественного совета при министерстве об актуализации "
+                "дополнительных показателей (2024)"
+            ),
+        ),
+    ),
+)
+
+METHODS: dict[str, MethodVersion] = {
+    METHOD_344N_SOCIAL.code: METHOD_344N_SOCIAL,
+    METHOD_344N_SOCIAL_KRSK_2024.code: METHOD_344N_SOCIAL_KRSK_2024,
+}
 
 
 def get_method(code: str) -> MethodVersion:

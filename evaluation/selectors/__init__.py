@@ -22,6 +22,12 @@ from .core import (
     published_results,
     published_value,
 )
+from .regional_indicators import (
+    RegionalFigure,
+    RegionalSummary,
+    campaign_regional,
+    method_regional,
+)
 from .site import (
     RATING_SORTS,
     CardIndicator,
@@ -62,6 +68,8 @@ __all__ = [
     "PlanRow",
     "PlanTable",
     "RatingFilters",
+    "RegionalFigure",
+    "RegionalSummary",
     "SubmissionsTracker",
     "TargetCell",
     "TargetRow",
@@ -69,6 +77,7 @@ __all__ = [
     "TrackerRow",
     "TrendPoint",
     "aggregates",
+    "campaign_regional",
     "compare",
     "decade_base",
     "decade_overview",
@@ -77,6 +86,7 @@ __all__ = [
     "latest_publication",
     "measure_effects",
     "method_overview",
+    "method_regional",
     "organisation_card",
     "organisation_directory",
     "organisation_history",

@@ -133,7 +133,8 @@ def published_value(result: PublishedResult, figure: str) -> Decimal | None:
         return result.total
     if figure in FIGURE_FIELDS:
         return getattr(result, FIGURE_FIELDS[figure])
-    raw = result.indicators.get(figure)
+    regional = result.regional_indicators or {}
+    raw = regional[figure] if figure in regional else result.indicators.get(figure)
     return None if raw is None else Decimal(raw)
 
 

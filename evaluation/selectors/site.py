@@ -56,6 +56,7 @@ from .core import (
     measure_effects,
     published_results,
 )
+from .regional_indicators import RegionalFigure, card_regional
 
 # ----------------------------------------------------------------- rating table
 
@@ -561,6 +562,8 @@ class OrganisationCard:
     #: The campaign's publication versions, oldest first; the card shows an
     #: earlier one when asked (``result.publication.version`` is lower).
     versions: tuple[int, ...] = ()
+    #: The method version's regional indicators, apart from the 15.
+    regional: list[RegionalFigure] = field(default_factory=list)
 
     @property
     def latest_version(self) -> int | None:
@@ -679,6 +682,7 @@ def organisation_card(
         )
         if latest is not None
         else (),
+        regional=card_regional(result),
     )
 
 

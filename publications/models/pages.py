@@ -286,6 +286,9 @@ class CampaignResultsPage(BasePage):
             if publication
             else None,
             "show_default_rating": publication is not None and not has_rating,
+            "regional_summaries": selectors.campaign_regional(
+                self.campaign, publication
+            ),
         }
         if context["show_default_rating"]:
             context["default_rating"] = self.render_block(
@@ -397,11 +400,26 @@ class MethodologyPage(BasePage):
                 }
                 for c in criteria
             ],
+            "regional": [
+                {
+                    "code": r.code,
+                    "name": r.name,
+                    "formula": r.formula,
+                    "placement": r.placement,
+                    "basis": r.basis,
+                    "kind": r.mark,
+                }
+                for r in selectors.method_regional(method)
+            ],
         }
 
     def get_content_context(self, request):
         method, criteria = selectors.method_overview(self.version_in_force())
-        return {"method": method, "criteria": criteria}
+        return {
+            "method": method,
+            "criteria": criteria,
+            "regional": selectors.method_regional(method),
+        }
 
 
 class CouncilPage(BasePage):

@@ -40,6 +40,7 @@ from evaluation.models import (
     Submission,
     SurveyResponse,
 )
+from portal_site import demo_regional_indicators
 
 from . import demo_pages, demo_plan
 
@@ -207,6 +208,7 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         organisations = _organisations(rng, districts, scale.organisations)
         log(f"организаций: {len(organisations)}, районов: {len(districts)}")
         campaigns = _nok_campaigns(rng, organisations)
+        demo_regional_indicators.use_regional_method(campaigns[-1])
         decade = _decade(rng, organisations, scale.responses)
         demo_plan.build_plan(random.Random(scale.seed + 1), organisations)
     # The site's pages first: the council reviews each campaign's results page.
