@@ -184,6 +184,9 @@ class ImportDetailView(WagtailAdminTemplateMixin, TemplateView):
             more_errors=max(0, len(record.errors) - ERRORS_SHOWN),
             can_confirm=record.status == ImportStatus.PREVIEWED and not pending,
             mapping=_mapping_rows(record),
+            can_clear=record.form in FORMS
+            and FORMS[record.form].can_clear()
+            and record.status in MAPPABLE,
             can_map=record.status in MAPPABLE and bool(record.columns),
             pending=pending,
             pending_message=_pending_message(pending),
@@ -316,6 +319,48 @@ class ImportMappingView(View):
         return redirect("qp_import_detail", pk)
 
 
+class ImportOptionsView(View):
+    """The preview's «Пустые ячейки очищают сохранённые значения»: remember
+    the choice on the record and check the stored file again with it, so the
+    preview shows what would be cleared and the confirmation does it."""
+
+    def post(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not _can_view(request.user, record):
+            raise PermissionDenied
+        if record.status not in MAPPABLE:
+            messages.error(
+                request,
+                f"Файл уже {record.get_status_display().lower()}: настройки "
+                "загрузки больше не меняются.",
+            )
+            return redirect("qp_import_detail", pk)
+        try:
+            scope = import_scope(request.user, get_form(record.form), record.campaign)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+            return redirect("qp_import_detail", pk)
+        record.clears_empty = request.POST.get("clears_empty") == "on"
+        record.status = ImportStatus.RUNNING
+        record.progress_stage = "В очереди"
+        record.save(update_fields=["clears_empty", "status", "progress_stage"])
+        if _in_background(record):
+            run_in_background(record, request.user, "preview")
+            return redirect("qp_import_detail", pk)
+        try:
+            run_preview(record, user=request.user, allowed_organisations=scope)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "Файл проверен заново: пустые ячейки очищают сохранённые значения."
+                if record.clears_empty
+                else "Файл проверен заново: пустые ячейки сохраняют прежние значения.",
+            )
+        return redirect("qp_import_detail", pk)
+
+
 class ImportConfirmView(View):
     def post(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
@@ -413,6 +458,11 @@ def import_urls():
             "import/<int:pk>/confirm/",
             ImportConfirmView.as_view(),
             name="qp_import_confirm",
+        ),
+        path(
+            "import/<int:pk>/options/",
+            ImportOptionsView.as_view(),
+            name="qp_import_options",
         ),
         path(
             "import/<int:pk>/columns/",

@@ -160,6 +160,7 @@ def _check(
     data = list(data_rows(table, match))
     form.check_scale(data, match)
     data, notes = form.prepare_rows(data, match.positions)
+    form.present = frozenset(match.positions)
     column_errors += _unmapped_with_data(columns, match, data)
     report.columns = columns
     report.cells = dict(data)
@@ -468,9 +469,11 @@ def row_diff(
     ``{"fields": [[key, header]], "new": [...], "updated": [...],
     "unchanged": [...]}``, at most :data:`DIFF_ROWS` of each kind in file
     order. A new or unchanged row is ``{"row", "values": [shown value per
-    field]}`` (the row's value, else the cell as written); a changed row is ``{"row", "changes": [[header, old, new]],
-    "kept": [[header, stored]]}``, where "kept" lists the empty cells that
-    keep a stored value.
+    field]}`` (the row's value, else the cell as written); a changed row is
+    ``{"row", "changes": [[header, old, new]], "kept": [[header, stored]]}``
+    and, if any, ``"cleared": [[header, stored]]``: "kept" lists the empty
+    cells that keep a stored value and "cleared" those that erase it (the preview's
+    «Пустые ячейки очищают сохранённые значения», :attr:`Context.clears_empty`).
     """
     titles = dict(fields)
     labels = {f.key: dict(f.choices) for f in form.fields if f.choices}
@@ -495,24 +498,47 @@ def row_diff(
     def values(row) -> list[str]:
         return [value(row, key) for key, _ in fields]
 
+    cleared_keys = form.cleared_keys()  # attribute → its column
+
     def changes(row, current) -> dict[str, Any]:
         wanted = form.stored_values(row)
         shown = row.shown or {}
-        changed, kept = [], []
-        for key, new in row.values.items():
+        changed, kept, cleared = [], [], []
+        for key in dict.fromkeys([*row.values, *cleared_keys]):
             if not hasattr(current, key):
                 continue
             old = getattr(current, key)
-            title = titles.get(key) or _title(form, current, key)
+            new = wanted.get(key, row.values.get(key))
+            title = (
+                titles.get(key)
+                or (
+                    titles.get(cleared_keys[key])
+                    if key in cleared_keys and key.endswith("_id")
+                    else None
+                )
+                or _title(form, current, key)
+            )
             if key not in wanted:
                 # An empty cell of the file (a column it lacks is not shown).
                 if key in titles and _shown(old):
                     kept.append([title, show(key, old)])
             elif old != new:
-                changed.append(
-                    [title, show(key, old), shown.get(key) or show(key, new)]
-                )
-        return {"row": row.number, "changes": changed, "kept": kept}
+                if (
+                    key in cleared_keys
+                    and row.values.get(cleared_keys[key]) in (None, "")
+                    and _shown(old)
+                ):
+                    if key.endswith("_id"):  # a foreign key: its object's name
+                        old = getattr(current, key.removesuffix("_id"))
+                    cleared.append([title, show(key, old)])
+                else:
+                    changed.append(
+                        [title, show(key, old), shown.get(key) or show(key, new)]
+                    )
+        diff = {"row": row.number, "changes": changed, "kept": kept}
+        if cleared:
+            diff["cleared"] = cleared
+        return diff
 
     return {
         "fields": [list(pair) for pair in fields],
@@ -533,6 +559,7 @@ def _form(
     user,
     allowed: Iterable[int] | None,
     organisation: Organisation | None = None,
+    clears_empty: bool = False,
 ) -> ImportForm:
     form_class = get_form(name)
     _check_campaign(form_class, campaign)
@@ -555,6 +582,7 @@ def _form(
             allowed_organisations=allowed,
             user=user,
             organisation=organisation,
+            clears_empty=clears_empty,
         )
     )
 
@@ -602,6 +630,7 @@ def start_import(
     campaign: Campaign | None = None,
     user=None,
     organisation: Organisation | None = None,
+    clears_empty: bool = False,
 ) -> ImportRecord:
     """Keep an uploaded file as an :class:`ImportRecord` waiting to be checked."""
     _check_campaign(get_form(form_name), campaign)
@@ -615,7 +644,8 @@ def start_import(
         status=ImportStatus.RUNNING,
     )
     record.progress_stage = "В очереди"
-    record.save(update_fields=["progress_stage"])
+    record.clears_empty = clears_empty
+    record.save(update_fields=["progress_stage", "clears_empty"])
     return record
 
 
@@ -643,6 +673,7 @@ def run_preview(
             user,
             allowed_organisations,
             record.organisation,
+            record.clears_empty,
         )
         rows = _validate(form, data, record.filename, report, progress)
         if report.ok:
@@ -678,6 +709,7 @@ def preview_import(
     user=None,
     allowed_organisations: Iterable[int] | None = None,
     organisation: Organisation | None = None,
+    clears_empty: bool = False,
 ) -> ImportReport:
     """Check a file and report what importing it would do; write no data.
 
@@ -693,6 +725,7 @@ def preview_import(
         campaign=campaign,
         user=user,
         organisation=organisation,
+        clears_empty=clears_empty,
     )
     return run_preview(
         record,
@@ -727,7 +760,12 @@ def apply_import(
         data = stored.read()
     report = ImportReport(record.form, record.filename, checksum(data), record=record)
     form = _form(
-        record.form, record.campaign, user, allowed_organisations, record.organisation
+        record.form,
+        record.campaign,
+        user,
+        allowed_organisations,
+        record.organisation,
+        record.clears_empty,
     )
     form.reference = f"{record.filename} (импорт №{record.pk})"
     try:
@@ -778,6 +816,7 @@ def import_file(
     allowed_organisations: Iterable[int] | None = None,
     dry_run: bool = False,
     organisation: Organisation | None = None,
+    clears_empty: bool = False,
 ) -> ImportReport:
     """Check and, unless ``dry_run`` or invalid, import in one pass.
 
@@ -795,9 +834,12 @@ def import_file(
             user=user,
             allowed_organisations=allowed_organisations,
             organisation=organisation,
+            clears_empty=clears_empty,
         )
     report = ImportReport(form_name, filename, checksum(data))
-    form = _form(form_name, campaign, user, allowed_organisations, organisation)
+    form = _form(
+        form_name, campaign, user, allowed_organisations, organisation, clears_empty
+    )
     form.reference = filename
     with transaction.atomic():
         rows = _validate(form, data, filename, report)

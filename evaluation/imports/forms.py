@@ -162,6 +162,10 @@ class Context:
     allowed_organisations: frozenset[int] | None = None
     user: Any = None
     organisation: Organisation | None = None
+    #: The preview's «Пустые ячейки очищают сохранённые значения»: an empty
+    #: cell of a column the file has erases the stored value (see
+    #: :attr:`ImportForm.clearable`) instead of keeping it.
+    clears_empty: bool = False
 
 
 @dataclass
@@ -297,6 +301,37 @@ class ImportForm:
     campaign_kind: ClassVar[str | None] = None  # None: any kind
     needs_campaign: ClassVar[bool] = False  # True also when campaign_kind is set
     model: ClassVar[type[models.Model]]
+
+    #: Stored values an empty cell may erase when the user asks for it
+    #: (:attr:`Context.clears_empty`): model attribute → (the form's column
+    #: that must be in the file, the value it is cleared to).
+    clearable: ClassVar[Mapping[str, tuple[str, Any]]] = {}
+
+    #: The form's columns found in the file (set by the engine).
+    present: frozenset[str] = frozenset()
+
+    @classmethod
+    def can_clear(cls) -> bool:
+        """Whether the preview offers «Пустые ячейки очищают сохранённые значения»."""
+        return bool(cls.clearable)
+
+    def cleared_keys(self) -> dict[str, str]:
+        """The attributes an empty cell erases in this import, with their
+        columns (none unless the user asked for it)."""
+        if not self.context.clears_empty:
+            return {}
+        return {
+            attribute: column
+            for attribute, (column, _) in self.clearable.items()
+            if column in self.present
+        }
+
+    def _cleared(self, row: Row, wanted: dict[str, Any]) -> dict[str, Any]:
+        """``wanted`` with the values the row's empty cells erase."""
+        for attribute, column in self.cleared_keys().items():
+            if attribute not in wanted and row.values.get(column) in (None, ""):
+                wanted[attribute] = self.clearable[attribute][1]
+        return wanted
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -891,10 +926,19 @@ class OrganisationsForm(ImportForm):
         parent_inn = row.values["parent_inn"]
         if parent_inn and parent_inn in parents:
             data["parent_id"] = parents[parent_inn].pk
-        return data
+        return self._cleared(row, data)
 
     def _wanted(self, row: Row) -> dict[str, Any]:
         return self._values(row, self.existing)
+
+    clearable = {
+        "website": ("website", ""),
+        "has_online_questionnaire": ("has_online_questionnaire", False),
+        "recipients_count": ("recipients_count", None),
+        "registered_count": ("registered_count", None),
+        "counts_as_of": ("counts_as_of", None),
+        "parent_id": ("parent_inn", None),
+    }
 
     def plan(self, rows):
         return _sort_rows(
@@ -1699,12 +1743,24 @@ class ImprovementPlanForm(ImportForm):
                 found[key] = same[0]
         return found
 
-    @staticmethod
-    def _wanted(row: Row) -> dict[str, Any]:
-        """The values a row sets on a stored measure: empty cells keep it."""
-        return {
-            key: value for key, value in row.values.items() if value not in (None, "")
-        }
+    #: A measure's optional values: the indicator's code (and the criterion
+    #: read from it) and the responsible's position.
+    clearable = {
+        "indicator_code": ("indicator_code", ""),
+        "criterion": ("indicator_code", ""),
+    }
+
+    def _wanted(self, row: Row) -> dict[str, Any]:
+        """The values a row sets on a stored measure: empty cells keep it,
+        unless the user asked them to clear it."""
+        return self._cleared(
+            row,
+            {
+                key: value
+                for key, value in row.values.items()
+                if value not in (None, "")
+            },
+        )
 
     def plan(self, rows):
         existing = self.existing_measures(row.key[0] for row in rows)

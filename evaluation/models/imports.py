@@ -83,6 +83,14 @@ class ImportRecord(models.Model):
             "(пусто — «не загружать», null — не выбрано)."
         ),
     )
+    clears_empty = models.BooleanField(
+        _("пустые ячейки очищают сохранённые значения"),
+        default=False,
+        help_text=_(
+            "Выбирается при предпросмотре: пустая ячейка стирает сохранённое "
+            "значение, а не оставляет его."
+        ),
+    )
     rows = models.JSONField(
         _("строки предпросмотра"),
         default=dict,
