@@ -601,3 +601,76 @@ def test_decade_pdf_has_the_notes_themes_and_only_released_drawings(
     picture = Image.open(io.BytesIO(images.pop())).convert("RGB")
     assert picture.size == (80, 60)
     assert picture.getpixel((40, 30)) == (200, 30, 30)
+
+
+def test_empty_install_documents_carry_the_pages_figures(
+    nok, client, django_user_model
+) -> None:
+    """A campaign run through services on an empty site: every public
+    document of it against the figures of its pages."""
+    import docx
+
+    from publications.models import OrganisationIndexPage
+
+    campaign, editor = nok
+    _publish(campaign, editor, django_user_model)
+    region = selectors.aggregates(campaign)["region"]["total"]
+    mean, count = format_number(region.mean, 2), format_number(region.count, 0)
+    page = flat(client.get("/ocenka/nok-2025/").content.decode())
+    assert f'Средний итоговый балл по краю</p><p class="score">{flat(mean)}</p>' in page
+    assert f'Оценено организаций</p><p class="score">{count}</p>' in page
+    journal_url = f"/documents/campaigns/{campaign.slug}/journal.docx"
+    assert f'href="{journal_url}"' in page
+
+    # The results report, PDF and DOCX.
+    text = pdf_text(
+        client.get(f"/documents/campaigns/{campaign.slug}/report.pdf").content
+    )
+    assert f"Средний итоговый балл по краю {flat(mean)}" in text
+    assert f"Оценено организаций {count}" in text
+    for row in selectors.rating_rows(campaign):
+        assert f"{row.organisation.short_name} " in text
+        assert n(row.total) in text and flat(n(row.total)) in page
+    report = docx.Document(
+        io.BytesIO(
+            client.get(f"/documents/campaigns/{campaign.slug}/report.docx").content
+        )
+    )
+    assert [c.text for c in report.tables[0].rows[1].cells] == [
+        "Средний итоговый балл по краю",
+        mean,
+    ]
+
+    # The journal material: the same figures, the example's respondents.
+    journal = docx.Document(io.BytesIO(client.get(journal_url).content))
+    lead = journal.paragraphs[2].text
+    assert f"Число оценённых организаций — {count}." in lead
+    assert f"Средний итоговый балл по краю — {mean} из 100." in lead
+    respondents = EXAMPLE_A["respondents"] + EXAMPLE_B["respondents"]
+    assert f"Число опрошенных получателей услуг — {respondents}." in lead
+    assert "Организации составляют планы" in "\n".join(
+        p.text for p in journal.paragraphs
+    )
+    assert [c.text for c in journal.tables[0].rows[0].cells] == [
+        "Тип организации",
+        "Место",
+        "Организация",
+        "Итоговый балл",
+    ]
+
+    # Each organisation's card PDF, against its card page.
+    directory = OrganisationIndexPage.objects.get()
+    for result in selectors.published_results(campaign):
+        organisation = result.organisation
+        card_page = flat(
+            client.get(directory.card_url(organisation, campaign)).content.decode()
+        )
+        total = format_number(result.total, 2)
+        assert f'<p class="score">{flat(total)}</p>' in card_page
+        card = client.get(
+            f"/documents/campaigns/{campaign.slug}/organisations/{organisation.slug}.pdf"
+        )
+        assert card.status_code == 200
+        card_text = pdf_text(card.content)
+        assert organisation.short_name in card_text
+        assert f"Итоговый балл {flat(total)} из 100" in card_text

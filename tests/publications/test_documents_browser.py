@@ -1,4 +1,11 @@
-"""A visitor downloads each document from its link in Chromium."""
+"""A visitor downloads each document from its link in Chromium.
+
+Every public document kind, from the link on its page: the results report
+(PDF, DOCX; a large one through its progress page), the journal material,
+the organisation card, the printable questionnaire (A4 and large print), the
+Декада results and a council decision. (The sector report is for editors and
+has no public page.)
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,8 @@ from wagtail.models import Collection
 
 from evaluation import selectors
 from evaluation.formatting import format_number
+from evaluation.models import CouncilDecision
+from publications.models import CouncilPage
 from tests.factories.region import build_region
 from tests.portal_site.test_browser_a11y import home_site
 from tests.publications.test_documents import flat, pdf_text
@@ -26,9 +35,11 @@ def site_region(home_site):
     return build_region(organisations=6, responses=120)
 
 
-def _download(page, link, tmp_path: Path) -> tuple[str, bytes]:
-    with page.expect_download() as info:
+def _download(page, link, tmp_path: Path, wait_for=None) -> tuple[str, bytes]:
+    with page.expect_download(timeout=120_000) as info:
         link.click()
+        if wait_for is not None:
+            wait_for()
     download = info.value
     target = tmp_path / download.suggested_filename
     download.save_as(target)
@@ -36,7 +47,7 @@ def _download(page, link, tmp_path: Path) -> tuple[str, bytes]:
 
 
 def test_documents_download_from_their_links(
-    site_region, browser_page, live_server, tmp_path
+    site_region, browser_page, live_server, tmp_path, settings
 ) -> None:
     import docx
 
@@ -54,10 +65,32 @@ def test_documents_download_from_their_links(
         pdf_text(content)
     )
     name, content = _download(
-        page, downloads.get_by_role("link", name="Скачать DOCX"), tmp_path
+        page,
+        downloads.get_by_role("link", name="Материал для журнала (DOCX)"),
+        tmp_path,
+    )
+    assert name == f"zhurnal-{campaign.slug}-v1.docx"
+    journal = docx.Document(io.BytesIO(content))
+    assert journal.tables and journal.paragraphs[0].style.name == "Title"
+    assert f"Средний итоговый балл по краю — {format_number(mean, 2)} из 100." in (
+        journal.paragraphs[2].text
+    )
+
+    # A large report: the link leads to the progress page, which reloads
+    # itself until the background task has stored the file, then downloads it.
+    settings.QP_DOCUMENT_BACKGROUND_ORGANISATIONS = 1
+    name, content = _download(
+        page,
+        downloads.get_by_role("link", name="Скачать DOCX"),
+        tmp_path,
+        wait_for=lambda: page.get_by_role(
+            "heading", name="Документ готовится"
+        ).wait_for(),
     )
     assert name == f"nok-{campaign.slug}-v1.docx"
     assert docx.Document(io.BytesIO(content)).tables
+    page.get_by_role("heading", name="Документ готов").wait_for()
+    settings.QP_DOCUMENT_BACKGROUND_ORGANISATIONS = 1000
 
     organisation = selectors.published_results(campaign).first().organisation
     page.goto(f"{live_server.url}{region.directory.card_url(organisation, campaign)}")
@@ -68,3 +101,44 @@ def test_documents_download_from_their_links(
     )
     assert name == f"{organisation.slug}-{campaign.slug}.pdf"
     assert organisation.short_name in pdf_text(content)
+
+    # The printable questionnaire, A4 and large print, from the same card.
+    card_links = page.locator("header p.muted")
+    for link_name, suffix in (
+        ("Скачать PDF", ""),
+        ("крупный шрифт", "-krupnyj-shrift"),
+    ):
+        name, content = _download(
+            page, card_links.get_by_role("link", name=link_name), tmp_path
+        )
+        assert name == f"anketa-{organisation.slug}{suffix}.pdf"
+        assert (
+            f"Заполнить анкету на портале: {live_server.url}/q/{organisation.code}/"
+            in pdf_text(content)
+        )
+
+    # The Декада results.
+    decade = region.decade
+    page.goto(f"{live_server.url}{region.decade_page.url}")
+    name, content = _download(
+        page,
+        page.locator("p.downloads").get_by_role("link", name="Скачать PDF"),
+        tmp_path,
+    )
+    assert name == f"dekada-{decade.slug}.pdf"
+    text = pdf_text(content)
+    assert flat(f"Итоги Декады качества: {decade.title}") in text
+    assert "Темы пояснительных записок" in text
+
+    # A council decision, from the council's page.
+    decision = CouncilDecision.objects.filter(is_published=True).order_by("pk").first()
+    page.goto(f"{live_server.url}{CouncilPage.objects.get().url}")
+    name, content = _download(
+        page,
+        page.locator(f"#decision-{decision.pk}").get_by_role(
+            "link", name="Скачать PDF"
+        ),
+        tmp_path,
+    )
+    assert name == f"reshenie-{decision.pk}.pdf"
+    assert f"Решение № {decision.number}" in pdf_text(content)
