@@ -27,6 +27,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.text import capfirst
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter, get_active_log_context, log
@@ -46,7 +47,10 @@ ACTION_LABELS: dict[str, str] = {
     "inputs.update": "Изменение исходных данных",
     "recompute": "Пересчёт результатов",
     "publish": "Публикация результатов",
+    "campaign.create": "Создание кампании",
     "campaign.status": "Смена статуса кампании",
+    "campaign.organisations": "Изменён состав организаций кампании",
+    "sample_base.change": "Изменена база выборки Декады",
     "submissions": "Сроки представления документов",
     "reminders.send": "Напоминания о сроках",
     "council.decision": "Решение общественного совета",
@@ -95,6 +99,27 @@ ACTION_LABELS: dict[str, str] = {
     "permissions.campaign_operators": "Изменены операторы кампании",
     OTHER: "Прочее действие (журнал оценки)",
 }
+
+
+def action_label(action: str) -> str:
+    """The Russian label of an audit action (the code itself if unknown)."""
+    return ACTION_LABELS.get(action, action)
+
+
+def user_label(user) -> str:
+    """A user as the audit names them: the full name, else the login."""
+    if user is None:
+        return "—"
+    return user.get_full_name().strip() or user.get_username()
+
+
+def object_type_label(object_type: str) -> str:
+    """``qp_evaluation.campaign`` → «Кампания» (the model's verbose name)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return capfirst(str(model._meta.verbose_name))
 
 
 def wagtail_action(action: str) -> str:
@@ -154,7 +179,7 @@ def mirror_audit_event(sender, instance: AuditEvent, created: bool, **kwargs) ->
         action=wagtail_action(instance.action),
         user=instance.actor,
         data=data,
-        title=(instance.summary if subject is instance else str(subject))[:255],
+        title=(instance.summary if subject is instance else _label(subject))[:255],
     )
 
 
@@ -169,6 +194,8 @@ def _actor():
 def _label(obj) -> str:
     if isinstance(obj, Permission):
         return f"{obj.content_type.app_label}.{obj.codename}"
+    if isinstance(obj, get_user_model()):
+        return user_label(obj)
     return str(obj)
 
 
@@ -182,7 +209,7 @@ def _audit(owner, related, *, action: str, audit_action: str, what: str, noun: s
     record(
         audit_action,
         owner,
-        f"{what} «{owner}»: {_VERBS[action]} {noun} "
+        f"{what} «{_label(owner)}»: {_VERBS[action]} {noun} "
         + ", ".join(f"«{name}»" for name in names),
         _actor(),
         change="add" if action == "post_add" else "remove",

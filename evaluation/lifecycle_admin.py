@@ -27,7 +27,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from evaluation import lifecycle, roles
+from evaluation import admin_display, lifecycle, roles
 from evaluation.decade_versions import DECADE_COUNTS, DECADE_PERCENTS
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.exceptions import EvaluationError
@@ -334,6 +334,7 @@ class OperatorsForm(forms.Form):
             .objects.filter(groups__name=roles.OPERATOR, is_active=True)
             .order_by("username")
         )
+        self.fields["operators"].label_from_instance = admin_display.person_label
 
 
 class CampaignOperatorsView(EditorOnlyMixin, View):

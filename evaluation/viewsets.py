@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, JSONField, ManyToManyField, Q
 from django.forms import ModelChoiceField, modelform_factory
 from django.http import Http404
 from django.urls import reverse
@@ -14,14 +14,19 @@ from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.views.generic.models import CreateView as ModelCreateView
-from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.models import (
+    DeleteView,
+    EditView,
+    IndexView,
+    InspectView,
+)
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import evaluation.instructions as instruction_services
-from evaluation import roles, sample_bases
+from evaluation import admin_display, roles, sample_bases
 from evaluation.models import (
     AuditEvent,
     Campaign,
@@ -90,7 +95,19 @@ class ScopedViewMixin:
         return super()._get_custom_column(field_name, column_class, **kwargs)
 
     def get_field_display_value(self, field_name, field):
-        # The inspect view: «Да»/«Нет» and «—» instead of True/False/None.
+        # The inspect view: stored JSON as labelled Russian lists, codes as
+        # their labels, «Да»/«Нет» and «—» instead of True/False/None.
+        if isinstance(field, JSONField):
+            return admin_display.readable(field_name, getattr(self.object, field_name))
+        if isinstance(field, ManyToManyField) and field.related_model is (
+            get_user_model()
+        ):
+            people = getattr(self.object, field_name).all()
+            return ", ".join(admin_display.person_label(user) for user in people) or "—"
+        if field_name == "method_version":
+            return admin_display.method_title(self.object.method_version)
+        if field_name == "input_source":
+            return admin_display.source_label(self.object.input_source)
         value = super().get_field_display_value(field_name, field)
         return _russian_value(value)
 
@@ -188,7 +205,8 @@ class DistrictViewSet(ScopedModelViewSet):
     model = District
     icon = "site"
     menu_label = _("Районы")
-    list_display = ["name", "slug"]
+    # The address code is a Latin slug: on the edit form, not in the listing.
+    list_display = ["name"]
     search_fields = ["name"]
     search_backend_name = None
     form_fields = ["name", "slug"]
@@ -224,9 +242,7 @@ class OrganisationForm(WagtailAdminModelForm):
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
-        field.label_from_instance = lambda user: (
-            f"{user.get_full_name() or user.username} ({user.username})"
-        )
+        field.label_from_instance = admin_display.person_label
         if self.instance.pk:
             self.initial["users"] = list(
                 self.instance.users.values_list("pk", flat=True)
@@ -615,11 +631,61 @@ class CouncilDecisionViewSet(ScopedModelViewSet):
     ]
 
 
+def _audit_labels():
+    # Imported when used: the audit adapter connects signals to models that
+    # are not loaded yet when this module is first imported.
+    from evaluation import audit_admin
+
+    return audit_admin
+
+
+class AuditEventInspectView(InspectView):
+    """An audit event in Russian: labels of the action, the user, the object type.
+
+    The event's ``data`` (the machine-readable details of the change) is not
+    shown: its summary says the same in words, and the Wagtail log entry
+    keeps it.
+    """
+
+    def get_action_display_value(self) -> str:
+        return _audit_labels().action_label(self.object.action)
+
+    def get_actor_display_value(self) -> str:
+        return _audit_labels().user_label(self.object.actor)
+
+    def get_object_type_display_value(self) -> str:
+        return _audit_labels().object_type_label(self.object.object_type)
+
+
 class AuditEventViewSet(ReadOnlyViewSet):
     model = AuditEvent
     icon = "history"
     menu_label = _("Журнал действий")
-    list_display = ["created_at", "action", "summary", "actor"]
+    inspect_view_class = AuditEventInspectView
+    list_display = [
+        "created_at",
+        Column(
+            "action",
+            label=_("Действие"),
+            accessor=lambda event: _audit_labels().action_label(event.action),
+            sort_key="action",
+        ),
+        "summary",
+        Column(
+            "actor",
+            label=_("Пользователь"),
+            accessor=lambda event: _audit_labels().user_label(event.actor),
+            sort_key="actor",
+        ),
+    ]
+    inspect_view_fields = [
+        "created_at",
+        "action",
+        "actor",
+        "object_type",
+        "object_id",
+        "summary",
+    ]
     list_filter = ["action"]
     search_fields = ["summary"]
     search_backend_name = None

@@ -126,7 +126,10 @@ class PlanItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.measure[:80]}"
+        measure = self.measure
+        if len(measure) > 80:  # cut at a word, never inside «bus.gov.ru»
+            measure = measure[:80].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return f"{self.number}. {measure}"
 
     def save(self, *args, **kwargs) -> None:
         if not self.schedule and self.deadline_text:

@@ -186,7 +186,7 @@ def test_group_change_in_the_wagtail_admin_records_who_made_it(client, admin):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert events("permissions.groups") == [
-        ("Пользователь «ivan»: добавлены группы «Редакторы»", admin)
+        ("Пользователь «Иван Петров»: добавлены группы «Редакторы»", admin)
     ]
 
 

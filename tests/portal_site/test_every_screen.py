@@ -86,8 +86,13 @@ def _singleton_taken(url: str) -> bool:
     return count is not None and model.objects.count() >= count
 
 
-def crawl(client: Client, start: list[str], prefix: str) -> dict[str, object]:
-    """Follow links under ``prefix`` from ``start``; return what went wrong."""
+def crawl(
+    client: Client, start: list[str], prefix: str, on_page=None
+) -> dict[str, object]:
+    """Follow links under ``prefix`` from ``start``; return what went wrong.
+
+    ``on_page(url, html)``, if given, is called with every HTML page opened.
+    """
     seen: set[str] = set()
     per_pattern: Counter[str] = Counter()
     queue: deque[tuple[str, str]] = deque((url, "(start)") for url in start)
@@ -128,6 +133,8 @@ def crawl(client: Client, start: list[str], prefix: str) -> dict[str, object]:
         if "html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode("utf-8", "replace")
+        if on_page is not None:
+            on_page(url, html)
         parser = _Links()
         parser.feed(html)
         # Wagtail's sidebar menu is JSON for its script, not <a> tags.
@@ -143,12 +150,27 @@ def crawl(client: Client, start: list[str], prefix: str) -> dict[str, object]:
     return {"failures": failures, "opened": opened, "patterns": set(per_pattern)}
 
 
+#: Full names of the crawling users, by login.
+NAMES = {
+    "root": ("Ирина", "Соколова"),
+    "admin": ("Павел", "Морозов"),
+    "editor": ("Елена", "Васильева"),
+    "institution": ("Ольга", "Кузнецова"),
+    "council": ("Сергей", "Никитин"),
+    "operator": ("Анна", "Лебедева"),
+}
+
+
 @pytest.fixture
 def region(django_user_model):
     built = build_region(organisations=8, responses=80)
 
     def member(name: str, group: str | None = None, **extra):
-        user = django_user_model.objects.create_user(name, password="pw", **extra)
+        # People have names: the admin shows them rather than the logins.
+        first, last = NAMES[name]
+        user = django_user_model.objects.create_user(
+            name, password="pw", first_name=first, last_name=last, **extra
+        )
         if group:
             user.groups.add(Group.objects.get(name=group))
         return user

@@ -140,7 +140,7 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     create_user(page, live_server, "sovet", "Светлана Советова", roles.COUNCIL)
     create_user(page, live_server, "sovet-2", "Семён Советов", roles.COUNCIL)
     page.goto(f"{live_server.url}/admin/organisation/edit/{organisation.pk}/")
-    page.get_by_label("Зоя Зарина (zarya)").check()
+    page.get_by_label("Зоя Зарина (zarya@minsoc.example.ru)").check()
     page.get_by_role("button", name="Сохранить").click()
     expect(page.locator(".messages")).to_contain_text(organisation.short_name)
     institution = django_user_model.objects.get(username="zarya")

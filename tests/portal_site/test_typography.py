@@ -141,6 +141,8 @@ def problems_of(text: str) -> list[str]:
             found.append(f"согласование: {match.group(0)!r}")
     for match in AFTER_PO_ITOGAM.finditer(text):
         word = match.group(1)
+        if word.isupper():  # an abbreviation («по итогам НОК») does not decline
+            continue
         parses = analyzer().parse(word.lower())
         if not any(p.tag.case == "gent" for p in parses):
             found.append(f"«по итогам» без родительного падежа: {match.group(0)!r}")
