@@ -94,14 +94,19 @@ def test_editors_bind_institution_users_on_the_organisation_form(
 
     organisation = OrganisationFactory(short_name="КЦСОН «Заря»")
     worker = django_user_model.objects.create_user(
-        "zarya", password="pw", first_name="Анна", last_name="Петрова"
+        "zarya",
+        "zarya@kcson.example.ru",
+        password="pw",
+        first_name="Анна",
+        last_name="Петрова",
     )
     worker.groups.add(Group.objects.get(name=roles.INSTITUTION))
     (viewset,) = [v for v in VIEWSETS if type(v).__name__ == "OrganisationViewSet"]
     url = reverse(viewset.get_url_name("edit"), args=[organisation.pk])
 
     page = editor.get(url).content.decode()
-    assert 'name="users"' in page and "Анна Петрова (zarya)" in page
+    # The name and e-mail, not the login (Latin, no Russian text).
+    assert 'name="users"' in page and "Анна Петрова (zarya@kcson.example.ru)" in page
     data = {
         field: getattr(organisation, field) or ""
         for field in ("name", "short_name", "slug", "code", "inn", "kind")
