@@ -14,6 +14,8 @@ class EvaluationConfig(AppConfig):
 
         from evaluation import sqlite
         from evaluation.files import register_evaluation_files
+        from evaluation.letters import register_letter_files
 
         register_evaluation_files()
+        register_letter_files()
         connection_created.connect(sqlite.install, dispatch_uid="qp_sqlite_like")

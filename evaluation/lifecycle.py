@@ -452,7 +452,8 @@ def check_permission(actor) -> None:
     """Editors run the life cycle; ``None`` is the system (command line, demo)."""
     if actor is not None and not roles.is_editor(actor):
         raise PermissionDenied(
-            "Менять ход кампании могут только редакторы (министерство и РМЦ)."
+            "Менять ход кампании могут только редакторы министерства: "
+            "РМЦ сводит и проверяет данные, но не публикует."
         )
 
 

@@ -360,14 +360,16 @@ def _errors_text(form: forms.Form) -> str:
 
 
 class _EditorsOnly:
+    """Editors and the РМЦ (consolidation and completeness checks)."""
+
     def dispatch(self, request, *args, **kwargs):
-        if not roles.is_editor(request.user):
+        if not roles.may_consolidate(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 class ConsolidationView(_EditorsOnly, WagtailAdminTemplateMixin, TemplateView):
-    """Download the consolidation of a Декада (editors: ministry and РМЦ)."""
+    """Download the consolidation of a Декада (the ministry's editors and РМЦ)."""
 
     template_name = "evaluation/notes/consolidation.html"
     page_title = _("Свод Декады качества")
@@ -460,5 +462,5 @@ def register_consolidation_menu_item() -> MenuItem:
         reverse("qp_decade_consolidation"),
         icon_name="table",
         order=230,
-        shown=roles.is_editor,
+        shown=roles.may_consolidate,
     )

@@ -1,6 +1,7 @@
-"""The five roles of the portal and the questions every layer asks about them.
+"""The roles of the portal and the questions every layer asks about them.
 
-Roles are Wagtail (Django auth) groups created by migration ``0006_roles``.
+Roles are Wagtail (Django auth) groups created by migration ``0006_roles``
+(the РМЦ and public organisations: ``0027_letters_and_checkers``).
 This module is the one permission policy: the admin, the API and the import
 flow ask it, never the group names directly.
 
@@ -11,21 +12,26 @@ Two things decide what a user may do:
 * **bindings** (``Organisation.users`` and ``Campaign.operators``): which
   rows of those models the user may see and change. Editors, administrators
   and superusers see every row; council members read every row of what the
-  council reviews; everyone else only rows of their organisations and of the
-  campaigns they operate.
+  council reviews; the РМЦ reads every row of every organisation and campaign
+  (it consolidates and checks completeness) but changes only its own letters;
+  a public organisation reads the campaigns it is invited to
+  (``CheckerInvitation``) and changes nothing; everyone else only rows of
+  their organisations and of the campaigns they operate.
 """
 
 from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
 
-EDITOR = "Редакторы"  # ministry and РМЦ: everything about content and data
+EDITOR = "Редакторы"  # the ministry: everything about content and data
 INSTITUTION = "Учреждения"  # bound to organisations through Organisation.users
 COUNCIL = "Общественный совет"  # reviews plans, reports and results
 OPERATOR = "Операторы"  # bound to campaigns through Campaign.operators
 ADMINISTRATOR = "Администраторы"  # users, groups and settings
+RMC = "Ресурсно-методический центр"  # consolidates and checks, never publishes
+CHECKER = "Общественная организация"  # invited per campaign, reads and remarks
 
-ROLES = (EDITOR, INSTITUTION, COUNCIL, OPERATOR, ADMINISTRATOR)
+ROLES = (EDITOR, INSTITUTION, COUNCIL, OPERATOR, ADMINISTRATOR, RMC, CHECKER)
 
 IMPORT_ANY = "qp_evaluation.import_any"
 
@@ -67,6 +73,30 @@ def is_editor(user) -> bool:
 def is_council_member(user) -> bool:
     """Members of the public council review and decide."""
     return has_role(user, COUNCIL)
+
+
+def is_rmc(user) -> bool:
+    """The resource and methodological centre (КГБУ РМЦ, seed 000 §1.2–1.4)."""
+    return has_role(user, RMC)
+
+
+def is_checker(user) -> bool:
+    """A public organisation taking part in checking (seed 000 §1.5)."""
+    return has_role(user, CHECKER)
+
+
+def may_consolidate(user) -> bool:
+    """Consolidation and completeness checks: editors and the РМЦ."""
+    return is_editor(user) or is_rmc(user)
+
+
+def campaigns_checked_by(user) -> QuerySet:
+    """Campaigns a public organisation's user is invited to check."""
+    from evaluation.models import Campaign
+
+    if not is_checker(user):
+        return Campaign.objects.none()
+    return Campaign.objects.filter(checker_invitations__user=user).distinct()
 
 
 def organisations_of(user) -> QuerySet:
@@ -146,7 +176,42 @@ SCOPES: dict[str, tuple[str | None, str | None]] = {
     "qp_evaluation.onlinequestionnaire": (None, "campaign"),
     "qp_evaluation.importrecord": ("organisation", "campaign"),
     "qp_evaluation.websitecheck": ("organisation", None),
+    "qp_evaluation.letter": ("addressees", "campaign"),
+    "qp_evaluation.proposal": (None, "campaign"),
 }
+
+#: Models whose organisation or campaign path is many-to-many (rows repeat).
+MANY_TO_MANY_SCOPED = frozenset(
+    {"qp_evaluation.organisation", "qp_evaluation.campaign", "qp_evaluation.letter"}
+)
+
+#: What the РМЦ reads besides every model of :data:`SCOPES` (all rows).
+RMC_READS = frozenset(
+    {"qp_evaluation.checkerremark", "qp_evaluation.checkerinvitation"}
+)
+
+#: What the РМЦ changes: only the letters it wrote.
+RMC_WRITES: dict[str, Q] = {"qp_evaluation.letter": Q(author_kind="rmc")}
+
+#: What an invited public organisation reads of its campaigns (not letters:
+#: those are correspondence between the ministry and organisations).
+CHECKER_READS = frozenset(
+    {
+        "qp_evaluation.organisation",
+        "qp_evaluation.campaign",
+        "qp_evaluation.indicatorinput",
+        "qp_evaluation.surveyresponse",
+        "qp_evaluation.result",
+        "qp_evaluation.decadesummary",
+        "qp_evaluation.samplebase",
+        "qp_evaluation.improvementplan",
+        "qp_evaluation.measure",
+        "qp_evaluation.measurereport",
+        "qp_evaluation.submission",
+        "qp_evaluation.importrecord",
+        "qp_evaluation.proposal",
+    }
+)
 
 #: What the public council reviews: its members read every row of these.
 COUNCIL_REVIEWS = frozenset(
@@ -162,6 +227,9 @@ COUNCIL_REVIEWS = frozenset(
         "qp_evaluation.measurereport",
         "qp_evaluation.submission",
         "qp_evaluation.councildecision",
+        "qp_evaluation.checkerremark",
+        "qp_evaluation.proposal",
+        "qp_evaluation.letter",
     }
 )
 
@@ -231,7 +299,33 @@ def _binding_filter(user, model) -> Q | None:
         condition |= Q(**{f"{field}__in": operated})
     if _label(model) == "qp_evaluation.importrecord":
         condition |= Q(user=user)
+    if _label(model) == "qp_evaluation.letter" and own:
+        condition |= Q(author_organisation__pk__in=own)
     return condition
+
+
+def _rmc_filter(model, *, for_change: bool) -> Q | None:
+    label = _label(model)
+    if for_change:
+        return RMC_WRITES.get(label)
+    if label in SCOPES or label in RMC_READS:
+        return Q()
+    return None
+
+
+def _checker_filter(user, model, *, for_change: bool) -> Q | None:
+    """Rows of the campaigns a public organisation is invited to (read only)."""
+    label = _label(model)
+    if label == "qp_evaluation.checkerremark":
+        return Q(author=user)
+    if for_change or label not in CHECKER_READS:
+        return None
+    invited = list(campaigns_checked_by(user).values_list("pk", flat=True))
+    campaign_path = SCOPES[label][1]
+    field = "pk" if campaign_path == "pk" else f"{campaign_path}__pk"
+    condition = Q(**{f"{field}__in": invited})
+    skipped = COUNCIL_SKIPS.get(label)
+    return condition if skipped is None else condition & ~skipped
 
 
 #: Rows of what the council reviews that it does not see: plans still drafted
@@ -258,7 +352,9 @@ def scope_queryset(user, queryset: QuerySet, *, for_change: bool = False) -> Que
 
     Editors get the queryset unchanged; anonymous users nothing. Council
     members read every row of what the council reviews except organisations'
-    drafts, and change its decisions. Everyone else: rows of their
+    drafts, and change its decisions. The РМЦ reads every bound row and
+    changes its own letters; a public organisation reads the rows of the
+    campaigns it is invited to (drafts aside) and its own remarks. Everyone else: rows of their
     organisations, of the campaigns they operate, and (imports) their own
     uploads. Model permissions still decide whether a screen exists at all.
     """
@@ -268,15 +364,22 @@ def scope_queryset(user, queryset: QuerySet, *, for_change: bool = False) -> Que
         return queryset
     model = queryset.model
     condition = _binding_filter(user, model)
+    extras = []
     if is_council_member(user):
-        council = _council_filter(model, for_change=for_change)
-        if council is not None:
-            if council == Q():
-                return queryset
-            condition = council if condition is None else condition | council
+        extras.append(_council_filter(model, for_change=for_change))
+    if is_rmc(user):
+        extras.append(_rmc_filter(model, for_change=for_change))
+    if is_checker(user):
+        extras.append(_checker_filter(user, model, for_change=for_change))
+    for extra in extras:
+        if extra is None:
+            continue
+        if extra == Q():
+            return queryset
+        condition = extra if condition is None else condition | extra
     if condition is None:
         return queryset.none()
-    if _label(model) in {"qp_evaluation.organisation", "qp_evaluation.campaign"}:
+    if _label(model) in MANY_TO_MANY_SCOPED:
         # Many-to-many paths repeat rows: filter by primary key instead.
         ids = model._default_manager.filter(condition).values("pk")
         return queryset.filter(pk__in=ids)

@@ -28,3 +28,7 @@ campaign_council_step = Signal()
 #: state (after commit): organisations' public cards list them. The sender
 #: is :class:`~evaluation.models.Instruction`.
 instructions_changed = Signal()
+
+#: A letter or a proposal from НОК results was saved or deleted: public pages
+#: that list them are out of date. The model class is the sender.
+public_documents_changed = Signal()

@@ -15,6 +15,7 @@ from evaluation import (
 from evaluation.admin_views import import_urls
 from evaluation.instructions_admin import can_use as can_use_instructions
 from evaluation.instructions_admin import instruction_urls
+from evaluation.letters_admin import LettersViewSetGroup
 from evaluation.regional_admin import monitoring_urls
 from evaluation.viewsets import (
     READ_ONLY_MODELS,
@@ -31,6 +32,11 @@ for _model in READ_ONLY_MODELS:
 @hooks.register("register_admin_viewset")
 def register_evaluation_viewsets() -> EvaluationViewSetGroup:
     return EvaluationViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_letters_viewsets() -> LettersViewSetGroup:
+    return LettersViewSetGroup()
 
 
 @hooks.register("register_admin_viewset")

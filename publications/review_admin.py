@@ -24,7 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from evaluation import objections, roles
+from evaluation import letters, objections, roles
 from evaluation.enums import CampaignStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -178,6 +178,10 @@ class CouncilQueueView(WagtailAdminTemplateMixin, TemplateView):
                 url += "?" + urlencode({"next": self.request.path})
             rows.append({"row": row, "url": url})
         context["rows"] = rows
+        context["remarks"] = [
+            {"remark": remark, "source": letters.invited_organisation_name(remark)}
+            for remark in letters.remarks_for_council()[:100]
+        ]
         return context
 
 

@@ -14,6 +14,7 @@ def connect() -> None:
         evaluation_signals.results_recomputed,
         evaluation_signals.campaign_status_changed,
         evaluation_signals.instructions_changed,
+        evaluation_signals.public_documents_changed,
         page_published,
         page_unpublished,
     ):

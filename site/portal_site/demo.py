@@ -42,7 +42,7 @@ from evaluation.models import (
 )
 from portal_site import demo_regional_indicators
 
-from . import demo_pages, demo_plan
+from . import demo_letters, demo_pages, demo_plan
 
 DISTRICTS = [
     ("Ачинский район", "achinsk"),
@@ -234,6 +234,7 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         lifecycle.publish(campaign, actor=None, note="Первая публикация")
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
+    demo_letters.build_letters(campaigns[-1], organisations)
     obligations.open_obligations(decade, actor=None)
     _receive_submissions(rng, decade)
     log(f"{decade.title}: анкет {decade.responses.count()}")

@@ -12,8 +12,9 @@ Each table row is one screen or endpoint; its columns are the roles. Outcomes:
   a role without the permission also gets 404 there).
 
 Users: an editor, institutions A and B (each bound to its organisation), a
-council member, the operator of the НОК 2024 campaign and an administrator,
-all members of the groups created by migration ``0006_roles``.
+council member, the operator of the НОК 2024 campaign, an administrator, the
+РМЦ and a public organisation invited to check НОК 2024, all members of the
+groups created by migrations ``0006_roles`` and ``0027_letters_and_checkers``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from evaluation import roles
+from evaluation import letters, lifecycle, roles
 from evaluation.enums import CampaignKind, PlanStatus, SubmissionKind
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import get_form
@@ -58,7 +59,10 @@ __all__ = ["region"]  # the fixture, re-used
 
 API = "/api/v1"
 OK, LOGIN, DENIED, MISSING = "ok", "login", "denied", "missing"
-ROLES = ("anonymous", "editor", "inst_a", "inst_b", "council", "operator", "admin")
+ROLES = (
+    "anonymous", "editor", "inst_a", "inst_b", "council", "operator", "admin",
+    "rmc", "checker",
+)  # fmt: skip
 
 INPUT = {
     "respondents": 50, "info_stand_present": 10, "info_stand_required": 10,
@@ -89,10 +93,13 @@ def world(region, django_user_model):
         "council": user("council", roles.COUNCIL),
         "operator": user("operator", roles.OPERATOR),
         "admin": user("admin", roles.ADMINISTRATOR),
+        "rmc": user("rmc", roles.RMC),
+        "checker": user("checker", roles.CHECKER),
     }
     a.users.add(users["inst_a"])
     b.users.add(users["inst_b"])
     nok.operators.add(users["operator"])
+    letters.invite(nok, users["checker"], "Краевая организация ветеранов")
 
     objects = {"region": region, "old_nok": old_nok}
     for key, org in (("a", a), ("b", b)):
@@ -156,50 +163,61 @@ def _as(client, users, role):
 ADMIN_MATRIX = [
     # Listings: a screen exists where the role has the model permission.
     ("plans index", lambda o: _viewset_url(ImprovementPlanViewSet, "index"),
-     (LOGIN, OK, OK, OK, OK, DENIED, OK)),
+     (LOGIN, OK, OK, OK, OK, DENIED, OK, OK, OK)),
     ("submissions index", lambda o: _viewset_url(SubmissionViewSet, "index"),
-     (LOGIN, OK, OK, OK, OK, DENIED, OK)),
+     (LOGIN, OK, OK, OK, OK, DENIED, OK, OK, OK)),
     ("Декада summaries index", lambda o: _viewset_url(DecadeSummaryViewSet, "index"),
-     (LOGIN, OK, OK, OK, OK, DENIED, OK)),
+     (LOGIN, OK, OK, OK, OK, DENIED, OK, OK, OK)),
     ("inputs index", lambda o: _viewset_url(IndicatorInputViewSet, "index"),
-     (LOGIN, OK, OK, OK, DENIED, OK, OK)),
+     (LOGIN, OK, OK, OK, DENIED, OK, OK, OK, OK)),
     ("import history", lambda o: _viewset_url(ImportRecordViewSet, "index"),
-     (LOGIN, OK, OK, OK, DENIED, OK, OK)),
+     (LOGIN, OK, OK, OK, DENIED, OK, OK, OK, OK)),
     ("organisations index", lambda o: _viewset_url(OrganisationViewSet, "index"),
-     (LOGIN, OK, DENIED, DENIED, OK, OK, OK)),
+     (LOGIN, OK, DENIED, DENIED, OK, OK, OK, OK, OK)),
     # Objects: editing needs the change permission; outside one's scope: 404.
     ("edit plan of A", lambda o: _viewset_url(ImprovementPlanViewSet, "edit", o["plan_a"]),
-     (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, OK)),
+     (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, OK, DENIED, DENIED)),
     ("edit input of A (operated)",
      lambda o: _viewset_url(IndicatorInputViewSet, "edit", o["input_a"]),
-     (LOGIN, OK, DENIED, DENIED, DENIED, OK, OK)),
+     (LOGIN, OK, DENIED, DENIED, DENIED, OK, OK, DENIED, DENIED)),
     ("edit input of A (not operated)",
      lambda o: _viewset_url(IndicatorInputViewSet, "edit", o["old_input_a"]),
-     (LOGIN, OK, DENIED, DENIED, DENIED, MISSING, OK)),
+     (LOGIN, OK, DENIED, DENIED, DENIED, MISSING, OK, DENIED, DENIED)),
     ("inspect import of A", lambda o: _viewset_url(ImportRecordViewSet, "inspect", o["import_a"]),
-     (LOGIN, OK, OK, MISSING, MISSING, MISSING, OK)),
+     (LOGIN, OK, OK, MISSING, MISSING, MISSING, OK, OK, MISSING)),
     ("inspect import of B", lambda o: _viewset_url(ImportRecordViewSet, "inspect", o["import_b"]),
-     (LOGIN, OK, MISSING, OK, MISSING, MISSING, OK)),
+     (LOGIN, OK, MISSING, OK, MISSING, MISSING, OK, OK, MISSING)),
     ("edit council decision",
      lambda o: _viewset_url(CouncilDecisionViewSet, "edit", o["decision"]),
-     (LOGIN, OK, DENIED, DENIED, OK, DENIED, OK)),
+     (LOGIN, OK, DENIED, DENIED, OK, DENIED, OK, DENIED, DENIED)),
     # The import flow.
     ("import upload", lambda o: reverse("qp_import"),
-     (LOGIN, OK, OK, OK, OK, OK, OK)),
+     (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)),
     ("import detail of A", lambda o: reverse("qp_import_detail", args=[o["import_a"].pk]),
-     (LOGIN, OK, OK, DENIED, DENIED, DENIED, OK)),
+     (LOGIN, OK, OK, DENIED, DENIED, DENIED, OK, OK, DENIED)),
     ("import status of B", lambda o: reverse("qp_import_status", args=[o["import_b"].pk]),
-     (LOGIN, OK, DENIED, OK, DENIED, DENIED, OK)),
+     (LOGIN, OK, DENIED, OK, DENIED, DENIED, OK, OK, DENIED)),
     # The cabinet: institutions (their own) and editors (any, chosen).
     ("cabinet", lambda o: reverse("qp_cabinet"),
-     (LOGIN, OK, OK, OK, DENIED, DENIED, OK)),
+     (LOGIN, OK, OK, OK, DENIED, DENIED, OK, DENIED, DENIED)),
     ("cabinet of A", lambda o: f"{reverse('qp_cabinet')}?organisation={o['region']['a'].pk}",
-     (LOGIN, OK, OK, MISSING, DENIED, DENIED, OK)),
+     (LOGIN, OK, OK, MISSING, DENIED, DENIED, OK, DENIED, DENIED)),
     # Website monitoring.
     ("website check", lambda o: reverse("qp_website_check"),
-     (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, OK)),
+     (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, OK, DENIED, DENIED)),
     ("website prefill", lambda o: reverse("qp_website_prefill"),
-     (LOGIN, OK, DENIED, DENIED, DENIED, OK, OK)),
+     (LOGIN, OK, DENIED, DENIED, DENIED, OK, OK, DENIED, DENIED)),
+    # Letters, remarks, the council's queue and РМЦ's consolidation.
+    ("letters index", lambda o: reverse("letter:index"),
+     (LOGIN, OK, OK, OK, OK, DENIED, OK, OK, DENIED)),
+    ("proposals index", lambda o: reverse("proposal:index"),
+     (LOGIN, OK, DENIED, DENIED, OK, DENIED, OK, OK, OK)),
+    ("add a remark", lambda o: reverse("checkerremark:add"),
+     (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, OK, DENIED, OK)),
+    ("council queue", lambda o: reverse("qp_council_queue"),
+     (LOGIN, OK, DENIED, DENIED, OK, DENIED, OK, DENIED, DENIED)),
+    ("Декада consolidation", lambda o: reverse("qp_decade_consolidation"),
+     (LOGIN, OK, DENIED, DENIED, DENIED, DENIED, OK, OK, DENIED)),
 ]  # fmt: skip
 
 
@@ -311,12 +329,12 @@ def test_an_institution_with_change_rights_still_cannot_open_anothers_plan(
 # ------------------------------------------------------------------- the API
 
 API_MATRIX = [
-    ("plans list", lambda o: f"{API}/plans/", (OK,) * 7),
-    ("submitted plan", lambda o: f"{API}/plans/{o['plan_a'].pk}/", (MISSING,) * 7),
-    ("submissions list", lambda o: f"{API}/submissions/", (OK,) * 7),
+    ("plans list", lambda o: f"{API}/plans/", (OK,) * 9),
+    ("submitted plan", lambda o: f"{API}/plans/{o['plan_a'].pk}/", (MISSING,) * 9),
+    ("submissions list", lambda o: f"{API}/submissions/", (OK,) * 9),
     ("unpublished decision", lambda o: f"{API}/decisions/{o['decision'].pk}/",
-     (MISSING,) * 7),
-    ("organisations list", lambda o: f"{API}/organisations/", (OK,) * 7),
+     (MISSING,) * 9),
+    ("organisations list", lambda o: f"{API}/organisations/", (OK,) * 9),
 ]  # fmt: skip
 
 
@@ -357,6 +375,8 @@ API_IMPORTS = [
     ("council", "decade", INN_A, 403),
     ("operator", "decade", INN_A, 404),  # a draft Декада it has no part in: unknown
     ("admin", "decade", INN_A, 200),
+    ("rmc", "decade", INN_A, 403),  # reads every submission, uploads none
+    ("checker", "decade", INN_A, 404),  # invited to НОК 2024 only
 ]
 
 
@@ -446,7 +466,8 @@ OWN = "own"  # only the user's organisations
 NO = "no"  # ImportFileError
 
 #: form → outcome per role (editor, inst_a, council, operator with its campaign,
-#: operator with another campaign, admin).
+#: operator with another campaign, admin, the РМЦ, the invited public
+#: organisation).
 IMPORT_ROLES = (
     "editor",
     "inst_a",
@@ -454,16 +475,18 @@ IMPORT_ROLES = (
     "operator",
     "operator_elsewhere",
     "admin",
+    "rmc",
+    "checker",
 )
 IMPORT_MATRIX = {
-    "organisations": (ALL, NO, NO, NO, NO, ALL),
-    "regional_plan": (ALL, NO, NO, NO, NO, ALL),
-    "target_indicators": (ALL, NO, NO, NO, NO, ALL),
-    "nok_results": (ALL, NO, NO, ALL, NO, ALL),
-    "survey_responses": (ALL, OWN, NO, ALL, NO, ALL),
-    "decade_summary": (ALL, OWN, NO, ALL, NO, ALL),
-    "improvement_plan": (ALL, OWN, NO, ALL, NO, ALL),
-    "fulfilment_report": (ALL, OWN, NO, ALL, NO, ALL),
+    "organisations": (ALL, NO, NO, NO, NO, ALL, NO, NO),
+    "regional_plan": (ALL, NO, NO, NO, NO, ALL, NO, NO),
+    "target_indicators": (ALL, NO, NO, NO, NO, ALL, NO, NO),
+    "nok_results": (ALL, NO, NO, ALL, NO, ALL, NO, NO),
+    "survey_responses": (ALL, OWN, NO, ALL, NO, ALL, NO, NO),
+    "decade_summary": (ALL, OWN, NO, ALL, NO, ALL, NO, NO),
+    "improvement_plan": (ALL, OWN, NO, ALL, NO, ALL, NO, NO),
+    "fulfilment_report": (ALL, OWN, NO, ALL, NO, ALL, NO, NO),
 }
 
 
@@ -523,3 +546,72 @@ def test_campaign_chooser_offers_non_editors_only_their_campaigns(
     client.force_login(users["editor"])
     html = client.get(url).json()["html"]
     assert all(t in html for t in ("НОК 2024", "НОК 2023", "Декада качества 2024"))
+
+
+# ------------------------------------------------------------ the new roles
+
+#: Role → may run the campaign life cycle (publish, withdraw, send…).
+LIFECYCLE = {
+    "editor": True, "inst_a": False, "council": False, "operator": False,
+    "admin": True, "rmc": False, "checker": False,
+}  # fmt: skip
+
+
+def test_only_the_ministry_runs_the_life_cycle(world) -> None:
+    """The РМЦ consolidates and checks, the checker reads: neither publishes."""
+    from django.core.exceptions import PermissionDenied
+
+    users, _ = world
+    for role, allowed in LIFECYCLE.items():
+        if allowed:
+            lifecycle.check_permission(users[role])
+            continue
+        with pytest.raises(PermissionDenied, match="только редакторы министерства"):
+            lifecycle.check_permission(users[role])
+
+
+def test_publishing_is_refused_to_the_rmc_over_http(world, client) -> None:
+    users, objects = world
+    nok = objects["region"]["nok"]
+    before = nok.status
+    client.force_login(users["rmc"])
+    response = client.post(
+        reverse("qp_campaign_lifecycle_action", args=[nok.pk, "publish"])
+    )
+    assert _outcome(response) == DENIED
+    nok.refresh_from_db()
+    assert nok.status == before
+    assert not nok.publications.exists()
+
+
+#: Listing → rows the РМЦ and the checker see (keys of ``world``'s objects).
+NEW_ROLE_LISTINGS = [
+    (IndicatorInputViewSet, {"input_a", "input_b", "old_input_a", "old_input_b"},
+     {"input_a", "input_b"}),
+    (ImprovementPlanViewSet, {"plan_a", "plan_b", "draft_plan"}, {"plan_a", "plan_b"}),
+    (ImportRecordViewSet, {"import_a", "import_b"}, set()),
+    (DecadeSummaryViewSet, {"summary_a", "summary_b"}, set()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("viewset", "rmc_rows", "checker_rows"),
+    NEW_ROLE_LISTINGS,
+    ids=[row[0].__name__ for row in NEW_ROLE_LISTINGS],
+)
+def test_rmc_reads_everything_and_the_checker_its_campaign(
+    world, client, viewset, rmc_rows, checker_rows
+) -> None:
+    users, objects = world
+    everything = {objects[key].pk for key, _ in _keys(objects, viewset)}
+    client.force_login(users["rmc"])
+    assert _listed(client, viewset) == {objects[key].pk for key in rmc_rows}
+    assert {objects[key].pk for key in rmc_rows} == everything
+    client.force_login(users["checker"])
+    assert _listed(client, viewset) == {objects[key].pk for key in checker_rows}
+
+
+def _keys(objects, viewset):
+    return [
+        (key, obj) for key, obj in objects.items() if isinstance(obj, viewset.model)
+    ]
