@@ -40,7 +40,7 @@ from evaluation.models import (
     Submission,
     SurveyResponse,
 )
-from portal_site import demo_regional_indicators
+from portal_site import demo_instructions, demo_regional_indicators
 
 from . import demo_letters, demo_pages, demo_plan
 
@@ -234,6 +234,7 @@ def build(scale: DemoScale = DemoScale(), log=print) -> None:
         lifecycle.publish(campaign, actor=None, note="Первая публикация")
         log(f"{campaign.title}: рассчитано и опубликовано")
     _plans(rng, campaigns[-1])
+    demo_instructions.build_instructions(campaigns[-1], organisations)
     demo_letters.build_letters(campaigns[-1], organisations)
     obligations.open_obligations(decade, actor=None)
     _receive_submissions(rng, decade)
