@@ -19,7 +19,8 @@ ENV PYTHONUNBUFFERED=1 \
     PORT=8000 \
     STATIC_ROOT=/app/static \
     MEDIA_ROOT=/app/media \
-    QP_PRIVATE_ROOT=/app/private
+    QP_PRIVATE_ROOT=/app/private \
+    QP_GUIDE_DIR=/app/docs/guide
 # A font with Cyrillic for the Pillow-drawn social preview images and badges,
 # and Pango, which WeasyPrint needs to lay out the PDF documents.
 RUN apt-get update \
@@ -30,6 +31,8 @@ RUN useradd --system --uid 1000 --home /app --shell /usr/sbin/nologin portal
 WORKDIR /app
 COPY --from=builder /venv /venv
 COPY manage.py gunicorn.conf.py ./
+# The user guides of the admin's «Помощь» menu (Markdown and screenshots).
+COPY --from=builder /src/docs/guide ./docs/guide
 # Static files are collected at build time with a throwaway key for that step only.
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \

@@ -230,6 +230,8 @@ MEDIA_ROOT = env_str("MEDIA_ROOT") or str(VAR_DIR / "media")
 # Behind nginx, QP_PRIVATE_FILES_ACCEL names an ``internal`` location that
 # aliases QP_PRIVATE_ROOT, and nginx sends the bytes (X-Accel-Redirect).
 QP_PRIVATE_ROOT = env_str("QP_PRIVATE_ROOT") or str(VAR_DIR / "private")
+# The user guides shown in the admin's «Помощь» (docs/guide/ of the checkout).
+QP_GUIDE_DIR = env_str("QP_GUIDE_DIR") or str(BASE_DIR / "docs" / "guide")
 QP_PRIVATE_FILES_ACCEL = env_str("QP_PRIVATE_FILES_ACCEL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
