@@ -35,6 +35,7 @@ FOLLOW_UPS = (
     ),
     importlib.import_module("evaluation.migrations.0020_sample_base_roles"),
     importlib.import_module("publications.migrations.0007_review_roles"),
+    importlib.import_module("evaluation.migrations.0027_letters_and_checkers"),
 )
 
 
@@ -93,8 +94,26 @@ def test_migration_creates_the_five_groups_with_admin_access() -> None:
              "qp_evaluation.import_any", "qp_evaluation.delete_campaign"},
             set(),
         ),
+        (
+            roles.RMC,
+            {"qp_evaluation.view_improvementplan", "qp_evaluation.view_importrecord",
+             "qp_evaluation.view_decadesummary", "qp_evaluation.view_measurereport",
+             "qp_evaluation.add_letter", "qp_evaluation.change_letter"},
+            {"qp_evaluation.import_any", "qp_evaluation.change_campaign",
+             "qp_evaluation.change_improvementplan", "qp_evaluation.add_proposal",
+             "qp_evaluation.change_councildecision", "auth.change_user"},
+        ),
+        (
+            roles.CHECKER,
+            {"qp_evaluation.view_improvementplan", "qp_evaluation.view_submission",
+             "qp_evaluation.add_checkerremark", "qp_evaluation.view_checkerremark"},
+            {"qp_evaluation.change_checkerremark", "qp_evaluation.view_letter",
+             "qp_evaluation.change_improvementplan", "qp_evaluation.import_any",
+             "qp_evaluation.add_councildecision"},
+        ),
     ],
-    ids=["editor", "institution", "council", "operator", "administrator"],
+    ids=["editor", "institution", "council", "operator", "administrator", "rmc",
+         "checker"],
 )  # fmt: skip
 def test_each_role_has_its_model_permissions(role, granted, refused) -> None:
     have = codenames(role)
@@ -144,7 +163,7 @@ def test_the_migration_is_idempotent_and_reversible() -> None:
     assert snapshot() == before
 
     MIGRATION.remove_roles(apps, None)
-    assert not Group.objects.filter(name__in=roles.ROLES).exists()
+    assert not Group.objects.filter(name__in=MIGRATION.GROUPS).exists()
     assert not GroupPagePermission.objects.filter(group__name=roles.EDITOR).exists()
     MIGRATION.create_roles(apps, None)
     latest = MigrationExecutor(connection).loader.project_state().apps
