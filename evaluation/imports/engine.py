@@ -153,7 +153,8 @@ def _check(
 ) -> list:
     progress = progress or _no_progress
     progress("Чтение файла", 0, 1)
-    table = read_rows(data, filename)
+    hidden: dict[str, list[int]] = {}
+    table = read_rows(data, filename, hidden=hidden)
     progress("Поиск заголовков", 1, 1)
     match, table = _find_header(form, table, data, filename)
     columns, column_errors = _apply_mappings(form, match)
@@ -187,6 +188,7 @@ def _check(
             + "."
         )
     report.warnings += unmapped_columns(table, match, data) + notes
+    report.warnings += _hidden_note(hidden)
     del table  # the rows live on in ``data``; drop the list early
     report.total = total = len(data)
     progress("Проверка строк", 0, total)
@@ -421,6 +423,31 @@ def _display(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.strftime("%d.%m.%Y")
     return value
+
+
+def _hidden_note(hidden: dict[str, list[int]]) -> list[str]:
+    """Warnings naming the hidden columns and rows that were not read."""
+    notes = []
+    columns = hidden.get("columns") or []
+    if columns:
+        letters = ", ".join(column_letter(c) for c in columns)
+        notes.append(
+            f"Скрытый столбец {letters} не загружается"
+            if len(columns) == 1
+            else f"Скрытые столбцы {letters} не загружаются"
+        )
+    rows = hidden.get("rows") or []
+    if rows:
+        numbers = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
+        notes.append(
+            f"Скрытая строка {numbers} не загружается"
+            if len(rows) == 1
+            else f"Скрытые строки {numbers} не загружаются"
+        )
+    return [
+        f"{note}: если там данные, покажите их в файле и загрузите его снова."
+        for note in notes
+    ]
 
 
 def _count(report: ImportReport, plan: Plan, form: ImportForm | None = None) -> None:

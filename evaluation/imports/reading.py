@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import re
 import threading
@@ -92,6 +93,7 @@ def read_rows(
     max_bytes: int | None = None,
     max_rows: int | None = None,
     sheet: str | None = None,
+    hidden: dict[str, list[int]] | None = None,
 ) -> list[list[object]]:
     """The rows of one sheet as lists of cell values.
 
@@ -114,6 +116,13 @@ def read_rows(
             (title and header rows included); default
             ``settings.QP_IMPORT_MAX_ROWS`` (200,000).
         sheet: Name of the sheet to read.
+        hidden: A dict to fill with what was skipped as hidden:
+            ``{"rows": [spreadsheet row numbers], "columns": [column indexes,
+            A = 0]}``.
+
+    Hidden rows and columns of an XLSX or ODS sheet (an internal formula
+    column, rows filtered out) read as empty: they are not data, and a hidden
+    column's header must not confuse header recognition.
 
     Raises:
         ImportFileError: the file is empty, too big, not a spreadsheet,
@@ -133,7 +142,7 @@ def read_rows(
         )
     if data.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         _check_zip(data, filename)
-        rows = _read_workbook(data, filename, sheet)
+        rows = _read_workbook(data, filename, sheet, hidden)
     elif data.startswith(OLE_SIGNATURE):
         _check_ole(data, filename)
         rows = _read_workbook(data, filename, sheet)
@@ -751,7 +760,12 @@ def _shared_rows(sheet) -> list[list[object]]:
     return [[*map(share, row)] for row in sheet.iter_rows()]
 
 
-def _read_workbook(data: bytes, filename: str, sheet: str | None) -> list[list[object]]:
+def _read_workbook(
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    hidden: dict[str, list[int]] | None = None,
+) -> list[list[object]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metadata = workbook.sheets_metadata
@@ -776,7 +790,11 @@ def _read_workbook(data: bytes, filename: str, sheet: str | None) -> list[list[o
             if not worksheets:
                 raise ImportFileError(f"В файле «{filename}» нет листов с таблицами.")
             name = (visible or worksheets)[0].name
-        return _shared_rows(workbook.get_sheet_by_name(name))
+        found = workbook.get_sheet_by_name(name)
+        rows = _shared_rows(found)
+        if data.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
+            _skip_hidden(rows, data, name, found.start, hidden)
+        return rows
     except ImportFileError:
         raise
     except Exception as error:  # noqa: BLE001 (calamine raises many kinds)
@@ -786,6 +804,157 @@ def _read_workbook(data: bytes, filename: str, sheet: str | None) -> list[list[o
             f"Не удалось прочитать файл «{filename}»: он повреждён или сохранён в "
             f"неподдерживаемом виде. {_RESAVE_XLSX}"
         ) from None
+
+
+# ------------------------------------------------------------------- hidden cells
+
+_XML_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|col)(?=[\s/>])([^>]*)>")
+_XML_ATTRIBUTE = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_XLSX_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+_XLSX_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+_ODS_TAG = re.compile(
+    rb"<table:(table-row|table-column|table)(?=[\s/>])([^>]*)>|</table:table>"
+)
+
+
+def _attributes(text: bytes) -> dict[str, str]:
+    """An XML tag's attributes without namespace prefixes (``r:id`` → ``id``)."""
+    found = {}
+    for name, double, single in _XML_ATTRIBUTE.findall(text):
+        value = double if double or not single else single
+        found[name.decode().rpartition(":")[2]] = html.unescape(value.decode())
+    return found
+
+
+def _skip_hidden(
+    rows: list[list[object]],
+    data: bytes,
+    sheet: str,
+    start: tuple[int, int] | None,
+    hidden: dict[str, list[int]] | None,
+) -> None:
+    """Blank the hidden rows and columns of the sheet read (in place).
+
+    calamine gives every row from the first, but the columns from the first
+    used one (``start``), so a column's index in ``rows`` is its sheet index
+    less ``start[1]``.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = {info.filename.lower(): info.filename for info in archive.infolist()}
+        if "xl/workbook.xml" in names:
+            hidden_rows, hidden_columns = _xlsx_hidden(archive, names, sheet)
+        elif "content.xml" in names:
+            hidden_rows, hidden_columns = _ods_hidden(
+                archive.read(names["content.xml"]), sheet
+            )
+        else:
+            return
+    except (*_ZIP_ERRORS, KeyError, ValueError):
+        return  # a hidden flag we cannot read leaves the cells as they are
+    offset = start[1] if start else 0
+    width = max((len(row) for row in rows), default=0) + offset
+    hidden_rows = sorted(
+        r
+        for r in hidden_rows
+        if r < len(rows) and any(cell is not None for cell in rows[r])
+    )
+    hidden_columns = sorted(
+        c
+        for c in hidden_columns
+        if offset <= c < width
+        and any(c - offset < len(row) and row[c - offset] is not None for row in rows)
+    )
+    for index in hidden_rows:
+        rows[index] = [None] * len(rows[index])
+    if hidden_columns:
+        shifted = [c - offset for c in hidden_columns]
+        for row in rows:
+            for column in shifted:
+                if column < len(row):
+                    row[column] = None
+    if hidden is not None:
+        hidden["rows"] = [r + 1 for r in hidden_rows]
+        hidden["columns"] = hidden_columns
+
+
+def _xlsx_hidden(
+    archive: zipfile.ZipFile, names: dict[str, str], sheet: str
+) -> tuple[set[int], set[int]]:
+    """Hidden rows and columns (0-based) of an XLSX sheet, from its XML."""
+    workbook = archive.read(names["xl/workbook.xml"])
+    target_id = next(
+        (
+            attributes.get("id")
+            for attributes in map(_attributes, _XLSX_SHEET.findall(workbook))
+            if attributes.get("name") == sheet
+        ),
+        None,
+    )
+    rels = archive.read(names["xl/_rels/workbook.xml.rels"])
+    target = next(
+        attributes["Target"]
+        for attributes in map(_attributes, _XLSX_RELATIONSHIP.findall(rels))
+        if attributes.get("Id") == target_id
+    )
+    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    info = archive.getinfo(names[path.lower()])
+    rows: set[int] = set()
+    columns: set[int] = set()
+    for chunk in _chunks(archive, info, b"<"):
+        if b"hidden" not in chunk:
+            continue
+        for tag, text in _XML_TAG.findall(chunk):
+            attributes = _attributes(text)
+            if attributes.get("hidden") not in ("1", "true"):
+                continue
+            if tag == b"col":
+                first = int(attributes["min"])
+                last = min(int(attributes.get("max", first)), first + 16384)
+                columns.update(range(first - 1, last))
+            elif "r" in attributes:
+                rows.add(int(attributes["r"]) - 1)
+    return rows, columns
+
+
+def _ods_hidden(content: bytes, sheet: str) -> tuple[set[int], set[int]]:
+    """Hidden (collapsed or filtered) rows and columns (0-based) of an ODS
+    table, from ``content.xml``."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    if b'table:visibility="' not in content:
+        return rows, columns
+    inside = False
+    row = column = 0
+    for match in _ODS_TAG.finditer(content):
+        tag, text = match.group(1), match.group(2)
+        if tag is None:  # </table:table>
+            if inside:
+                break
+            continue
+        attributes = _attributes(text)
+        if tag == b"table":
+            inside = attributes.get("name") == sheet
+            continue
+        if not inside:
+            continue
+        hidden = attributes.get("visibility", "visible") != "visible"
+        if tag == b"table-row":
+            repeated = int(attributes.get("number-rows-repeated", "1"))
+            if hidden:
+                rows.update(range(row, row + min(repeated, MAX_HIDDEN_SPAN)))
+            row += repeated
+        else:
+            repeated = int(attributes.get("number-columns-repeated", "1"))
+            if hidden:
+                columns.update(range(column, column + min(repeated, MAX_HIDDEN_SPAN)))
+            column += repeated
+    return rows, columns
+
+
+#: Hidden rows or columns taken from one repeated ODS element at most (a
+#: sheet's trailing rows are one element repeated a million times).
+MAX_HIDDEN_SPAN = 20_000
 
 
 # --------------------------------------------------------------------------- csv

@@ -777,3 +777,26 @@ def test_a_lone_title_cell_is_not_matched_by_meaning() -> None:
         ["Количество анкет", "Процент выборки"],
     ]
     assert find_header(rows, FEDERAL_COLUMNS[4:]).header_row == 1
+
+
+def test_hidden_columns_and_rows_of_an_xlsx_read_as_empty() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet["B1"], sheet["C1"], sheet["D1"] = "ИНН", "Скрыто", "Номер анкеты"
+    sheet["B2"], sheet["C2"], sheet["D2"] = "2400001010", "=1+1", "1"
+    sheet["B3"], sheet["C3"], sheet["D3"] = "2400001010", "x", "2"
+    sheet["B4"], sheet["D4"] = "2400001010", "3"
+    sheet.column_dimensions["C"].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    hidden: dict = {}
+    rows = read_rows(buffer.getvalue(), "a.xlsx", hidden=hidden)
+    # calamine starts the rows at the first used column (B)
+    assert rows == [
+        ["ИНН", None, "Номер анкеты"],
+        ["2400001010", None, "1"],
+        [],
+        ["2400001010", None, "3"],
+    ]
+    assert hidden == {"rows": [3], "columns": [2]}

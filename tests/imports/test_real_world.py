@@ -209,10 +209,11 @@ def test_short_headers_criterion_headings_and_a_hidden_column(region, name) -> N
     ignore_column("improvement_plan", "Для себя")  # it holds notes
     report = run(name, "improvement_plan", region["nok"])
     assert errors(report) == []
-    assert report.warnings == [
-        IGNORED_NOTE.format("Для себя"),
-        "Недостаток взят из строки выше (объединённая ячейка) для строк 9.",
-    ]
+    merged = "Недостаток взят из строки выше (объединённая ячейка) для строк 9."
+    if name.endswith((".xlsx", ".ods")):  # the column is hidden there: not read
+        assert report.warnings == [merged, HIDDEN_NOTES[0]]
+    else:  # XLS and CSV keep no hidden flag: the mapping step ignores it
+        assert report.warnings == [IGNORED_NOTE.format("Для себя"), merged]
     assert measures() == SHORT_PLAN
     assert Measure.objects.get(action__startswith="Установить кнопку").deficiency == (
         "Нет пандуса у входа"
@@ -960,3 +961,29 @@ def test_a_10_point_file_without_the_scale_in_its_header_is_refused(region) -> N
         "опубликованные значения по шкале от 0 до 100 или не загружайте этот год."
     )
     assert past_results() == []
+
+
+HIDDEN_NOTES = [
+    "Скрытый столбец G не загружается: если там данные, покажите их в файле и "
+    "загрузите его снова.",
+    "Скрытая строка 6 не загружается: если там данные, покажите их в файле и "
+    "загрузите его снова.",
+]
+
+
+@pytest.mark.parametrize("name", formats("plan_hidden_formula"))
+def test_hidden_columns_and_rows_are_not_read(region, name) -> None:
+    # Column G is a hidden working formula whose header («Срок (служебный
+    # расчёт)») would also read as the due date; row 6 is a hidden measure.
+    report = run(name, "improvement_plan", region["nok"])
+    assert errors(report) == []
+    assert report.warnings == HIDDEN_NOTES
+    assert (report.new, report.updated) == (3, 0)
+    assert measures() == [
+        ("ZABOTA", 1, "K1", "", "Разместить сведения о вакансиях на стенде",
+         "2025-03-01", "Иванова Мария Петровна", "заместитель директора", "planned", None),
+        ("ZABOTA", 2, "K1", "", "Разместить схему проезда на сайте",
+         "2025-06-30", "Кузнецов Олег Викторович", "заведующий хозяйством", "planned", None),
+        ("ZABOTA", 4, "K1", "", "Создать раздел «Вопрос — ответ»",
+         "2025-09-30", "Иванова Мария Петровна", "заместитель директора", "planned", None),
+    ]  # fmt: skip

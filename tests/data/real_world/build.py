@@ -44,6 +44,7 @@ class Case:
         rows: The sheet's cells, row by row (None: empty cell).
         merges: Merged ranges ("A1:G1").
         hidden: Letters of hidden columns.
+        hidden_rows: Numbers of hidden rows.
         comments: Cell comments {"B5": "text"}.
         sheets: Extra sheets after the data sheet {name: rows}.
         before: Extra sheets before the data sheet (hidden ones stay hidden).
@@ -54,6 +55,7 @@ class Case:
     rows: list[list[object]]
     merges: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
     comments: dict[str, str] = field(default_factory=dict)
     sheets: dict[str, list[list[object]]] = field(default_factory=dict)
     before: dict[str, list[list[object]]] = field(default_factory=dict)
@@ -408,6 +410,22 @@ DECADE_HEADER = [
     "Процент выборки",
     "Доля удовлетворённых",
 ]
+
+
+def hidden_formula_plan_rows() -> list[list[object]]:
+    """A plan with a hidden working column whose header also reads as a due
+    date («Срок (служебный расчёт)», a formula), and a hidden row: a measure
+    taken off the plan but kept in the sheet."""
+    responsible = "Кузнецов Олег Викторович, заведующий хозяйством"
+    return [
+        ["План мероприятий КЦСОН «Забота» по итогам НОК 2024 года"],
+        ["ИНН", "№ п/п", "Недостаток", "Мероприятие", "Срок", "Ответственный (ФИО, должность)", "Срок (служебный расчёт)"],
+        ["I. Открытость и доступность информации об организации"],
+        [INN_A, 1, "Нет сведений о вакансиях", "Разместить сведения о вакансиях на стенде", datetime(2025, 3, 1), RESPONSIBLE, "=E4+30"],
+        [INN_A, 2, "Нет схемы проезда", "Разместить схему проезда на сайте", datetime(2025, 6, 30), responsible, "=E5+30"],
+        [INN_A, 3, "Черновик", "Мероприятие снято с плана", datetime(2025, 12, 31), responsible, "=E6+30"],
+        [INN_A, 4, "Нет раздела вопросов", "Создать раздел «Вопрос — ответ»", datetime(2025, 9, 30), RESPONSIBLE, "=E7+30"],
+    ]  # fmt: skip
 
 
 def decade_rows(total: int = 105, spaced: bool = False) -> list[list[object]]:
@@ -768,6 +786,13 @@ CASES = [
         hidden=["G"],
         sheets={"Справочник": [["1.1", "Открытость"], ["2.1", "Комфортность"]]},
     ),
+    Case(
+        "plan_hidden_formula",
+        hidden_formula_plan_rows(),
+        hidden=["G"],
+        hidden_rows=[6],
+        formats=("xlsx", "ods"),
+    ),
     Case("plan_reimport_1", reimport_plan_rows(False), formats=("xlsx", "ods")),
     Case("plan_reimport_2", reimport_plan_rows(True), formats=("xlsx", "csv")),
     Case("plan_abbreviated", abbreviated_plan_rows(), formats=("xlsx", "ods", "csv")),
@@ -842,6 +867,8 @@ def write_xlsx(case: Case, path: Path) -> None:
         sheet.merge_cells(cell_range)
     for letter in case.hidden:
         sheet.column_dimensions[letter].hidden = True
+    for number in case.hidden_rows:
+        sheet.row_dimensions[number].hidden = True
     for address, text in case.comments.items():
         sheet[address].comment = Comment(text, "Иванова")
     for row in sheet.iter_rows():
