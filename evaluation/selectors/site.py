@@ -705,6 +705,10 @@ class MethodCriterion:
     indicators: list[MethodIndicator]
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def method_overview(code: str) -> tuple[Any, list[MethodCriterion]]:
     """The method version and, per criterion, its indicators, weights and formulas.
 
@@ -718,6 +722,18 @@ def method_overview(code: str) -> tuple[Any, list[MethodCriterion]]:
     for criterion in method.criterion_codes:
         indicators = []
         for indicator, weight in method.weights_for(criterion).items():
+            if indicator in method.regional_codes:
+                # A regional indicator this version puts into the criterion.
+                regional = method.regional_indicator(indicator)
+                indicators.append(
+                    MethodIndicator(
+                        code=indicator,
+                        label=f"{regional.name} (региональный показатель)",
+                        weight=weight,
+                        formula=_capital(regional.formula.describe()),
+                    )
+                )
+                continue
             if indicator in method.checklists:
                 parts = method.checklists[indicator]
                 formula = (

@@ -178,6 +178,51 @@ def test_a_version_that_puts_it_into_a_criterion_changes_that_criterion_only() -
     )
 
 
+def test_method_page_data_of_a_version_that_puts_it_into_a_criterion(
+    monkeypatch,
+) -> None:
+    from evaluation import selectors
+    from evaluation.rating import METHODS
+
+    weights = {k: dict(v) for k, v in FEDERAL.criterion_weights.items()}
+    weights["K1"] = {
+        "1.1": Decimal("0.3"),
+        "1.2": Decimal("0.3"),
+        "1.3": Decimal("0.2"),
+        "Р1": Decimal("0.2"),
+    }
+    entering = dataclasses.replace(
+        REGIONAL,
+        code="test-enters-k1",
+        criterion_weights=weights,
+        regional=(dataclasses.replace(REGIONAL.regional[0], enters_criterion="K1"),),
+    )
+    monkeypatch.setitem(METHODS, entering.code, entering)
+    _method, criteria = selectors.method_overview(entering.code)
+    k1 = criteria[0].indicators
+    assert [(i.code, i.weight) for i in k1] == [
+        ("1.1", Decimal("0.3")),
+        ("1.2", Decimal("0.3")),
+        ("1.3", Decimal("0.2")),
+        ("Р1", Decimal("0.2")),
+    ]
+    assert k1[3].label == (
+        "Доля получателей услуг, пользовавшихся официальным сайтом организации "
+        "(региональный показатель)"
+    )
+    assert k1[3].formula == (
+        "(число ответов «да» на вопрос 3 ÷ число ответивших на вопрос 3) × 100"
+    )
+    [explained] = selectors.method_regional(entering)
+    assert explained.placement == (
+        "Входит в критерий К1 с весом 0,2 по этой версии методики."
+    )
+    assert selectors.method_regional(REGIONAL)[0].placement == (
+        "Показывается отдельно: в критерии и итоговый балл по единому "
+        "федеральному порядку не входит."
+    )
+
+
 def test_entering_values_above_100_are_refused() -> None:
     weights = {k: dict(v) for k, v in FEDERAL.criterion_weights.items()}
     weights["K2"] = {**weights["K2"], "Р2": Decimal("0.1")}
