@@ -24,10 +24,17 @@ _BACKEND_MARKS = ("postgresql", "elasticsearch", "browser", "multiinstance")
 _outcomes: dict[str, Counter[str]] = {mark: Counter() for mark in _BACKEND_MARKS}
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Skip PostgreSQL-only tests on other databases, before they touch the DB."""
+    """Skip PostgreSQL-only tests on other databases, before they touch the DB.
+
+    Runs after pytest-django's ordering (plain database tests, then
+    transactional ones, then the rest) and moves the tests of the shared
+    published region next to each other, so that it is built once per run
+    (see :class:`SharedRegion`).
+    """
     database_url = os.environ.get("DATABASE_URL", "")
     on_postgresql = database_url.startswith(("postgres://", "postgresql://"))
     for item in items:
@@ -35,6 +42,144 @@ def pytest_collection_modifyitems(
             item.add_marker(
                 pytest.mark.skip(reason="нужна PostgreSQL: DATABASE_URL не задан")
             )
+    shared = [item for item in items if _uses_shared_region(item)]
+    if shared:
+        first = items.index(shared[0])
+        rest = [item for item in items if not _uses_shared_region(item)]
+        items[:] = rest[:first] + shared + rest[first:]
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Under ``--dist loadgroup`` the shared region's tests go to one worker."""
+    if item.config.pluginmanager.hasplugin("xdist") and _uses_shared_region(item):
+        item.add_marker(pytest.mark.xdist_group("published_region"))
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs ``item`` as a TransactionTestCase (flushes)."""
+    from pytest_django.fixtures import validate_django_db
+
+    names = getattr(item, "fixturenames", ())
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transaction or reset_sequences)
+
+
+def _uses_shared_region(item: pytest.Item) -> bool:
+    return "published_region" in getattr(
+        item, "fixturenames", ()
+    ) and not _transactional(item)
+
+
+class SharedRegion:
+    """The published region, built once for consecutive tests that use it.
+
+    Building it takes seconds (the demo generator computes and publishes three
+    campaigns and a Декада and makes the site tree). The first test of a run of
+    ``published_region`` tests builds it inside an outer transaction, opened
+    before pytest-django's per-test transaction; each test's own transaction
+    is then a savepoint inside it and is rolled back as before, so every test
+    starts from the freshly built region. When the next test does not use the
+    region (or the session ends), the outer transaction is rolled back and the
+    database is what the migrations left, as other tests expect. Transactional
+    tests (which flush the database) build the region for themselves.
+    """
+
+    def __init__(self) -> None:
+        self.atomic = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def open(self, blocker) -> None:
+        from django.db import transaction
+
+        from tests.factories.region import build_region
+
+        if self.atomic is not None:
+            return
+        with blocker.unblock():
+            atomic = transaction.atomic()
+            # Tell ``atomic(durable=True)`` inside that this block is the test
+            # harness's, as Django's TestCase marks its own.
+            atomic._from_testcase = True
+            atomic.__enter__()
+            try:
+                build_region()
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        self.atomic = atomic
+
+    def close(self, blocker) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        atomic, self.atomic = self.atomic, None
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        forget_caches()
+
+
+_shared_region = SharedRegion()
+
+
+def forget_caches() -> None:
+    """Empty Django's caches and the database search backend's in-process maps.
+
+    A rolled-back transaction takes its rows back but not what was cached from
+    them (Wagtail's site root paths, rendered fragments, search counts).
+    """
+    from django.core.cache import caches
+
+    from search.backends import database
+
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
+    database._FACET_SETS.clear()
+    database._SQLITE_KEYS.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Open the shared region's transaction just before the test's own one."""
+    if fixturedef.argname == "_django_db_helper" and _uses_shared_region(request.node):
+        _shared_region.open(request.getfixturevalue("django_db_blocker"))
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Roll the shared region back when the next test does not use it."""
+    result = yield
+    if (
+        _shared_region.is_open
+        and nextitem is not None
+        and not _uses_shared_region(nextitem)
+    ):
+        _shared_region.close(_blocker(item))
+    return result
+
+
+def _blocker(item: pytest.Item):
+    from pytest_django.plugin import blocking_manager_key
+
+    return item.config.stash[blocking_manager_key]
+
+
+@pytest.fixture(scope="session")
+def _shared_region_guard(django_db_setup, django_db_blocker):
+    """Close the shared region before the test database is destroyed."""
+    yield _shared_region
+    _shared_region.close(django_db_blocker)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -48,7 +193,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the backend outcome counts where the runner asked for them."""
     path = os.environ.get("QP_BACKEND_REPORT")
-    if path:
+    # Under pytest-xdist the controller receives every worker's reports: only
+    # it writes the file.
+    if path and not hasattr(session.config, "workerinput"):
         Path(path).write_text(
             json.dumps({mark: dict(counts) for mark, counts in _outcomes.items()})
         )
@@ -153,8 +300,16 @@ def artefacts_dir(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture
-def published_region(db):
-    """Twelve organisations, three published НОК campaigns, a Декада, the site tree."""
-    from tests.factories.region import build_region
+def published_region(_shared_region_guard, db):
+    """Twelve organisations, three published НОК campaigns, a Декада, the site tree.
 
-    return build_region()
+    Built once for consecutive tests (see :class:`SharedRegion`); each test
+    gets new instances read from the database and empty caches, so what one
+    test changes, in the database or in memory, never reaches the next.
+    """
+    from tests.factories.region import build_region, load_region
+
+    if not _shared_region.is_open:
+        return build_region()
+    forget_caches()
+    return load_region()

@@ -42,6 +42,11 @@ def build_region(organisations: int = 12, responses: int = 240) -> PublishedRegi
         demo.DemoScale(organisations=organisations, responses=responses),
         log=lambda line: None,
     )
+    return load_region()
+
+
+def load_region() -> PublishedRegion:
+    """The region already in the database, read afresh (new instances each call)."""
     campaigns = list(Campaign.objects.filter(kind=CampaignKind.NOK).order_by("year"))
     return PublishedRegion(
         home=HomePage.objects.get(),
