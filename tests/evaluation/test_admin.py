@@ -13,15 +13,6 @@ pytestmark = pytest.mark.django_db
 VIEWSETS = [viewset() for viewset in EvaluationViewSetGroup.items]
 
 
-@pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_superuser(
-        "editor", "editor@example.ru", "pw"
-    )
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda v: v.model.__name__)
 def test_every_listing_opens_in_russian(editor, viewset) -> None:
     response = editor.get(reverse(viewset.get_url_name("index")))

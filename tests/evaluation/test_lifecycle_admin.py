@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from evaluation import lifecycle, roles, services
 from evaluation.enums import CampaignKind, CampaignStatus
-from evaluation.models import AuditEvent, Campaign, Publication
+from evaluation.models import AuditEvent, Publication
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.council import council_approves
-from tests.factories.evaluation import OrganisationFactory
+from tests.factories.evaluation import NokCampaignFactory, OrganisationFactory
+from tests.factories.users import role_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _user(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, password="pw")
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def editor(client, django_user_model):
-    client.force_login(_user(django_user_model, "editor", roles.EDITOR))
+    client.force_login(role_user("editor", roles.EDITOR))
     return client
 
 
@@ -35,16 +28,7 @@ def editor(client, django_user_model):
 def nok():
     a = OrganisationFactory(short_name="КЦСОН А")
     b = OrganisationFactory(short_name="КЦСОН Б")
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2025,
-        title="НОК 2025",
-        slug="nok-2025",
-        period_start=date(2025, 3, 1),
-        period_end=date(2025, 10, 31),
-    )
-    campaign.organisations.set([a, b])
-    return campaign
+    return NokCampaignFactory(year=2025, organisations=[a, b])
 
 
 def _screen(pk: int) -> str:
@@ -125,7 +109,7 @@ def test_a_refused_step_shows_what_to_do_first(editor, nok) -> None:
 @pytest.mark.parametrize("group", [roles.COUNCIL, roles.INSTITUTION, roles.OPERATOR])
 def test_non_editors_are_refused(client, django_user_model, nok, group) -> None:
     # Wagtail turns PermissionDenied into a redirect to the dashboard.
-    client.force_login(_user(django_user_model, "someone", group))
+    client.force_login(role_user("someone", group))
     for response in (
         client.get(reverse("qp_campaign_lifecycles")),
         client.get(_screen(nok.pk)),
@@ -188,8 +172,8 @@ def test_organisations_are_added_by_kind_and_by_pasted_codes(editor, nok) -> Non
 def test_the_editor_binds_the_campaigns_operators(
     editor, nok, django_user_model
 ) -> None:
-    operator = _user(django_user_model, "operator", roles.OPERATOR)
-    council = _user(django_user_model, "council", roles.COUNCIL)
+    operator = role_user("operator", roles.OPERATOR)
+    council = role_user("council", roles.COUNCIL)
     page = editor.get(_screen(nok.pk)).content.decode()
     assert 'name="operators"' in page and "operator" in page
     url = reverse("qp_campaign_operators", args=[nok.pk])

@@ -45,14 +45,6 @@ def test_query_counts_do_not_depend_on_the_number_of_organisations(
     assert after == before
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.QP_PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_cached_content_is_reused_and_invalidated_on_publish(
     published_region, client, page_cache, django_capture_on_commit_callbacks
 ) -> None:

@@ -5,22 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from evaluation import roles
 from evaluation.enums import SubmissionKind
 from evaluation.models import ImportRecord, ImportStatus, Submission
-from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
+from tests.factories.evaluation import (
+    DecadeCampaignFactory,
+    OrganisationFactory,
+    SubmissionFactory,
+)
+from tests.factories.users import role_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _user(django_user_model, name: str, group: str | None = None, **extra):
-    user = django_user_model.objects.create_user(name, password="pw", **extra)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def _dashboard(client, user) -> str:
@@ -33,7 +30,7 @@ def _dashboard(client, user) -> str:
 def test_an_empty_install_shows_the_first_steps_and_ticks_them_off(
     client, django_user_model
 ) -> None:
-    editor = _user(django_user_model, "editor", roles.EDITOR)
+    editor = role_user("editor", roles.EDITOR)
     page = _dashboard(client, editor)
     assert "С чего начать" in page
     assert "Выполнено шагов: 0 из 4" in page
@@ -51,7 +48,7 @@ def test_an_empty_install_shows_the_first_steps_and_ticks_them_off(
     assert "/admin/district/new/" not in page
     assert "/admin/import/?form=organisations" not in page
 
-    organisation.users.add(_user(django_user_model, "kcson", roles.INSTITUTION))
+    organisation.users.add(role_user("kcson", roles.INSTITUTION))
     DecadeCampaignFactory(organisations=[organisation])
     page = _dashboard(client, editor)
     assert "С чего начать" not in page  # every step done: the list goes
@@ -60,17 +57,17 @@ def test_an_empty_install_shows_the_first_steps_and_ticks_them_off(
 def test_editors_see_overdue_documents_and_refused_files(
     client, django_user_model
 ) -> None:
-    editor = _user(django_user_model, "editor", roles.EDITOR)
+    editor = role_user("editor", roles.EDITOR)
     organisation = OrganisationFactory(short_name="КЦСОН «Забота»")
     campaign = DecadeCampaignFactory(organisations=[organisation])
     today = timezone.localdate()
-    Submission.objects.create(
+    SubmissionFactory(
         campaign=campaign,
         organisation=organisation,
         kind=SubmissionKind.DECADE_SUMMARY,
         deadline=today - timedelta(days=3),
     )
-    Submission.objects.create(
+    SubmissionFactory(
         campaign=campaign,
         organisation=organisation,
         kind=SubmissionKind.IMPROVEMENT_PLAN,
@@ -92,14 +89,14 @@ def test_an_institution_sees_what_it_owes_and_not_the_editors_queue(
 ) -> None:
     own, other = OrganisationFactory(), OrganisationFactory()
     campaign = DecadeCampaignFactory(organisations=[own, other])
-    user = _user(django_user_model, "kcson", roles.INSTITUTION)
+    user = role_user("kcson", roles.INSTITUTION)
     own.users.add(user)
     for organisation, kind in (
         (own, SubmissionKind.DECADE_SUMMARY),
         (own, SubmissionKind.EXPLANATORY_NOTE),
         (other, SubmissionKind.DECADE_SUMMARY),
     ):
-        Submission.objects.create(
+        SubmissionFactory(
             campaign=campaign,
             organisation=organisation,
             kind=kind,
@@ -115,7 +112,7 @@ def test_an_institution_sees_what_it_owes_and_not_the_editors_queue(
 
 
 def test_council_members_see_their_queue(client, django_user_model) -> None:
-    member = _user(django_user_model, "council", roles.COUNCIL)
+    member = role_user("council", roles.COUNCIL)
     page = _dashboard(client, member)
     assert "На рассмотрении совета: 0" in page
     assert "Совету сейчас ничего не направлено." in page

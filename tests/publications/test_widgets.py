@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 import pytest
 import segno
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.urls import reverse
 from PIL import Image
 
@@ -64,14 +63,6 @@ def newcomer(published_region) -> Organisation:
         kind=template.kind,
         district=template.district,
     )
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.QP_PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # ------------------------------------------------------------------ widget
