@@ -382,7 +382,10 @@ def criteria(
     indicators (example B: K3 = (0.3·40 + 0.4·100) / 0.7 = 74.29).
 
     Args:
-        indicator_values: Output of :func:`indicators` (published values).
+        indicator_values: Output of :func:`indicators` (published values);
+            for a version that puts a regional indicator into a criterion,
+            add that indicator's value (:func:`regional_indicators`), or it
+            counts as "нет данных" there.
         method: The method version.
 
     Returns:
