@@ -169,10 +169,12 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
         modal.get_by_role("link", name=item).first.click()
         expect(modal).to_have_count(0)
     page.locator("select[name=plan]").select_option(str(plan.pk))
-    save_guide_screenshot(page, "institution-review-document")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("^Сохранить")).first.click()
     document = ReviewDocument.objects.get()
+    # Shots are taken on saved forms only: a pause on a changed Wagtail form
+    # lets its autosave create the object before the test's own click.
+    save_guide_screenshot(page, "institution-review-document")
     assert (document.author, document.plan) == (institution, plan)
     edit_url = (
         f"{live_server.url}/admin/snippets/qp_publications/reviewdocument/"
@@ -194,10 +196,10 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     expect(page).to_have_url(edit_url)
     more_actions(page, "Вернуть на доработку")
     dialog = page.get_by_role("dialog")
+    save_guide_screenshot(page, "council-return-dialog")
     dialog.get_by_label("Причина возврата на доработку").fill(
         "Нет мероприятия по кнопке вызова"
     )
-    save_guide_screenshot(page, "council-return-dialog")
     with page.expect_navigation():
         dialog.get_by_role("button", name="Вернуть на доработку").click()
     plan.refresh_from_db()
@@ -213,8 +215,8 @@ def test_plan_upload_return_fix_approve_report_and_revision_in_chromium(
     assert list(ImprovementPlan.objects.values_list("pk", flat=True)) == [plan.pk]
     assert plan.measures.count() == 3
     page.goto(edit_url)
-    page.get_by_role("textbox", name="Пояснение").fill("Добавлена кнопка вызова")
     save_guide_screenshot(page, "institution-resubmit")
+    page.get_by_role("textbox", name="Пояснение").fill("Добавлена кнопка вызова")
     with page.expect_navigation():
         more_actions(page, f"Обновить {review.WORKFLOW_NAME}")
     plan.refresh_from_db()
