@@ -32,9 +32,10 @@ from evaluation.imports.engine import (
 )
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import FORMS, get_form
+from evaluation.imports.paper import build_paper_template
 from evaluation.imports.permissions import import_scope
 from evaluation.imports.templates import build_template
-from evaluation.models import Campaign, ImportRecord, ImportStatus
+from evaluation.models import Campaign, ImportRecord, ImportStatus, Organisation
 
 ERRORS_SHOWN = 500
 NOT_LOADED = "-"  # the «не загружать» choice of the mapping step
@@ -104,6 +105,9 @@ class ImportUploadView(WagtailAdminTemplateMixin, FormView):
             {"name": f.name, "title": f.title, "description": f.description}
             for f in sorted(FORMS.values(), key=lambda f: f.title)
         ]
+        context["paper_organisations"] = roles.organisations_of(
+            self.request.user
+        ).order_by("short_name")
         return context
 
     def form_valid(self, form):
@@ -448,6 +452,27 @@ class ImportTemplateView(View):
         return response
 
 
+class ImportPaperTemplateView(View):
+    """The typing template of an organisation's printed questionnaire (its
+    editors and its own users only)."""
+
+    def get(self, request, organisation):
+        found = get_object_or_404(Organisation, pk=organisation)
+        if not (
+            roles.is_editor(request.user)
+            or roles.organisations_of(request.user).filter(pk=found.pk).exists()
+        ):
+            raise PermissionDenied
+        response = HttpResponse(
+            build_paper_template(found),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="ankety-{found.code or found.pk}.xlsx"'
+        )
+        return response
+
+
 def import_urls():
     from django.urls import path
 
@@ -458,6 +483,11 @@ def import_urls():
             "import/<int:pk>/confirm/",
             ImportConfirmView.as_view(),
             name="qp_import_confirm",
+        ),
+        path(
+            "import/paper/<int:organisation>/",
+            ImportPaperTemplateView.as_view(),
+            name="qp_import_paper_template",
         ),
         path(
             "import/<int:pk>/options/",

@@ -1381,8 +1381,45 @@ def _match_layout(
     # A lone cell is a title ("Сведения о численности получателей …"), not a
     # header: only rows of two or more headers are matched by meaning.
     if len(positions) < len(columns) and sum(map(bool, candidates)) > 1:
+        _numbered_pass(candidates, columns, positions, titles)
         _stem_pass(candidates, columns, positions, titles, ambiguous)
     return positions, titles, ambiguous
+
+
+_ENDS_IN_NUMBER = re.compile(r"\d$")
+
+
+def _numbered_pass(
+    candidates: list[tuple[str, ...]],
+    columns: Sequence[ColumnSpec],
+    positions: dict[str, int],
+    titles: dict[str, str],
+) -> None:
+    """Map numbered columns headed by their name and then their wording.
+
+    The typing template of the printed questionnaire heads a column
+    "Вопрос 1. При посещении организации обращались ли вы …": it is the column
+    "Вопрос 1" (a name ending in a number, followed by more words; "Вопрос 1"
+    is not a prefix of "Вопрос 10 …").
+    """
+    texts = [normalise(options[-1]) if options else "" for options in candidates]
+    used = set(positions.values())
+    for spec in columns:
+        if spec.key in positions:
+            continue
+        prefixes = tuple(
+            f"{name} "
+            for name in {normalise(n) for n in (spec.title, *spec.aliases)}
+            if _ENDS_IN_NUMBER.search(name)
+        )
+        if not prefixes:
+            continue
+        for column, text in enumerate(texts):
+            if column not in used and text.startswith(prefixes):
+                positions[spec.key] = column
+                titles[spec.key] = candidates[column][-1]
+                used.add(column)
+                break
 
 
 def find_header(
