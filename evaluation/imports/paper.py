@@ -40,14 +40,23 @@ def blank_question_set(organisation: Organisation) -> QuestionSetDef:
     return question_set_of(open_questionnaire_for(organisation))
 
 
+#: The question numbers the survey-responses form reads (``q1`` … ``q15``).
+FORM_QUESTIONS = range(1, 16)
+NOT_ASKED = "(нет в бланке, не заполняйте)"
+
+
 def paper_headers(question_set: QuestionSetDef) -> list[str]:
-    """The template's column headers, in the blank's order."""
+    """The template's column headers: the blank's questions in its order,
+    then the suggestions; a campaign's own shorter set is followed by empty
+    columns of the form's other questions (the form reads all fifteen)."""
+    asked = {q.number for q in question_set.questions}
     return [
         "Номер анкеты",
         "Дата анкетирования",
         "Канал",
         *(f"Вопрос {q.number}. {q.text}" for q in question_set.questions),
         "Предложения",
+        *(f"Вопрос {n} {NOT_ASKED}" for n in FORM_QUESTIONS if n not in asked),
     ]
 
 
@@ -67,7 +76,7 @@ def build_paper_template(organisation: Organisation) -> bytes:
     )
     for index, title in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=title)
-        cell.font = Font(bold=True)
+        cell.font = Font(bold=True, color="808080" if NOT_ASKED in title else None)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = (

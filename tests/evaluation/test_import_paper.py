@@ -134,3 +134,55 @@ def test_the_template_is_downloaded_by_the_organisations_own_users(
     # Another organisation's template: Wagtail turns the refusal into a redirect.
     denied = client.get(reverse("qp_import_paper_template", args=[b.pk]))
     assert denied.status_code == 302 and denied["Location"] == "/admin/"
+
+
+def test_a_campaigns_own_question_set_gives_its_order(region) -> None:
+    from django.utils import timezone
+
+    from evaluation.models import OnlineQuestionnaire, QuestionSet
+
+    own = QuestionSet.objects.create(
+        code="short", version=2, title="Короткая анкета",
+        questions=[
+            {"code": "q15", "text": "Довольны в целом?"},
+            {"code": "q2", "text": "Хватает ли сведений на стендах?"},
+            {"code": "q13", "text": "Порекомендуете организацию?"},
+        ],
+    )  # fmt: skip
+    now = timezone.now()
+    OnlineQuestionnaire.objects.create(
+        campaign=region["decade"], question_set=own,
+        opens_at=now - timezone.timedelta(days=1),
+        closes_at=now + timezone.timedelta(days=30),
+    )  # fmt: skip
+    a = region["a"]
+    template = build_paper_template(a)
+    header = [
+        c.value for c in load_workbook(io.BytesIO(template))["Данные"][HEADER_ROW]
+    ]
+    assert header[3:7] == [
+        "Вопрос 15. Довольны в целом?",
+        "Вопрос 2. Хватает ли сведений на стендах?",
+        "Вопрос 13. Порекомендуете организацию?",
+        "Предложения",
+    ]
+    assert header[7:] == [
+        f"Вопрос {n} (нет в бланке, не заполняйте)"
+        for n in (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14)
+    ]
+    data = _filled(template, [["7", datetime(2024, 4, 9), "По почте", YES, NO, YES]])
+    report = import_file(
+        "survey_responses",
+        data,
+        "short.xlsx",
+        campaign=region["decade"],
+        organisation=a,
+    )
+    assert report.ok, report.errors
+    response = SurveyResponse.objects.get()
+    assert response.answers == {
+        **{f"q{n}": None for n in range(1, 16)},
+        "q15": True,
+        "q2": False,
+        "q13": True,
+    }
