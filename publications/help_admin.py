@@ -363,3 +363,17 @@ def keep_help_menu(request, menu_items) -> None:
     item = register_help_menu()
     if item.is_shown(request):
         menu_items.append(item)
+
+
+@hooks.register("construct_help_menu")
+def replace_wagtails_guides(request, menu_items) -> None:
+    """Wagtail's own «Руководство редактора» and «Что нового в Wagtail» go.
+
+    They lead to wagtail.org in English and the first bears the same name as
+    the portal's editor guide; the portal's guides take their place.
+    """
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new-in-")
+    ]

@@ -204,7 +204,7 @@ def test_a_decade_from_an_empty_install_through_the_admin(
         # The editor binds the institution's user in the organisation's form.
         centre = Organisation.objects.get(code="K-1")
         page.goto(f"{base}{reverse('organisation:edit', args=[centre.pk])}")
-        page.get_by_label("Ксения Кцсонова (kcson)").check()
+        page.get_by_label("Ксения Кцсонова (kcson@minsoc.example.ru)").check()
         page.get_by_role("button", name="Сохранить").click()
         expect(page.locator(".messages")).to_contain_text(centre.short_name)
         assert list(centre.users.all()) == [institution]

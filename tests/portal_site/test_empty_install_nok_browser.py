@@ -314,7 +314,7 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     save_guide_screenshot(page, "nok-campaign-organisations")
 
     page.goto(f"{base}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}")
-    page.get_by_label("operator", exact=True).check()
+    page.get_by_label("Олег Операторов (operator@minsoc.example.ru)").check()
     page.get_by_role("button", name="Сохранить операторов").click()
     expect(page.get_by_text("Операторов кампании: 1.")).to_be_visible()
     page.get_by_role("button", name="Начать сбор данных").click()
