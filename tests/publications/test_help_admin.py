@@ -235,6 +235,8 @@ def test_every_screenshot_of_the_guides_is_one_the_browser_tests_save() -> None:
     # PNGs in docs/guide/img/ are those screenshots, nothing stale.
     present = {path.stem for path in (GUIDE_DIR / "img").glob("*.png")}
     assert present <= saved, sorted(present - saved)
+    # … and every screenshot a guide shows is there (``make guide-screenshots``).
+    assert referenced <= present, sorted(referenced - present)
 
 
 def _catalogue_texts() -> list[str]:
