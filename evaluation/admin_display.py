@@ -10,6 +10,7 @@ and lists with Russian labels, numbers formatted by
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -72,12 +73,22 @@ def _question(key: str) -> str:
     return f"вопрос {key[1:]}" if key[:1] == "q" and key[1:].isdigit() else key
 
 
+_DECIMAL = re.compile(r"-?\d+\.(\d+)")
+
+
 def _number(value) -> str:
+    """A stored value as text: whole numbers grouped, decimals with a comma."""
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, int):
         return format_number(value, places=0)
-    return str(value)
+    if isinstance(value, Decimal | float):
+        return format_number(value, places=len(str(value).partition(".")[2]))
+    text = str(value)
+    match = _DECIMAL.fullmatch(text)
+    if match:  # "86.30" as stored JSON keeps its places: «86,30»
+        return format_number(Decimal(text), places=len(match.group(1)))
+    return text
 
 
 def _definition_list(rows: list[tuple[str, object]]) -> SafeString | str:

@@ -12,6 +12,7 @@ from evaluation.enums import (
     SurveyChannel,
     SurveyKind,
 )
+from evaluation.formatting import format_score
 from evaluation.rating import (
     OrganisationInputs,
     RatingInputError,
@@ -369,7 +370,7 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.total}"
+        return f"{self.organisation}: {format_score(self.total)}"
 
 
 class Publication(models.Model):
@@ -467,7 +468,7 @@ class PublishedResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.total}"
+        return f"{self.organisation}: {format_score(self.total)}"
 
 
 class DecadeSummary(models.Model):

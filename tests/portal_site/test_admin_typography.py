@@ -59,12 +59,26 @@ ADMIN_ALLOWED = frozenset(
         "Telegram",  # the messenger's name, a field of the ministry's settings
         "Excel",  # Microsoft's spreadsheet program, named in the help on files
         "Word",  # Microsoft's word processor, named in the help on files
+        # Names of file formats the upload forms accept (as CSV, PDF, DOCX of
+        # the public list).
+        "DOC",
+        "ODT",
+        "RTF",
+        "JPG",
     ]
 )
 ENGLISH = re.compile(r"^английское слово: '([A-Za-z]+)'")
 
 #: Stored data printed raw: a Python or JSON dict or list of codes, or empty.
 RAW_DATA = re.compile(r"""[{\[]\s*['"][\w.]+['"]\s*[:,\]]|(?<![\w\]])(?:\[\]|\{\})""")
+
+#: A score with a decimal point («92.44», «100.00»), not a date
+#: («31.12.2024») or an item number («1.1», «2.10»): Russian writes a comma.
+DECIMAL_POINT = re.compile(r"(?<![\d.])\d{2,}\.\d{2}(?![\d.])")
+
+#: An internal identifier shown as text: a hex digest or a storage name
+#: («letters/2026/83d9015e….txt») instead of what a person would call it.
+INTERNAL_ID = re.compile(r"(?<![\w-])[0-9a-f]{16,}(?![\w-])")
 
 #: Screens the crawl must have checked (a crawl that lost its way fails).
 EXPECTED = {
@@ -109,6 +123,14 @@ def admin_problems(text: str) -> list[str]:
         if not ((match := ENGLISH.match(problem)) and match.group(1) in ADMIN_ALLOWED)
     ]
     found.extend(
+        f"десятичная точка: «…{text[max(0, m.start() - 30) : m.end() + 5]}…»"
+        for m in DECIMAL_POINT.finditer(text)
+    )
+    found.extend(
+        f"служебный идентификатор: «…{text[max(0, m.start() - 30) : m.end() + 5]}…»"
+        for m in INTERNAL_ID.finditer(text)
+    )
+    found.extend(
         f"данные без обработки: «…{text[max(0, m.start() - 30) : m.end() + 20]}…»"
         for m in RAW_DATA.finditer(text)
     )
@@ -148,14 +170,26 @@ def test_the_exclusion_is_wagtails_own_screens_only() -> None:
 def test_the_admin_checks_catch_raw_data() -> None:
     bad = (
         "Исходные данные {'respondents': 387} Примечания [] "
-        "Сведения ['founder', 'location'] Группа Editors"
+        "Сведения ['founder', 'location'] Группа Editors Балл: 92.44 "
+        "Файл letters/2026/83d9015ef41500eb7dd92b9681e7c588.txt"
     )
     found = admin_problems(bad)
     raw = [problem for problem in found if problem.startswith("данные без обработки")]
     assert len(raw) == 3, found
-    english = {problem.split("'")[1] for problem in found if problem not in raw}
+    points = [problem for problem in found if problem.startswith("десятичная точка")]
+    assert len(points) == 1, found
+    ids = [problem for problem in found if problem.startswith("служебный")]
+    assert len(ids) == 1, found
+    english = {
+        problem.split("'")[1]
+        for problem in found
+        if problem.startswith("английское слово")
+    }
     assert english == {"respondents", "founder", "location", "Editors"}, found
-    good = "Пункт 1.1 [1] Версия Wagtail 8.0 Канал в Telegram Респондентов 387"
+    good = (
+        "Пункт 1.1 [1] Версия Wagtail 8.0 Канал в Telegram Респондентов 387 "
+        "Срок 31.12.2024 Балл 92,44 Пункт 2.10"
+    )
     assert admin_problems(good) == []
 
 
