@@ -21,6 +21,7 @@ ROLE_MIGRATIONS = (
     ("evaluation.migrations.0011_roles_new_models", "grant"),
     ("evaluation.migrations.0016_document_collection_permissions", "grant"),
     ("evaluation.migrations.0020_sample_base_roles", "grant"),
+    ("evaluation.migrations.0027_letters_and_checkers", "grant"),
     ("publications.migrations.0007_review_roles", "grant"),
 )
 
