@@ -29,6 +29,21 @@ from scripts import services  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+#: pytest-xdist workers of each pass (``QP_TEST_WORKERS=2``; unset, ``0`` or
+#: ``1``: one process). Each worker has its own test database
+#: (``test_<name>_gw0``, …), media and private folders and search index prefix;
+#: the shared published region's tests go to one worker together
+#: (``--dist loadgroup``, see ``tests/conftest.py``). Off by default until it is
+#: measured as a gain on an idle two-core machine (on a loaded one it was not).
+DEFAULT_WORKERS = "1"
+
+
+def xdist_args() -> list[str]:
+    """The pytest options that spread a pass over the workers."""
+    workers = os.environ.get("QP_TEST_WORKERS", DEFAULT_WORKERS).strip()
+    if workers in {"", "0", "1"}:
+        return []
+    return ["-n", workers, "--dist", "loadgroup"]
 
 
 def log(message: str) -> None:
@@ -82,7 +97,14 @@ def pytest_pass(label: str, extra_env: dict[str, str], args: list[str]) -> dict:
     log(f"--- pytest on {label} ---")
     started = time.monotonic()
     status = run(
-        [str(VENV_BIN / "python"), "-m", "pytest", f"--junitxml={junit}", *args],
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "pytest",
+            f"--junitxml={junit}",
+            *xdist_args(),
+            *args,
+        ],
         env=env,
     )
     counts = junit_counts(junit)

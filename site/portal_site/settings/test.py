@@ -1,5 +1,6 @@
 """Test overlay: fast hashing, local-memory cache, temporary media, immediate tasks."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
@@ -26,7 +27,10 @@ QP_PAGE_CACHE_SECONDS = 0
 # database backend unless a test asks for Elasticsearch explicitly.
 QP_SEARCH = {
     "ELASTICSEARCH_URL": "",
-    "INDEX_PREFIX": "qp-test",
+    # One index per pytest-xdist worker (``gw0``, ``gw1``, …).
+    "INDEX_PREFIX": "-".join(
+        filter(None, ("qp-test", os.environ.get("PYTEST_XDIST_WORKER", "")))
+    ),
 }
 QP_TEST_ELASTICSEARCH_URL = env_str("QP_TEST_ELASTICSEARCH_URL")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
