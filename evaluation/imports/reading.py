@@ -192,6 +192,7 @@ _ZIP_ERRORS = (
 
 def _check_zip(data: bytes, filename: str) -> None:
     """Refuse zips that are not workbooks, carry macros, or unpack too big."""
+    _no_hidden_parts().clear()
     try:
         _inspect_zip(zipfile.ZipFile(io.BytesIO(data)), filename)
     except _ZIP_ERRORS:
@@ -511,9 +512,13 @@ def _xlsx_scan_bounded(
     verified = (-1, -1)
     name = row_start = row_number = canonical = verify = None
     carry = b""
+    hidden, tail = False, b""  # whether the part may hide rows or columns
     with archive.open(info) as part:
         while True:
             chunk = part.read(_CHUNK)
+            if chunk and not hidden:
+                hidden = b"hidden" in chunk or b"hidden" in tail + chunk[:6]
+                tail = chunk[-6:]
             if not chunk:
                 pieces = [(carry, 0, len(carry))] if carry else []
             else:
@@ -565,7 +570,21 @@ def _xlsx_scan_bounded(
                     columns = max(columns, _column_number(cell.group(1)))
                     position, widened = found.end(), widened + 1
             if not chunk:
+                if not hidden:
+                    _no_hidden_parts().add(info.filename)
                 return rows, columns
+
+
+_SCANNED = threading.local()
+
+
+def _no_hidden_parts() -> set[str]:
+    """XLSX parts of the file being read (this thread) that the size check
+    read whole and found without a ``hidden`` flag: :func:`_skip_hidden`
+    need not read them again."""
+    if not hasattr(_SCANNED, "parts"):
+        _SCANNED.parts = set()
+    return _SCANNED.parts
 
 
 def _xlsx_scan_canonical(
@@ -901,6 +920,8 @@ def _xlsx_hidden(
     info = archive.getinfo(names[path.lower()])
     rows: set[int] = set()
     columns: set[int] = set()
+    if info.filename in _no_hidden_parts():
+        return rows, columns  # read whole by the size check: nothing hidden
     for chunk in _chunks(archive, info, b"<"):
         if b"hidden" not in chunk:
             continue
