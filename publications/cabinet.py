@@ -38,6 +38,7 @@ from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import SubmissionKind
 from evaluation.imports.forms import FORMS
 from evaluation.models import Campaign, ImportRecord, Organisation, Submission
+from publications.models import ReviewDocument
 
 #: The import form that delivers each kind of owed document.
 UPLOAD_FORMS = {
@@ -303,10 +304,21 @@ def register_cabinet_menu_item() -> MenuItem:
 
 @hooks.register("construct_main_menu")
 def simplify_menu_for_institutions(request, menu_items) -> None:
-    """Institution-only users: the cabinet, uploads and their history, nothing else."""
+    """Institution-only users: the cabinet, uploads and their history, documents
+    sent for review, objections and instructions; nothing else."""
     if not roles.is_institution_only(request.user):
         return
-    kept = {reverse("qp_cabinet"), reverse("qp_import"), reverse("qp_instructions")}
+    review_documents = reverse(
+        f"wagtailsnippets_{ReviewDocument._meta.app_label}"
+        f"_{ReviewDocument._meta.model_name}:list"
+    )
+    kept = {
+        reverse("qp_cabinet"),
+        reverse("qp_import"),
+        reverse("qp_instructions"),
+        review_documents,
+        reverse("qp_objections"),
+    }
     items = [item for item in menu_items if getattr(item, "url", None) in kept]
     items.append(
         MenuItem(

@@ -236,6 +236,8 @@ def test_institution_users_get_a_simplified_menu(cabinet_world, client) -> None:
     assert "Кабинет учреждения" in menu
     assert "История загрузок" in menu
     assert "Загрузка файлов" in menu
+    # What an institution sends to its council and its objections to results.
+    assert "На рассмотрение" in menu and "Возражения" in menu
     assert "Оценка качества" not in menu  # the editors' group of screens
     menu = _menu(client, users["editor"])
     assert "Оценка качества" in menu and "Кабинет учреждения" in menu
