@@ -1,10 +1,10 @@
 """Large documents are built by a background task, with progress.
 
 A results report of more than ``QP_DOCUMENT_BACKGROUND_ORGANISATIONS``
-organisations (1000 by default) would hold a web worker for long. Its first
-request starts :func:`build_document` on the site's task backend (the one the
-large imports use, :mod:`evaluation.background`) and answers with a Russian
-progress page that reloads itself every few seconds (a ``<meta refresh>``: no
+organisations (300 by default: see ``docs/benchmarks.md``, documents) would
+hold a web worker for long. Its first request starts :func:`build_document`
+on the site's task backend (the one the large imports use,
+:mod:`evaluation.background`) and answers with a Russian progress page that reloads itself every few seconds (a ``<meta refresh>``: no
 script, so nothing for the Content Security Policy to allow); once the file
 is stored the same address serves it from the cache.
 
@@ -47,7 +47,7 @@ RUNNING, DONE, FAILED = "running", "done", "failed"
 
 def threshold() -> int:
     """Reports of more organisations than this are built in the background."""
-    return int(getattr(settings, "QP_DOCUMENT_BACKGROUND_ORGANISATIONS", 1000))
+    return int(getattr(settings, "QP_DOCUMENT_BACKGROUND_ORGANISATIONS", 300))
 
 
 def state_key(kind: str, slug: str, version: int, extension: str) -> str:

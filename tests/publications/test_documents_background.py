@@ -176,7 +176,7 @@ def test_small_reports_are_built_in_the_request(nok, client, django_user_model):
     campaign, editor = nok
     _publish(campaign, editor, django_user_model)
     cache.clear()
-    assert background.threshold() == 1000
+    assert background.threshold() == 300
     response = client.get(f"/documents/campaigns/{campaign.slug}/report.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == PDF

@@ -90,7 +90,7 @@ def test_documents_download_from_their_links(
     assert name == f"nok-{campaign.slug}-v1.docx"
     assert docx.Document(io.BytesIO(content)).tables
     page.get_by_role("heading", name="Документ готов").wait_for()
-    settings.QP_DOCUMENT_BACKGROUND_ORGANISATIONS = 1000
+    settings.QP_DOCUMENT_BACKGROUND_ORGANISATIONS = 300
 
     organisation = selectors.published_results(campaign).first().organisation
     page.goto(f"{live_server.url}{region.directory.card_url(organisation, campaign)}")
