@@ -4,8 +4,9 @@ A results report of more than ``QP_DOCUMENT_BACKGROUND_ORGANISATIONS``
 organisations (300 by default: see ``docs/benchmarks.md``, documents) would
 hold a web worker for long. Its first request starts :func:`build_document`
 on the site's task backend (the one the large imports use,
-:mod:`evaluation.background`) and answers with a Russian progress page that reloads itself every few seconds (a ``<meta refresh>``: no
-script, so nothing for the Content Security Policy to allow); once the file
+:mod:`evaluation.background`) and answers with a Russian progress page that
+reloads itself every few seconds (a ``<meta refresh>``: no script, so nothing
+for the Content Security Policy to allow); once the file
 is stored the same address serves it from the cache.
 
 The state of a build is kept in the shared cache under a key made of what the

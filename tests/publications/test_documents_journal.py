@@ -52,10 +52,7 @@ def test_journal_material_has_the_pages_figures(published_region, client) -> Non
     # The lead: the page's summary figures, the best and the lowest total.
     region = selectors.aggregates(campaign)["region"]["total"]
     mean, count = format_number(region.mean, 2), format_number(region.count, 0)
-    assert (
-        "Средний итоговый балл по краю</p>"
-        f'<p class="score">{flat(mean)}</p>' in page
-    )
+    assert f'Средний итоговый балл по краю</p><p class="score">{flat(mean)}</p>' in page
     assert f'Оценено организаций</p><p class="score">{flat(count)}</p>' in page
     lead = document.paragraphs[2].text
     assert f"Число оценённых организаций — {count}." in lead
