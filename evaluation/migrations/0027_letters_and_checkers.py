@@ -39,6 +39,26 @@ CHECKER_VIEWS = (
 )
 
 
+#: What the РМЦ reads: every submission and material of every campaign (the
+#: rows are all of them, see ``evaluation.roles``). A fixed list, so the
+#: grant means the same whenever it runs.
+RMC_VIEWS = (
+    *CHECKER_VIEWS,
+    "surveyresponse",
+    "publishedresult",
+    "councildecision",
+    "onlinesubmission",
+    "onlinequestionnaire",
+    "websitecheck",
+    "letter",
+    "checkerinvitation",
+    "explanatorynote",
+    "noteitem",
+    "noteattachment",
+    "objection",
+)
+
+
 def grant(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
@@ -48,8 +68,6 @@ def grant(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    app = apps.get_app_config("qp_evaluation")
-    every_model = [model._meta.model_name for model in app.get_models()]
 
     def evaluation(actions, models):
         codenames = [f"{a}_{m}" for a in actions for m in models]
@@ -72,7 +90,7 @@ def grant(apps, schema_editor):
         # Reads everything of the evaluation app; writes only letters.
         RMC: [
             *access,
-            *evaluation(["view"], every_model),
+            *evaluation(["view"], RMC_VIEWS),
             *evaluation(["add", "change", "delete"], ["letter"]),
         ],
         # Reads; adds remarks; changes nothing.
