@@ -600,6 +600,7 @@ def distribution_chart(
     bin_width: int = 10,
     id_prefix: str,
     highlight: Decimal | None = None,
+    binned: tuple[list[int], int] | None = None,
 ) -> Chart:
     """Histogram of total scores on the 0–100 scale.
 
@@ -616,6 +617,9 @@ def distribution_chart(
         bin_width: Width of a bin in points; must divide 100.
         id_prefix: Prefix for every ``id`` in the SVG, unique on the page.
         highlight: A value whose bin to mark, or ``None``.
+        binned: The totals already counted per bin of ``bin_width`` and the
+            number missing (a publication's stored distribution); ``totals``
+            is then not read.
 
     Returns:
         The chart, with table columns ``["Интервал баллов", "Число организаций"]``.
@@ -640,6 +644,11 @@ def distribution_chart(
     counts = [0] * bin_count
     for value in known:
         counts[bin_of(value)] += 1
+    missing = len(totals) - len(known)
+    if binned is not None:
+        counts, missing = list(binned[0]), binned[1]
+        if len(counts) != bin_count:
+            raise ValueError("Число интервалов не соответствует их ширине.")
     intervals = [f"{start}–{start + bin_width}" for start in range(0, 100, bin_width)]
     marked = None if highlight is None else bin_of(highlight)
 
@@ -761,7 +770,7 @@ def distribution_chart(
     )
 
     description = _distribution_description(
-        counts, intervals, len(totals) - len(known), highlight, marked
+        counts, intervals, missing, highlight, marked
     )
     svg = _svg(
         id_prefix=id_prefix,

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from evaluation import signals
+from evaluation import published_aggregates, signals
 from evaluation.bulk import bulk_insert
 from evaluation.enums import (
     CampaignKind,
@@ -201,6 +201,9 @@ def publish_campaign(campaign: Campaign, actor=None, note: str = "") -> Publicat
         ],
         batch_size=2000,
     )
+    # Distributions, region/district/kind means and the ranked count, once
+    # per version (issue #27); public pages read them instead of the rows.
+    published_aggregates.store(publication)
     campaign.status = CampaignStatus.PUBLISHED
     campaign.save(update_fields=["status"])
     record(

@@ -234,17 +234,35 @@ class DistributionChartBlock(ChartBlock):
 
     stem = "distribution"
 
-    def build(self, value, prefix):
+    def get_context(self, value, parent_context=None):
+        # The page shows the bars only: the stored distribution of the
+        # publication is enough, without reading every total.
+        context = super(ChartBlock, self).get_context(value, parent_context)
+        prefix = chart_prefix(parent_context, self.stem)
+        chart, _series, empty = self.build(value, prefix, with_totals=False)
+        context["empty_message"] = empty
+        if chart is not None:
+            context.update(chart_context(chart, prefix))
+        return context
+
+    def build(self, value, prefix, *, with_totals: bool = True):
         campaign = value.get("campaign")
         if campaign is None or selectors.latest_publication(campaign) is None:
             return None, {}, "Результаты кампании ещё не опубликованы."
         filters = selectors.RatingFilters(
             district=value.get("district") or "", kind=value.get("kind") or ""
         )
-        totals: list[Decimal | None] = list(
-            selectors.rating_rows(campaign, filters).values_list("total", flat=True)
+        bin_width = int(value.get("bin_width") or 10)
+        binned = selectors.rating_distribution(campaign, filters, bin_width)
+        totals: list[Decimal | None] = (
+            list(
+                selectors.rating_rows(campaign, filters).values_list("total", flat=True)
+            )
+            if with_totals or binned is None
+            else []
         )
-        if not totals:
+        present = len(totals) if binned is None else sum(binned[0]) + binned[1]
+        if not present:
             return None, {}, "Нет организаций, подходящих под выбранные условия."
         group = ", ".join(
             part
@@ -258,8 +276,9 @@ class DistributionChartBlock(ChartBlock):
             title=f"Распределение итоговых баллов{': ' + group if group else ''}, "
             f"{campaign.title}",
             totals=totals,
-            bin_width=int(value.get("bin_width") or 10),
+            bin_width=bin_width,
             id_prefix=prefix,
+            binned=binned,
         )
         series = {
             "campaign": campaign_json(campaign),

@@ -48,6 +48,7 @@ from .process import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from .published_aggregates import PublicationAggregates
 from .questionnaires import (
     OnlineQuestionnaire,
     OnlineSubmission,
@@ -99,6 +100,7 @@ __all__ = [
     "ProposalDocument",
     "ProposalStatus",
     "Publication",
+    "PublicationAggregates",
     "PublishedResult",
     "QuestionSet",
     "RegionalPlan",

@@ -10,12 +10,13 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from evaluation import decade, sample_bases
+from evaluation import decade, published_aggregates, sample_bases
 from evaluation.decade import DecadeSummary
 from evaluation.enums import CampaignKind, CampaignStatus, DataSource, IndicatorCode
 from evaluation.models import (
     Campaign,
     DecadeVersion,
+    District,
     Measure,
     Organisation,
     Publication,
@@ -76,6 +77,10 @@ def aggregates(
         A mapping group key (``"region"``, a district slug or a kind) to a
         mapping figure (``k1``…``k5``, ``total``) to its aggregate.
     """
+    publication = latest_publication(campaign)
+    stored = published_aggregates.stored(publication)
+    if stored is not None:
+        return _stored_groups(stored, group_by)
     key_field = {
         None: None,
         "district": "organisation__district__slug",
@@ -85,7 +90,12 @@ def aggregates(
     groups: dict[str, dict[str, list[Decimal | None]]] = defaultdict(
         lambda: {field: [] for field in CRITERIA_FIELDS}
     )
-    for row in published_results(campaign).order_by().values_list(*columns):
+    rows = (
+        PublishedResult.objects.filter(publication=publication).values_list(*columns)
+        if publication is not None
+        else []
+    )
+    for row in rows:
         key = "region" if key_field is None else str(row[-1])
         for field, value in zip(CRITERIA_FIELDS, row, strict=False):
             groups[key][field].append(value)
@@ -93,6 +103,23 @@ def aggregates(
         key: {field: aggregate(values) for field, values in figures.items()}
         for key, figures in sorted(groups.items())
     }
+
+
+def _stored_groups(
+    stored: published_aggregates.StoredAggregates, group_by: str | None
+) -> dict[str, dict[str, Aggregate]]:
+    """:func:`aggregates` from the figures stored when the version was published."""
+    if not stored.organisations:
+        return {}
+    if group_by is None:
+        return {"region": stored.region}
+    if group_by == "kind":
+        return dict(sorted(stored.kinds().items()))
+    districts = stored.districts()
+    slugs = dict(
+        District.objects.filter(pk__in=list(districts)).values_list("pk", "slug")
+    )
+    return dict(sorted((str(slugs[pk]), figures) for pk, figures in districts.items()))
 
 
 def organisation_history(organisation: Organisation) -> list[PublishedResult]:

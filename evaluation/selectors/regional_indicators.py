@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from evaluation import published_aggregates
 from evaluation.formatting import format_amount, format_number, format_percent
 from evaluation.models import Campaign, Publication, PublishedResult
 from evaluation.rating import (
@@ -146,25 +147,40 @@ def campaign_regional(
     method = _method_of(campaign.method_version)
     if method is None or not method.regional:
         return []
-    rows = list(
-        PublishedResult.objects.filter(publication=publication).values_list(
-            "regional_indicators", flat=True
+    stored = published_aggregates.stored(publication)
+    rows = (
+        []
+        if stored is not None
+        else list(
+            PublishedResult.objects.filter(publication=publication).values_list(
+                "regional_indicators", flat=True
+            )
         )
     )
     summaries = []
     for indicator in method.regional:
-        values = [
-            Decimal(row[indicator.code])
-            for row in rows
-            if row and row.get(indicator.code) is not None
-        ]
-        if values:
-            exact = Fraction(sum(values, Decimal(0))) / len(values)
+        if stored is not None:
+            figures = stored.regional(indicator.code)
+        else:
+            values = [
+                Decimal(row[indicator.code])
+                for row in rows
+                if row and row.get(indicator.code) is not None
+            ]
+            figures = (
+                (len(values), sum(values, Decimal(0)), min(values), max(values))
+                if values
+                else None
+            )
+        count = 0
+        if figures is not None:
+            count, total, lowest, highest = figures
+            exact = Fraction(total) / count
             mean = quantize_exact(exact, indicator.decimals, method.rounding)
             text = (
                 display_value(indicator, mean),
-                display_value(indicator, min(values)),
-                display_value(indicator, max(values)),
+                display_value(indicator, lowest),
+                display_value(indicator, highest),
             )
         else:
             text = (display_value(indicator, None),) * 3
@@ -174,7 +190,7 @@ def campaign_regional(
                 name=indicator.name,
                 formula=indicator.formula.describe(),
                 placement=placement(method, indicator),
-                organisations=len(values),
+                organisations=count,
                 mean=text[0],
                 lowest=text[1],
                 highest=text[2],

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from evaluation import published_aggregates
 from evaluation.deadlines import SubmissionState
 from evaluation.decade import DecadeSummary
 from evaluation.enums import (
@@ -37,11 +38,13 @@ from evaluation.models import (
     MeasureReport,
     Organisation,
     Publication,
+    PublicationAggregates,
     PublishedResult,
     Submission,
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.published_aggregates import group_aggregates
 from evaluation.rating import Aggregate, aggregate, get_method
 
 from . import regional
@@ -139,21 +142,56 @@ def rating_rows(
     return rows.order_by(expression, "organisation__short_name", "pk")
 
 
+def rating_distribution(
+    campaign: Campaign, filters: RatingFilters | None = None, bin_width: int = 10
+) -> tuple[list[int], int] | None:
+    """Totals of the rating per bin of ``bin_width`` points and the number
+    without a total, as stored when the version was published; None when
+    the publication has no stored aggregates (count the rows then).
+
+    Only the district and kind of ``filters`` matter.
+    """
+    filters = filters or RatingFilters()
+    stored = published_aggregates.stored(latest_publication(campaign))
+    if stored is None:
+        return None
+    return stored.distribution(
+        _district_id(filters.district), filters.kind, bin_width=bin_width
+    )
+
+
+def _district_id(slug: str) -> int | None:
+    """The id of a district by slug; None for "any", -1 for an unknown one."""
+    if not slug:
+        return None
+    found = District.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return -1 if found is None else found
+
+
 def rating_filter_options(campaign: Campaign) -> dict[str, list[tuple[str, str]]]:
     """Districts and kinds present in the campaign's publication, for filters."""
     publication = latest_publication(campaign)
     if publication is None:
         return {"districts": [], "kinds": []}
     present = PublishedResult.objects.filter(publication=publication)
-    districts = (
-        District.objects.filter(
-            organisations__published_results__in=present.values("pk")
+    stored = published_aggregates.stored(publication)
+    if stored is not None:
+        districts = (
+            District.objects.filter(pk__in=list(stored.districts()))
+            .order_by("name")
+            .values_list("slug", "name")
         )
-        .distinct()
-        .order_by("name")
-        .values_list("slug", "name")
-    )
-    kinds = set(present.values_list("organisation__kind", flat=True).distinct())
+        kinds = set(stored.kinds())
+    else:
+        districts = (
+            District.objects.filter(
+                organisations__published_results__in=present.values("pk")
+            )
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        kinds = set(present.values_list("organisation__kind", flat=True).distinct())
     return {
         "districts": list(districts),
         "kinds": [
@@ -218,10 +256,14 @@ def trend(
     """
     if figure not in CRITERIA_FIELDS:
         raise ValueError(f"Неизвестный показатель для динамики: {figure}")
+    stored_points: dict[int, TrendPoint] = {}
     rows = PublishedResult.objects.filter(
         publication=_newest_publications(),
         publication__campaign__kind=CampaignKind.NOK,
     )
+    if organisation is None:
+        stored_points = _stored_trend(district=district, kind=kind, figure=figure)
+        rows = rows.exclude(publication__campaign_id__in=list(stored_points))
     if organisation is not None:
         rows = rows.filter(organisation=organisation)
     if district:
@@ -239,9 +281,17 @@ def trend(
             published[campaign_id].add(reference)
         else:
             computed.add(campaign_id)
-    campaigns = Campaign.objects.filter(pk__in=values).order_by("year", "period_start")
+    campaigns = Campaign.objects.filter(pk__in=[*values, *stored_points]).order_by(
+        "year", "period_start"
+    )
     points = []
     for campaign in campaigns:
+        if campaign.pk in stored_points:
+            point = stored_points[campaign.pk]
+            points.append(
+                TrendPoint(campaign=campaign, value=point.value, count=point.count)
+            )
+            continue
         summary = aggregate(values[campaign.pk])
         points.append(
             TrendPoint(
@@ -253,6 +303,51 @@ def trend(
             )
         )
     return points
+
+
+def _stored_trend(*, district: str, kind: str, figure: str) -> dict[int, TrendPoint]:
+    """Group means of :func:`trend` from the aggregates stored per publication.
+
+    Campaign id → a point (its ``campaign`` is filled in by the caller). Only
+    the newest publication of each НОК campaign counts, and only one with
+    stored aggregates of the portal's own figures; the others are read from
+    their rows. A campaign without organisations of the group is left out.
+    """
+    newest = (
+        Publication.objects.filter(campaign__kind=CampaignKind.NOK)
+        .filter(pk=Subquery(_newest_of_campaign()))
+        .values_list("pk", "campaign_id")
+    )
+    by_publication = dict(newest)
+    stored = PublicationAggregates.objects.filter(
+        publication_id__in=list(by_publication)
+    ).values_list("publication_id", "data")
+    district_id = _district_id(district)
+    points: dict[int, TrendPoint] = {}
+    for publication_id, data in stored:
+        aggregates = published_aggregates.stored_from(publication_id, data)
+        if aggregates is None or aggregates.sources or not aggregates.computed:
+            continue
+        campaign_id = by_publication[publication_id]
+        if not aggregates.members(district_id, kind):
+            # Read from the rows as before: no organisation of the group.
+            points[campaign_id] = None  # type: ignore[assignment]
+            continue
+        summary = aggregates.group(district_id, kind)[figure]
+        points[campaign_id] = TrendPoint(
+            campaign=None,  # type: ignore[arg-type]
+            value=summary.mean,
+            count=summary.count,
+        )
+    return {pk: point for pk, point in points.items() if point is not None}
+
+
+def _newest_of_campaign() -> Any:
+    return (
+        Publication.objects.filter(campaign=OuterRef("campaign"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
 
 
 # --------------------------------------------------------------------- plans
@@ -597,15 +692,6 @@ class OrganisationCard:
         return [point for point in self.history if point.published]
 
 
-def _group_aggregates(rows: list[tuple[Any, ...]], keep: Any) -> dict[str, Aggregate]:
-    columns: dict[str, list[Decimal | None]] = {name: [] for name in CRITERIA_FIELDS}
-    for row in rows:
-        if keep(row):
-            for name, value in zip(CRITERIA_FIELDS, row, strict=False):
-                columns[name].append(value)
-    return {name: aggregate(values) for name, values in columns.items()}
-
-
 def organisation_card(
     organisation: Organisation, campaign: Campaign, version: int | None = None
 ) -> OrganisationCard:
@@ -623,7 +709,8 @@ def organisation_card(
     if version is not None and latest is not None and version != latest.version:
         publication = campaign.publications.filter(version=version).first()
     result = None
-    rows: list[tuple[Any, ...]] = []
+    ranked = 0
+    region = district = kind = group_aggregates([])
     if publication is not None:
         result = (
             PublishedResult.objects.filter(
@@ -632,14 +719,27 @@ def organisation_card(
             .select_related("publication__campaign", "organisation")
             .first()
         )
-        rows = list(
-            PublishedResult.objects.filter(publication=publication).values_list(
-                *CRITERIA_FIELDS,
-                "organisation__district_id",
-                "organisation__kind",
-                "rank",
+        stored = published_aggregates.stored(publication)
+        if stored is not None:
+            ranked = stored.ranked
+            region = stored.region
+            district = stored.district(organisation.district_id)
+            kind = stored.kind(organisation.kind)
+        else:  # published before the aggregates were stored
+            rows = list(
+                PublishedResult.objects.filter(publication=publication).values_list(
+                    *CRITERIA_FIELDS,
+                    "organisation__district_id",
+                    "organisation__kind",
+                    "rank",
+                )
             )
-        )
+            ranked = sum(1 for row in rows if row[-1] is not None)
+            region = group_aggregates(rows)
+            district = group_aggregates(
+                row for row in rows if row[-3] == organisation.district_id
+            )
+            kind = group_aggregates(row for row in rows if row[-2] == organisation.kind)
     indicators = []
     if result is not None and not is_published_elsewhere(result):
         for code in IndicatorCode:
@@ -662,12 +762,10 @@ def organisation_card(
         organisation=organisation,
         campaign=campaign,
         result=result,
-        ranked=sum(1 for row in rows if row[-1] is not None),
-        region=_group_aggregates(rows, lambda row: True),
-        district=_group_aggregates(
-            rows, lambda row: row[-3] == organisation.district_id
-        ),
-        kind=_group_aggregates(rows, lambda row: row[-2] == organisation.kind),
+        ranked=ranked,
+        region=region,
+        district=district,
+        kind=kind,
         indicators=indicators,
         history=history,
         region_history=trend(),
