@@ -197,6 +197,9 @@ ADMIN_MATRIX = [
      (LOGIN, OK, OK, DENIED, DENIED, DENIED, OK, OK, DENIED)),
     ("import status of B", lambda o: reverse("qp_import_status", args=[o["import_b"].pk]),
      (LOGIN, OK, DENIED, OK, DENIED, DENIED, OK, OK, DENIED)),
+    ("paper questionnaire template of A",
+     lambda o: reverse("qp_import_paper_template", args=[o["region"]["a"].pk]),
+     (LOGIN, OK, OK, DENIED, DENIED, DENIED, OK, DENIED, DENIED)),
     # The cabinet: institutions (their own) and editors (any, chosen).
     ("cabinet", lambda o: reverse("qp_cabinet"),
      (LOGIN, OK, OK, OK, DENIED, DENIED, OK, DENIED, DENIED)),
