@@ -106,6 +106,20 @@ class _LetterViews:
             )
         return form
 
+    def _changeable(self, args) -> bool:
+        instance = args[0] if args else getattr(self, "object", None)
+        if not isinstance(instance, Letter):
+            return True
+        return roles.can_change_object(self.request.user, instance)
+
+    # The РМЦ may change letters, but only its own: no edit or delete link
+    # on the ministry's and the councils' letters.
+    def get_edit_url(self, *args):
+        return super().get_edit_url(*args) if self._changeable(args) else None
+
+    def get_delete_url(self, *args):
+        return super().get_delete_url(*args) if self._changeable(args) else None
+
     def save_instance(self):
         instance = super().save_instance()
         if instance.created_by_id is None:

@@ -268,3 +268,27 @@ def test_an_invited_public_organisation_reads_and_remarks_for_the_council(
     assert "На сайте нет версии для слабовидящих." in queue
     assert "Краевая организация инвалидов" in queue
     assert first.short_name in queue
+
+
+@pytest.mark.parametrize("role", ["rmc", "checker"])
+def test_every_admin_screen_the_new_roles_are_shown_opens(
+    published_region, people, role
+) -> None:
+    """No link the РМЦ or the checker is shown fails or bounces to the dashboard."""
+    from django.test import Client
+
+    from tests.portal_site.test_every_screen import crawl
+
+    letters.invite(published_region.latest, people["checker"], "Союз многодетных")
+    client = Client(raise_request_exception=True)
+    client.force_login(people[role])
+    report = crawl(client, ["/admin/"], "/admin/")
+    assert not report["failures"], "\n".join(report["failures"])
+    assert report["opened"] >= 10
+    patterns = report["patterns"]
+    if role == "rmc":
+        assert "/admin/letter/new/" in patterns
+        assert "/admin/decade-consolidation/" in patterns
+    else:
+        assert "/admin/checkerremark/new/" in patterns
+        assert "/admin/letter/" not in patterns
