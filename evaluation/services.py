@@ -241,7 +241,7 @@ def save_indicator_inputs(
             Russian and nothing is saved.
     """
     method = data.get("method", campaign.method_version)
-    if method != campaign.method_version:
+    if not get_method(campaign.method_version).accepts_inputs_of(method):
         raise RatingInputError(
             [
                 FieldError(

@@ -301,7 +301,11 @@ class OrganisationInputs:
                 errors.extend(error.errors)
         if method is None:
             return named or get_method(DEFAULT_METHOD_CODE)
-        if self.method is not None and named is not None and self.method != method.code:
+        if (
+            self.method is not None
+            and named is not None
+            and not method.accepts_inputs_of(self.method)
+        ):
             errors.append(
                 FieldError(
                     "method",

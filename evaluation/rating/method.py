@@ -254,6 +254,9 @@ class MethodVersion:
             (:class:`RegionalIndicator`); one that enters a criterion is also
             listed with its weight in that criterion's ``criterion_weights``.
         region: The region whose version this is (empty for the federal one).
+        extends: The code of the version this one adds regional indicators
+            to; both read the same counts, so data prepared for that version
+            are data for this one too.
     """
 
     code: str
@@ -272,6 +275,11 @@ class MethodVersion:
     rounding: str = ROUND_HALF_UP
     regional: tuple[RegionalIndicator, ...] = ()
     region: str = ""
+    extends: str = ""
+
+    def accepts_inputs_of(self, code: str) -> bool:
+        """Whether data prepared for the version ``code`` are this version's."""
+        return code in (self.code, self.extends)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regional", tuple(self.regional))
@@ -472,6 +480,7 @@ METHOD_344N_SOCIAL_KRSK_2024 = dataclasses.replace(
     ),
     valid_from_year=2024,
     region="Красноярский край",
+    extends=METHOD_344N_SOCIAL.code,
     regional=(
         RegionalIndicator(
             code="Р1",

@@ -23,6 +23,7 @@ from evaluation.rating import (
     REGIONAL_METHOD_CODE,
     CountRatio,
     CountSum,
+    RatingInputError,
     RegionalIndicator,
     get_method,
     parse_inputs,
@@ -455,3 +456,39 @@ def test_demo_card_results_and_method_pages_show_the_block(
     assert page.method["regional"][0]["code"] == "Р1"
     # Still the 15 federal rows in the criteria tables.
     assert len(html.select("tbody tr")) == 15
+
+
+def test_data_prepared_for_the_federal_version_are_the_regional_versions_data() -> None:
+    # The regional version reads the same counts, so an operator's federal file
+    # serves it; the converse names both versions.
+    assert rate(_federal_inputs(EXAMPLE_A), REGIONAL).total == Decimal("89.28")
+    with pytest.raises(RatingInputError) as error:
+        rate(_inputs(EXAMPLE_A), FEDERAL)
+    assert str(error.value.errors[0].message) == (
+        f"Данные подготовлены по методике «{REGIONAL_METHOD_CODE}», "
+        "а расчёт запрошен по методике «344n-social»."
+    )
+
+
+@pytest.mark.django_db
+def test_a_regional_campaign_takes_data_prepared_for_the_federal_version() -> None:
+    district = District.objects.create(name="Северный район", slug="north")
+    organisation = Organisation.objects.create(
+        name="КГБУ СО «КЦСОН „Заря“»",
+        short_name="КЦСОН «Заря»",
+        slug="zarya",
+        code="Z-1",
+        kind=OrganisationKind.COMPLEX_CENTRE,
+        district=district,
+    )
+    regional = _campaign("nok-regional", REGIONAL_METHOD_CODE, organisation)
+    federal = _campaign("nok-federal", "344n-social", organisation)
+    services.save_indicator_inputs(regional, organisation, EXAMPLE_A)
+    with pytest.raises(RatingInputError) as error:
+        services.save_indicator_inputs(
+            federal, organisation, {**EXAMPLE_A, "method": REGIONAL_METHOD_CODE}
+        )
+    assert error.value.errors[0].message == (
+        f"Данные подготовлены по методике «{REGIONAL_METHOD_CODE}», а кампания "
+        "рассчитывается по «344n-social»."
+    )
