@@ -302,3 +302,21 @@ def test_a_header_that_fits_two_fields_is_a_guess_until_the_user_chooses(
     assert (report.errors, report.warnings) == ([], [])
     branch = Organisation.objects.get(inn=INN_C)
     assert (branch.website, branch.code) == ("filial-a.ru", INN_C)
+
+
+def test_letters_and_rows_are_the_sheets_when_the_table_starts_at_c2(region) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([])  # the first row stays empty, then the table...
+    for row in ([*HEADER], branch_c()):
+        sheet.append([None, None, *row])  # ...from column C
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = import_file("organisations", buffer.getvalue(), "reestr.xlsx")
+    assert [str(error) for error in report.errors] == [
+        UNMAPPED.replace("Строка 1", "Строка 2").replace("«F»", "«H»")
+    ]
+    assert report.record.columns[-1]["letter"] == "H"
+    assert not Organisation.objects.filter(inn=INN_C).exists()

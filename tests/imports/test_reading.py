@@ -792,11 +792,11 @@ def test_hidden_columns_and_rows_of_an_xlsx_read_as_empty() -> None:
     book.save(buffer)
     hidden: dict = {}
     rows = read_rows(buffer.getvalue(), "a.xlsx", hidden=hidden)
-    # calamine starts the rows at the first used column (B)
+    # column A is empty: still index 0, so letters are the sheet's
     assert rows == [
-        ["ИНН", None, "Номер анкеты"],
-        ["2400001010", None, "1"],
+        [None, "ИНН", None, "Номер анкеты"],
+        [None, "2400001010", None, "1"],
         [],
-        ["2400001010", None, "3"],
+        [None, "2400001010", None, "3"],
     ]
     assert hidden == {"rows": [3], "columns": [2]}
