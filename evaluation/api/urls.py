@@ -5,7 +5,7 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from evaluation.api import opendata, regional, views
+from evaluation.api import letters, opendata, regional, views
 from evaluation.api.calculator import CalculatorView
 
 app_name = "evaluation-api"
@@ -40,6 +40,8 @@ router.register(
     "target-indicators", views.TargetIndicatorViewSet, basename="target-indicator"
 )
 router.register("decisions", views.CouncilDecisionViewSet, basename="decision")
+router.register("letters", letters.LetterViewSet, basename="letter")
+router.register("proposals", letters.ProposalViewSet, basename="proposal")
 router.register("imports", views.ImportViewSet, basename="import")
 router.register(
     "regional-plans", regional.RegionalPlanViewSet, basename="regional-plan"

@@ -74,6 +74,17 @@ def test_public_letters_show_where_they_belong_private_ones_nowhere(
     other_card = client.get(region.directory.card_url(second)).content.decode()
     assert "О порядке проверки сайтов организаций" not in other_card
 
+    # Open data: the public letter only.
+    listed = client.get("/api/v1/letters/", {"organisation": first.slug}).json()
+    subjects = [row["subject"] for row in listed["results"]]
+    assert "О порядке проверки сайтов организаций" in subjects
+    assert "О служебной проверке отделения" not in subjects
+    row = client.get(f"/api/v1/letters/{public.pk}/").json()
+    assert row["author"] == "Ресурсно-методический центр"
+    assert row["addressees"] == [first.slug]
+    assert row["file"].endswith(public.file.url)
+    assert client.get(f"/api/v1/letters/{private.pk}/").status_code == 404
+
     # Files: the public one to anyone, the private one to nobody outside.
     assert client.get(public.file.url).status_code == 200
     assert client.get(private.file.url).status_code == 404
@@ -126,6 +137,11 @@ def test_proposals_show_on_the_results_page_with_where_they_were_used(
         "№ 12 от 01.03.2026 (учтено 1\u00a0марта\u00a02026\u00a0г.)" in page
     )
     assert "Черновое предложение" not in page
+    data = client.get("/api/v1/proposals/", {"campaign": campaign.slug}).json()
+    texts = {row["text"]: row for row in data["results"]}
+    assert "Черновое предложение для обсуждения." not in texts
+    used = texts["Открыть пункты проката средств реабилитации."]
+    assert (used["status_display"], used["accounted_on"]) == ("Учтено", "2026-03-01")
 
 
 def test_a_proposal_marked_taken_into_account_needs_its_document() -> None:
