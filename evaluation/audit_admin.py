@@ -191,9 +191,29 @@ def _actor():
     return user if getattr(user, "pk", None) else None
 
 
+#: Django's default permissions by their codename's verb (their stored names
+#: are English: "Can add …").
+_PERMISSION_VERBS = {
+    "add": "добавление",
+    "change": "изменение",
+    "delete": "удаление",
+    "view": "просмотр",
+}
+
+
+def _permission_label(permission: Permission) -> str:
+    """A permission in Russian: «изменение — организация» or its own name."""
+    verb, _, model = permission.codename.partition("_")
+    model_class = permission.content_type.model_class()
+    known = verb in _PERMISSION_VERBS and model == permission.content_type.model
+    if known and model_class is not None:
+        return f"{_PERMISSION_VERBS[verb]} — {model_class._meta.verbose_name}"
+    return str(permission.name)
+
+
 def _label(obj) -> str:
     if isinstance(obj, Permission):
-        return f"{obj.content_type.app_label}.{obj.codename}"
+        return _permission_label(obj)
     if isinstance(obj, get_user_model()):
         return user_label(obj)
     return str(obj)

@@ -138,15 +138,17 @@ def test_group_permissions_and_bindings_are_audited(admin, region):  # noqa: F81
     group = Group.objects.get_or_create(name=roles.OPERATOR)[0]
     permission = Permission.objects.get(codename="import_any")
     olga = get_user_model().objects.create_user("olga", "olga@x.org", "pw")
+    change = Permission.objects.get(codename="change_organisation")
     with LogContext(user=admin):
-        group.permissions.add(permission)
+        group.permissions.add(permission, change)
         region["a"].users.add(olga)
         olga.qp_organisations.remove(region["a"])
         region["nok"].operators.add(olga)
         olga.user_permissions.add(permission)
     assert events("permissions.group") == [
         (
-            f"Группа «{roles.OPERATOR}»: добавлены права «qp_evaluation.import_any»",
+            f"Группа «{roles.OPERATOR}»: добавлены права «Может загружать данные "
+            "любых организаций и кампаний», «изменение — организация»",
             admin,
         )
     ]
@@ -158,7 +160,11 @@ def test_group_permissions_and_bindings_are_audited(admin, region):  # noqa: F81
         ("Кампания «НОК 2024»: добавлены операторы «olga»", admin)
     ]
     assert events("permissions.user") == [
-        ("Пользователь «olga»: добавлены права «qp_evaluation.import_any»", admin)
+        (
+            "Пользователь «olga»: добавлены права «Может загружать данные любых "
+            "организаций и кампаний»",
+            admin,
+        )
     ]
     (bound, _unbound) = entries("qp.permissions.organisation_users")
     assert bound.object_id == str(region["a"].pk)
