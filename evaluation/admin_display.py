@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -180,3 +181,44 @@ def readable(field_name: str, value) -> object:
             ]
         )
     return value
+
+
+# ------------------------------------------------------------------ stored files
+
+
+def stored_file_label(file) -> str:
+    """A stored file as its reader sees it: «файл PDF», not its random name.
+
+    Private files are kept under non-guessable names
+    (:func:`evaluation.files.random_name`); the name means nothing to a
+    reader and only the extension is kept from the upload.
+    """
+    extension = file.name.rpartition(".")[2] if "." in file.name else ""
+    return f"файл {extension.upper()}" if extension else "файл"
+
+
+def stored_file(file) -> SafeString | str:
+    """The inspect view's link to a stored file, or «—»."""
+    if not file:
+        return MISSING
+    return format_html('<a href="{}">Скачать {}</a>', file.url, stored_file_label(file))
+
+
+class _ShownFile:
+    """A stored file for the form widget: its link and a readable name."""
+
+    def __init__(self, file) -> None:
+        self.url = file.url
+        self.label = stored_file_label(file)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class StoredFileInput(forms.ClearableFileInput):
+    """Django's file input naming a stored file «файл PDF», not its storage path."""
+
+    def format_value(self, value):
+        if self.is_initial(value):
+            return _ShownFile(value)
+        return super().format_value(value)

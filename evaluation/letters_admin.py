@@ -59,7 +59,7 @@ class LetterForm(forms.ModelForm):
             self.add_error(
                 "addressees",
                 "Укажите адресатов: выберите организации или отметьте "
-                "«адресат — министерство».",
+                "«письмо министерству».",
             )
         return cleaned
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import BooleanField, JSONField, ManyToManyField, Q
+from django.db.models import BooleanField, FileField, JSONField, ManyToManyField, Q
 from django.forms import ModelChoiceField, modelform_factory
 from django.http import Http404
 from django.urls import reverse
@@ -104,6 +104,8 @@ class ScopedViewMixin:
         ):
             people = getattr(self.object, field_name).all()
             return ", ".join(admin_display.person_label(user) for user in people) or "—"
+        if isinstance(field, FileField):
+            return admin_display.stored_file(getattr(self.object, field_name))
         if field_name == "method_version":
             return admin_display.method_title(self.object.method_version)
         if field_name == "input_source":
@@ -160,6 +162,12 @@ def _scope_choices(user, form) -> None:
 
 class ScopedModelViewSet(ModelViewSet):
     """A model viewset whose every view is scoped by the roles policy."""
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # A stored private file is named «файл PDF», not by its random path.
+        if isinstance(db_field, FileField) and "widget" not in kwargs:
+            kwargs["widget"] = admin_display.StoredFileInput
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     def construct_view(self, view_class, **kwargs):
         if not issubclass(view_class, ScopedViewMixin):

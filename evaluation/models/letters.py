@@ -49,7 +49,7 @@ class Letter(models.Model):
         verbose_name=_("организация, чей совет направил письмо"),
         help_text=_("Только для писем общественного совета организации."),
     )
-    to_ministry = models.BooleanField(_("адресат — министерство"), default=False)
+    to_ministry = models.BooleanField(_("письмо министерству"), default=False)
     addressees = models.ManyToManyField(
         Organisation,
         blank=True,
@@ -122,8 +122,8 @@ class Letter(models.Model):
             )
         if self.author_kind == LetterAuthor.MINISTRY and self.to_ministry:
             errors["to_ministry"] = _(
-                "Министерство не пишет само себе: снимите отметку «адресат — "
-                "министерство» и выберите организации-адресаты."
+                "Министерство не пишет само себе: снимите отметку «письмо "
+                "министерству» и выберите организации-адресаты."
             )
         if (
             self.plan_id

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from evaluation import admin_display
-from evaluation.models import AuditEvent
+from evaluation.models import AuditEvent, Letter
 from evaluation.rating.method import METHOD_344N_SOCIAL
 from evaluation.services import record
 from tests.portal_site.test_typography import visible_text
@@ -74,3 +77,19 @@ def test_the_audit_log_names_actions_in_russian(editor) -> None:
     assert "Действие Публикация результатов" in page
     assert "Тип объекта Организация" in page
     assert "version" not in page  # the machine-readable details are not shown
+
+
+def test_a_stored_file_is_named_by_its_format_not_its_random_path() -> None:
+    storage = InMemoryStorage()
+    name = storage.save("letters/2026/8e63e19d867ce68b.pdf", ContentFile(b"%PDF"))
+    field = Letter._meta.get_field("file")
+    stored = FieldFile(Letter(), field, name)
+    stored.storage = storage
+    assert admin_display.stored_file_label(stored) == "файл PDF"
+    assert admin_display.stored_file(stored) == (
+        f'<a href="{stored.url}">Скачать файл PDF</a>'
+    )
+    widget = admin_display.StoredFileInput().render("file", stored)
+    assert "Скачать" not in widget and "файл PDF" in widget
+    assert "8e63e19d" not in widget.replace(stored.url, "")
+    assert admin_display.stored_file(FieldFile(Letter(), field, "")) == "—"

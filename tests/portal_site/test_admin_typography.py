@@ -65,6 +65,7 @@ ADMIN_ALLOWED = frozenset(
         "ODT",
         "RTF",
         "JPG",
+        "TXT",  # a stored file is shown by its format: «Скачать файл TXT»
     ]
 )
 ENGLISH = re.compile(r"^английское слово: '([A-Za-z]+)'")
