@@ -277,9 +277,12 @@ def _diff_sections(rows: dict, record: ImportRecord) -> list[dict]:
     return sections
 
 
-class ImportMappingView(View):
-    """The mapping step: remember the user's choice for each unknown column
-    and check the stored file again with it."""
+class _RecheckView(View):
+    """A choice made on the preview page, then the stored file checked again
+    with it: the preview shows its effect before anything is written."""
+
+    #: The message's end when the file is past its preview.
+    locked = ""
 
     def post(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
@@ -288,16 +291,47 @@ class ImportMappingView(View):
         if record.status not in MAPPABLE:
             messages.error(
                 request,
-                f"Файл уже {record.get_status_display().lower()}: сопоставление "
-                "столбцов больше не меняется.",
+                f"Файл уже {record.get_status_display().lower()}: {self.locked}.",
             )
             return redirect("qp_import_detail", pk)
         try:
             scope = import_scope(request.user, get_form(record.form), record.campaign)
-            for column in record.columns:
-                choice = request.POST.get(f"column-{column['column']}", "")
-                if not choice:
-                    continue
+            changed = self.choose(request, record)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+            return redirect("qp_import_detail", pk)
+        record.status = ImportStatus.RUNNING
+        record.progress_stage = "В очереди"
+        record.save(update_fields=["status", "progress_stage", *changed])
+        if _in_background(record):
+            run_in_background(record, request.user, "preview")
+            return redirect("qp_import_detail", pk)
+        try:
+            run_preview(record, user=request.user, allowed_organisations=scope)
+        except ImportFileError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.done(record))
+        return redirect("qp_import_detail", pk)
+
+    def choose(self, request, record: ImportRecord) -> list[str]:
+        """Store the user's choice; return the record's fields it changed."""
+        raise NotImplementedError
+
+    def done(self, record: ImportRecord) -> str:
+        raise NotImplementedError
+
+
+class ImportMappingView(_RecheckView):
+    """The mapping step: remember the user's choice for each unknown column
+    and check the stored file again with it."""
+
+    locked = "сопоставление столбцов больше не меняется"
+
+    def choose(self, request, record):
+        for column in record.columns:
+            choice = request.POST.get(f"column-{column['column']}", "")
+            if choice:
                 save_mapping(
                     record.form,
                     record.organisation,
@@ -305,64 +339,27 @@ class ImportMappingView(View):
                     "" if choice == NOT_LOADED else choice,
                     user=request.user,
                 )
-        except ImportFileError as error:
-            messages.error(request, str(error))
-            return redirect("qp_import_detail", pk)
-        record.status = ImportStatus.RUNNING
-        record.progress_stage = "В очереди"
-        record.save(update_fields=["status", "progress_stage"])
-        if _in_background(record):
-            run_in_background(record, request.user, "preview")
-            return redirect("qp_import_detail", pk)
-        try:
-            run_preview(record, user=request.user, allowed_organisations=scope)
-        except ImportFileError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "Сопоставление сохранено, файл проверен заново.")
-        return redirect("qp_import_detail", pk)
+        return []
+
+    def done(self, record):
+        return "Сопоставление сохранено, файл проверен заново."
 
 
-class ImportOptionsView(View):
+class ImportOptionsView(_RecheckView):
     """The preview's «Пустые ячейки очищают сохранённые значения»: remember
     the choice on the record and check the stored file again with it, so the
     preview shows what would be cleared and the confirmation does it."""
 
-    def post(self, request, pk):
-        record = get_object_or_404(ImportRecord, pk=pk)
-        if not _can_view(request.user, record):
-            raise PermissionDenied
-        if record.status not in MAPPABLE:
-            messages.error(
-                request,
-                f"Файл уже {record.get_status_display().lower()}: настройки "
-                "загрузки больше не меняются.",
-            )
-            return redirect("qp_import_detail", pk)
-        try:
-            scope = import_scope(request.user, get_form(record.form), record.campaign)
-        except ImportFileError as error:
-            messages.error(request, str(error))
-            return redirect("qp_import_detail", pk)
+    locked = "настройки загрузки больше не меняются"
+
+    def choose(self, request, record):
         record.clears_empty = request.POST.get("clears_empty") == "on"
-        record.status = ImportStatus.RUNNING
-        record.progress_stage = "В очереди"
-        record.save(update_fields=["clears_empty", "status", "progress_stage"])
-        if _in_background(record):
-            run_in_background(record, request.user, "preview")
-            return redirect("qp_import_detail", pk)
-        try:
-            run_preview(record, user=request.user, allowed_organisations=scope)
-        except ImportFileError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                "Файл проверен заново: пустые ячейки очищают сохранённые значения."
-                if record.clears_empty
-                else "Файл проверен заново: пустые ячейки сохраняют прежние значения.",
-            )
-        return redirect("qp_import_detail", pk)
+        return ["clears_empty"]
+
+    def done(self, record):
+        if record.clears_empty:
+            return "Файл проверен заново: пустые ячейки очищают сохранённые значения."
+        return "Файл проверен заново: пустые ячейки сохраняют прежние значения."
 
 
 class ImportConfirmView(View):
