@@ -144,6 +144,15 @@ class SurveyChannel(models.TextChoices):
     ONLINE_FORM = "online_form", _("Анкета на портале")
 
 
+#: Where a paper questionnaire is collected: every channel but the online
+#: ones. The printed blank offers these and the typing template lists them.
+PAPER_SURVEY_CHANNELS: tuple[tuple[str, str], ...] = tuple(
+    (value, label)
+    for value, label in SurveyChannel.choices
+    if value not in {SurveyChannel.ONLINE_FORM, SurveyChannel.ACTIVE_CITIZEN}
+)
+
+
 class PlanExecutor(models.TextChoices):
     """Who is responsible for a measure of the regional plan (seed 001, Part II)."""
 

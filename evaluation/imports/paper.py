@@ -18,19 +18,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from evaluation.enums import SurveyChannel
+from evaluation.enums import PAPER_SURVEY_CHANNELS
 from evaluation.imports.templates import HEADER_FILL, TEMPLATE_ROWS
 from evaluation.models import Organisation
 from evaluation.questionnaire.definitions import QuestionSetDef
 from evaluation.questionnaire.services import open_questionnaire_for, question_set_of
 
-#: Where a paper questionnaire may have been filled (not the online ones);
-#: the printed blank offers the same list.
-PAPER_CHANNELS = tuple(
-    (value, label)
-    for value, label in SurveyChannel.choices
-    if value not in {SurveyChannel.ONLINE_FORM, SurveyChannel.ACTIVE_CITIZEN}
-)
 #: The header row (rows above it: the title and how to fill).
 HEADER_ROW = 3
 
@@ -84,12 +77,12 @@ def build_paper_template(organisation: Organisation) -> bytes:
         )
     first, last = HEADER_ROW + 1, HEADER_ROW + TEMPLATE_ROWS
     lists = workbook.create_sheet("Списки")
-    for row, (_, label) in enumerate(PAPER_CHANNELS, start=1):
+    for row, (_, label) in enumerate(PAPER_SURVEY_CHANNELS, start=1):
         lists.cell(row=row, column=1, value=str(label))
     lists.sheet_state = "hidden"
     channel = DataValidation(
         type="list",
-        formula1=f"=Списки!$A$1:$A${len(PAPER_CHANNELS)}",
+        formula1=f"=Списки!$A$1:$A${len(PAPER_SURVEY_CHANNELS)}",
         allow_blank=False,
         showErrorMessage=True,
         errorTitle="Недопустимое значение",

@@ -14,19 +14,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from evaluation.enums import SurveyChannel
+from evaluation.enums import PAPER_SURVEY_CHANNELS
 from evaluation.models import Organisation
 from evaluation.questionnaire.definitions import AGE_GROUPS, SEXES
 from evaluation.questionnaire.services import open_questionnaire_for, question_set_of
 
 from ..qr import qr_svg, questionnaire_qr_title
-
-#: Channels a paper blank is collected through (the online form is not paper).
-PAPER_CHANNELS = tuple(
-    (value, label)
-    for value, label in SurveyChannel.choices
-    if value not in {SurveyChannel.ONLINE_FORM, SurveyChannel.ACTIVE_CITIZEN}
-)
 
 
 def questionnaire_form_url(request: HttpRequest, organisation: Organisation) -> str:
@@ -52,7 +45,7 @@ def questionnaire_context(
         "question_set": question_set,
         "questions": question_set.questions,
         "numbers": {q.code: q.number for q in question_set.questions},
-        "channels": PAPER_CHANNELS,
+        "channels": PAPER_SURVEY_CHANNELS,
         "sexes": SEXES,
         "age_groups": AGE_GROUPS,
         "form_url": url,

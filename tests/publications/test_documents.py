@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cms_blocks.formatting import format_date
 from evaluation import lifecycle, roles, selectors, services
-from evaluation.enums import CampaignKind, SurveyChannel
+from evaluation.enums import PAPER_SURVEY_CHANNELS, CampaignKind, SurveyChannel
 from evaluation.files import private_storage
 from evaluation.formatting import format_number
 from evaluation.models import Campaign, CouncilDecision
@@ -277,7 +277,7 @@ def test_card_pdf_and_printable_questionnaire(published_region, client) -> None:
     assert a4["Content-Type"] == PDF
     text = pdf_text(a4.content)
     assert organisation.name in text
-    for _value, label in printable.PAPER_CHANNELS:
+    for _value, label in PAPER_SURVEY_CHANNELS:
         assert flat(str(label)) in text
     assert str(SurveyChannel.ONLINE_FORM.label) not in text
     form_url = f"http://testserver/q/{organisation.code}/"
