@@ -208,6 +208,17 @@ class CampaignLifecycleView(EditorOnlyMixin, WagtailAdminTemplateMixin, Template
             operators_url=reverse("qp_campaign_operators", args=[campaign.pk]),
             edit_url=reverse("campaign:edit", args=[campaign.pk]),
             import_url=reverse("qp_import"),
+            sector_report_urls=(
+                {
+                    extension: reverse(
+                        "publications:documents:sector-report",
+                        args=[campaign.slug, extension],
+                    )
+                    for extension in ("pdf", "docx")
+                }
+                if campaign.kind == CampaignKind.NOK
+                else None
+            ),
         )
         return context
 

@@ -3,8 +3,8 @@
 Every public document kind, from the link on its page: the results report
 (PDF, DOCX; a large one through its progress page), the journal material,
 the organisation card, the printable questionnaire (A4 and large print), the
-Декада results and a council decision. (The sector report is for editors and
-has no public page.)
+Декада results and a council decision; then the sector report, which is for
+editors only, from the campaign's page in «Ход кампаний».
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Collection
 
 from evaluation import selectors
@@ -21,6 +24,7 @@ from evaluation.models import CouncilDecision
 from publications.models import CouncilPage
 from tests.factories.region import build_region
 from tests.portal_site.test_browser_a11y import home_site
+from tests.portal_site.test_empty_install_nok_browser import login
 from tests.publications.test_documents import flat, pdf_text
 
 __all__ = ["home_site"]
@@ -142,3 +146,26 @@ def test_documents_download_from_their_links(
     )
     assert name == f"reshenie-{decision.pk}.pdf"
     assert f"Решение № {decision.number}" in pdf_text(content)
+
+    # The sector report, from the campaign's page in «Ход кампаний» (editors).
+    get_user_model().objects.create_superuser("editor", "e@example.ru", "пароль-1")
+    login(page, live_server, "editor", "пароль-1")
+    page.goto(
+        f"{live_server.url}{reverse('qp_campaign_lifecycle', args=[campaign.pk])}"
+    )
+    documents = page.locator("section[aria-labelledby=qp-documents]")
+    today = timezone.localdate()
+    for link, extension in (("Скачать PDF", "pdf"), ("Скачать DOCX", "docx")):
+        name, content = _download(
+            page, documents.get_by_role("link", name=link), tmp_path
+        )
+        assert name == f"otchet-{campaign.slug}-{today:%Y-%m-%d}.{extension}"
+    assert flat(f"Отчёт о ходе кампании «{campaign.title}»") in pdf_text(
+        (tmp_path / f"otchet-{campaign.slug}-{today:%Y-%m-%d}.pdf").read_bytes()
+    )
+    headings = [
+        p.text
+        for p in docx.Document(io.BytesIO(content)).paragraphs
+        if p.style.name == "Heading 1"
+    ]
+    assert headings[-2:] == ["Сроки кампании", "Документы учреждений"]
