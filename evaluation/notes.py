@@ -249,11 +249,14 @@ def notes_visible_to(user) -> QuerySet[ExplanatoryNote]:
 
 
 def public_gallery(campaign: Campaign | None, limit: int | None = None):
-    """Attachments editors chose for the public gallery of a Декада, in order."""
+    """Attachments editors chose for the public gallery of a Декада, in order
+    (only those with a recorded consent to publish)."""
     if campaign is None:
         return NoteAttachment.objects.none()
     attachments = (
-        NoteAttachment.objects.filter(note__campaign=campaign, is_public=True)
+        NoteAttachment.objects.filter(
+            note__campaign=campaign, is_public=True, consent=True
+        )
         .select_related("note__organisation")
         .order_by("gallery_order", "pk")
     )
@@ -558,16 +561,34 @@ def delete_attachment(attachment: NoteAttachment, actor) -> None:
 
 @transaction.atomic
 def set_gallery(
-    attachment: NoteAttachment, actor, *, is_public: bool, order: int | None = None
+    attachment: NoteAttachment,
+    actor,
+    *,
+    is_public: bool,
+    order: int | None = None,
+    consent: bool | None = None,
 ) -> NoteAttachment:
-    """An editor shows or hides an image in the public gallery and orders it."""
+    """An editor shows or hides an image in the public gallery and orders it.
+
+    ``consent`` records (or withdraws) the consent to publish; an image
+    without it never goes into the gallery, and withdrawing it takes the
+    image out.
+    """
     _check_editor(actor)
+    if consent is not None:
+        attachment.consent = consent
+    if is_public and not attachment.consent:
+        raise NoteError(
+            "Изображение без согласия на публикацию в галерею не включается: "
+            "получите письменное согласие автора (за ребёнка — его законного "
+            "представителя) и отметьте «согласие на публикацию получено»."
+        )
     attachment.is_public = is_public
     if order is not None:
         if order < 0:
             raise NoteError("Порядок в галерее не может быть отрицательным.")
         attachment.gallery_order = order
-    attachment.save(update_fields=["is_public", "gallery_order"])
+    attachment.save(update_fields=["is_public", "consent", "gallery_order"])
     state = "включено в галерею" if is_public else "убрано из галереи"
     record(
         "note.gallery",
@@ -576,6 +597,7 @@ def set_gallery(
         actor,
         attachment=attachment.pk,
         is_public=is_public,
+        consent=attachment.consent,
         order=attachment.gallery_order,
     )
     return attachment

@@ -327,6 +327,7 @@ class NoteEditView(_NotesAccess, WagtailAdminTemplateMixin, TemplateView):
             request.user,
             is_public=request.POST.get("is_public") == "on",
             order=int(order) if order.isdigit() else None,
+            consent=request.POST.get("consent") == "on",
         )
         messages.success(request, "Галерея обновлена.")
 

@@ -140,7 +140,8 @@ class NoteAttachment(models.Model):
 
     The file is always a re-encoded copy: validated, resized, metadata
     stripped (:mod:`evaluation.images`). ``is_public`` and ``gallery_order``
-    are set by editors only: a selection shown on the Декада results page.
+    are set by editors only: a selection shown on the Декада results page,
+    and only of images whose ``consent`` to publication is recorded.
     """
 
     note = models.ForeignKey(
@@ -161,6 +162,14 @@ class NoteAttachment(models.Model):
         help_text=_("Что изображено — для незрячих посетителей."),
     )
     is_public = models.BooleanField(_("в галерее на сайте"), default=False)
+    consent = models.BooleanField(
+        _("согласие на публикацию получено"),
+        default=False,
+        help_text=_(
+            "Письменное согласие автора или, за ребёнка, его законного "
+            "представителя; без него изображение не показывается на сайте."
+        ),
+    )
     gallery_order = models.PositiveIntegerField(_("порядок в галерее"), default=0)
     uploaded_at = models.DateTimeField(_("загружено"), auto_now_add=True)
     uploaded_by = models.ForeignKey(

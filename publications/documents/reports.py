@@ -353,8 +353,8 @@ DRAWINGS = 24
 def drawings(campaign: Campaign) -> list[dict[str, Any]]:
     """The drawings an editor released for publication, as embeddable images.
 
-    Only attachments marked «в галерее на сайте» (``is_public``): that mark is
-    the consent to publish; nothing else from the notes is shown. Each image
+    Only attachments in the gallery (``is_public``), which requires a recorded
+    consent to publish (``consent``); nothing else from the notes is shown. Each image
     is read from the private storage into a ``data:`` URI (it was validated
     and re-encoded on upload, :mod:`evaluation.images`).
     """

@@ -50,8 +50,8 @@ def gallery(django_user_model):
     private = notes.add_attachment(
         note, editor, png((0, 0, 255)), caption="Личное", alt_text="Не для сайта"
     )
-    notes.set_gallery(first, editor, is_public=True, order=2)
-    notes.set_gallery(second, editor, is_public=True, order=1)
+    notes.set_gallery(first, editor, is_public=True, order=2, consent=True)
+    notes.set_gallery(second, editor, is_public=True, order=1, consent=True)
     return campaign, [second, first], private
 
 
@@ -156,7 +156,7 @@ def test_decade_page_shows_the_gallery_on_the_site_and_in_the_api(
     drawing = notes.add_attachment(
         note, editor, png((200, 100, 0)), caption="Осень", alt_text="Жёлтые листья"
     )
-    notes.set_gallery(drawing, editor, is_public=True, order=1)
+    notes.set_gallery(drawing, editor, is_public=True, order=1, consent=True)
     page = published_region.decade_page
     page.body = [
         *((b.block_type, b.value) for b in page.body),

@@ -337,12 +337,26 @@ def test_gallery_is_editor_only_and_ordered(world, tmp_path) -> None:
     with pytest.raises(notes.NoteError, match="только редакторам"):
         notes.set_gallery(first, user, is_public=True)
     editor = world["editor"]
-    notes.set_gallery(first, editor, is_public=True, order=2)
-    notes.set_gallery(second, editor, is_public=True, order=1)
+    with pytest.raises(notes.NoteError) as refused:
+        notes.set_gallery(hidden, editor, is_public=True)
+    assert str(refused.value) == (
+        "Изображение без согласия на публикацию в галерею не включается: "
+        "получите письменное согласие автора (за ребёнка — его законного "
+        "представителя) и отметьте «согласие на публикацию получено»."
+    )
+    hidden.refresh_from_db()
+    assert (hidden.is_public, hidden.consent) == (False, False)
+    notes.set_gallery(first, editor, is_public=True, order=2, consent=True)
+    notes.set_gallery(second, editor, is_public=True, order=1, consent=True)
     assert list(notes.public_gallery(campaign)) == [second, first]
     assert hidden not in notes.public_gallery(campaign)
     assert list(notes.public_gallery(campaign, limit=1)) == [second]
     assert AuditEvent.objects.filter(action="note.gallery").count() == 2
+    # Withdrawn consent takes the image out of the gallery.
+    with pytest.raises(notes.NoteError):
+        notes.set_gallery(first, editor, is_public=True, consent=False)
+    notes.set_gallery(first, editor, is_public=False, consent=False)
+    assert list(notes.public_gallery(campaign)) == [second]
 
 
 # --------------------------------------------------------------------------
@@ -432,17 +446,15 @@ def test_institution_works_on_its_note_through_the_admin(client, world) -> None:
     assert not attachment.is_public
 
     login(client, world["editor"])
-    client.post(
-        url,
-        {
-            "action": "gallery",
-            "attachment": attachment.pk,
-            "is_public": "on",
-            "gallery_order": "3",
-        },
-    )
+    gallery = {"action": "gallery", "attachment": attachment.pk, "is_public": "on"}
+    page = client.post(url, {**gallery, "gallery_order": "3"}, follow=True)
+    assert "Изображение без согласия на публикацию" in page.content.decode()
     attachment.refresh_from_db()
-    assert (attachment.is_public, attachment.gallery_order) == (True, 3)
+    assert (attachment.is_public, attachment.consent) == (False, False)
+    client.post(url, {**gallery, "gallery_order": "3", "consent": "on"})
+    attachment.refresh_from_db()
+    assert (attachment.is_public, attachment.consent) == (True, True)
+    assert attachment.gallery_order == 3
     client.post(url, {"action": "return", "reason": "Добавьте выводы"})
     note.refresh_from_db()
     assert note.status == NoteStatus.DRAFT

@@ -574,7 +574,7 @@ def test_decade_pdf_has_the_notes_themes_and_only_released_drawings(
     notes.add_attachment(
         a, editor, png((30, 30, 200)), caption="Личный рисунок", alt_text="Дом"
     )
-    notes.set_gallery(drawing, editor, is_public=True, order=1)
+    notes.set_gallery(drawing, editor, is_public=True, order=1, consent=True)
     notes.submit_note(a, editor, conclusions="Замечания учтены.")
     b = note(second, [(NoteTheme.FOOD, "Горячий чай", 1)])
     notes.submit_note(b, editor, conclusions="Учтено.")
@@ -588,10 +588,7 @@ def test_decade_pdf_has_the_notes_themes_and_only_released_drawings(
     # theme, institutions, items, times raised; in the notes' order of themes
     assert "Персонал 1 1 2 Питание 2 2 4" in text
     assert "Досуг" not in text
-    assert (
-        f"Моя семья — {first.short_name}. Согласие на публикацию: отмечено "
-        "редактором." in text
-    )
+    assert f"Моя семья — {first.short_name}. Согласие на публикацию получено." in text
     assert "Личный рисунок" not in text
     # WeasyPrint shares one resource dictionary between pages: count by content.
     images = {
