@@ -255,8 +255,8 @@ def test_public_card_shows_the_organisations_instructions(client, people):
     )
     html = client.get(directory.card_url(people["a"])).content.decode()
     assert '<h2 id="org-instructions">Поручения министерства</h2>' in html
-    assert "№&nbsp;7-п от&nbsp;01.12.2026" in html
+    assert "№&nbsp;7-п от&nbsp;1\xa0декабря\xa02026\xa0г." in html
     assert "Разместить на стенде сведения о вышестоящей организации." in html
-    assert "<td>25.12.2026</td>" in html
+    assert "<td>25\xa0декабря\xa02026\xa0г.</td>" in html
     other = client.get(directory.card_url(people["b"])).content.decode()
     assert "org-instructions" not in other
