@@ -20,24 +20,16 @@ class PublicationsConfig(AppConfig):
 
 def register_review_files() -> None:
     """Documents under review are private until the council's decision is public."""
-    from evaluation import roles
     from evaluation.files import register
 
     from .models import ReviewDocument
-
-    def can_view(user, document) -> bool:
-        return (
-            roles.is_editor(user)
-            or roles.is_council_member(user)
-            or (user.is_authenticated and document.author_id == user.pk)
-            or roles.can_manage_organisation(user, document.organisation)
-        )
+    from .review import may_read
 
     register(
         "review",
         ReviewDocument,
         "file",
-        can_view,
+        may_read,
         public=lambda document: bool(
             document.live and document.decision_id and document.decision.is_published
         ),

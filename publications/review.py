@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import (
     Page,
@@ -84,6 +85,34 @@ def may_act_for(user, organisation: Organisation) -> bool:
         roles.is_editor(user)
         or roles.organisations_of(user).filter(pk=organisation.pk).exists()
     )
+
+
+def readable_documents(user, queryset):
+    """The documents under council review ``user`` may read.
+
+    Editors, the council and the РМЦ read all; a public organisation the
+    documents of the campaigns it is invited to check, once sent to the
+    council (drafts stay the institution's); everyone else those of their
+    own organisations.
+    """
+    if roles.is_editor(user) or roles.is_council_member(user) or roles.is_rmc(user):
+        return queryset
+    own = Q(organisation__in=roles.organisations_of(user))
+    if not roles.is_checker(user):
+        return queryset.filter(own)
+    sent = ReviewDocument.objects.filter(
+        Q(live=True) | Q(_workflow_states__isnull=False),
+        campaign__in=roles.campaigns_checked_by(user),
+    ).values("pk")
+    return queryset.filter(own | Q(pk__in=sent))
+
+
+def may_read(user, document: ReviewDocument) -> bool:
+    """Whether ``user`` may open (and download) one document under review."""
+    if user.is_authenticated and document.author_id == user.pk:
+        return True
+    readable = readable_documents(user, ReviewDocument.objects.all())
+    return readable.filter(pk=document.pk).exists()
 
 
 def _check_may_act_for(user, organisation: Organisation) -> None:

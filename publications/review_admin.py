@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -22,7 +23,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
 from evaluation import letters, objections, roles
 from evaluation.enums import CampaignStatus
@@ -83,6 +84,16 @@ class ReviewDocumentForm(WagtailAdminModelForm):
         return cleaned
 
 
+class ReviewDocumentInspectView(InspectView):
+    """Opens only a document the user may read (404 otherwise)."""
+
+    def get_object(self, queryset=None):
+        readable = review.readable_documents(
+            self.request.user, ReviewDocument.objects.all()
+        )
+        return get_object_or_404(readable, pk=unquote(str(self.pk)))
+
+
 class ReviewDocumentViewSet(SnippetViewSet):
     model = ReviewDocument
     icon = "doc-full"
@@ -93,6 +104,10 @@ class ReviewDocumentViewSet(SnippetViewSet):
     list_display = ["title", "organisation", "kind", "campaign", "live"]
     list_filter = ["kind", "campaign"]
     search_fields = ["title"]
+    # Readers without change rights (the РМЦ, public organisations) open a
+    # document here.
+    inspect_view_enabled = True
+    inspect_view_class = ReviewDocumentInspectView
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
@@ -108,9 +123,7 @@ class ReviewDocumentViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         queryset = ReviewDocument.objects.select_related("organisation", "campaign")
-        if _sees_everything(request.user):
-            return queryset
-        return queryset.filter(organisation__in=roles.organisations_of(request.user))
+        return review.readable_documents(request.user, queryset)
 
 
 register_snippet(ReviewDocumentViewSet)

@@ -23,6 +23,7 @@ ROLE_MIGRATIONS = (
     ("evaluation.migrations.0020_sample_base_roles", "grant"),
     ("evaluation.migrations.0027_letters_and_checkers", "grant"),
     ("publications.migrations.0007_review_roles", "grant"),
+    ("publications.migrations.0011_review_readers", "grant"),
 )
 
 
