@@ -1036,6 +1036,27 @@ class MeasureNumberWidget(widgets.Widget):
         return measure_number(value)
 
 
+def _done_field(**options) -> FormField:
+    """What was done about a measure: optional in a plan, required in a report."""
+    return _text_field(
+        None,
+        "Реализованные меры по устранению выявленных недостатков",
+        4000,
+        ("реализованные меры", "что сделано", "отметка о выполнении"),
+        **options,
+    )
+
+
+def _actual_date_field(**options) -> FormField:
+    """When a measure was done: optional in a plan, required in a report."""
+    return FormField(
+        column_name="Фактический срок реализации",
+        widget=RuDateWidget(),
+        aliases=("фактический срок", "дата выполнения", "дата вып", "фактически"),
+        **options,
+    )
+
+
 class ImprovementPlanResource(NamedOrganisationColumns, resources.ModelResource):
     """The federal plan form (ПП РФ № 457), one row per measure.
 
@@ -1095,19 +1116,8 @@ class ImprovementPlanResource(NamedOrganisationColumns, resources.ModelResource)
         ("должность ответственного",),
         **_optional(),
     )
-    done = _text_field(
-        None,
-        "Реализованные меры по устранению выявленных недостатков",
-        4000,
-        ("реализованные меры", "что сделано", "отметка о выполнении"),
-        **_optional(),
-    )
-    actual_date = FormField(
-        column_name="Фактический срок реализации",
-        widget=RuDateWidget(),
-        aliases=("фактический срок", "дата выполнения", "дата вып", "фактически"),
-        **_optional(),
-    )
+    done = _done_field(**_optional())
+    actual_date = _actual_date_field(**_optional())
 
     class Meta:
         model = Measure
@@ -1132,17 +1142,8 @@ class FulfilmentReportResource(ImprovementPlanResource):
     """Progress on an approved plan: the plan's columns, with what was done
     and when required in every row."""
 
-    done = _text_field(
-        None,
-        "Реализованные меры по устранению выявленных недостатков",
-        4000,
-        ("реализованные меры", "что сделано", "отметка о выполнении"),
-    )
-    actual_date = FormField(
-        column_name="Фактический срок реализации",
-        widget=RuDateWidget(),
-        aliases=("фактический срок", "дата выполнения", "дата вып", "фактически"),
-    )
+    done = _done_field()
+    actual_date = _actual_date_field()
 
     class Meta:
         model = Measure
