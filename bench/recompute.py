@@ -1,6 +1,6 @@
 """Recompute a whole НОК campaign (issue 3: 10,000 organisations < 5 s on PostgreSQL).
 
-Subject: ``evaluation.services.recompute_campaign`` — read every organisation's
+Subject: ``evaluation.nok.services.recompute_campaign`` — read every organisation's
 inputs, rate them, rank them, replace the stored results in one transaction.
 Baseline (same run, same inputs): the pure rating method alone, in memory
 (``parse_inputs`` + ``rate`` + ``dense_rank``), i.e. the floor no database
@@ -15,9 +15,9 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from evaluation import services
 from evaluation.enums import CampaignKind, CampaignStatus, DataSource
 from evaluation.models import Campaign, IndicatorInput, Organisation, Result
+from evaluation.nok import services
 from evaluation.rating import dense_rank, get_method, parse_inputs, rate
 from portal_site import demo
 

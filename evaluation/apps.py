@@ -14,7 +14,7 @@ class EvaluationConfig(AppConfig):
 
         from evaluation import sqlite
         from evaluation.files import register_evaluation_files
-        from evaluation.letters import register_letter_files
+        from evaluation.plans.letters import register_letter_files
 
         register_evaluation_files()
         register_letter_files()

@@ -24,7 +24,7 @@ class CampaignKind(models.TextChoices):
 
 class CampaignStatus(models.TextChoices):
     """A campaign's stored status: draft → collecting → review → published,
-    or withdrawn. The finer stages are derived (:mod:`evaluation.lifecycle`)."""
+    or withdrawn. The finer stages are derived (:mod:`evaluation.nok.lifecycle`)."""
 
     DRAFT = "draft", _("Черновик")
     COLLECTING = "collecting", _("Сбор данных")

@@ -1,7 +1,7 @@
 """Signals the evaluation app sends after its data changes (after commit).
 
 Other apps (page caches, search indexing) subscribe to these instead of
-reaching into the models; senders are the :mod:`evaluation.services`.
+reaching into the models; senders are the :mod:`evaluation.nok.services`.
 """
 
 from django.dispatch import Signal

@@ -33,11 +33,12 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from evaluation import instructions, roles
+from evaluation import roles
 from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import SubmissionKind
 from evaluation.imports.forms import FORMS
 from evaluation.models import Campaign, ImportRecord, Organisation, Submission
+from evaluation.plans import instructions
 from publications.models import ReviewDocument
 
 #: The import form that delivers each kind of owed document.
@@ -281,7 +282,7 @@ class CabinetMenuItem(MenuItem):
 
 
 def import_history_url() -> str:
-    from evaluation.viewsets import ImportRecordViewSet
+    from evaluation.admin.viewsets import ImportRecordViewSet
 
     return reverse(ImportRecordViewSet().get_url_name("index"))
 

@@ -1,13 +1,13 @@
 """A campaign's results before the public council: its results page goes through
 the council review workflow («Рассмотрение общественным советом»).
 
-:func:`evaluation.lifecycle.send_to_council` sends
+:func:`evaluation.nok.lifecycle.send_to_council` sends
 ``campaign_council_step(step="send")``: the campaign's results pages (НОК or
 Декада) are submitted to the council workflow, so they appear in «Очередь
 совета» and the council approves them or returns them as any other document
 (:mod:`publications.review`; an approval records the council's decision with
 the campaign). ``step="return"`` cancels a review still in progress. Until the
-council approves, :func:`evaluation.lifecycle.publish` is refused with a
+council approves, :func:`evaluation.nok.lifecycle.publish` is refused with a
 reason (:func:`council_refusal`). A campaign without a results page has
 nothing for the council to open, so one is made first
 (:func:`publications.campaign_pages.ensure_results_page`).
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from wagtail.models import WorkflowState
 
-from evaluation import lifecycle
 from evaluation import signals as evaluation_signals
 from evaluation.models import Campaign
+from evaluation.nok import lifecycle
 
 from . import review
 from .campaign_pages import ensure_results_page

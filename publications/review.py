@@ -27,12 +27,14 @@ from wagtail.models import (
 )
 from wagtail.signals import workflow_approved
 
-from evaluation import council, objections, roles
+from evaluation import roles
 from evaluation.deadlines import WorkingCalendar
 from evaluation.enums import PlanStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Campaign, ImprovementPlan, Objection, Organisation
-from evaluation.services import record
+from evaluation.nok import objections
+from evaluation.nok.services import record
+from evaluation.plans import council
 
 from .cache import bump_data_version
 from .conf import council_review_working_days

@@ -1,7 +1,7 @@
 """Council review in the Wagtail admin: documents, the council queue, objections.
 
 An admin adapter: the rules live in ``publications.review`` and
-``evaluation.objections``; these views collect input and show results.
+``evaluation.nok.objections``; these views collect input and show results.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
-from evaluation import letters, objections, roles
+from evaluation import roles
 from evaluation.enums import CampaignStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -35,6 +35,8 @@ from evaluation.models import (
     ObjectionOutcome,
     Organisation,
 )
+from evaluation.nok import objections
+from evaluation.plans import letters
 
 from . import review
 from .models import ReviewDocument

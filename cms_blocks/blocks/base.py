@@ -8,9 +8,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from evaluation.admin.viewsets import (
+    campaign_chooser_viewset,
+    organisation_chooser_viewset,
+)
 from evaluation.enums import OrganisationKind
 from evaluation.models import Campaign, District, Organisation
-from evaluation.viewsets import campaign_chooser_viewset, organisation_chooser_viewset
 
 CampaignChooserBlock = campaign_chooser_viewset.get_block_class(
     name="CampaignChooserBlock", module_path="cms_blocks.blocks.base"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from evaluation import selectors
-from evaluation.decade import pooled_shares
+from evaluation.decade.summary import pooled_shares
 from evaluation.enums import CampaignKind, CampaignStatus
 
 from .base import CampaignChooserBlock, DistrictBlock, card_url_builder, request_of

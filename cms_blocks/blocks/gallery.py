@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from evaluation.notes import public_gallery
+from evaluation.decade.notes import public_gallery
 
 from .base import CampaignChooserBlock, request_of
 from .decade import DecadeCampaignMixin

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from evaluation.api import regional_json as api
-from evaluation.schedules import PeriodState
-from evaluation.selectors import regional
+from evaluation.regional import json_shapes as api
+from evaluation.regional import selectors as regional
+from evaluation.regional.schedules import PeriodState
 
 from .base import district_choices
 

@@ -18,7 +18,7 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
-from evaluation.reminders import plural
+from evaluation.obligations.reminders import plural
 
 #: Parser errors DRF words in English, by the start of their text.
 PARSE_ERRORS = {

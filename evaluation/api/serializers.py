@@ -25,8 +25,8 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.nok.selectors import PUBLISHED_ELSEWHERE, is_published_elsewhere
 from evaluation.rating import RatingInputError, get_method
-from evaluation.selectors.core import PUBLISHED_ELSEWHERE, is_published_elsewhere
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "allow_null": True, "read_only": True}
 

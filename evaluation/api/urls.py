@@ -5,8 +5,11 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from evaluation.api import letters, opendata, regional, views
-from evaluation.api.calculator import CalculatorView
+from evaluation.api import views
+from evaluation.nok.calculator import CalculatorView
+from evaluation.opendata import api as opendata
+from evaluation.plans import api as letters
+from evaluation.regional import api as regional
 
 app_name = "evaluation-api"
 

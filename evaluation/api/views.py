@@ -30,7 +30,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from evaluation import decade_versions, roles, selectors
+from evaluation import roles, selectors
+from evaluation.api import serializers as api
+from evaluation.api.pagination import PortalPagination
+from evaluation.decade import versions as decade_versions
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -58,9 +61,6 @@ from evaluation.models import (
     Submission,
     TargetIndicator,
 )
-
-from . import serializers as api
-from .pagination import PortalPagination
 
 ANONYMOUS_MAX_AGE = 60
 

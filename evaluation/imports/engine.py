@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from evaluation import obligations, sample_bases
+from evaluation.decade import sample_bases
 from evaluation.formatting import format_number
 from evaluation.imports.errors import CellError, ImportFileError
 from evaluation.imports.forms import Context, ImportForm, Plan, get_form
@@ -54,7 +54,8 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
-from evaluation.services import record as record_event
+from evaluation.nok.services import record as record_event
+from evaluation.obligations import owed as obligations
 
 PREVIEW_ROWS = 20
 MAX_ERRORS_STORED = 1000

@@ -21,7 +21,6 @@ from django.db import connections, models, router
 from django.utils.functional import cached_property
 
 from evaluation.bulk import JsonText, copy_lines, copy_text, insert_rows
-from evaluation.council import start_plan_revision
 from evaluation.enums import (
     CampaignKind,
     MeasureStatus,
@@ -47,7 +46,8 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
-from evaluation.models.regional_plan import EXECUTOR_FIELDS
+from evaluation.plans.council import start_plan_revision
+from evaluation.regional.models import EXECUTOR_FIELDS
 from evaluation.slugs import latin_slug
 
 parse_executors = resources.parse_executors
@@ -1709,7 +1709,7 @@ class ImprovementPlanForm(ImportForm):
         return titles.get("position") or titles.get("action", "Мероприятие")
 
     #: An import into a submitted or approved plan makes a new revision of it
-    #: (:func:`evaluation.council.start_plan_revision`); a fulfilment report
+    #: (:func:`evaluation.plans.council.start_plan_revision`); a fulfilment report
     #: only adds reports to the approved plan and never revises it.
     revises_fixed_plans: ClassVar[bool] = True
 

@@ -8,7 +8,7 @@ those figures as they were published, never recomputed:
   ``nok-<year>-published``) with one publication, so cards, trends, the API
   and open data read the figures like any other publication;
 * each row is a :class:`~evaluation.models.PublishedResult` whose
-  ``input_source`` is :data:`~evaluation.selectors.core.PUBLISHED_ELSEWHERE`
+  ``input_source`` is :data:`~evaluation.nok.selectors.PUBLISHED_ELSEWHERE`
   and whose ``input_reference`` is the source (a URL or a document's title),
   given per row (column «Источник») or once per file (a line «Источник: …»
   under the table).
@@ -44,7 +44,7 @@ from evaluation.imports.forms import (
 )
 from evaluation.imports.reading import HeaderMatch
 from evaluation.models import Campaign, Publication, PublishedResult
-from evaluation.selectors.core import PUBLISHED_ELSEWHERE
+from evaluation.nok.selectors import PUBLISHED_ELSEWHERE
 
 SCORE_KEYS = ("k1", "k2", "k3", "k4", "k5", "total")
 CRITERIA_KEYS = SCORE_KEYS[:5]

@@ -67,8 +67,13 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
-from evaluation.models.regional_plan import EXECUTOR_FIELDS
-from evaluation.schedules import Schedule, ScheduleError, ScheduleKind, parse_schedule
+from evaluation.regional.models import EXECUTOR_FIELDS
+from evaluation.regional.schedules import (
+    Schedule,
+    ScheduleError,
+    ScheduleKind,
+    parse_schedule,
+)
 
 # -- fields -------------------------------------------------------------------
 
@@ -262,7 +267,7 @@ class ScheduledText(str):
 
 class ScheduleWidget(widgets.Widget):
     """A plan's deadline phrase («ежегодно, 4 квартал», «постоянно», «1 квартал
-    2016 года») read by :func:`evaluation.schedules.parse_schedule`; the text is
+    2016 года») read by :func:`evaluation.regional.schedules.parse_schedule`; the text is
     kept as written and carries its schedule."""
 
     def clean(self, value, row=None, **kwargs):
@@ -974,7 +979,7 @@ def due_date(value: object) -> object:
     """A planned date as people write it: a date, «до 31.12.2025», «IV квартал
     2025 г.», «декабрь 2025», «2025 год»; recurring phrases («в течение года»,
     «ежеквартально», «постоянно») become :class:`Recurring`. Phrases are read
-    by :func:`evaluation.schedules.parse_schedule`."""
+    by :func:`evaluation.regional.schedules.parse_schedule`."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         if float(value).is_integer() and 2000 <= value <= 2100:
             return date(int(value), 12, 31)  # a year typed as a number

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import evaluation.models.notes
+import evaluation.decade.models.notes
 
 
 class Migration(migrations.Migration):
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 (
                     "image",
                     models.FileField(
-                        upload_to=evaluation.models.notes.attachment_path,
+                        upload_to=evaluation.decade.models.notes.attachment_path,
                         verbose_name="изображение",
                     ),
                 ),

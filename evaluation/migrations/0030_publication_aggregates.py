@@ -8,7 +8,7 @@ def fill_in(apps, schema_editor):
     """Aggregates of the НОК publications made before, with the same
     function as publishing (values loaded as published elsewhere are left
     to be computed on reading: their rows may still change)."""
-    from evaluation.published_aggregates import COLUMNS, build
+    from evaluation.nok.aggregates import COLUMNS, build
 
     Publication = apps.get_model("qp_evaluation", "Publication")
     PublishedResult = apps.get_model("qp_evaluation", "PublishedResult")

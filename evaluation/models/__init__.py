@@ -1,6 +1,30 @@
-"""Models of the evaluation domain, split by aggregate."""
+"""Every model of the evaluation domain, registered with Django from here.
 
-from .campaigns import (
+The kernel's models (districts, organisations, submissions, council decisions,
+audit) live in this package; each subdomain keeps its own in ``<subdomain>/models``.
+Import models from here: ``from evaluation.models import Campaign``.
+"""
+
+from evaluation.decade.models.notes import (
+    ExplanatoryNote,
+    NoteAttachment,
+    NoteItem,
+    NoteItemSource,
+    NoteStatus,
+    NoteTheme,
+)
+from evaluation.decade.models.versions import DecadeVersion
+from evaluation.imports.models import ColumnMapping, ImportRecord, ImportStatus
+from evaluation.models.organisations import District, Organisation
+from evaluation.models.process import (
+    AuditEvent,
+    CouncilDecision,
+    Obligation,
+    Submission,
+    TargetIndicator,
+    TargetIndicatorValue,
+)
+from evaluation.nok.models.campaigns import (
     Campaign,
     DecadeSummary,
     IndicatorInput,
@@ -10,16 +34,17 @@ from .campaigns import (
     SampleBase,
     SurveyResponse,
 )
-from .decade_versions import DecadeVersion
-from .imports import ColumnMapping, ImportRecord, ImportStatus
-from .instructions import (
+from evaluation.nok.models.objections import Objection, ObjectionOutcome
+from evaluation.nok.models.published_aggregates import PublicationAggregates
+from evaluation.obligations.models import ReminderKind, ReminderLog
+from evaluation.plans.models.instructions import (
     AnswerState,
     Instruction,
     InstructionAddressee,
     InstructionSource,
     ResponseKind,
 )
-from .letters import (
+from evaluation.plans.models.letters import (
     CheckerInvitation,
     CheckerRemark,
     Letter,
@@ -29,35 +54,20 @@ from .letters import (
     ProposalDocument,
     ProposalStatus,
 )
-from .notes import (
-    ExplanatoryNote,
-    NoteAttachment,
-    NoteItem,
-    NoteItemSource,
-    NoteStatus,
-    NoteTheme,
-)
-from .objections import Objection, ObjectionOutcome
-from .organisations import District, Organisation
-from .plans import ImprovementPlan, Measure, MeasureReport
-from .process import (
-    AuditEvent,
-    CouncilDecision,
-    Obligation,
-    Submission,
-    TargetIndicator,
-    TargetIndicatorValue,
-)
-from .published_aggregates import PublicationAggregates
-from .questionnaires import (
+from evaluation.plans.models.plans import ImprovementPlan, Measure, MeasureReport
+from evaluation.questionnaire.models import (
     OnlineQuestionnaire,
     OnlineSubmission,
     QuestionSet,
     ReviewStatus,
     SuggestionStatus,
 )
-from .regional_plan import PlanExecution, PlanItem, RegionalPlan, WebsiteCheck
-from .reminders import ReminderKind, ReminderLog
+from evaluation.regional.models import (
+    PlanExecution,
+    PlanItem,
+    RegionalPlan,
+    WebsiteCheck,
+)
 
 __all__ = [
     "AnswerState",

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.deadlines import SubmissionState, submission_state
 from evaluation.enums import SubmissionKind, SubmissionStatus, TargetSource
 from evaluation.files import PrivateName, private_storage
-
-from .campaigns import Campaign
-from .organisations import Organisation
+from evaluation.models.organisations import Organisation
+from evaluation.nok.models.campaigns import Campaign
 
 
 class Submission(models.Model):
@@ -78,7 +77,7 @@ class Obligation(models.Model):
 
     Documents owed by one organisation are :class:`Submission` rows; these are
     the regulation's other dated duties (seed 000 §3.2.1, §3.4, §3.5, §3.9),
-    created when a Декада is opened (:mod:`evaluation.obligations`).
+    created when a Декада is opened (:mod:`evaluation.obligations.owed`).
     """
 
     campaign = models.ForeignKey(

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from evaluation.decade import QUESTIONS_BY_CODE
+from evaluation.decade.summary import QUESTIONS_BY_CODE
 
 SUGGESTION_MAX = 2000
 AGE_GROUPS: tuple[tuple[str, str], ...] = (

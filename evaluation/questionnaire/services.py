@@ -20,7 +20,9 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from evaluation import conf, decade
+from evaluation import conf
+from evaluation.decade import summary as decade
+from evaluation.decade.sample_bases import freeze_bases, stored_bases
 from evaluation.enums import DataSource, SurveyChannel, SurveyKind
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -35,11 +37,9 @@ from evaluation.models import (
     SuggestionStatus,
     SurveyResponse,
 )
-from evaluation.sample_bases import freeze_bases, stored_bases
-from evaluation.services import record
-
-from . import abuse
-from .definitions import (
+from evaluation.nok.services import record
+from evaluation.questionnaire import abuse
+from evaluation.questionnaire.definitions import (
     AGE_GROUPS,
     DEFAULT_SET,
     SEXES,
@@ -716,7 +716,7 @@ def apply_survey_counts(campaign: Campaign, actor=None) -> int:
 
     Every counted questionnaire (imported or online; excluded and
     external-territorial ones left out, skips applied as in
-    :func:`evaluation.decade.summarise`) gives ``respondents`` and ``yes`` /
+    :func:`evaluation.decade.summary.summarise`) gives ``respondents`` and ``yes`` /
     ``answered`` per question of each organisation that already has indicator
     inputs (the check-list parts come from the operator); a recompute then
     includes them. Returns how many organisations were updated.

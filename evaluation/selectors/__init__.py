@@ -1,11 +1,19 @@
 """Read-side queries shared by blocks, pages, the API and exports.
 
-``core`` holds results, aggregates, provenance and the Декада; ``site`` the
-composite reads of the public site (rating tables, organisation cards, plans,
-target indicators, the submissions tracker).
+One import for readers: each subdomain keeps its own selectors
+(``nok.selectors``: results, aggregates, provenance and the Декада;
+``regional.selectors``; ``nok.regional_indicators``); ``site`` holds the
+composite reads of the public site that cross subdomains (rating tables,
+organisation cards, plans, target indicators, the submissions tracker).
 """
 
-from .core import (
+from evaluation.nok.regional_indicators import (
+    RegionalFigure,
+    RegionalSummary,
+    campaign_regional,
+    method_regional,
+)
+from evaluation.nok.selectors import (
     CRITERIA_FIELDS,
     FIGURE_FIELDS,
     DecadeOverview,
@@ -22,13 +30,7 @@ from .core import (
     published_results,
     published_value,
 )
-from .regional_indicators import (
-    RegionalFigure,
-    RegionalSummary,
-    campaign_regional,
-    method_regional,
-)
-from .site import (
+from evaluation.selectors.site import (
     RATING_SORTS,
     CardIndicator,
     MethodCriterion,

@@ -16,9 +16,8 @@ from typing import Any
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from evaluation import published_aggregates
 from evaluation.deadlines import SubmissionState
-from evaluation.decade import DecadeSummary
+from evaluation.decade.summary import DecadeSummary
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -44,11 +43,10 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
-from evaluation.published_aggregates import group_aggregates
-from evaluation.rating import Aggregate, aggregate, get_method
-
-from . import regional
-from .core import (
+from evaluation.nok import aggregates as published_aggregates
+from evaluation.nok.aggregates import group_aggregates
+from evaluation.nok.regional_indicators import RegionalFigure, card_regional
+from evaluation.nok.selectors import (
     CRITERIA_FIELDS,
     PUBLISHED_ELSEWHERE,
     MeasureEffect,
@@ -59,7 +57,8 @@ from .core import (
     measure_effects,
     published_results,
 )
-from .regional_indicators import RegionalFigure, card_regional
+from evaluation.rating import Aggregate, aggregate, get_method
+from evaluation.regional import selectors as regional
 
 # ----------------------------------------------------------------- rating table
 
@@ -512,7 +511,7 @@ def _target_actual(
     indicator: TargetIndicator, value: TargetIndicatorValue | None, year: int
 ) -> Decimal | None:
     """The entered actual, else the computed one for computed indicators
-    (see :func:`evaluation.selectors.regional.plan_targets`)."""
+    (see :func:`evaluation.regional.selectors.plan_targets`)."""
     if value is not None and value.actual is not None:
         return value.actual
     if value is None or value.planned is None:

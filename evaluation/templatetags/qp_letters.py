@@ -2,7 +2,7 @@
 
 from django import template
 
-from evaluation import letters
+from evaluation.plans import letters
 
 register = template.Library()
 

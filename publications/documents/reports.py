@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cms_blocks import charts
+from cms_blocks import svg
 from cms_blocks.formatting import format_date
 from evaluation import selectors
 from evaluation.deadlines import SubmissionState
@@ -96,9 +96,9 @@ def _named(
 
 def criteria_chart(
     region: dict[str, Aggregate], title: str, id_prefix: str
-) -> charts.Chart:
+) -> svg.Chart:
     """The region's criterion means as the site's vector SVG chart."""
-    return charts.criterion_chart(
+    return svg.criterion_chart(
         title=title,
         labels=[
             f"{criterion_label(code)} {Criterion(code).label}" for _f, code in CRITERIA
@@ -197,7 +197,7 @@ def organisation_card(organisation: Organisation, campaign: Campaign) -> dict[st
             )
     chart = None
     if card.result is not None:
-        chart = charts.criterion_chart(
+        chart = svg.criterion_chart(
             title=f"Баллы по критериям: {organisation.short_name}, {campaign.year} год",
             labels=[
                 f"{criterion_label(code)} {Criterion(code).label}"
@@ -317,8 +317,8 @@ def note_themes(campaign: Campaign) -> dict[str, Any]:
     """
     from django.db.models import Count, Sum
 
+    from evaluation.decade.models.notes import NoteStatus, NoteTheme
     from evaluation.models import ExplanatoryNote, NoteItem
-    from evaluation.models.notes import NoteStatus, NoteTheme
 
     submitted = ExplanatoryNote.objects.filter(
         campaign=campaign, status=NoteStatus.SUBMITTED
@@ -361,7 +361,7 @@ def drawings(campaign: Campaign) -> list[dict[str, Any]]:
     import base64
     import mimetypes
 
-    from evaluation.notes import public_gallery
+    from evaluation.decade.notes import public_gallery
 
     found = []
     for attachment in public_gallery(campaign, DRAWINGS):

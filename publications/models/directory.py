@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 
-from cms_blocks import charts
+from cms_blocks import svg
 from cms_blocks.blocks.charts import chart_context
 from evaluation import selectors
 from evaluation.enums import CampaignKind, Criterion, IndicatorCode, OrganisationKind
@@ -243,8 +243,8 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
             "compare_url": self.compare_url([organisation.slug], campaign),
             "questionnaire_url": _open_questionnaire_url(organisation),
         }
-        from evaluation.instructions import public_instructions
-        from evaluation.objections import published_objections
+        from evaluation.nok.objections import published_objections
+        from evaluation.plans.instructions import public_instructions
         from publications.review import approved_documents
 
         context["approved_documents"] = approved_documents(organisation)
@@ -275,7 +275,7 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
                 }
                 for (field, code), value in zip(CRITERIA, values, strict=True)
             ]
-            context["criteria_chart"] = charts.criterion_chart(
+            context["criteria_chart"] = svg.criterion_chart(
                 title=f"Баллы по критериям: {organisation.short_name}, {campaign.year} год",
                 labels=[
                     f"{criterion_label(code)} {Criterion(code).label}"
@@ -291,7 +291,7 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
                 context["criteria_chart"], "card-criteria"
             )["csv_href"]
         if card.history:
-            context["trend_chart"] = charts.trend_chart(
+            context["trend_chart"] = svg.trend_chart(
                 title=f"Итоговый балл по годам: {organisation.short_name}",
                 points=[(str(p.campaign.year), p.value) for p in card.history],
                 reference=[

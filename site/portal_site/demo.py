@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation import lifecycle, obligations
 from evaluation.enums import (
     CampaignKind,
     Criterion,
@@ -40,6 +39,8 @@ from evaluation.models import (
     Submission,
     SurveyResponse,
 )
+from evaluation.nok import lifecycle
+from evaluation.obligations import owed as obligations
 from portal_site import demo_instructions, demo_regional_indicators
 
 from . import demo_letters, demo_pages, demo_plan

@@ -13,7 +13,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from evaluation import instructions, roles
+from evaluation import roles
 from evaluation.models import (
     Campaign,
     Instruction,
@@ -21,6 +21,7 @@ from evaluation.models import (
     Organisation,
     ResponseKind,
 )
+from evaluation.plans import instructions
 
 
 def _ministry_user():

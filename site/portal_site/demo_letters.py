@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from evaluation import letters, roles
+from evaluation import roles
 from evaluation.models import (
     Campaign,
     Letter,
@@ -26,6 +26,7 @@ from evaluation.models import (
     ProposalDocument,
     ProposalStatus,
 )
+from evaluation.plans import letters
 
 
 def _user(username: str, first: str, last: str, group: str):

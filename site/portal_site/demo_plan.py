@@ -21,8 +21,8 @@ from evaluation.models import (
     TargetIndicatorValue,
     WebsiteCheck,
 )
-from evaluation.schedules import parse_schedule
-from evaluation.website import CHANNEL_CODES, SITE_ITEM_CODES
+from evaluation.regional.schedules import parse_schedule
+from evaluation.regional.website import CHANNEL_CODES, SITE_ITEM_CODES
 
 FIRST_YEAR, LAST_YEAR = 2022, 2024
 M = "министерство"

@@ -15,7 +15,8 @@ from wagtail import blocks
 
 from cms_blocks.blocks import DecadeGalleryBlock
 from cms_blocks.streams import DataStreamBlock, DecadeStreamBlock
-from evaluation import notes, roles
+from evaluation import roles
+from evaluation.decade import notes
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.models import Campaign
 from publications.models import DecadeResultsPage

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user
 from django.urls import reverse
 
-from evaluation.viewsets import EvaluationViewSetGroup
+from evaluation.admin.viewsets import EvaluationViewSetGroup
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.core.files.storage import InMemoryStorage
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
-from evaluation import admin_display
+from evaluation.admin import display as admin_display
 from evaluation.models import AuditEvent, Letter
+from evaluation.nok.services import record
 from evaluation.rating.method import METHOD_344N_SOCIAL
-from evaluation.services import record
 from tests.portal_site.test_typography import visible_text
 
 

@@ -16,9 +16,10 @@ from wagtail.log_actions import LogContext
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
-from evaluation import roles, services
+from evaluation import roles
 from evaluation.imports.engine import import_file
 from evaluation.models import AuditEvent, Campaign, ImportRecord, Organisation
+from evaluation.nok import services
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.evaluation.test_imports import (  # noqa: F401  (the region fixture)
     INN_A,

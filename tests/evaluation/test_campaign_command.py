@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from evaluation import roles, selectors, services
+from evaluation import roles, selectors
 from evaluation.enums import CampaignStatus, OrganisationKind
 from evaluation.models import AuditEvent, Campaign, Publication, Result
+from evaluation.nok import services
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.council import council_approves
 from tests.factories.evaluation import OrganisationFactory

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from evaluation import selectors
+from evaluation.admin.viewsets import OrganisationViewSet
 from evaluation.models import Organisation
 from evaluation.sqlite import like
-from evaluation.viewsets import OrganisationViewSet
 
 pytestmark = pytest.mark.django_db
 

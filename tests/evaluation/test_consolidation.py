@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evaluation import consolidation, roles
+from evaluation import roles
+from evaluation.decade import consolidation
 from evaluation.enums import (
     CampaignKind,
     Criterion,

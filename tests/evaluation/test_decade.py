@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaluation.decade import (
+from evaluation.decade.summary import (
     QUESTIONS,
     QUESTIONS_BY_CODE,
     parse_answer,

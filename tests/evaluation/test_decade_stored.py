@@ -8,7 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from evaluation import decade, selectors
+from evaluation import selectors
+from evaluation.decade import summary as decade
 from evaluation.enums import DataSource, OrganisationKind, SurveyChannel
 from evaluation.models import (
     DecadeSummary,

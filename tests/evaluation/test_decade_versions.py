@@ -11,12 +11,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from evaluation import decade_versions, lifecycle, roles, sample_bases, selectors
-from evaluation.decade_versions import DecadeFigures
+from evaluation import roles, selectors
+from evaluation.admin.viewsets import SampleBaseViewSet
+from evaluation.decade import sample_bases
+from evaluation.decade import versions as decade_versions
+from evaluation.decade.versions import DecadeFigures
 from evaluation.enums import OrganisationKind, SurveyChannel
-from evaluation.lifecycle import LifecycleError, Stage
 from evaluation.models import AuditEvent, SampleBase, SurveyResponse
-from evaluation.viewsets import SampleBaseViewSet
+from evaluation.nok import lifecycle
+from evaluation.nok.lifecycle import LifecycleError, Stage
 from tests.factories.council import council_approves
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 
@@ -165,7 +168,7 @@ def test_questionnaires_loaded_after_publication_change_nothing_public_until_cor
 
 
 def test_a_frozen_summary_reads_back_equal_to_the_computed_one(published):
-    from evaluation import decade
+    from evaluation.decade import summary as decade
 
     campaign, _office, centre = published
     _responses(campaign, centre, 2, {**YES_TO_ALL, "q1": False, "q2": True})

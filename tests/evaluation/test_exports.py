@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from evaluation.exports import (
+from evaluation.opendata.exports import (
     Column,
     ColumnType,
     neutralise,

@@ -10,19 +10,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from evaluation import (
-    consolidation,
-    lifecycle,
-    roles,
-    sample_bases,
-    selectors,
-    services,
-)
+from evaluation import roles, selectors
+from evaluation.admin.viewsets import SampleBaseViewSet
+from evaluation.decade import consolidation, sample_bases
 from evaluation.enums import CampaignStatus, OrganisationKind, SurveyChannel
 from evaluation.imports.engine import import_file, undo_import
 from evaluation.models import DecadeSummary, SampleBase, SurveyResponse
+from evaluation.nok import lifecycle, services
 from evaluation.questionnaire.services import purge_expired_responses
-from evaluation.viewsets import SampleBaseViewSet
 from tests.evaluation.test_imports import valid_inn, xlsx
 from tests.evaluation.test_obligations import SUMMARY_HEADER
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory

@@ -17,7 +17,8 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from evaluation import images, notes, roles
+from evaluation import images, roles
+from evaluation.decade import notes
 from evaluation.images import ImageRejectedError, Limits, clean_image
 from evaluation.models import (
     AuditEvent,

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from evaluation import services
 from evaluation.enums import CampaignKind, CampaignStatus, OrganisationKind
 from evaluation.imports.engine import (
     apply_import,
@@ -36,6 +35,7 @@ from evaluation.models import (
     Result,
     SurveyResponse,
 )
+from evaluation.nok import services
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluation import files, instructions, roles
+from evaluation import files, roles
 from evaluation.deadlines import SubmissionState
 from evaluation.enums import CampaignKind
-from evaluation.instructions import InstructionError
 from evaluation.models import (
     AnswerState,
     AuditEvent,
@@ -37,9 +36,11 @@ from evaluation.models import (
     ReminderKind,
     ResponseKind,
 )
-from evaluation.regional import save_website_check
-from evaluation.reminders import ReminderPolicy, send_deadline_reminders
-from evaluation.website import SITE_ITEM_CODES
+from evaluation.obligations.reminders import ReminderPolicy, send_deadline_reminders
+from evaluation.plans import instructions
+from evaluation.plans.instructions import InstructionError
+from evaluation.regional.services import save_website_check
+from evaluation.regional.website import SITE_ITEM_CODES
 from tests.factories.questionnaire import organisation
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation import instructions
 from evaluation.models import (
     AnswerState,
     AuditEvent,
@@ -21,8 +20,9 @@ from evaluation.models import (
     InstructionSource,
     ResponseKind,
 )
-from evaluation.regional import save_website_check
-from evaluation.website import SITE_ITEM_CODES
+from evaluation.plans import instructions
+from evaluation.regional.services import save_website_check
+from evaluation.regional.website import SITE_ITEM_CODES
 from publications.models import HomePage, OrganisationIndexPage
 from tests.evaluation.test_instructions import people
 
@@ -209,7 +209,7 @@ def test_website_check_screen_issues_with_one_click_and_recheck_closes(client, p
         channels=[],
         url="https://a.example.ru/",
     )
-    from evaluation.viewsets import WebsiteCheckViewSet
+    from evaluation.admin.viewsets import WebsiteCheckViewSet
 
     edit_url = reverse(WebsiteCheckViewSet().get_url_name("edit"), args=[failed.pk])
     action_url = reverse("qp_instruction_website", args=[failed.pk])

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from evaluation import letters, lifecycle, roles
+from evaluation import roles
 from evaluation.enums import CampaignStatus, PlanStatus
 from evaluation.models import (
     CheckerRemark,
@@ -28,6 +28,8 @@ from evaluation.models import (
     ProposalDocument,
     ProposalStatus,
 )
+from evaluation.nok import lifecycle
+from evaluation.plans import letters
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,9 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
-from evaluation import lifecycle, roles, selectors, services
+from evaluation import roles, selectors
 from evaluation.enums import CampaignKind, CampaignStatus, SurveyChannel
 from evaluation.formatting import format_number
-from evaluation.lifecycle import Action, LifecycleError, Stage
 from evaluation.models import (
     AuditEvent,
     Campaign,
@@ -23,6 +22,8 @@ from evaluation.models import (
     PublishedResult,
     SurveyResponse,
 )
+from evaluation.nok import lifecycle, services
+from evaluation.nok.lifecycle import Action, LifecycleError, Stage
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.council import council_approves
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory

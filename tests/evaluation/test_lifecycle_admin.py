@@ -7,9 +7,10 @@ import copy
 import pytest
 from django.urls import reverse
 
-from evaluation import lifecycle, roles, services
+from evaluation import roles
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.models import AuditEvent, Publication
+from evaluation.nok import lifecycle, services
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.council import council_approves
 from tests.factories.evaluation import NokCampaignFactory, OrganisationFactory

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from evaluation import notes, roles
+from evaluation import roles
+from evaluation.decade import notes
 from evaluation.enums import (
     CampaignKind,
     OrganisationKind,

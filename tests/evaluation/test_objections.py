@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from evaluation import objections, roles
+from evaluation import roles
 from evaluation.enums import CampaignStatus
 from evaluation.models import AuditEvent, Objection, ObjectionOutcome, Result
+from evaluation.nok import objections
 from tests.evaluation.test_imports import region
 
 __all__ = ["region"]

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 
-from evaluation import lifecycle, obligations, roles
+from evaluation import roles
 from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import (
     CampaignKind,
@@ -24,7 +24,9 @@ from evaluation.enums import (
 )
 from evaluation.imports.engine import import_file
 from evaluation.models import Campaign, Obligation, Submission
-from evaluation.reminders import ReminderPolicy, send_deadline_reminders
+from evaluation.nok import lifecycle
+from evaluation.obligations import owed as obligations
+from evaluation.obligations.reminders import ReminderPolicy, send_deadline_reminders
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn, xlsx
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 

@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from openpyxl import load_workbook
 
-from evaluation import selectors, services
-from evaluation.datasets import registry
+from evaluation import selectors
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -37,6 +36,8 @@ from evaluation.models import (
     Organisation,
     Submission,
 )
+from evaluation.nok import services
+from evaluation.opendata.datasets import registry
 from tests.factories.region import grow_region
 
 pytestmark = pytest.mark.django_db

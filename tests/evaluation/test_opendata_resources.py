@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from evaluation import datasets, exports
-from evaluation.exports import ColumnField, ColumnType, OpenDataResource
+from evaluation.opendata import datasets, exports
+from evaluation.opendata.exports import ColumnField, ColumnType, OpenDataResource
 
 
 class Figures(OpenDataResource):

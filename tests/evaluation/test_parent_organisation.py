@@ -10,11 +10,12 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from evaluation import lifecycle, roles
+from evaluation import roles
 from evaluation.enums import SubmissionKind
 from evaluation.imports.engine import import_file
 from evaluation.models import DecadeSummary, Organisation, Submission
-from evaluation.reminders import ReminderPolicy, send_deadline_reminders
+from evaluation.nok import lifecycle
+from evaluation.obligations.reminders import ReminderPolicy, send_deadline_reminders
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn, xlsx
 from tests.evaluation.test_obligations import SUMMARY_HEADER
 from tests.factories.evaluation import (

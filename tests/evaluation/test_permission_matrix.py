@@ -28,7 +28,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from evaluation import letters, lifecycle, roles
+from evaluation import roles
+from evaluation.admin.viewsets import (
+    CouncilDecisionViewSet,
+    DecadeSummaryViewSet,
+    ImportRecordViewSet,
+    ImprovementPlanViewSet,
+    IndicatorInputViewSet,
+    OrganisationViewSet,
+    SubmissionViewSet,
+)
 from evaluation.enums import CampaignKind, PlanStatus, SubmissionKind
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.forms import get_form
@@ -43,15 +52,8 @@ from evaluation.models import (
     Submission,
     SurveyResponse,
 )
-from evaluation.viewsets import (
-    CouncilDecisionViewSet,
-    DecadeSummaryViewSet,
-    ImportRecordViewSet,
-    ImprovementPlanViewSet,
-    IndicatorInputViewSet,
-    OrganisationViewSet,
-    SubmissionViewSet,
-)
+from evaluation.nok import lifecycle
+from evaluation.plans import letters
 from tests.evaluation.test_imports import INN_A, INN_B, region, survey_file, survey_row
 
 pytestmark = pytest.mark.django_db

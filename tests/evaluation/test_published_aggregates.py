@@ -16,8 +16,9 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evaluation import published_aggregates, selectors
+from evaluation import selectors
 from evaluation.models import PublicationAggregates, PublishedResult
+from evaluation.nok import aggregates as published_aggregates
 from tests.factories.region import grow_region
 
 pytestmark = pytest.mark.django_db

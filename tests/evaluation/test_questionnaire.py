@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from evaluation import services
 from evaluation.enums import CampaignKind, DataSource, SurveyChannel
 from evaluation.models import (
     AuditEvent,
@@ -23,6 +22,7 @@ from evaluation.models import (
     SuggestionStatus,
     SurveyResponse,
 )
+from evaluation.nok import services
 from evaluation.questionnaire import abuse, selectors
 from evaluation.questionnaire import services as q
 from evaluation.questionnaire.definitions import (

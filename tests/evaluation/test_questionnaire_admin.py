@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from evaluation.admin.viewsets import OnlineSubmissionViewSet, SurveyResponseViewSet
 from evaluation.models import (
     AuditEvent,
     OnlineSubmission,
@@ -18,7 +19,6 @@ from evaluation.models import (
     SurveyResponse,
 )
 from evaluation.questionnaire import services as q
-from evaluation.viewsets import OnlineSubmissionViewSet, SurveyResponseViewSet
 from tests.factories.questionnaire import ALL_YES, open_survey
 
 pytestmark = pytest.mark.django_db

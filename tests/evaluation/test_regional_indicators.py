@@ -16,9 +16,9 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
-from evaluation import services
 from evaluation.enums import CampaignKind, CampaignStatus, OrganisationKind
 from evaluation.models import Campaign, District, Organisation, PublishedResult
+from evaluation.nok import services
 from evaluation.rating import (
     REGIONAL_METHOD_CODE,
     CountRatio,

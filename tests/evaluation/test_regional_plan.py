@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from evaluation import regional as services
+from evaluation.admin.viewsets import WebsiteCheckViewSet
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -36,10 +36,10 @@ from evaluation.models import (
     TargetIndicatorValue,
     WebsiteCheck,
 )
-from evaluation.schedules import PeriodState
-from evaluation.selectors import regional
-from evaluation.viewsets import WebsiteCheckViewSet
-from evaluation.website import SITE_ITEM_CODES
+from evaluation.regional import selectors as regional
+from evaluation.regional import services
+from evaluation.regional.schedules import PeriodState
+from evaluation.regional.website import SITE_ITEM_CODES
 
 pytestmark = pytest.mark.django_db
 

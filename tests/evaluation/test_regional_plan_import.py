@@ -14,7 +14,7 @@ from evaluation.imports.forms import RegionalPlanForm
 from evaluation.imports.reading import read_rows
 from evaluation.imports.templates import build_template
 from evaluation.models import PlanItem, RegionalPlan
-from evaluation.schedules import ScheduleKind
+from evaluation.regional.schedules import ScheduleKind
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from evaluation.models import (
     ReminderLog,
     Submission,
 )
-from evaluation.reminders import (
+from evaluation.obligations.reminders import (
     ReminderItem,
     ReminderPolicy,
     _claim,

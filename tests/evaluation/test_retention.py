@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import ModelLogEntry
 
-from evaluation import services
 from evaluation.enums import CampaignKind, CampaignStatus, SurveyChannel
 from evaluation.models import (
     AuditEvent,
@@ -22,6 +21,7 @@ from evaluation.models import (
     IndicatorInput,
     SurveyResponse,
 )
+from evaluation.nok import services
 from tests.evaluation.examples import EXAMPLE_A
 from tests.factories.questionnaire import ALL_YES, organisation
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from evaluation.schedules import (
+from evaluation.regional.schedules import (
     PeriodState,
     ScheduleError,
     ScheduleKind,
@@ -124,7 +124,7 @@ def test_unknown_phrases_are_refused_in_russian(phrase) -> None:
 @pytest.mark.django_db
 def test_item_states_under_frozen_time() -> None:
     from evaluation.models import PlanExecution, PlanItem, RegionalPlan
-    from evaluation.selectors.regional import plan_status
+    from evaluation.regional.selectors import plan_status
 
     plan = RegionalPlan.objects.create(title="План", first_year=2016, last_year=2018)
     q4 = PlanItem.objects.create(

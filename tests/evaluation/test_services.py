@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from evaluation import selectors, services
+from evaluation import selectors
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
@@ -30,6 +30,7 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.nok import services
 from evaluation.rating import RatingInputError
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B, EXPECTED_A, EXPECTED_B
 

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 
 from cms_blocks.blocks import SubmissionsTrackerBlock
 from evaluation import roles
+from evaluation.admin.tracker import PER_PAGE
 from evaluation.enums import CampaignKind, CampaignStatus, SubmissionKind
 from evaluation.models import Campaign, District, Submission
-from evaluation.tracker_admin import PER_PAGE
 from tests.factories.questionnaire import organisation
 
 pytestmark = pytest.mark.django_db

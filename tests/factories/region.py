@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evaluation import services
 from evaluation.enums import CampaignKind
 from evaluation.models import Campaign, IndicatorInput, Organisation
+from evaluation.nok import services
 from portal_site import demo
 from publications.models import (
     AssessmentIndexPage,

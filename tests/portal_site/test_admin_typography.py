@@ -25,7 +25,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from evaluation.audit_admin import ACTION_LABELS
+from evaluation.admin.audit import ACTION_LABELS
 from tests.portal_site.test_every_screen import (  # the fixture, too
     _pattern,
     crawl,

@@ -19,9 +19,10 @@ from django.contrib.auth.models import Group
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from evaluation import lifecycle, roles, services
+from evaluation import roles
 from evaluation.enums import CampaignKind, PlanStatus
 from evaluation.models import Campaign, ImprovementPlan
+from evaluation.nok import lifecycle, services
 from publications import review
 from publications.models import (
     HomePage,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from evaluation.viewsets import EvaluationViewSetGroup
+from evaluation.admin.viewsets import EvaluationViewSetGroup
 
 pytestmark = pytest.mark.django_db
 

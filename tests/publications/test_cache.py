@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms_blocks.formatting import format_number
-from evaluation import services
 from evaluation.models import IndicatorInput
+from evaluation.nok import services
 from tests.factories.region import grow_region
 
 pytestmark = pytest.mark.django_db

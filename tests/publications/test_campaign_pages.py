@@ -13,9 +13,10 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 
-from evaluation import lifecycle, roles, services
+from evaluation import roles
 from evaluation.enums import CampaignKind
 from evaluation.models import Campaign
+from evaluation.nok import lifecycle, services
 from publications import review
 from publications.campaign_pages import ensure_results_page, results_page_of
 from publications.models import (

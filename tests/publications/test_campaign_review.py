@@ -9,10 +9,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from evaluation import lifecycle, roles, services
+from evaluation import roles
 from evaluation.enums import CampaignKind, CampaignStatus
-from evaluation.lifecycle import LifecycleError
 from evaluation.models import Campaign, CouncilDecision
+from evaluation.nok import lifecycle, services
+from evaluation.nok.lifecycle import LifecycleError
 from publications import review
 from publications.models import CampaignResultsPage
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B

@@ -9,9 +9,10 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from cms_blocks.formatting import format_number
-from evaluation import selectors, services
+from evaluation import selectors
 from evaluation.enums import MeasureStatus, PlanStatus
 from evaluation.models import ImprovementPlan
+from evaluation.nok import services
 
 pytestmark = pytest.mark.django_db
 

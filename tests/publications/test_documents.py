@@ -18,11 +18,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms_blocks.formatting import format_date
-from evaluation import lifecycle, roles, selectors, services
+from evaluation import roles, selectors
 from evaluation.enums import PAPER_SURVEY_CHANNELS, CampaignKind, SurveyChannel
 from evaluation.files import private_storage
 from evaluation.formatting import format_number
 from evaluation.models import Campaign, CouncilDecision
+from evaluation.nok import lifecycle, services
 from evaluation.questionnaire.definitions import DEFAULT_SET
 from publications.documents import printable
 from publications.qr import qr_svg, questionnaire_qr_title
@@ -438,7 +439,7 @@ def client_unknown_code_is_404() -> bool:
 def test_sector_report_says_what_was_done_when_and_what_is_overdue(
     django_user_model, client
 ) -> None:
-    from evaluation import obligations
+    from evaluation.obligations import owed as obligations
     from tests.factories.evaluation import DecadeCampaignFactory
 
     editor = _user(django_user_model, "editor", roles.EDITOR)
@@ -545,8 +546,8 @@ def test_decade_pdf_has_the_notes_themes_and_only_released_drawings(
 ) -> None:
     from PIL import Image
 
-    from evaluation import notes
-    from evaluation.models.notes import NoteTheme
+    from evaluation.decade import notes
+    from evaluation.decade.models.notes import NoteTheme
     from tests.cms_blocks.test_gallery import png
 
     decade = published_region.decade

@@ -11,7 +11,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from evaluation import lifecycle
+from evaluation.nok import lifecycle
 from publications.documents import printable
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
 

@@ -12,9 +12,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from cms_blocks.formatting import format_number
-from evaluation import selectors, services
+from evaluation import selectors
 from evaluation.enums import CampaignKind
 from evaluation.models import CouncilDecision, Publication, PublishedResult
+from evaluation.nok import services
 from publications.models import (
     CampaignResultsPage,
     CouncilPage,

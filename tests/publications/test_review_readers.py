@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from evaluation import letters, roles
+from evaluation import roles
+from evaluation.plans import letters
 from publications import review
 from publications.models import ReviewDocument, ReviewKind
 

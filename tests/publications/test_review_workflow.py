@@ -361,7 +361,7 @@ def test_empty_queue_says_so(people, client) -> None:
 def test_objections_appear_on_the_card_only_after_publication_and_answer(
     region, people, client, settings
 ) -> None:
-    from evaluation import objections
+    from evaluation.nok import objections
 
     settings.QP_PAGE_CACHE_SECONDS = 0
     answered = objections.file_objection(

@@ -12,8 +12,9 @@ from django.urls import reverse
 from PIL import Image
 
 from cms_blocks.formatting import format_number, quote
-from evaluation import selectors, services
+from evaluation import selectors
 from evaluation.models import IndicatorInput, Organisation
+from evaluation.nok import services
 from publications import qr, widgets
 
 pytestmark = pytest.mark.django_db

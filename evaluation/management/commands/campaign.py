@@ -9,7 +9,7 @@ Subcommands (their names are stable)::
     campaign open|recompute|preview|review|publish|correct|withdraw SLUG
                     [--dry-run] [--note TEXT] [--user LOGIN]
 
-Each action calls :mod:`evaluation.lifecycle` (the same services as the admin
+Each action calls :mod:`evaluation.nok.lifecycle` (the same services as the admin
 screen «Ход кампании») in one transaction; ``--dry-run`` runs it and rolls
 it back. Exit status 0 on success, 2 on bad input or a step that is not
 possible now (the Russian reason goes to stderr); nothing is written then.
@@ -26,10 +26,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from evaluation import lifecycle, services
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Campaign, Organisation
+from evaluation.nok import lifecycle, services
 from evaluation.rating import RatingInputError
 
 BAD_INPUT = 2

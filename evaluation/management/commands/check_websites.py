@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Organisation
-from evaluation.regional import run_website_check
+from evaluation.regional.services import run_website_check
 
 
 class Command(BaseCommand):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluation import consolidation
+from evaluation.decade import consolidation
 from evaluation.enums import CampaignKind
 from evaluation.models import Campaign
-from evaluation.services import record
+from evaluation.nok.services import record
 
 
 class Command(BaseCommand):

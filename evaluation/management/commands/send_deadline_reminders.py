@@ -4,7 +4,7 @@ E-mails the users bound to an organisation about documents due soon or
 overdue, and editors a digest of the overdue ones. Schedule it daily (cron, a
 systemd timer) on working days or every day; it is safe to run more than
 once a day: each reminder is logged and goes out once. See
-:mod:`evaluation.reminders` for the rules and ``QP_EVALUATION["REMINDER_*"]``
+:mod:`evaluation.obligations.reminders` for the rules and ``QP_EVALUATION["REMINDER_*"]``
 for the settings.
 """
 
@@ -16,7 +16,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 
 from evaluation.management.arguments import iso_day
-from evaluation.reminders import send_deadline_reminders
+from evaluation.obligations.reminders import send_deadline_reminders
 
 
 class Command(BaseCommand):

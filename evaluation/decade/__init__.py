@@ -1,0 +1,1 @@
+"""Декада качества: sample bases, the summary, explanatory notes, consolidation, versions."""

@@ -1,0 +1,1 @@
+"""НОК campaigns and results: the life cycle, recomputing, publishing, objections, aggregates."""

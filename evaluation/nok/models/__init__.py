@@ -1,0 +1,1 @@
+"""Models of НОК campaigns: inputs, results, publications, their aggregates, objections."""

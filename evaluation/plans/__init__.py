@@ -1,0 +1,1 @@
+"""Improvement plans and fulfilment reports, council decisions, instructions and letters."""

@@ -1,0 +1,1 @@
+"""Models of plans of measures, instructions (поручения) and letters."""

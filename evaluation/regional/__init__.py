@@ -1,0 +1,1 @@
+"""The ministry's regional НОК plan: schedules, executions, website monitoring."""
