@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from cms_blocks import charts
+from cms_blocks import svg
 from evaluation import selectors
 from evaluation.enums import CampaignKind, Criterion
 from evaluation.formatting import criterion_label
@@ -78,7 +78,7 @@ def chart_prefix(context: dict[str, Any] | None, stem: str) -> str:
     return f"{stem}-{number}"
 
 
-def chart_context(chart: charts.Chart, prefix: str) -> dict[str, Any]:
+def chart_context(chart: svg.Chart, prefix: str) -> dict[str, Any]:
     """What the chart component template needs, including a CSV data link."""
     csv_body = "\ufeff" + chart.csv_text()
     return {
@@ -89,7 +89,7 @@ def chart_context(chart: charts.Chart, prefix: str) -> dict[str, Any]:
     }
 
 
-def chart_json(chart: charts.Chart, series: dict[str, Any]) -> dict[str, Any]:
+def chart_json(chart: svg.Chart, series: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": chart.title,
         "description": chart.description,
@@ -103,9 +103,7 @@ class ChartBlock(blocks.StructBlock):
 
     stem = "chart"
 
-    def build(
-        self, value, prefix: str
-    ) -> tuple[charts.Chart | None, dict[str, Any], str]:
+    def build(self, value, prefix: str) -> tuple[svg.Chart | None, dict[str, Any], str]:
         """Return the chart (or None), its raw series and an empty-state message."""
         raise NotImplementedError
 
@@ -184,7 +182,7 @@ class CriterionChartBlock(ChartBlock):
             else [region[field].mean for field, _code in CRITERIA]
         )
         subject = _subject(value)
-        chart = charts.criterion_chart(
+        chart = svg.criterion_chart(
             title=f"Баллы по критериям: {subject}, {campaign.title}",
             labels=[
                 f"{criterion_label(code)} {Criterion(code).label}"
@@ -272,7 +270,7 @@ class DistributionChartBlock(ChartBlock):
             )
             if part
         )
-        chart = charts.distribution_chart(
+        chart = svg.distribution_chart(
             title=f"Распределение итоговых баллов{': ' + group if group else ''}, "
             f"{campaign.title}",
             totals=totals,
@@ -330,7 +328,7 @@ class TrendChartBlock(ChartBlock):
             return None, {}, "Опубликованных результатов оценки пока нет."
         reference = None if scope == Scope.REGION else selectors.trend()
         subject = _subject(value)
-        chart = charts.trend_chart(
+        chart = svg.trend_chart(
             title=f"Итоговый балл по годам: {subject}",
             points=[(str(p.campaign.year), p.value) for p in points],
             reference=None

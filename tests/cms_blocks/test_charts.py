@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from cms_blocks.charts import (
+from cms_blocks.svg import (
     Chart,
     criterion_chart,
     distribution_chart,
