@@ -2,7 +2,7 @@
 
 * Every :class:`~evaluation.models.AuditEvent` (imports, recomputes,
   publications, reviews, reminders, retention…, written by
-  :func:`evaluation.nok.services.record`) is mirrored, in the same transaction, as
+  :func:`evaluation.audit.record`) is mirrored, in the same transaction, as
   a Wagtail log entry ``qp.<action>`` against the object it is about, or
   against the event itself when that object is gone. Known actions have
   Russian labels; any other is logged as ``qp.other`` with the original
@@ -33,8 +33,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter, get_active_log_context, log
 
 from evaluation import roles
+from evaluation.audit import record
 from evaluation.models import AuditEvent, Campaign, Organisation
-from evaluation.nok.services import record
 
 PREFIX = "qp."
 OTHER = "other"

@@ -27,6 +27,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import roles
+from evaluation.audit import record
 from evaluation.decade import consolidation, notes
 from evaluation.enums import CampaignKind
 from evaluation.exceptions import EvaluationError
@@ -39,7 +40,6 @@ from evaluation.models import (
     NoteTheme,
     Organisation,
 )
-from evaluation.nok.services import record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

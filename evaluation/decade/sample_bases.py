@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from evaluation.audit import record
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.formatting import format_number
 from evaluation.models import (
@@ -28,7 +29,6 @@ from evaluation.models import (
     Organisation,
     SampleBase,
 )
-from evaluation.nok import services
 
 
 def register_base(organisation: Organisation) -> int | None:
@@ -140,7 +140,7 @@ def audit_change(item: SampleBase, before: int | None, actor=None) -> None:
     campaign = item.campaign
     if not campaign.publications.exists():
         return
-    services.record(
+    record(
         "sample_base.change",
         item,
         f"База выборки «{item.organisation.short_name}» в «{campaign}» изменена "

@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from evaluation import signals
+from evaluation.audit import record
 from evaluation.decade import sample_bases
 from evaluation.decade import summary as decade
 from evaluation.enums import CampaignKind
@@ -37,7 +38,6 @@ from evaluation.models import (
     Organisation,
     Publication,
 )
-from evaluation.nok import services
 from evaluation.nok.selectors import _from_stored, decade_base
 
 #: The question whose "yes" share is the Декада's headline satisfaction.
@@ -266,7 +266,7 @@ def recompute(campaign: Campaign, actor=None) -> dict[int, DecadeFigures]:
     figures = working_figures(campaign)
     campaign.recomputed_at = timezone.now()
     campaign.save(update_fields=["recomputed_at"])
-    services.record(
+    record(
         RECOMPUTE_EVENT,
         campaign,
         f"Пересчитаны итоги: {campaign} (организаций {len(figures)})",
@@ -313,7 +313,7 @@ def publish_version(campaign: Campaign, actor=None, note: str = "") -> Publicati
             for pk, summary in sorted(summaries.items())
         },
     )
-    services.record(
+    record(
         "publish",
         campaign,
         f"Опубликованы итоги: {campaign}, версия {publication.version}",

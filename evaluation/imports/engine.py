@@ -22,10 +22,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from evaluation.audit import record as record_event
 from evaluation.decade import sample_bases
 from evaluation.formatting import format_number
 from evaluation.imports.errors import CellError, ImportFileError
-from evaluation.imports.forms import Context, ImportForm, Plan, get_form
 from evaluation.imports.reading import (
     NUMBERING_HEADERS,
     HeaderMatch,
@@ -37,6 +37,9 @@ from evaluation.imports.reading import (
     read_rows,
     unmapped_columns,
 )
+from evaluation.imports.sheets import get_form
+from evaluation.imports.sheets.base import ImportForm
+from evaluation.imports.sheets.common import Context, WritePlan
 from evaluation.models import (
     Campaign,
     ColumnMapping,
@@ -54,7 +57,6 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
-from evaluation.nok.services import record as record_event
 from evaluation.obligations import owed as obligations
 
 PREVIEW_ROWS = 20
@@ -451,7 +453,9 @@ def _hidden_note(hidden: dict[str, list[int]]) -> list[str]:
     ]
 
 
-def _count(report: ImportReport, plan: Plan, form: ImportForm | None = None) -> None:
+def _count(
+    report: ImportReport, plan: WritePlan, form: ImportForm | None = None
+) -> None:
     report.new = len(plan.new)
     report.updated = len(plan.updated)
     report.unchanged = len(plan.unchanged)
@@ -487,7 +491,7 @@ def _title(form: ImportForm, current: Any, key: str) -> str:
 
 def row_diff(
     form: ImportForm,
-    plan: Plan,
+    plan: WritePlan,
     fields: list[tuple[str, str]],
     cells: dict[int, list[object]] | None = None,
     positions: dict[str, int] | None = None,

@@ -33,7 +33,7 @@ from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from evaluation import roles, signals
+from evaluation import audit, roles, signals
 from evaluation.decade import versions as decade_versions
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.exceptions import EvaluationError
@@ -486,7 +486,7 @@ def _set_status(campaign: Campaign, status: str, actor, action: Action, **data) 
     campaign.status = status
     campaign.save(update_fields=["status", *data.pop("fields", [])])
     after = CampaignStatus(status)
-    services.record(
+    audit.record(
         "campaign.status",
         campaign,
         f"{action.label}: «{campaign}» ({before.label} → {after.label})",
@@ -711,7 +711,7 @@ def change_organisations(
         if locked.status == CampaignStatus.COLLECTING:
             obligations.open_obligations(locked, actor=actor)
     total = locked.organisations.count()
-    services.record(
+    audit.record(
         "campaign.organisations",
         locked,
         f"{'Исключены из' if remove else 'Добавлены в'} кампанию «{locked}» "

@@ -22,16 +22,16 @@ from django.db.models import Max
 from django.utils import timezone
 
 from evaluation import signals
+from evaluation.audit import record
 from evaluation.bulk import bulk_insert
+from evaluation.decade import sample_bases
 from evaluation.enums import (
     CampaignKind,
     CampaignStatus,
     DataSource,
-    SubmissionKind,
 )
 from evaluation.exceptions import EvaluationError, NothingToPublishError
 from evaluation.models import (
-    AuditEvent,
     Campaign,
     IndicatorInput,
     Publication,
@@ -58,18 +58,6 @@ class RecomputeSummary:
     campaign_id: int
     organisations: int
     with_total: int
-
-
-def record(action: str, obj: Any, summary: str, actor=None, **data: Any) -> AuditEvent:
-    """Append an event to the audit log."""
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        summary=summary[:500],
-        data=data,
-    )
 
 
 def _decimal_json(values: dict[str, Decimal | None]) -> dict[str, str | None]:
@@ -277,35 +265,6 @@ def save_indicator_inputs(
     return item
 
 
-# Which documents each kind of organisation owes after a Декада, keyed to the
-# rule codes of ``evaluation.deadlines.DECADE_RULES``.
-INSTITUTION_SUBMISSIONS = (
-    (SubmissionKind.DECADE_SUMMARY, "institution_documents"),
-    (SubmissionKind.EXPLANATORY_NOTE, "institution_documents"),
-    (SubmissionKind.IMPROVEMENT_PLAN, "institution_documents"),
-    (SubmissionKind.FULFILMENT_REPORT, "fulfilment_reports"),
-)
-USZN_SUBMISSIONS = (
-    (SubmissionKind.USZN_SUMMARY, "uszn_summary"),
-    (SubmissionKind.USZN_PLAN, "uszn_plan"),
-    (SubmissionKind.FULFILMENT_REPORT, "fulfilment_reports"),
-)
-
-
-def create_decade_submissions(campaign: Campaign, actor=None) -> int:
-    """Create what each organisation owes after a Декада, with working-day deadlines.
-
-    Idempotent: only missing items are created (see
-    :func:`evaluation.obligations.owed.open_obligations`, which opening a campaign
-    calls).
-    """
-    from evaluation.obligations import (
-        owed as obligations,  # obligations imports this module
-    )
-
-    return obligations.open_obligations(campaign, actor=actor)
-
-
 def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
@@ -329,8 +288,6 @@ def publish_decade(campaign: Campaign, actor=None) -> Campaign:
             f"в статусе «{CampaignStatus(campaign.status).label}»."
         )
     # The published figures read only the bases fixed now (seed 000 §3.1).
-    from evaluation.decade import sample_bases  # it imports the models this module does
-
     sample_bases.freeze_bases(campaign)
     campaign.status = CampaignStatus.PUBLISHED
     campaign.save(update_fields=["status"])

@@ -44,7 +44,6 @@ from evaluation.models import (
     Organisation,
     Submission,
 )
-from evaluation.nok import services
 
 #: Calendar days before a Декада's start by which information work must have
 #: begun: "не менее чем за неделю до начала" (§3.2.1).
@@ -87,6 +86,21 @@ USZN_KINDS = {
 }
 
 
+# Which documents each kind of organisation owes after a Декада, keyed to the
+# rule codes of ``evaluation.deadlines.DECADE_RULES``.
+INSTITUTION_SUBMISSIONS = (
+    (SubmissionKind.DECADE_SUMMARY, "institution_documents"),
+    (SubmissionKind.EXPLANATORY_NOTE, "institution_documents"),
+    (SubmissionKind.IMPROVEMENT_PLAN, "institution_documents"),
+    (SubmissionKind.FULFILMENT_REPORT, "fulfilment_reports"),
+)
+USZN_SUBMISSIONS = (
+    (SubmissionKind.USZN_SUMMARY, "uszn_summary"),
+    (SubmissionKind.USZN_PLAN, "uszn_plan"),
+    (SubmissionKind.FULFILMENT_REPORT, "fulfilment_reports"),
+)
+
+
 def debtor_of(campaign: Campaign, organisation: Organisation) -> Organisation:
     """Who owes ``organisation``'s documents in ``campaign``.
 
@@ -125,9 +139,9 @@ def owed_documents(
                 d.code: d.due for d in deadlines.decade_deadlines(campaign.period_end)
             }
         plan = (
-            services.USZN_SUBMISSIONS
+            USZN_SUBMISSIONS
             if _reports_as_uszn(campaign, organisation)
-            else services.INSTITUTION_SUBMISSIONS
+            else INSTITUTION_SUBMISSIONS
         )
         return [(kind, due[rule]) for kind, rule in plan]
     plan_year = campaign.year + 1

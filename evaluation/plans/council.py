@@ -12,6 +12,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation.audit import record
 from evaluation.enums import PlanStatus
 from evaluation.models import (
     Campaign,
@@ -21,7 +22,6 @@ from evaluation.models import (
     MeasureReport,
     Organisation,
 )
-from evaluation.nok.services import record
 
 
 def next_decision_number(year: int) -> str:

@@ -38,6 +38,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from evaluation import roles, signals
+from evaluation.audit import record
+from evaluation.conf import evaluation_settings
 from evaluation.deadlines import CALENDAR, WorkingCalendar
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -52,17 +54,16 @@ from evaluation.models import (
     ResponseKind,
     WebsiteCheck,
 )
-from evaluation.nok.services import record
 from evaluation.regional.website import SITE_ITEMS
+from evaluation.uploads import check_upload_size
 
 #: Working days given by default to fix a website's defects.
 WEBSITE_DUE_WORKING_DAYS = 10
 
-#: Answer files: what may be uploaded and how large.
+#: Answer files: what may be uploaded (how large: ``UPLOAD_MAX_BYTES``).
 ANSWER_EXTENSIONS = frozenset(
     {".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".jpg", ".png"}
 )
-ANSWER_MAX_BYTES = 20 * 1024 * 1024
 
 REMINDER_SUBJECT = "Напоминание о сроке исполнения поручения министерства"
 
@@ -271,11 +272,12 @@ def _check_file(upload: UploadedFile) -> None:
     if suffix not in ANSWER_EXTENSIONS:
         allowed = ", ".join(sorted(ext[1:].upper() for ext in ANSWER_EXTENSIONS))
         raise InstructionError(f"Файл «{upload.name}» не принят: допустимы {allowed}.")
-    if upload.size is not None and upload.size > ANSWER_MAX_BYTES:
-        raise InstructionError(
-            f"Файл «{upload.name}» больше {ANSWER_MAX_BYTES // (1024 * 1024)} МБ; "
-            "уменьшите его или разделите."
-        )
+    check_upload_size(
+        upload.size,
+        evaluation_settings.UPLOAD_MAX_BYTES,
+        filename=upload.name or "",
+        error=InstructionError,
+    )
 
 
 @transaction.atomic

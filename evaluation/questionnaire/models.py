@@ -189,16 +189,3 @@ class OnlineSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Онлайн-анкета №{self.response_id}"
-
-
-def _forget_cached_questionnaires(**kwargs) -> None:
-    # The submit path caches questionnaires per process for a few seconds;
-    # this process forgets them at once, the others when their entry expires.
-    from evaluation.questionnaire.services import forget_questionnaires
-
-    forget_questionnaires()
-
-
-for _model in (OnlineQuestionnaire, QuestionSet):
-    models.signals.post_save.connect(_forget_cached_questionnaires, sender=_model)
-    models.signals.post_delete.connect(_forget_cached_questionnaires, sender=_model)

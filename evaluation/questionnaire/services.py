@@ -20,7 +20,8 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from evaluation import conf
+from evaluation.audit import record
+from evaluation.conf import evaluation_settings, ip_salt
 from evaluation.decade import summary as decade
 from evaluation.decade.sample_bases import freeze_bases, stored_bases
 from evaluation.enums import DataSource, SurveyChannel, SurveyKind
@@ -37,7 +38,6 @@ from evaluation.models import (
     SuggestionStatus,
     SurveyResponse,
 )
-from evaluation.nok.services import record
 from evaluation.questionnaire import abuse
 from evaluation.questionnaire.definitions import (
     AGE_GROUPS,
@@ -270,7 +270,7 @@ def submit_online_response(
             "Приём анкет по этой кампании закрыт: ответы не сохранены."
         )
     fill_seconds = int(now.timestamp()) - form.issued_at
-    if fill_seconds > int(conf.get("QUESTIONNAIRE_MAX_AGE")):
+    if fill_seconds > evaluation_settings.QUESTIONNAIRE_MAX_AGE:
         raise QuestionnaireRejectedError(
             "expired", "Форма анкеты устарела: откройте анкету заново."
         )
@@ -285,20 +285,20 @@ def submit_online_response(
         )
     if errors:
         raise QuestionnaireInvalidError(errors)
-    if fill_seconds < int(conf.get("QUESTIONNAIRE_MIN_SECONDS")):
+    if fill_seconds < evaluation_settings.QUESTIONNAIRE_MIN_SECONDS:
         raise QuestionnaireRejectedError(
             "too_fast",
             "Проверьте ответы и отправьте анкету ещё раз: все ответы сохранены "
             "в форме.",
         )
 
-    salt = conf.ip_salt()
+    salt = ip_salt()
     ip_hash = abuse.address_hash(address or "unknown", salt)
     network_hash = abuse.address_hash(abuse.network_of(address) or "unknown", salt)
     fingerprint = answers_fingerprint(cleaned.answers, suggestion)
     flag_reason = (
         "Те же ответы из той же сети за последние "
-        f"{int(conf.get('QUESTIONNAIRE_DUPLICATE_WINDOW')) // 60} мин."
+        f"{evaluation_settings.QUESTIONNAIRE_DUPLICATE_WINDOW // 60} мин."
     )
     # Column values, not model instances: building two instances costs more
     # than the PostgreSQL statement's parameters need. The flagged fields are
@@ -348,7 +348,7 @@ def submit_online_response(
             repeated=True,
         )
     if stored.response_id is None:
-        if stored.by_ip >= int(conf.get("QUESTIONNAIRE_IP_LIMIT")):
+        if stored.by_ip >= evaluation_settings.QUESTIONNAIRE_IP_LIMIT:
             raise QuestionnaireRejectedError(
                 "ip_limit",
                 "С этого адреса отправлено слишком много анкет. Попробуйте позже.",
@@ -390,11 +390,13 @@ def _store(
     Raises:
         IntegrityError: the form's nonce was used already.
     """
-    ip_limit = int(conf.get("QUESTIONNAIRE_IP_LIMIT"))
-    organisation_limit = int(conf.get("QUESTIONNAIRE_ORGANISATION_LIMIT"))
-    rate_since = now - dt.timedelta(seconds=int(conf.get("QUESTIONNAIRE_RATE_WINDOW")))
+    ip_limit = evaluation_settings.QUESTIONNAIRE_IP_LIMIT
+    organisation_limit = evaluation_settings.QUESTIONNAIRE_ORGANISATION_LIMIT
+    rate_since = now - dt.timedelta(
+        seconds=evaluation_settings.QUESTIONNAIRE_RATE_WINDOW
+    )
     duplicate_since = now - dt.timedelta(
-        seconds=int(conf.get("QUESTIONNAIRE_DUPLICATE_WINDOW"))
+        seconds=evaluation_settings.QUESTIONNAIRE_DUPLICATE_WINDOW
     )
     count_params = [
         submission["ip_hash"],
@@ -792,7 +794,7 @@ def erase_address_hashes(now: dt.datetime | None = None, actor=None) -> int:
         How many submissions were cleared.
     """
     now = now or timezone.now()
-    keep = dt.timedelta(seconds=int(conf.get("QUESTIONNAIRE_IP_HASH_KEEP")))
+    keep = dt.timedelta(seconds=evaluation_settings.QUESTIONNAIRE_IP_HASH_KEEP)
     erased = (
         OnlineSubmission.objects.filter(created_at__lt=now - keep)
         .exclude(ip_hash="", network_hash="")
@@ -948,3 +950,12 @@ def _freeze_summaries(campaign: Campaign) -> None:
             source=DataSource.SURVEY,
             source_reference="Сохранено при удалении анкет по сроку хранения",
         )
+
+
+def forget_cached_questionnaires(**kwargs) -> None:
+    """Receiver: a question set or a window changed (connected in ``apps.py``).
+
+    The submit path caches questionnaires per process for a few seconds; this
+    process forgets them at once, the others when their entry expires.
+    """
+    forget_questionnaires()

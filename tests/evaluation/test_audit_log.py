@@ -16,7 +16,7 @@ from wagtail.log_actions import LogContext
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
-from evaluation import roles
+from evaluation import audit, roles
 from evaluation.imports.engine import import_file
 from evaluation.models import AuditEvent, Campaign, ImportRecord, Organisation
 from evaluation.nok import services
@@ -93,7 +93,7 @@ def test_event_about_a_vanished_object_is_logged_against_itself():
 
 
 def test_unknown_action_is_logged_as_other_with_its_name(region):  # noqa: F811
-    services.record("brand.new", region["a"], "Новое действие", extra=1)
+    audit.record("brand.new", region["a"], "Новое действие", extra=1)
     (entry,) = entries("qp.other")
     assert entry.data["action"] == "brand.new"
     assert entry.data["details"] == {"extra": 1}

@@ -192,7 +192,7 @@ def test_a_december_decade_runs_into_the_next_year() -> None:
 
 
 def test_every_rule_code_used_by_the_submission_service_exists() -> None:
-    from evaluation.nok.services import INSTITUTION_SUBMISSIONS, USZN_SUBMISSIONS
+    from evaluation.obligations.owed import INSTITUTION_SUBMISSIONS, USZN_SUBMISSIONS
 
     used = {rule for _, rule in (*INSTITUTION_SUBMISSIONS, *USZN_SUBMISSIONS)}
     assert used <= set(RULES_BY_CODE)

@@ -26,10 +26,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from evaluation import audit
 from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.exceptions import EvaluationError
 from evaluation.models import Campaign, Organisation
-from evaluation.nok import lifecycle, services
+from evaluation.nok import lifecycle
 from evaluation.rating import RatingInputError
 
 BAD_INPUT = 2
@@ -253,7 +254,7 @@ class Command(BaseCommand):
         campaign.save()
         organisations = self._organisations(options)
         campaign.organisations.set(organisations)
-        services.record(
+        audit.record(
             "campaign.create",
             campaign,
             f"Создана кампания «{campaign}» ({len(organisations)} организаций)",
