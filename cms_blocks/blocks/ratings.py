@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from evaluation import selectors
+from evaluation.enums import CampaignKind
 from evaluation.models import Campaign, PublishedResult
 
 from .base import (
@@ -80,7 +81,7 @@ class RatingTableBlock(blocks.StructBlock):
     def clean(self, value):
         cleaned = super().clean(value)
         campaign = cleaned.get("campaign")
-        if campaign is not None and campaign.kind != "nok":
+        if campaign is not None and campaign.kind != CampaignKind.NOK:
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "campaign": ValidationError(

@@ -23,6 +23,7 @@ not throttled.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -75,63 +76,10 @@ QUESTION_HELP = {
 # Asked only after a "yes" to a filter question: may be omitted when that is 0.
 DEPENDENT_QUESTIONS = ("q2", "q4", "q8", "q12")
 
-# Worked example A of METHOD.md §3, in the input shape of METHOD.md §6.
-EXAMPLE_A_INPUT: dict[str, Any] = {
-    "method": "344n-social",
-    "respondents": 200,
-    "info_stand": {"present": 18, "required": 20},
-    "info_site": {"present": 27, "required": 30},
-    "remote_channels": 3,
-    "comfort_conditions": 4,
-    "premises_access": 3,
-    "service_access": 4,
-    "yes": {
-        "q1": 180,
-        "q2": 171,
-        "q3": 120,
-        "q4": 108,
-        "q5": 190,
-        "q6": 184,
-        "q7": 50,
-        "q8": 41,
-        "q9": 196,
-        "q10": 194,
-        "q11": 80,
-        "q12": 76,
-        "q13": 186,
-        "q14": 188,
-        "q15": 190,
-    },
-    "answered": {"q13": 200},
-}
-# Worked example B: nobody used the site (Q3 = 0) and no disabled respondents
-# (Q7 = 0), so Q4 and Q8 are omitted; 3.3 is "нет данных".
-EXAMPLE_B_INPUT: dict[str, Any] = {
-    "method": "344n-social",
-    "respondents": 143,
-    "info_stand": {"present": 11, "required": 13},
-    "info_site": {"present": 25, "required": 28},
-    "remote_channels": 5,
-    "comfort_conditions": 6,
-    "premises_access": 2,
-    "service_access": 6,
-    "yes": {
-        "q1": 97,
-        "q2": 80,
-        "q3": 0,
-        "q5": 131,
-        "q6": 125,
-        "q7": 0,
-        "q9": 139,
-        "q10": 137,
-        "q11": 31,
-        "q12": 29,
-        "q13": 120,
-        "q14": 126,
-        "q15": 128,
-    },
-    "answered": {"q13": 141},
-}
+# The API's documented examples: worked examples A and B of METHOD.md §3 in the
+# input shape of METHOD.md §6 (tests/evaluation/examples.py reads the same file).
+EXAMPLES_FILE = Path(__file__).with_name("calculator_examples.json")
+EXAMPLES: dict[str, dict[str, Any]] = json.loads(EXAMPLES_FILE.read_text("utf-8"))
 
 
 class CalculatorThrottle(ScopedRateThrottle):
@@ -319,8 +267,28 @@ def _malformed_json_message(error: ParseError) -> str:
     return f"{MALFORMED_JSON_MESSAGE}."
 
 
-_EXAMPLE_A_OUTPUT = rate(parse_inputs(EXAMPLE_A_INPUT)).to_json()
-_EXAMPLE_B_OUTPUT = rate(parse_inputs(EXAMPLE_B_INPUT)).to_json()
+def _documented_examples() -> list[OpenApiExample]:
+    """Each worked example as a request and as the response computed from it."""
+    examples = []
+    for name, example in EXAMPLES.items():
+        examples.append(
+            OpenApiExample(
+                f"Example{name}",
+                summary=example["summary"],
+                value=example["input"],
+                request_only=True,
+            )
+        )
+        examples.append(
+            OpenApiExample(
+                f"Example{name}",
+                summary=example["summary"],
+                value=rate(parse_inputs(example["input"])).to_json(),
+                response_only=True,
+                status_codes=["200"],
+            )
+        )
+    return examples
 
 
 class CalculatorView(APIView):
@@ -362,32 +330,7 @@ class CalculatorView(APIView):
             ),
         },
         examples=[
-            OpenApiExample(
-                "ExampleA",
-                summary="Пример А (METHOD.md §3)",
-                value=EXAMPLE_A_INPUT,
-                request_only=True,
-            ),
-            OpenApiExample(
-                "ExampleB",
-                summary="Пример Б (METHOD.md §3): нет данных по 3.3",
-                value=EXAMPLE_B_INPUT,
-                request_only=True,
-            ),
-            OpenApiExample(
-                "ExampleA",
-                summary="Пример А (METHOD.md §3)",
-                value=_EXAMPLE_A_OUTPUT,
-                response_only=True,
-                status_codes=["200"],
-            ),
-            OpenApiExample(
-                "ExampleB",
-                summary="Пример Б (METHOD.md §3): нет данных по 3.3",
-                value=_EXAMPLE_B_OUTPUT,
-                response_only=True,
-                status_codes=["200"],
-            ),
+            *_documented_examples(),
             OpenApiExample(
                 "InvalidInput",
                 summary="Ошибка во входных данных",

@@ -368,3 +368,11 @@ def test_api_v1_root_links_the_calculator(client) -> None:
     response = client.get("/api/v1/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response.json()["calculator"].endswith("/api/v1/calculator/")
+
+
+def test_documented_api_example_a_is_the_method_text_verbatim() -> None:
+    """The API's example A is METHOD.md §6's input, so its response is §3's figures."""
+    from evaluation.nok.calculator import EXAMPLES
+
+    assert EXAMPLES["A"]["input"] == EXAMPLE_A
+    assert list(EXAMPLES) == ["A", "B"]

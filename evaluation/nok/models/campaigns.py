@@ -320,21 +320,13 @@ class SurveyResponse(models.Model):
         return f"Анкета №{self.pk} — {self.organisation}"
 
 
-class Result(models.Model):
-    """The working (recomputable) result of one organisation in one campaign."""
+class ScoredResult(models.Model):
+    """The figures of one organisation: a working result or a published one.
 
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.CASCADE,
-        related_name="results",
-        verbose_name=_("кампания"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="results",
-        verbose_name=_("организация"),
-    )
+    Subclasses add what the figures belong to (a campaign or a publication) and
+    the ``organisation`` foreign key.
+    """
+
     method_version = models.CharField(_("версия методики"), max_length=40)
     indicators = models.JSONField(_("показатели"), default=dict)
     regional_indicators = models.JSONField(
@@ -355,6 +347,29 @@ class Result(models.Model):
     rank = models.PositiveIntegerField(_("место"), null=True, blank=True)
     notes = models.JSONField(_("примечания"), default=list, blank=True)
     inputs_snapshot = models.JSONField(_("исходные данные"), default=dict)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {format_score(self.total)}"
+
+
+class Result(ScoredResult):
+    """The working (recomputable) result of one organisation in one campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name=_("кампания"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name=_("организация"),
+    )
     computed_at = models.DateTimeField(_("рассчитано"), auto_now=True)
 
     class Meta:
@@ -367,9 +382,6 @@ class Result(models.Model):
                 name="qp_result_unique_per_campaign",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {format_score(self.total)}"
 
 
 class Publication(models.Model):
@@ -411,7 +423,7 @@ class Publication(models.Model):
         return f"{self.campaign}, версия {self.version}"
 
 
-class PublishedResult(models.Model):
+class PublishedResult(ScoredResult):
     """One organisation's figures as frozen in a publication."""
 
     publication = models.ForeignKey(
@@ -426,26 +438,6 @@ class PublishedResult(models.Model):
         related_name="published_results",
         verbose_name=_("организация"),
     )
-    method_version = models.CharField(_("версия методики"), max_length=40)
-    indicators = models.JSONField(_("показатели"), default=dict)
-    regional_indicators = models.JSONField(
-        _("региональные показатели"),
-        default=dict,
-        blank=True,
-        help_text=_(
-            "Дополнительные показатели региона по версии методики (код → значение); "
-            "в итоговый балл не входят, если версия методики не включает их в критерий."
-        ),
-    )
-    k1 = models.DecimalField(_("К1"), **SCORE)
-    k2 = models.DecimalField(_("К2"), **SCORE)
-    k3 = models.DecimalField(_("К3"), **SCORE)
-    k4 = models.DecimalField(_("К4"), **SCORE)
-    k5 = models.DecimalField(_("К5"), **SCORE)
-    total = models.DecimalField(_("итоговый балл"), **SCORE)
-    rank = models.PositiveIntegerField(_("место"), null=True, blank=True)
-    notes = models.JSONField(_("примечания"), default=list, blank=True)
-    inputs_snapshot = models.JSONField(_("исходные данные"), default=dict)
     input_source = models.CharField(_("источник данных"), max_length=10, blank=True)
     input_reference = models.CharField(
         _("ссылка на источник"), max_length=300, blank=True
@@ -465,9 +457,6 @@ class PublishedResult(models.Model):
                 name="qp_published_result_unique",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {format_score(self.total)}"
 
 
 class DecadeSummary(models.Model):
