@@ -36,7 +36,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from evaluation import roles
 from evaluation.deadlines import CALENDAR, SubmissionState
 from evaluation.enums import SubmissionKind
-from evaluation.imports.forms import FORMS
+from evaluation.imports.sheets import FORMS
 from evaluation.models import Campaign, ImportRecord, Organisation, Submission
 from evaluation.plans import instructions
 from publications.models import ReviewDocument

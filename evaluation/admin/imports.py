@@ -31,9 +31,9 @@ from evaluation.imports.engine import (
     undo_import,
 )
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import FORMS, get_form
 from evaluation.imports.paper import build_paper_template
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import FORMS, get_form
 from evaluation.imports.templates import build_template
 from evaluation.models import Campaign, ImportRecord, ImportStatus, Organisation
 

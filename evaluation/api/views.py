@@ -45,8 +45,8 @@ from evaluation.exceptions import EvaluationError
 from evaluation.imports.background import is_large, run_in_background
 from evaluation.imports.engine import import_file, start_import
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import get_form
 from evaluation.models import (
     Campaign,
     CouncilDecision,

@@ -42,8 +42,8 @@ from evaluation.imports.engine import (
     run_preview,
 )
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import get_form
 from evaluation.models import ImportRecord, ImportStatus
 
 logger = logging.getLogger(__name__)

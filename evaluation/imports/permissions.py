@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from evaluation import roles
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import ImportForm
+from evaluation.imports.sheets.base import ImportForm
 from evaluation.models import Campaign
 
 EDITOR_PERMISSION = roles.IMPORT_ANY

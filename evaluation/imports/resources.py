@@ -4,7 +4,7 @@ Each import form's columns are declared here once, in the library's terms: a
 ``ModelResource`` with one :class:`FormField` (a ``fields.Field``) per column,
 its widget (how a cell is cleaned), its ``column_name`` (the canonical Russian
 header) and ``Meta.import_id_fields`` (the natural key of a row). The form
-classes in :mod:`evaluation.imports.forms` read their columns from these
+classes in :mod:`evaluation.imports.sheets` read their columns from these
 declarations (``ImportForm.resource``), so a column added here appears in the
 form, its template and its header recognition.
 

@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from evaluation.imports.forms import ImportForm
+from evaluation.imports.sheets.base import ImportForm
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 TEMPLATE_ROWS = 5000  # validation lists cover this many data rows

@@ -13,7 +13,8 @@ import tablib
 from evaluation.enums import CampaignKind, CampaignStatus, OrganisationKind
 from evaluation.imports import resources
 from evaluation.imports.engine import import_file
-from evaluation.imports.forms import FORMS, ORGANISATION_FIELDS, SurveyResponsesForm
+from evaluation.imports.sheets import FORMS, SurveyResponsesForm
+from evaluation.imports.sheets.common import ORGANISATION_FIELDS
 from evaluation.models import (
     Campaign,
     District,
@@ -339,7 +340,7 @@ class _CountingDueDate(resources.DueDateWidget):
 def test_the_engine_runs_a_resources_widget_once_per_distinct_value(
     region, monkeypatch
 ) -> None:
-    from evaluation.imports.forms import ImprovementPlanForm
+    from evaluation.imports.sheets import ImprovementPlanForm
     from evaluation.models import Measure
 
     counting = _CountingDueDate()

@@ -21,13 +21,10 @@ import pytest
 from evaluation.bulk import copy_text
 from evaluation.enums import SurveyChannel, SurveyKind
 from evaluation.imports.engine import import_file, undo_import
-from evaluation.imports.forms import (
-    Context,
-    ImportForm,
-    OrganisationsForm,
-    SurveyResponsesForm,
-)
 from evaluation.imports.reading import data_rows, find_header, read_rows
+from evaluation.imports.sheets import OrganisationsForm, SurveyResponsesForm
+from evaluation.imports.sheets.base import ImportForm
+from evaluation.imports.sheets.common import Context
 from evaluation.models import Organisation, SurveyResponse
 from tests.evaluation.test_imports import (  # noqa: F401 (the fixture)
     INN_A,

@@ -21,8 +21,8 @@ from evaluation.imports.engine import (
     undo_import,
 )
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import FORMS, NokResultsForm, SurveyResponsesForm
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import FORMS, NokResultsForm, SurveyResponsesForm
 from evaluation.imports.templates import build_template
 from evaluation.models import (
     AuditEvent,

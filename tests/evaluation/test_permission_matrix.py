@@ -40,8 +40,8 @@ from evaluation.admin.viewsets import (
 )
 from evaluation.enums import CampaignKind, PlanStatus, SubmissionKind
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import get_form
 from evaluation.models import (
     Campaign,
     CouncilDecision,

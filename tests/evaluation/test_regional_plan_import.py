@@ -10,8 +10,8 @@ from openpyxl.styles import Alignment
 
 from evaluation.imports.engine import import_file, undo_import
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import RegionalPlanForm
 from evaluation.imports.reading import read_rows
+from evaluation.imports.sheets import RegionalPlanForm
 from evaluation.imports.templates import build_template
 from evaluation.models import PlanItem, RegionalPlan
 from evaluation.regional.schedules import ScheduleKind

@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from evaluation.enums import CampaignStatus
 from evaluation.imports.engine import import_file, save_mapping
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import heading_criterion
+from evaluation.imports.sheets.improvement_plans import heading_criterion
 from evaluation.models import (
     Campaign,
     DecadeSummary,
@@ -653,7 +653,7 @@ def test_past_results_without_year_or_source_and_for_a_portal_year(region) -> No
 def test_the_past_results_template_names_every_column() -> None:
     from openpyxl import load_workbook
 
-    from evaluation.imports.forms import get_form
+    from evaluation.imports.sheets import get_form
     from evaluation.imports.templates import build_template
 
     book = load_workbook(io.BytesIO(build_template(get_form("past_results"))))
@@ -928,8 +928,8 @@ def test_every_form_has_at_least_three_corpus_files() -> None:
 def test_only_the_ministry_loads_past_results(region, django_user_model) -> None:
     """Published values become a public campaign: an institution or an
     operator may not load them, even for its own organisation."""
-    from evaluation.imports.forms import get_form
     from evaluation.imports.permissions import import_scope
+    from evaluation.imports.sheets import get_form
 
     form = get_form("past_results")
     staff = django_user_model.objects.create_user("kcson-a", password="x")

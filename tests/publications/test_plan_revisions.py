@@ -15,8 +15,8 @@ import pytest
 from evaluation import selectors
 from evaluation.enums import MeasureStatus, PlanStatus
 from evaluation.imports.engine import import_file
-from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import get_form
 from evaluation.models import AuditEvent, ImprovementPlan, Measure, MeasureReport
 from publications import review
 from publications.models import ReviewKind

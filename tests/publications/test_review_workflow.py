@@ -21,8 +21,8 @@ from wagtail.models import ModelLogEntry, Workflow, WorkflowContentType
 from evaluation import roles
 from evaluation.enums import CampaignStatus, PlanStatus
 from evaluation.imports.engine import import_file
-from evaluation.imports.forms import get_form
 from evaluation.imports.permissions import import_scope
+from evaluation.imports.sheets import get_form
 from evaluation.models import AuditEvent, CouncilDecision, ImprovementPlan
 from publications import review
 from publications.models import (

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from evaluation.imports.engine import import_file
 from evaluation.imports.errors import ImportFileError
-from evaluation.imports.forms import FORMS, get_form
+from evaluation.imports.sheets import FORMS, get_form
 from evaluation.imports.templates import build_template
 from evaluation.models import Campaign, Organisation
 

@@ -31,18 +31,18 @@ from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.formatting import format_number, plural_form
 from evaluation.imports import values
 from evaluation.imports.errors import CellError, ImportFileError
-from evaluation.imports.forms import (
-    _OLD_SCALE_HEADER,
+from evaluation.imports.reading import HeaderMatch
+from evaluation.imports.sheets.base import OLD_SCALE_HEADER, ImportForm
+from evaluation.imports.sheets.common import (
     NAMED_ORGANISATION_FIELDS,
     Context,
+    Converter,
     Field,
-    ImportForm,
-    Plan,
     Row,
-    _sort_rows,
-    _text,
+    WritePlan,
+    named_organisation_title,
+    sort_rows,
 )
-from evaluation.imports.reading import HeaderMatch
 from evaluation.models import Campaign, Publication, PublishedResult
 from evaluation.nok.selectors import PUBLISHED_ELSEWHERE
 
@@ -57,6 +57,13 @@ _CRITERION_NAMES = (
     "доброжелательность вежливость работников организации",
     "удовлетворенность условиями оказания услуг",
 )
+
+
+def _text(max_length: int) -> Converter:
+    def convert(value: object) -> object:
+        return values.to_text(value, max_length=max_length)
+
+    return convert
 
 
 def past_slug(year: int) -> str:
@@ -213,7 +220,7 @@ class PastResultsForm(ImportForm):
         super().check_scale(data, match)
         for key in SCORE_KEYS:
             title = match.titles.get(key)
-            if title and _OLD_SCALE_HEADER.search(title.lower()):
+            if title and OLD_SCALE_HEADER.search(title.lower()):
                 raise ImportFileError(
                     f"Файл заполнен по другой шкале: столбец «{title}» — баллы по "
                     "прежней 10- или 160-балльной методике, а портал хранит "
@@ -350,16 +357,11 @@ class PastResultsForm(ImportForm):
         return Row(number, (organisation.pk, year), row_values, organisation), []
 
     def key_title(self, titles):
-        return (
-            titles.get("inn")
-            or titles.get("code")
-            or titles.get("organisation_name")
-            or "ИНН"
-        )
+        return named_organisation_title(titles)
 
     # -- writing ------------------------------------------------------------
 
-    def plan(self, rows: list[Row]) -> Plan:
+    def plan(self, rows: list[Row]) -> WritePlan:
         years = {row.key[1] for row in rows}
         existing = {
             (result.organisation_id, result.publication.campaign.year): result
@@ -368,7 +370,7 @@ class PastResultsForm(ImportForm):
                 publication__version=1,
             ).select_related("publication__campaign")
         }
-        return _sort_rows(rows, existing)
+        return sort_rows(rows, existing)
 
     def _publication(self, year: int, changes: list[dict[str, Any]]) -> Publication:
         campaign = Campaign.objects.filter(slug=past_slug(year)).first()
@@ -398,7 +400,7 @@ class PastResultsForm(ImportForm):
             )
         return publication
 
-    def write(self, plan: Plan) -> list[dict[str, Any]]:
+    def write(self, plan: WritePlan) -> list[dict[str, Any]]:
         _register_undo()
         changes: list[dict[str, Any]] = []
         publications: dict[int, Publication] = {}
