@@ -19,6 +19,11 @@ database backend (a temporary SQLite file, and the PostgreSQL database
 node started with the analysis plugin): ``bench/run.py search
 [--documents N] [--elasticsearch-url URL]``.
 
+The ``publish`` benchmark runs alone (not in the default set: its first run
+builds the national demo, minutes): ``bench/run.py publish [--organisations
+20000] [--repeat N] [--profile]``, on the PostgreSQL server of ``DATABASE_URL``
+(or a throwaway cluster), in a database of its own.
+
 Usage: ``bench/run.py [recompute] [imports] [pages] [api] [questionnaire] [--organisations N]
 [--rows N] [--plain-rows N] [--repeat N] [--database-url URL] [--seconds S]
 [--concurrency C]``; for ``api`` alone, ``--organisations`` takes a list
@@ -104,9 +109,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--concurrency", type=int, default=8, help="api: concurrent connections"
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="publish: profile the publish step"
+    )
     options = parser.parse_args(argv)
     options.names = options.names or list(BENCHMARKS)
-    unknown = set(options.names) - set(BENCHMARKS)
+    unknown = set(options.names) - set(BENCHMARKS) - {"publish"}
     if unknown:
         parser.error(f"unknown benchmarks: {', '.join(sorted(unknown))}")
     sizes = options.organisations
@@ -114,6 +122,16 @@ def main(argv: list[str]) -> int:
         parser.error("--organisations takes a list of sizes only for api alone")
     options.organisations = sizes[0] if sizes else None
 
+    if "publish" in options.names:
+        from bench import publish
+
+        if len(options.names) > 1:
+            parser.error("publish runs alone: bench/run.py publish [--organisations N]")
+        return publish.main(
+            organisations=options.organisations or 20_000,
+            repeat=options.repeat or 1,
+            profile=options.profile,
+        )
     status = 0
     if "documents" in options.names:
         from bench import documents
