@@ -15,7 +15,13 @@ from evaluation.rating.compute import (
     total,
 )
 from evaluation.rating.errors import FieldError, RatingInputError
-from evaluation.rating.inputs import QUESTIONS, OrganisationInputs, parse_inputs
+from evaluation.rating.inputs import (
+    FLAT_FIELDS,
+    QUESTIONS,
+    OrganisationInputs,
+    calculator_input,
+    parse_inputs,
+)
 from evaluation.rating.method import (
     DEFAULT_METHOD_CODE,
     METHODS,
@@ -36,6 +42,7 @@ from evaluation.rating.rounding import quantize_exact
 
 __all__ = [
     "DEFAULT_METHOD_CODE",
+    "FLAT_FIELDS",
     "METHODS",
     "PRE_2018_MESSAGE",
     "QUESTIONS",
@@ -53,6 +60,7 @@ __all__ = [
     "RegionalIndicator",
     "SurveyPart",
     "aggregate",
+    "calculator_input",
     "criteria",
     "dense_rank",
     "get_method",

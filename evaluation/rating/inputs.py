@@ -24,6 +24,7 @@ Decisions on the contract:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -38,7 +39,9 @@ from evaluation.rating.method import (
 )
 
 QUESTIONS: tuple[str, ...] = tuple(f"q{number}" for number in range(1, 16))
+_QUESTION_SET = frozenset(QUESTIONS)
 CHECKLIST_KEYS = ("present", "required")
+_CHECKLIST_SET = frozenset(CHECKLIST_KEYS)
 TOP_LEVEL_KEYS = (
     "method",
     "respondents",
@@ -187,25 +190,7 @@ class OrganisationInputs:
 
     def to_calculator_input(self) -> dict[str, Any]:
         """Return the inputs in the calculator JSON shape (METHOD.md §6)."""
-        data: dict[str, Any] = {} if self.method is None else {"method": self.method}
-        data |= {
-            "respondents": self.respondents,
-            "info_stand": {
-                "present": self.info_stand_present,
-                "required": self.info_stand_required,
-            },
-            "info_site": {
-                "present": self.info_site_present,
-                "required": self.info_site_required,
-            },
-            "remote_channels": self.remote_channels,
-            "comfort_conditions": self.comfort_conditions,
-            "premises_access": self.premises_access,
-            "service_access": self.service_access,
-            "yes": dict(self.yes),
-            "answered": dict(self.answered),
-        }
-        return data
+        return calculator_input(self, self.method)
 
     def find_errors(self, method: MethodVersion | None = None) -> list[FieldError]:
         """Check the inputs against the method's rules; return every problem.
@@ -217,6 +202,10 @@ class OrganisationInputs:
         Returns:
             The problems in field order, empty when the inputs are valid.
         """
+        quick = self._quick_method(method)
+        if quick is not None and _quick_valid(self, _rules(quick)):
+            object.__setattr__(self, "_valid_for", quick)
+            return []
         check = _Checker()
         method = self._resolve_method(method, check.errors)
         respondents = check.count("respondents", self.respondents)
@@ -290,6 +279,21 @@ class OrganisationInputs:
         if errors:
             raise RatingInputError(errors, context)
 
+    def _quick_method(self, method: MethodVersion | None) -> MethodVersion | None:
+        """The version :meth:`_resolve_method` gives when it finds no error.
+
+        ``None`` when the named version is unknown, not a string or not
+        accepted by ``method``: the full check then says why.
+        """
+        named = self.method
+        if named is None:
+            return METHODS[DEFAULT_METHOD_CODE] if method is None else method
+        if type(named) is not str or named not in METHODS:
+            return None
+        if method is None:
+            return METHODS[named]
+        return method if method.accepts_inputs_of(named) else None
+
     def _resolve_method(
         self, method: MethodVersion | None, errors: list[FieldError]
     ) -> MethodVersion:
@@ -314,6 +318,81 @@ class OrganisationInputs:
                 )
             )
         return method
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What :meth:`OrganisationInputs.find_errors` checks, prepared per version."""
+
+    checklists: tuple[tuple[str, str], ...]  # (present, required) attributes
+    counts: tuple[tuple[str, int | None], ...]  # (attribute, max_items)
+    skips: tuple[tuple[str, str], ...]  # (question, filter question)
+
+
+@functools.lru_cache(maxsize=32)
+def _rules(method: MethodVersion) -> _Rules:
+    return _Rules(
+        checklists=tuple(
+            (f"{part.field}_present", f"{part.field}_required")
+            for parts in method.checklists.values()
+            for part in parts
+        ),
+        counts=tuple((rule.field, rule.max_items) for rule in method.counts.values()),
+        skips=tuple(
+            (part.question, part.base)
+            for parts in method.surveys.values()
+            for part in parts
+            if part.base is not None
+        ),
+    )
+
+
+def _quick_valid(inputs: OrganisationInputs, rules: _Rules) -> bool:
+    """Tell whether ``find_errors`` would find nothing, without collecting.
+
+    True only when every rule of the full check holds, for plain ``int``
+    counts; anything else (a wrong type, a broken rule) returns False and the
+    full check then names each problem. A shortcut for batch recomputation,
+    never a different rule.
+    """
+    respondents = inputs.respondents
+    if type(respondents) is not int or respondents < 0:
+        return False
+    for present_name, required_name in rules.checklists:
+        present = getattr(inputs, present_name)
+        required = getattr(inputs, required_name)
+        if (
+            type(present) is not int
+            or type(required) is not int
+            or present < 0
+            or present > required
+        ):
+            return False
+    for name, limit in rules.counts:
+        value = getattr(inputs, name)
+        if type(value) is not int or value < 0:
+            return False
+        if limit is not None and value > limit:
+            return False
+    yes, answered = inputs.yes, inputs.answered
+    # ``__post_init__`` wraps every Mapping; anything else takes the full check.
+    if type(yes) is not MappingProxyType or type(answered) is not MappingProxyType:
+        return False
+    if yes.keys() != _QUESTION_SET or not answered.keys() <= _QUESTION_SET:
+        return False
+    for value in answered.values():
+        if type(value) is not int or value < 0 or value > respondents:
+            return False
+    for question, value in yes.items():
+        if type(value) is not int or value < 0:
+            return False
+        if value > answered.get(question, respondents):
+            return False
+    for question, base in rules.skips:
+        limit = yes[base]
+        if yes[question] > limit or answered.get(question, 0) > limit:
+            return False
+    return True
 
 
 def _skip_errors(
@@ -364,6 +443,50 @@ def _method_named(code: object) -> MethodVersion:
     return METHODS[DEFAULT_METHOD_CODE]
 
 
+#: The flat names of the inputs: fields of :class:`OrganisationInputs` and of
+#: the stored inputs model alike.
+FLAT_FIELDS = (
+    "respondents",
+    "info_stand_present",
+    "info_stand_required",
+    "info_site_present",
+    "info_site_required",
+    "remote_channels",
+    "comfort_conditions",
+    "premises_access",
+    "service_access",
+    "yes",
+    "answered",
+)
+
+
+def calculator_input(values: Any, method: str | None) -> dict[str, Any]:
+    """The calculator JSON shape (METHOD.md §6) of anything with the flat fields.
+
+    ``values`` is an :class:`OrganisationInputs` or a stored inputs row; the
+    one place the nested shape is written.
+    """
+    data: dict[str, Any] = {} if method is None else {"method": method}
+    data |= {
+        "respondents": values.respondents,
+        "info_stand": {
+            "present": values.info_stand_present,
+            "required": values.info_stand_required,
+        },
+        "info_site": {
+            "present": values.info_site_present,
+            "required": values.info_site_required,
+        },
+        "remote_channels": values.remote_channels,
+        "comfort_conditions": values.comfort_conditions,
+        "premises_access": values.premises_access,
+        "service_access": values.service_access,
+        "yes": dict(values.yes),
+        "answered": dict(values.answered or {}),
+    }
+    return data
+
+
 def parse_inputs(data: object, *, context: str | None = None) -> OrganisationInputs:
     """Read one organisation's calculator JSON (METHOD.md §6) and validate it.
 
@@ -379,6 +502,9 @@ def parse_inputs(data: object, *, context: str | None = None) -> OrganisationInp
         RatingInputError: carrying every problem found, each naming its field
             (``"yes.q2"``, ``"info_site.present"``, ``"unknown_key"``…).
     """
+    quick = _parse_quick(data)
+    if quick is not None:
+        return quick
     if not isinstance(data, Mapping):
         raise RatingInputError(
             [
@@ -463,4 +589,64 @@ def parse_inputs(data: object, *, context: str | None = None) -> OrganisationInp
     )
     if errors:
         raise RatingInputError(errors, context)
+    return inputs
+
+
+_TOP_LEVEL_SET = frozenset(TOP_LEVEL_KEYS)
+_COUNT_KEYS = (
+    "respondents",
+    "remote_channels",
+    "comfort_conditions",
+    "premises_access",
+    "service_access",
+)
+
+
+def _parse_quick(data: object) -> OrganisationInputs | None:
+    """:func:`parse_inputs` for a plain, complete and valid JSON object.
+
+    Every count a JSON ``int``, every question's ``yes`` given, no unknown
+    key, a known method: then the value is built without the per-field
+    reading and checked by the quick path of ``find_errors``. Anything else
+    returns ``None`` and the full reading reports the problems.
+    """
+    if type(data) is not dict or not data.keys() <= _TOP_LEVEL_SET:
+        return None
+    method = data.get("method")
+    if method is not None and (type(method) is not str or method not in METHODS):
+        return None
+    stand, site = data.get("info_stand"), data.get("info_site")
+    yes, answered = data.get("yes"), data.get("answered")
+    if answered is None:
+        answered = {}
+    if (
+        type(stand) is not dict
+        or type(site) is not dict
+        or type(yes) is not dict
+        or type(answered) is not dict
+        or not stand.keys() <= _CHECKLIST_SET
+        or not site.keys() <= _CHECKLIST_SET
+    ):
+        return None
+    for key in _COUNT_KEYS:
+        if type(data.get(key)) is not int:
+            return None
+    inputs = OrganisationInputs(
+        respondents=data["respondents"],
+        info_stand_present=stand.get("present"),  # type: ignore[arg-type]
+        info_stand_required=stand.get("required"),  # type: ignore[arg-type]
+        info_site_present=site.get("present"),  # type: ignore[arg-type]
+        info_site_required=site.get("required"),  # type: ignore[arg-type]
+        remote_channels=data["remote_channels"],
+        comfort_conditions=data["comfort_conditions"],
+        premises_access=data["premises_access"],
+        service_access=data["service_access"],
+        yes=yes,
+        answered=answered,
+        method=method,
+    )
+    quick = inputs._quick_method(None)
+    if quick is None or not _quick_valid(inputs, _rules(quick)):
+        return None
+    object.__setattr__(inputs, "_valid_for", quick)
     return inputs

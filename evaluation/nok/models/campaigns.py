@@ -15,8 +15,10 @@ from evaluation.enums import (
 from evaluation.formatting import format_score
 from evaluation.models.organisations import Organisation
 from evaluation.rating import (
+    FLAT_FIELDS,
     OrganisationInputs,
     RatingInputError,
+    calculator_input,
     get_method,
     parse_inputs,
 )
@@ -206,40 +208,12 @@ class IndicatorInput(models.Model):
     def fields_from(inputs: OrganisationInputs) -> dict[str, object]:
         """Model field values from validated calculator inputs (inverse of
         :meth:`as_calculator_input`)."""
-        return {
-            "respondents": inputs.respondents,
-            "info_stand_present": inputs.info_stand_present,
-            "info_stand_required": inputs.info_stand_required,
-            "info_site_present": inputs.info_site_present,
-            "info_site_required": inputs.info_site_required,
-            "remote_channels": inputs.remote_channels,
-            "comfort_conditions": inputs.comfort_conditions,
-            "premises_access": inputs.premises_access,
-            "service_access": inputs.service_access,
-            "yes": dict(inputs.yes),
-            "answered": dict(inputs.answered),
-        }
+        fields = {name: getattr(inputs, name) for name in FLAT_FIELDS}
+        return fields | {"yes": dict(inputs.yes), "answered": dict(inputs.answered)}
 
     def as_calculator_input(self) -> dict[str, object]:
         """Return the inputs in the calculator's JSON shape (METHOD.md §6)."""
-        return {
-            "method": self.campaign.method_version,
-            "respondents": self.respondents,
-            "info_stand": {
-                "present": self.info_stand_present,
-                "required": self.info_stand_required,
-            },
-            "info_site": {
-                "present": self.info_site_present,
-                "required": self.info_site_required,
-            },
-            "remote_channels": self.remote_channels,
-            "comfort_conditions": self.comfort_conditions,
-            "premises_access": self.premises_access,
-            "service_access": self.service_access,
-            "yes": dict(self.yes),
-            "answered": dict(self.answered or {}),
-        }
+        return calculator_input(self, self.campaign.method_version)
 
 
 class SurveyResponse(models.Model):
