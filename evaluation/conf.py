@@ -1,14 +1,138 @@
-"""Settings of the evaluation app, namespaced in ``QP_EVALUATION`` and defaulted.
+"""One settings object per app, in the pattern of DRF's ``APISettings``.
 
-App code reads its settings only through these functions (STYLE.md §2).
+:class:`AppSettings` is the only way app code reads its settings (STYLE.md §2):
+every setting has one default, stated once in the app's ``conf.py``, and is
+read as an attribute (``evaluation_settings.IMPORT_MAX_BYTES``). A value comes
+from, in this order:
+
+1. the flat Django setting deployments already use, where the setting has one
+   (``QP_IMPORT_MAX_BYTES``; ``aliases``);
+2. the app's namespaced dict (``QP_EVALUATION["IMPORT_MAX_BYTES"]``);
+3. the default.
+
+Values are converted once (``casts``) and cached; Django's ``setting_changed``
+signal (sent by ``override_settings`` and pytest-django's ``settings``
+fixture) drops the cache when the namespace or an alias changes. A key in the
+namespaced dict that the app does not know, or a value that cannot be
+converted, raises ``ImproperlyConfigured`` naming the setting.
+
+This module is the lowest layer, so ``cms_blocks``, ``publications`` and
+``search`` build their own instances from the same class.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.conf import settings
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 from django.utils.crypto import salted_hmac
+
+MEGABYTE = 1024 * 1024
+
+
+class AppSettings:
+    """The settings of one app: defaults, user values, attribute access.
+
+    Args:
+        namespace: The Django setting holding the app's dict (``QP_EVALUATION``).
+        defaults: Every setting the app has, with its default.
+        aliases: Setting name → the flat Django setting that also sets it
+            (the names deployments used before the namespace).
+        casts: Setting name → a function converting the user's value
+            (``int``, ``str``, …); a default is converted the same way.
+    """
+
+    def __init__(
+        self,
+        namespace: str,
+        defaults: Mapping[str, Any],
+        *,
+        aliases: Mapping[str, str] | None = None,
+        casts: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        self._namespace = namespace
+        self._defaults = dict(defaults)
+        self._aliases = dict(aliases or {})
+        self._casts = dict(casts or {})
+        unknown = (set(self._aliases) | set(self._casts)) - set(self._defaults)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{namespace}: у настроек {', '.join(sorted(unknown))} нет значения "
+                "по умолчанию."
+            )
+        self._watched = {namespace, *self._aliases.values()}
+        self._cached: set[str] = set()
+        # A weak reference: an object that goes away (one made in a test) stops
+        # listening; the apps' objects live as long as their modules.
+        setting_changed.connect(self._setting_changed)
+
+    @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Every setting and its default (a copy)."""
+        return dict(self._defaults)
+
+    def _user_settings(self) -> Mapping[str, Any]:
+        configured = getattr(django_settings, self._namespace, None) or {}
+        if not isinstance(configured, Mapping):
+            raise ImproperlyConfigured(
+                f"Настройка {self._namespace} должна быть словарём, а не "
+                f"{type(configured).__name__}."
+            )
+        unknown = sorted(set(configured) - set(self._defaults))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"В {self._namespace} неизвестные ключи: {', '.join(unknown)}. "
+                f"Допустимы: {', '.join(sorted(self._defaults))}."
+            )
+        return configured
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for names not cached yet (cached ones are attributes).
+        if name.startswith("_") or name not in self._defaults:
+            raise AttributeError(f"{self._namespace}: нет настройки {name!r}")
+        alias = self._aliases.get(name)
+        if alias is not None and hasattr(django_settings, alias):
+            value, source = getattr(django_settings, alias), alias
+        else:
+            configured = self._user_settings()
+            if name in configured:
+                value = configured[name]
+                source = f'{self._namespace}["{name}"]'
+            else:
+                value, source = self._defaults[name], None
+        cast = self._casts.get(name)
+        if cast is not None:
+            try:
+                value = cast(value)
+            except (TypeError, ValueError) as error:
+                raise ImproperlyConfigured(
+                    f"Настройка {source or name}: недопустимое значение "
+                    f"{value!r} ({error})."
+                ) from None
+        setattr(self, name, value)
+        self._cached.add(name)
+        return value
+
+    def reload(self) -> None:
+        """Forget the cached values (after the settings changed)."""
+        for name in self._cached:
+            self.__dict__.pop(name, None)
+        self._cached.clear()
+
+    def _setting_changed(self, *, setting: str, **kwargs: Any) -> None:
+        if setting in self._watched:
+            self.reload()
+
+
+# --------------------------------------------------------------------------
+# The evaluation app: ``QP_EVALUATION``
 
 DEFAULTS: dict[str, Any] = {
     # A secret salt for hashing respondents' IP addresses. Empty: derived from
@@ -35,7 +159,7 @@ DEFAULTS: dict[str, Any] = {
     # the largest upload in bytes, and the most pixels accepted (a guard
     # against decompression bombs).
     "NOTE_IMAGE_MAX_EDGE": 1600,
-    "NOTE_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "NOTE_IMAGE_MAX_BYTES": 10 * MEGABYTE,
     "NOTE_IMAGE_MAX_PIXELS": 40_000_000,
     # Keywords (lower-case stems) that put a Q16 suggestion under a theme of
     # the explanatory note; a theme left out keeps its default list.
@@ -56,24 +180,80 @@ DEFAULTS: dict[str, Any] = {
     "REMINDER_MAX_OVERDUE": 3,
     # Editors (the "Редакторы" group) get a digest of the overdue reminders.
     "REMINDER_EDITOR_DIGEST": True,
+    # Spreadsheet imports: the largest file, the most rows of a sheet, the
+    # largest uncompressed size of a workbook (zip-bomb guard), the most cells
+    # of a sheet's used area, and the size from which a file is checked and
+    # imported as a background task.
+    "IMPORT_MAX_BYTES": 20 * MEGABYTE,
+    "IMPORT_MAX_ROWS": 200_000,
+    "IMPORT_MAX_UNCOMPRESSED": 512 * MEGABYTE,
+    "IMPORT_MAX_CELLS": 10_000_000,
+    "IMPORT_BACKGROUND_BYTES": 2 * MEGABYTE,
+    # The largest other private upload (answers to instructions, evidence,
+    # attachments).
+    "UPLOAD_MAX_BYTES": 20 * MEGABYTE,
+    # Behind nginx: an ``internal`` location aliasing the private files' root;
+    # the app checks the policy and nginx sends the bytes (X-Accel-Redirect).
+    "PRIVATE_FILES_ACCEL": "",
 }
 
+_INTEGERS = (
+    "QUESTIONNAIRE_TRUSTED_PROXIES",
+    "QUESTIONNAIRE_MIN_SECONDS",
+    "QUESTIONNAIRE_MAX_AGE",
+    "QUESTIONNAIRE_IP_LIMIT",
+    "QUESTIONNAIRE_ORGANISATION_LIMIT",
+    "QUESTIONNAIRE_RATE_WINDOW",
+    "QUESTIONNAIRE_DUPLICATE_WINDOW",
+    "QUESTIONNAIRE_IP_HASH_KEEP",
+    "NOTE_IMAGE_MAX_EDGE",
+    "NOTE_IMAGE_MAX_BYTES",
+    "NOTE_IMAGE_MAX_PIXELS",
+    "REMINDER_DAYS_BEFORE",
+    "REMINDER_DAYS_AFTER",
+    "REMINDER_REPEAT_EVERY",
+    "REMINDER_MAX_OVERDUE",
+    "IMPORT_MAX_BYTES",
+    "IMPORT_MAX_ROWS",
+    "IMPORT_MAX_UNCOMPRESSED",
+    "IMPORT_MAX_CELLS",
+    "IMPORT_BACKGROUND_BYTES",
+    "UPLOAD_MAX_BYTES",
+)
 
-def get(name: str) -> Any:
-    """One setting of ``QP_EVALUATION`` (or its default).
 
-    Raises:
-        KeyError: ``name`` is not a known setting.
-    """
-    configured = getattr(settings, "QP_EVALUATION", None) or {}
-    if name in configured:
-        return configured[name]
-    return DEFAULTS[name]
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+#: The evaluation app's settings: ``evaluation_settings.IMPORT_MAX_BYTES``.
+evaluation_settings = AppSettings(
+    "QP_EVALUATION",
+    DEFAULTS,
+    aliases={
+        name: f"QP_{name}"
+        for name in (
+            "IMPORT_MAX_BYTES",
+            "IMPORT_MAX_ROWS",
+            "IMPORT_MAX_UNCOMPRESSED",
+            "IMPORT_MAX_CELLS",
+            "IMPORT_BACKGROUND_BYTES",
+            "PRIVATE_FILES_ACCEL",
+        )
+    },
+    casts={
+        **dict.fromkeys(_INTEGERS, int),
+        "QUESTIONNAIRE_IP_SALT": _text,
+        "PRIVATE_FILES_ACCEL": _text,
+        "REMINDER_EDITOR_DIGEST": bool,
+        "NOTE_THEME_KEYWORDS": lambda value: dict(value or {}),
+    },
+)
 
 
 def ip_salt() -> bytes:
     """The salt of IP hashes: the configured one, or one derived from SECRET_KEY."""
-    configured = str(get("QUESTIONNAIRE_IP_SALT") or "")
+    configured = evaluation_settings.QUESTIONNAIRE_IP_SALT
     if configured:
         return configured.encode()
     return salted_hmac(

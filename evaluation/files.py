@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -35,6 +34,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from evaluation import roles
+from evaluation.conf import evaluation_settings
 
 
 def private_storage() -> Storage:
@@ -157,7 +157,7 @@ def serve(request: HttpRequest, name: str) -> HttpResponse:
     filename = (
         owner.download_name(row) if owner.download_name else posixpath.basename(name)
     )
-    accel = getattr(settings, "QP_PRIVATE_FILES_ACCEL", "")
+    accel = evaluation_settings.PRIVATE_FILES_ACCEL
     if accel:
         response = HttpResponse()
         response["X-Accel-Redirect"] = iri_to_uri(accel.rstrip("/") + "/" + name)

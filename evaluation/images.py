@@ -17,8 +17,9 @@ from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from evaluation import conf
+from evaluation.conf import evaluation_settings
 from evaluation.exceptions import EvaluationError
+from evaluation.uploads import check_upload_size
 
 #: Pillow format name → (stored extension, Russian name).
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -59,14 +60,10 @@ class Limits:
     @classmethod
     def from_settings(cls) -> Limits:
         return cls(
-            max_edge=int(conf.get("NOTE_IMAGE_MAX_EDGE")),
-            max_bytes=int(conf.get("NOTE_IMAGE_MAX_BYTES")),
-            max_pixels=int(conf.get("NOTE_IMAGE_MAX_PIXELS")),
+            max_edge=evaluation_settings.NOTE_IMAGE_MAX_EDGE,
+            max_bytes=evaluation_settings.NOTE_IMAGE_MAX_BYTES,
+            max_pixels=evaluation_settings.NOTE_IMAGE_MAX_PIXELS,
         )
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
 
 
 def _read(upload: IO[bytes] | bytes, max_bytes: int) -> bytes:
@@ -78,10 +75,7 @@ def _read(upload: IO[bytes] | bytes, max_bytes: int) -> bytes:
         data = upload.read(max_bytes + 1)
     if not data:
         raise ImageRejectedError("Файл пуст: выберите изображение.")
-    if len(data) > max_bytes:
-        raise ImageRejectedError(
-            f"Файл слишком большой: допускается не более {_megabytes(max_bytes)} МБ."
-        )
+    check_upload_size(len(data), max_bytes, error=ImageRejectedError)
     return data
 
 

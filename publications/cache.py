@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from .conf import page_cache_seconds
+from .conf import publications_settings
 
 VERSION_KEY = "qp:data-version"
 
@@ -60,7 +60,7 @@ def cached_fragment(
         page_key: What identifies the page version (pk and revision).
         render: Produces the fragment on a miss.
     """
-    timeout = page_cache_seconds()
+    timeout = publications_settings.PAGE_CACHE_SECONDS
     if (
         request is None
         or timeout <= 0

@@ -1,7 +1,7 @@
 """«Помощь» in the Wagtail admin: the user guides of ``docs/guide/`` by role.
 
 The guides are Markdown files kept with the code (``docs/guide/``, see
-:func:`publications.conf.guide_dir`). Wagtail's own «Помощь» submenu gets
+``publications_settings.GUIDE_DIR``). Wagtail's own «Помощь» submenu gets
 the list of guides and one item per guide the user's role reads; a guide is
 rendered to HTML here with ``markdown-it-py`` with raw HTML switched off (so a
 guide cannot inject markup), its screenshots served by :func:`guide_image`
@@ -30,7 +30,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import roles
 
-from .conf import guide_dir
+from .conf import publications_settings
 
 INDEX_TITLE = "Руководства пользователя"
 #: Screenshot names the guides may use: ``img/<name>.png``.
@@ -76,7 +76,7 @@ class Guide:
         return f"{self.slug}.md"
 
     def path(self) -> Path:
-        return guide_dir() / self.filename
+        return publications_settings.GUIDE_DIR / self.filename
 
     def url(self) -> str:
         return reverse("qp_help_guide", args=[self.slug])
@@ -204,7 +204,7 @@ def _image(token: Token) -> list[Token]:
     if (
         source.startswith("img/")
         and IMAGE_NAME.match(name)
-        and (guide_dir() / "img" / name).is_file()
+        and (publications_settings.GUIDE_DIR / "img" / name).is_file()
     ):
         token.attrSet("src", reverse("qp_help_image", args=[name]))
         token.attrSet("class", "qp-guide-image")
@@ -270,7 +270,7 @@ class HelpGuideView(WagtailAdminTemplateMixin, TemplateView):
         except FileNotFoundError:
             raise Http404(
                 f"Файл руководства «{self.guide.filename}» не найден в "
-                f"{guide_dir()}: установите docs/guide/ вместе с порталом."
+                f"{publications_settings.GUIDE_DIR}: установите docs/guide/ вместе с порталом."
             ) from None
         self.rendered = render_guide(text, request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -296,7 +296,7 @@ def guide_image(request, name: str):
     """A screenshot of ``docs/guide/img/`` (admin login required by Wagtail)."""
     if not IMAGE_NAME.match(name):
         raise Http404("Такого снимка экрана нет.")
-    path = guide_dir() / "img" / name
+    path = publications_settings.GUIDE_DIR / "img" / name
     if not path.is_file():
         raise Http404("Такого снимка экрана нет.")
     return FileResponse(path.open("rb"), content_type="image/png")

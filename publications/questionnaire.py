@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from evaluation import conf
+from evaluation.conf import evaluation_settings
 from evaluation.models import Organisation
 from evaluation.questionnaire import abuse
 from evaluation.questionnaire import services as questionnaire_services
@@ -108,7 +108,7 @@ def _form_context(
         "age_groups": AGE_GROUPS,
         "suggestion_max": SUGGESTION_MAX,
         "honeypot": HONEYPOT,
-        "min_seconds": int(conf.get("QUESTIONNAIRE_MIN_SECONDS")),
+        "min_seconds": evaluation_settings.QUESTIONNAIRE_MIN_SECONDS,
     }
 
 
@@ -145,7 +145,7 @@ def questionnaire(request: HttpRequest, code: str) -> HttpResponse:
 def _submit(request: HttpRequest, code: str) -> HttpResponse:
     post = request.POST
     address = abuse.client_address(
-        request.META, int(conf.get("QUESTIONNAIRE_TRUSTED_PROXIES"))
+        request.META, evaluation_settings.QUESTIONNAIRE_TRUSTED_PROXIES
     )
     ticket = post.get("ticket", "")
     try:

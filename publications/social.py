@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from cms_blocks.formatting import format_number
 from evaluation.models import Campaign, Organisation, PublishedResult
 
-from .conf import social_font_paths
+from .conf import publications_settings
 
 WIDTH, HEIGHT = 1200, 630
 INK = (26, 26, 26)
@@ -21,7 +21,7 @@ TRACK = (225, 230, 238)
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in social_font_paths():
+    for path in publications_settings.SOCIAL_FONTS:
         if Path(path).is_file():
             return ImageFont.truetype(path, size)
     return ImageFont.load_default(size=size)

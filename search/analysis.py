@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from search.conf import get_settings
+from search.conf import search_settings
 
 #: Russian stop words (the Snowball list, as PostgreSQL's ``russian`` uses),
 #: already folded (ё → е).
@@ -202,7 +202,7 @@ class SynonymTable:
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
     """The configured synonym groups, normalised (for the Elasticsearch analyser)."""
     return tuple(
-        tuple(normalise(term) for term in group) for group in get_settings().synonyms
+        tuple(normalise(term) for term in group) for group in search_settings.SYNONYMS
     )
 
 
@@ -232,7 +232,7 @@ def _synonym_table(groups_source: tuple[tuple[str, ...], ...]) -> SynonymTable:
 
 def synonym_table() -> SynonymTable:
     """The lookup table of the configured synonyms (cached per configuration)."""
-    return _synonym_table(get_settings().synonyms)
+    return _synonym_table(search_settings.SYNONYMS)
 
 
 # --- queries ---------------------------------------------------------------------

@@ -1,8 +1,13 @@
-"""Settings of the search app, namespaced under ``QP_SEARCH`` with defaults."""
+"""Settings of the search app: ``search_settings``, namespaced in ``QP_SEARCH``.
 
-from dataclasses import dataclass
+One :class:`evaluation.conf.AppSettings` object (DRF's ``APISettings``
+pattern): defaults stated once here, attribute access, reloaded when
+``QP_SEARCH`` changes.
+"""
 
-from django.conf import settings
+from typing import Any
+
+from evaluation.conf import AppSettings
 
 #: Abbreviation groups: every member of a group is a synonym of every other one
 #: (expanded both ways at query time). ``QP_SEARCH["SYNONYMS"]`` replaces them.
@@ -29,35 +34,33 @@ DEFAULT_SCORE_BANDS: tuple[tuple[float, str, str], ...] = (
     (0.0, "0-70", "менее 70 баллов"),
 )
 
+DEFAULTS: dict[str, Any] = {
+    # Elasticsearch 8 node; empty: public search runs on the database.
+    "ELASTICSEARCH_URL": "",
+    # Prefix of the index names (one index set per prefix).
+    "INDEX_PREFIX": "qp",
+    "SYNONYMS": DEFAULT_SYNONYMS,
+    "SCORE_BANDS": DEFAULT_SCORE_BANDS,
+}
 
-@dataclass(frozen=True)
-class SearchSettings:
-    """Resolved search settings."""
 
-    elasticsearch_url: str
-    index_prefix: str
-    synonyms: tuple[tuple[str, ...], ...] = DEFAULT_SYNONYMS
-    score_bands: tuple[tuple[float, str, str], ...] = DEFAULT_SCORE_BANDS
+def _synonyms(groups: Any) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(term) for term in group) for group in groups)
 
 
-def get_settings() -> SearchSettings:
-    """Read ``settings.QP_SEARCH`` and fill in the defaults."""
-    raw = getattr(settings, "QP_SEARCH", {}) or {}
-    synonyms = raw.get("SYNONYMS")
-    bands = raw.get("SCORE_BANDS")
-    return SearchSettings(
-        elasticsearch_url=str(raw.get("ELASTICSEARCH_URL", "") or ""),
-        index_prefix=str(raw.get("INDEX_PREFIX", "qp") or "qp"),
-        synonyms=(
-            DEFAULT_SYNONYMS
-            if synonyms is None
-            else tuple(tuple(str(term) for term in group) for group in synonyms)
-        ),
-        score_bands=(
-            DEFAULT_SCORE_BANDS
-            if bands is None
-            else tuple(
-                (float(lower), str(slug), str(label)) for lower, slug, label in bands
-            )
-        ),
-    )
+def _score_bands(bands: Any) -> tuple[tuple[float, str, str], ...]:
+    return tuple((float(lower), str(slug), str(label)) for lower, slug, label in bands)
+
+
+#: The search app's settings: ``search_settings.ELASTICSEARCH_URL``.
+search_settings = AppSettings(
+    "QP_SEARCH",
+    DEFAULTS,
+    casts={
+        "ELASTICSEARCH_URL": lambda value: str(value or ""),
+        # An empty prefix keeps the default, as index names need one.
+        "INDEX_PREFIX": lambda value: str(value or DEFAULTS["INDEX_PREFIX"]),
+        "SYNONYMS": _synonyms,
+        "SCORE_BANDS": _score_bands,
+    },
+)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from search.conf import get_settings
+from search.conf import search_settings
 
 #: Kinds of indexed objects, in browsing order, with Russian labels.
 KIND_LABELS: dict[str, Any] = {
@@ -128,7 +128,7 @@ def score_band_for(score: float | Decimal | None) -> str:
     if score is None:
         return ""
     value = float(score)
-    for lower, slug, _label in get_settings().score_bands:
+    for lower, slug, _label in search_settings.SCORE_BANDS:
         if value >= lower:
             return slug
     return ""

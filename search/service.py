@@ -26,7 +26,7 @@ from search.backends.base import (
     SearchResults,
     Suggestion,
 )
-from search.conf import get_settings
+from search.conf import search_settings
 from search.documents import (
     FACETS,
     KIND_LABELS,
@@ -55,10 +55,9 @@ _backend_key: tuple[str, str] | None = None
 def get_backend() -> SearchBackend:
     """The configured backend, created once per configuration."""
     global _backend, _backend_key  # a process-wide singleton
-    settings = get_settings()
-    key = (settings.elasticsearch_url, settings.index_prefix)
+    key = (search_settings.ELASTICSEARCH_URL, search_settings.INDEX_PREFIX)
     if _backend is None or key != _backend_key:
-        _backend = make_backend(settings.elasticsearch_url, settings.index_prefix)
+        _backend = make_backend(*key)
         _backend_key = key
     return _backend
 
@@ -177,7 +176,7 @@ def facet_labels() -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {
         "kind": {kind: str(label) for kind, label in KIND_LABELS.items()},
         "score_band": {
-            slug: label for _lower, slug, label in get_settings().score_bands
+            slug: label for _lower, slug, label in search_settings.SCORE_BANDS
         },
     }
     for module in INDEXING_MODULES:

@@ -8,7 +8,6 @@ and call the engine with the user's permission scope.
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
@@ -19,6 +18,7 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from evaluation import roles
+from evaluation.conf import evaluation_settings
 from evaluation.formatting import format_number, plural_form
 from evaluation.imports.background import is_large, run_in_background
 from evaluation.imports.engine import (
@@ -36,6 +36,7 @@ from evaluation.imports.permissions import import_scope
 from evaluation.imports.sheets import FORMS, get_form
 from evaluation.imports.templates import build_template
 from evaluation.models import Campaign, ImportRecord, ImportStatus, Organisation
+from evaluation.uploads import check_upload_size
 
 ERRORS_SHOWN = 500
 NOT_LOADED = "-"  # the «не загружать» choice of the mapping step
@@ -59,11 +60,12 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = getattr(settings, "QP_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"Файл больше допустимого размера ({limit // (1024 * 1024)} МБ)."
-            )
+        check_upload_size(
+            upload.size,
+            evaluation_settings.IMPORT_MAX_BYTES,
+            filename=upload.name,
+            error=forms.ValidationError,
+        )
         return upload
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from evaluation import roles
+from evaluation.conf import evaluation_settings
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
     AnswerState,
@@ -39,6 +40,7 @@ from evaluation.models import (
 )
 from evaluation.obligations.reminders import working_days_text
 from evaluation.plans import instructions
+from evaluation.uploads import file_size
 
 
 def can_use(user) -> bool:
@@ -98,11 +100,13 @@ class AnswerForm(forms.Form):
     text = forms.CharField(
         label=_("Ответ"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    file = forms.FileField(
-        label=_("Файл"),
-        required=False,
-        help_text=_("PDF, DOC, DOCX, ODT, RTF, XLS, XLSX, ODS, JPG или PNG до 20 МБ."),
-    )
+    file = forms.FileField(label=_("Файл"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = file_size(evaluation_settings.UPLOAD_MAX_BYTES)
+        help_text = f"PDF, DOC, DOCX, ODT, RTF, XLS, XLSX, ODS, JPG или PNG до {limit}."
+        self.fields["file"].help_text = help_text
 
 
 class _Access:

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from evaluation.conf import evaluation_settings
 from evaluation.enums import IndicatorCode
 from evaluation.models import (
     Campaign,
@@ -27,6 +28,7 @@ from evaluation.models import (
 )
 from evaluation.nok.selectors import PUBLISHED_ELSEWHERE, is_published_elsewhere
 from evaluation.rating import RatingInputError, get_method
+from evaluation.uploads import check_upload_size
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "allow_null": True, "read_only": True}
 
@@ -450,3 +452,13 @@ class ImportUploadSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         default=False, help_text="Только проверить файл, ничего не записывая."
     )
+
+    def validate_file(self, file):
+        """Refuse an oversized file at once, before any background task."""
+        check_upload_size(
+            file.size,
+            evaluation_settings.IMPORT_MAX_BYTES,
+            filename=file.name,
+            error=serializers.ValidationError,
+        )
+        return file

@@ -651,9 +651,9 @@ class ImportViewSet(
 ):
     """Upload of a spreadsheet through the same import services as the admin.
 
-    Files of at least ``QP_IMPORT_BACKGROUND_BYTES`` are checked and written by
-    a task (202 with a status URL), as in the admin, so a request never waits
-    for a large file; smaller ones are answered at once.
+    Files of at least ``evaluation_settings.IMPORT_BACKGROUND_BYTES`` are
+    checked and written by a task (202 with a status URL), as in the admin, so
+    a request never waits for a large file; smaller ones are answered at once.
     """
 
     serializer_class = api.ImportUploadSerializer

@@ -24,7 +24,9 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from evaluation import conf, roles
+from evaluation import roles
+from evaluation.audit import record
+from evaluation.conf import evaluation_settings
 from evaluation.enums import CampaignKind, SubmissionKind, SubmissionStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.images import Limits, clean_image
@@ -41,7 +43,6 @@ from evaluation.models import (
     SuggestionStatus,
     SurveyResponse,
 )
-from evaluation.nok.services import record
 from evaluation.obligations import owed as obligations
 
 
@@ -133,7 +134,7 @@ DEFAULT_THEME_KEYWORDS: Mapping[str, tuple[str, ...]] = {
 
 def theme_keywords() -> dict[str, tuple[str, ...]]:
     """The keyword map in force: defaults, overridden per theme by settings."""
-    configured = conf.get("NOTE_THEME_KEYWORDS") or {}
+    configured = evaluation_settings.NOTE_THEME_KEYWORDS
     keywords = {
         str(theme): tuple(words) for theme, words in DEFAULT_THEME_KEYWORDS.items()
     }

@@ -24,7 +24,6 @@ import datetime as dt
 import logging
 from typing import Literal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
@@ -35,6 +34,7 @@ from evaluation.background import (  # noqa: F401 (settings and tests name them 
     live_threads,
     wait_for_background,
 )
+from evaluation.conf import evaluation_settings
 from evaluation.imports.engine import (
     apply_import,
     claim,
@@ -118,7 +118,7 @@ def _fail(record_id: int, message: str, *, stage: str) -> None:
 
 def is_large(size: int) -> bool:
     """Whether a file of ``size`` bytes is checked and written by a task."""
-    return size >= getattr(settings, "QP_IMPORT_BACKGROUND_BYTES", 2 * 1024 * 1024)
+    return size >= evaluation_settings.IMPORT_BACKGROUND_BYTES
 
 
 #: Shown on a record whose processing stopped with its process.

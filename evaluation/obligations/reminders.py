@@ -51,7 +51,9 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from evaluation import conf, roles
+from evaluation import roles
+from evaluation.audit import record
+from evaluation.conf import evaluation_settings
 from evaluation.deadlines import CALENDAR, WorkingCalendar
 from evaluation.enums import CampaignStatus
 from evaluation.models import (
@@ -61,7 +63,6 @@ from evaluation.models import (
     ReminderLog,
     Submission,
 )
-from evaluation.nok.services import record
 
 logger = logging.getLogger(__name__)
 
@@ -106,11 +107,11 @@ class ReminderPolicy:
     def from_settings(cls) -> ReminderPolicy:
         """The policy configured in ``QP_EVALUATION`` (or the defaults)."""
         return cls(
-            days_before=conf.get("REMINDER_DAYS_BEFORE"),
-            days_after=conf.get("REMINDER_DAYS_AFTER"),
-            repeat_every=conf.get("REMINDER_REPEAT_EVERY"),
-            max_overdue=conf.get("REMINDER_MAX_OVERDUE"),
-            editor_digest=bool(conf.get("REMINDER_EDITOR_DIGEST")),
+            days_before=evaluation_settings.REMINDER_DAYS_BEFORE,
+            days_after=evaluation_settings.REMINDER_DAYS_AFTER,
+            repeat_every=evaluation_settings.REMINDER_REPEAT_EVERY,
+            max_overdue=evaluation_settings.REMINDER_MAX_OVERDUE,
+            editor_digest=evaluation_settings.REMINDER_EDITOR_DIGEST,
         )
 
 

@@ -25,12 +25,12 @@ import logging
 import time
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django_tasks import task
 
 from evaluation.background import TASK_BACKEND
 
+from ..conf import publications_settings
 from . import store
 from .render import DocumentError
 
@@ -48,7 +48,7 @@ RUNNING, DONE, FAILED = "running", "done", "failed"
 
 def threshold() -> int:
     """Reports of more organisations than this are built in the background."""
-    return int(getattr(settings, "QP_DOCUMENT_BACKGROUND_ORGANISATIONS", 300))
+    return publications_settings.DOCUMENT_BACKGROUND_ORGANISATIONS
 
 
 def state_key(kind: str, slug: str, version: int, extension: str) -> str:

@@ -32,7 +32,7 @@ from evaluation.questionnaire.services import open_questionnaire_for
 
 from .. import social
 from ..cache import cached_fragment
-from ..conf import bus_gov_search_url
+from ..conf import publications_settings
 from .pages import BasePage
 
 MAX_COMPARED = 4
@@ -237,7 +237,9 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
         context: dict[str, Any] = {
             "organisation": organisation,
             "campaign": campaign,
-            "bus_gov_url": bus_gov_search_url().format(inn=organisation.inn or "")
+            "bus_gov_url": publications_settings.BUS_GOV_SEARCH_URL.format(
+                inn=organisation.inn or ""
+            )
             if organisation.inn
             else "",
             "compare_url": self.compare_url([organisation.slug], campaign),

@@ -178,8 +178,18 @@ def test_other_formats_are_refused(fmt) -> None:
 
 
 def test_file_over_the_byte_limit_and_empty_file() -> None:
-    with pytest.raises(ImageRejectedError, match="не более 1 МБ"):
+    with pytest.raises(ImageRejectedError) as error:
         clean_image(b"\xff" * (1024 * 1024 + 1), Limits(400, 1024 * 1024, 10**6))
+    assert str(error.value) == (
+        "Файл слишком большой: допускается не более 1\u00a0МБ. "
+        "Уменьшите его или разделите на части."
+    )
+    with pytest.raises(ImageRejectedError) as error:
+        clean_image(b"\xff" * (3 * 1024 * 1024), Limits(400, 2 * 1024 * 1024, 10**6))
+    assert str(error.value) == (
+        "Файл слишком большой (3\u00a0МБ): допускается не более 2\u00a0МБ. "
+        "Уменьшите его или разделите на части."
+    )
     with pytest.raises(ImageRejectedError, match="Файл пуст"):
         clean_image(b"", LIMITS)
 
