@@ -37,7 +37,7 @@ from evaluation.nok.services import record
 from evaluation.plans import council
 
 from .cache import bump_data_version
-from .conf import council_review_working_days
+from .conf import publications_settings
 from .models import CouncilReviewTask, ReviewDocument, ReviewKind
 
 WORKFLOW_NAME = "Рассмотрение общественным советом"
@@ -528,7 +528,7 @@ def council_queue(today: date | None = None) -> list[QueueRow]:
     """
     today = today or timezone.localdate()
     calendar = WorkingCalendar()
-    days = council_review_working_days()
+    days = publications_settings.COUNCIL_REVIEW_WORKING_DAYS
     states = (
         TaskState.objects.filter(
             status=TaskState.STATUS_IN_PROGRESS,
