@@ -102,6 +102,10 @@ class _Prepared:
     # common denominator, so Σ wᵢ·vᵢ / Σ wᵢ is unchanged
     criteria: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
     totals: tuple[tuple[str, int], ...]
+    # One step per indicator for :func:`_fast_units`: (code, kind, spec).
+    plan: tuple[tuple[str, int, Any], ...] = ()
+    # The published Decimal of every whole number of units 0 … scale_units.
+    published: tuple[Decimal, ...] = ()
 
 
 def _integer_weights(weights: Mapping[str, Decimal]) -> tuple[tuple[str, int], ...]:
@@ -119,19 +123,136 @@ def _prepare(method: MethodVersion) -> _Prepared:
         points_num, points_den = rule.points.as_integer_ratio()
         cap_num, cap_den = rule.cap.as_integer_ratio()
         counts[code] = (points_num, points_den, cap_num, cap_den)
+    scale_units = scale_num * factor // scale_den
     return _Prepared(
         factor=factor,
         decimals=method.rounding_decimals,
         rounding=method.rounding,
         half_up=method.rounding == ROUND_HALF_UP,
-        scale_units=scale_num * factor // scale_den,
+        scale_units=scale_units,
         counts=counts,
         criteria=tuple(
             (criterion, _integer_weights(method.weights_for(criterion)))
             for criterion in method.criterion_codes
         ),
         totals=_integer_weights(method.total_weights),
+        plan=_plan(method, counts, factor),
+        published=tuple(
+            _published(units, method.rounding_decimals)
+            for units in range(scale_units + 1)
+        ),
     )
+
+
+# Kinds of plan steps: what an indicator's formula is made of.
+_NOT_APPLICABLE, _CHECKLIST, _COUNT, _SURVEY = range(4)
+
+
+def _plan(
+    method: MethodVersion,
+    counts: Mapping[str, tuple[int, int, int, int]],
+    factor: int,
+) -> tuple[tuple[str, int, Any], ...]:
+    """The indicators' formulas as plain tuples, in indicator order.
+
+    Checklist and survey steps list their parts as (numerator, denominator)
+    names; a survey part's denominator ``None`` means the respondents who
+    answered the question. A count step holds ``(field, points·count
+    numerator factor, points denominator, cap in units·cap denominator …)``.
+    """
+    steps: list[tuple[str, int, Any]] = []
+    for code in method.indicator_codes:
+        if code == "2.2" and not method.has_2_2:
+            steps.append((code, _NOT_APPLICABLE, None))
+        elif code in method.checklists:
+            parts = tuple(
+                (f"{part.field}_present", f"{part.field}_required")
+                for part in method.checklists[code]
+            )
+            steps.append((code, _CHECKLIST, parts))
+        elif code in method.counts:
+            points_num, points_den, cap_num, cap_den = counts[code]
+            steps.append(
+                (
+                    code,
+                    _COUNT,
+                    (
+                        method.counts[code].field,
+                        points_num,
+                        points_den,
+                        cap_num,
+                        cap_den,
+                        factor,
+                    ),
+                )
+            )
+        else:
+            parts = tuple((part.question, part.base) for part in method.surveys[code])
+            steps.append((code, _SURVEY, parts))
+    return tuple(steps)
+
+
+def _fast_units(
+    inputs: OrganisationInputs, prepared: _Prepared
+) -> tuple[dict[str, int | None], list[str]]:
+    """Every indicator in whole units, and the codes that need a note.
+
+    The same exact arithmetic as :func:`_indicator_outcomes` followed by
+    :func:`_indicator_units` — integer ratios, one half-up rounding — without
+    building an object per part. An indicator "needs a note" when a part is
+    undefined or the indicator does not apply; only for those is the full
+    outcome (:func:`_indicator_outcome`) built.
+    """
+    yes = inputs.yes
+    answered = inputs.answered
+    respondents = inputs.respondents
+    scale_units = prepared.scale_units
+    half_up = prepared.half_up
+    units: dict[str, int | None] = {}
+    incomplete: list[str] = []
+    for code, kind, spec in prepared.plan:
+        if kind in (_SURVEY, _CHECKLIST):
+            num, den, defined, missing = 0, 1, 0, False
+            for top, bottom in spec:
+                if kind == _SURVEY:
+                    part_num = yes[top]
+                    if bottom is None:
+                        part_den = answered.get(top, respondents)
+                    else:
+                        part_den = yes[bottom]
+                else:
+                    part_num = getattr(inputs, top)
+                    part_den = getattr(inputs, bottom)
+                if part_den == 0:
+                    missing = True
+                elif defined:
+                    num, den = num * part_den + part_num * den, den * part_den
+                    defined += 1
+                else:
+                    num, den, defined = part_num, part_den, 1
+            if missing:
+                incomplete.append(code)
+            if not defined:
+                units[code] = None
+                continue
+            num *= scale_units
+            den *= defined
+        elif kind == _COUNT:
+            field_name, points_num, points_den, cap_num, cap_den, factor = spec
+            points_num *= getattr(inputs, field_name)
+            if points_num * cap_den <= cap_num * points_den:
+                num, den = points_num * factor, points_den
+            else:
+                num, den = cap_num * factor, cap_den
+        else:
+            units[code] = None
+            incomplete.append(code)
+            continue
+        if half_up and num >= 0:
+            units[code] = (2 * num + den) // (2 * den)
+        else:
+            units[code] = _round_units((num, den), prepared)
+    return units, incomplete
 
 
 def _round_units(value: Pair, prepared: _Prepared) -> int:
@@ -251,25 +372,26 @@ def _survey_indicator(
     return _mean_of_parts(values)
 
 
+def _indicator_outcome(
+    inputs: OrganisationInputs, code: str, method: MethodVersion, prepared: _Prepared
+) -> _Outcome:
+    if code == "2.2" and not method.has_2_2:
+        return _Outcome(value=None, not_applicable=True)
+    if code in method.checklists:
+        return _checklist_indicator(inputs, method.checklists[code], prepared)
+    if code in method.counts:
+        field_name = method.counts[code].field
+        return _count_indicator(inputs, code, field_name, prepared)
+    return _survey_indicator(inputs, method.surveys[code], method, prepared)
+
+
 def _indicator_outcomes(
     inputs: OrganisationInputs, method: MethodVersion, prepared: _Prepared
 ) -> dict[str, _Outcome]:
-    outcomes: dict[str, _Outcome] = {}
-    for code in method.indicator_codes:
-        if code == "2.2" and not method.has_2_2:
-            outcomes[code] = _Outcome(value=None, not_applicable=True)
-        elif code in method.checklists:
-            outcomes[code] = _checklist_indicator(
-                inputs, method.checklists[code], prepared
-            )
-        elif code in method.counts:
-            field_name = method.counts[code].field
-            outcomes[code] = _count_indicator(inputs, code, field_name, prepared)
-        else:
-            outcomes[code] = _survey_indicator(
-                inputs, method.surveys[code], method, prepared
-            )
-    return outcomes
+    return {
+        code: _indicator_outcome(inputs, code, method, prepared)
+        for code in method.indicator_codes
+    }
 
 
 def _indicator_units(
@@ -296,8 +418,7 @@ def indicators(
         §2 "Undefined shares") and for 2.2 in sectors without it.
     """
     prepared = _prepare(method)
-    units = _indicator_units(_indicator_outcomes(inputs, method, prepared), prepared)
-    return _as_published(units, prepared)
+    return _as_published(_fast_units(inputs, prepared)[0], prepared)
 
 
 def _scale(method: MethodVersion) -> int:
@@ -308,8 +429,14 @@ def _scale(method: MethodVersion) -> int:
 def _as_published(
     units: Mapping[str, int | None], prepared: _Prepared
 ) -> dict[str, Decimal | None]:
+    published = prepared.published
+    top = len(published)
     return {
-        code: None if value is None else _published(value, prepared.decimals)
+        code: None
+        if value is None
+        else published[value]
+        if 0 <= value < top
+        else _published(value, prepared.decimals)
         for code, value in units.items()
     }
 
@@ -334,41 +461,43 @@ def _as_units(
     return units
 
 
-def _weighted_mean(
-    units: Mapping[str, int | None], weights: Sequence[tuple[str, int]]
-) -> Pair | None:
-    """Exact ``Σ wᵢ·vᵢ / Σ wᵢ`` over the defined values, in units."""
-    num = weight_sum = 0
-    defined = False
-    for code, weight in weights:
-        value = units.get(code)
-        if value is None:
-            continue
-        defined = True
-        num += weight * value
-        weight_sum += weight
-    if not defined:
-        return None
-    return num, weight_sum
-
-
 def _criterion_units(
     indicator_units: Mapping[str, int | None], prepared: _Prepared
 ) -> dict[str, int | None]:
     result: dict[str, int | None] = {}
+    half_up = prepared.half_up
     for criterion, weights in prepared.criteria:
-        value = _weighted_mean(indicator_units, weights)
-        result[criterion] = None if value is None else _round_units(value, prepared)
+        # Σ wᵢ·vᵢ / Σ wᵢ over the defined values, exact in units
+        num = den = 0
+        defined = False
+        for code, weight in weights:
+            value = indicator_units.get(code)
+            if value is not None:
+                defined = True
+                num += weight * value
+                den += weight
+        if not defined:
+            result[criterion] = None
+        elif half_up and num >= 0:
+            result[criterion] = (2 * num + den) // (2 * den)
+        else:
+            result[criterion] = _round_units((num, den), prepared)
     return result
 
 
 def _total_units(
     criterion_units: Mapping[str, int | None], prepared: _Prepared
 ) -> int | None:
-    if any(criterion_units.get(code) is None for code, _ in prepared.totals):
+    num = den = 0
+    for code, weight in prepared.totals:
+        value = criterion_units.get(code)
+        if value is None:
+            return None
+        num += weight * value
+        den += weight
+    if not prepared.totals:
         return None
-    value = _weighted_mean(criterion_units, prepared.totals)
-    return None if value is None else _round_units(value, prepared)
+    return _round_units((num, den), prepared)
 
 
 def criteria(
@@ -658,8 +787,11 @@ def rate(
         method = get_method(inputs.method or DEFAULT_METHOD_CODE)
     inputs.validate(method, context)
     prepared = _prepare(method)
-    outcomes = _indicator_outcomes(inputs, method, prepared)
-    indicator_units = _indicator_units(outcomes, prepared)
+    indicator_units, incomplete = _fast_units(inputs, prepared)
+    # Only undefined, partial or inapplicable indicators have notes.
+    outcomes = {
+        code: _indicator_outcome(inputs, code, method, prepared) for code in incomplete
+    }
     if method.regional:
         regional_values, regional_notes = _regional(inputs, method)
         weighted_units = {
@@ -685,7 +817,7 @@ def rate(
         criteria=criterion_values,
         total=None
         if total_units is None
-        else _published(total_units, prepared.decimals),
+        else _as_published({"S": total_units}, prepared)["S"],
         notes=(*notes, *regional_notes),
         method=method.code,
         regional=regional_values,
