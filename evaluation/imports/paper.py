@@ -5,8 +5,8 @@ the printed blank (``publications/documents/printable.py``): the same question
 set and version (:func:`question_set_of` of the organisation's questionnaire),
 its questions in the blank's order, each headed "Вопрос N. <wording>" with the
 blank's number. The survey-responses import recognises such a header by its
-number (``reading._numbered_pass``), so the filled template is uploaded as is
-on behalf of the organisation (no ИНН column).
+number (``reading.headers._numbered_pass``), so the filled template is
+uploaded as is on behalf of the organisation (no ИНН column).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The fast grid guard of XLSX sheets refuses exactly what the full scan refuses.
 
-``reading._xlsx_scan_bounded`` proves most of a sheet is within bounds with
-one search per piece instead of parsing every cell reference; these tests
-hold it to the canonical scan (``_xlsx_scan_canonical``, then the general and
-value-cell scans) on random sheets with rows and cells out of order, lying row
-tags, odd spellings and far cells, and keep the grid-bomb cases refused.
+``reading.grid._xlsx_scan_bounded`` proves most of a sheet is within bounds
+with one search per piece instead of parsing every cell reference; these
+tests hold it to the canonical scan (the oracle in ``tests.imports.grid_oracle``,
+then the general and value-cell scans) on random sheets with rows and cells
+out of order, lying row tags, odd spellings and far cells, and keep the
+grid-bomb cases refused.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import zipfile
 
 import pytest
 
-from evaluation.imports import reading
 from evaluation.imports.errors import ImportFileError
+from evaluation.imports.reading import grid as guard
 from evaluation.imports.reading import read_rows
+from tests.imports.grid_oracle import xlsx_scan_canonical
 from tests.imports.test_reading import raw_xlsx
 
 
@@ -47,11 +49,11 @@ def _part(sheet_data: str, prefix: str = "") -> tuple[zipfile.ZipFile, zipfile.Z
 
 def _full_scan(archive, info, limit: int) -> tuple[int, int]:
     """The guard before the fast pass existed (the reference)."""
-    grid = reading._xlsx_scan_canonical(archive, info)
+    grid = xlsx_scan_canonical(archive, info)
     if grid is None:
-        grid = reading._xlsx_scan_general(archive, info, reading._XLSX_CELL)
+        grid = guard._xlsx_scan_general(archive, info, guard._XLSX_CELL)
     if grid[0] * grid[1] > limit:
-        grid = reading._xlsx_scan_general(archive, info, reading._XLSX_VALUE_CELL)
+        grid = guard._xlsx_scan_general(archive, info, guard._XLSX_VALUE_CELL)
     return grid
 
 
@@ -96,21 +98,21 @@ def _random_sheet(rng: random.Random, prefix: str) -> str:
 def test_fast_guard_decides_like_the_full_scan_on_random_sheets(
     monkeypatch, chunk
 ) -> None:
-    monkeypatch.setattr(reading, "_CHUNK", chunk)
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
     rng = random.Random(chunk)  # noqa: S311 (reproducible test data)
     for _ in range(400):
         archive, info = _part(
             _random_sheet(rng, prefix := rng.choice(["", "x"])), prefix
         )
-        canonical = reading._xlsx_scan_canonical(archive, info)
-        bound = reading._xlsx_scan_bounded(archive, info)
+        canonical = xlsx_scan_canonical(archive, info)
+        bound = guard._xlsx_scan_bounded(archive, info)
         if canonical is None:
             assert bound is None
         else:
             assert bound[0] >= canonical[0] and bound[1] >= canonical[1]
         for limit in (50, 1000, 100_000, 10_000_000):
             expected = _full_scan(archive, info, limit)
-            got = reading._xlsx_extent(archive, info, limit)
+            got = guard.xlsx_extent(archive, info, limit)
             assert (got[0] * got[1] > limit) == (expected[0] * expected[1] > limit)
             if got[0] * got[1] > limit:
                 assert got == expected  # the same numbers in the message
@@ -118,7 +120,7 @@ def test_fast_guard_decides_like_the_full_scan_on_random_sheets(
 
 def test_row_bound_pattern_accepts_exactly_the_numbers_up_to_it() -> None:
     for number in [*range(0, 1200), 99_999, 100_000, 100_002, 1_048_576]:
-        pattern = re.compile(reading._at_most_digits(number) + rb"\Z")
+        pattern = re.compile(guard._at_most_digits(number) + rb"\Z")
         for other in {*range(max(0, number - 12), number + 12), 10 * number + 1}:
             assert bool(pattern.match(b'%d"' % other)) == (other <= number)
         if number >= 10:  # a leading zero may be refused, never wrongly accepted
@@ -127,7 +129,7 @@ def test_row_bound_pattern_accepts_exactly_the_numbers_up_to_it() -> None:
 
 def test_column_bound_pattern_accepts_exactly_the_columns_up_to_it() -> None:
     for number in [*range(0, 800), 16_383, 16_384, 18_278]:
-        pattern = re.compile(reading._at_most_letters(number) + rb"1\Z")
+        pattern = re.compile(guard._at_most_letters(number) + rb"1\Z")
         for other in range(max(1, number - 30), number + 30):
             accepted = bool(pattern.match(_letters(other).encode() + b"1"))
             assert accepted == (other <= number)
@@ -160,7 +162,7 @@ def _many_rows(count: int, width: int = 5) -> str:
     ],
 )
 def test_grid_bomb_is_refused_wherever_the_far_cell_hides(monkeypatch, far) -> None:
-    monkeypatch.setattr(reading, "_CHUNK", 4096)
+    monkeypatch.setattr(guard, "_CHUNK", 4096)
     data = raw_xlsx(_many_rows(3000) + far)
     with pytest.raises(ImportFileError, match="1048576 строк и 16384 столбцов"):
         read_rows(data, "разреженный.xlsx", max_rows=2_000_000)
@@ -169,7 +171,7 @@ def test_grid_bomb_is_refused_wherever_the_far_cell_hides(monkeypatch, far) -> N
 def test_far_styled_cell_without_value_still_does_not_count(
     monkeypatch, settings
 ) -> None:
-    monkeypatch.setattr(reading, "_CHUNK", 4096)
+    monkeypatch.setattr(guard, "_CHUNK", 4096)
     settings.QP_IMPORT_MAX_CELLS = 50_000
     styled = '<row r="1048576"><c r="XFD1048576" s="1"/></row>'
     rows = read_rows(raw_xlsx(_many_rows(3000) + styled), "ф.xlsx")
@@ -177,7 +179,7 @@ def test_far_styled_cell_without_value_still_does_not_count(
 
 
 def test_rows_and_cells_out_of_order_read_in_place(monkeypatch, settings) -> None:
-    monkeypatch.setattr(reading, "_CHUNK", 256)
+    monkeypatch.setattr(guard, "_CHUNK", 256)
     settings.QP_IMPORT_MAX_CELLS = 100
     sheet = (
         '<row r="3"><c r="C3"><v>9</v></c><c r="A3"><v>7</v></c></row>'
@@ -190,7 +192,7 @@ def test_rows_and_cells_out_of_order_read_in_place(monkeypatch, settings) -> Non
         [7.0, None, 9.0],
     ]
     archive, info = _part(sheet)
-    assert reading._xlsx_scan_bounded(archive, info) == (3, 3)
+    assert guard._xlsx_scan_bounded(archive, info) == (3, 3)
     # Out of order and one cell past the limit: refused with the same figures.
     wide = sheet + '<row r="1"><c r="AX1"><v>1</v></c></row>'
     with pytest.raises(ImportFileError, match="3 строк и 50 столбцов"):
@@ -206,6 +208,6 @@ def test_empty_row_tag_far_below_widens_the_bound_but_is_not_refused(
     settings.QP_IMPORT_MAX_CELLS = 100
     sheet = _many_rows(3, width=3) + '<row r="5000" ht="20" customHeight="1"/>'
     archive, info = _part(sheet)
-    assert reading._xlsx_scan_bounded(archive, info) == (5000, 3)
-    assert reading._xlsx_extent(archive, info, 100) == (3, 3)
+    assert guard._xlsx_scan_bounded(archive, info) == (5000, 3)
+    assert guard.xlsx_extent(archive, info, 100) == (3, 3)
     assert len(read_rows(raw_xlsx(sheet), "ф.xlsx")) == 3
