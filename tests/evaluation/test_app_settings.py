@@ -7,6 +7,8 @@ upload path refuses an oversized file with the same message.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -252,3 +254,34 @@ def test_a_file_at_the_limit_passes(region, settings) -> None:
     data = survey_file([survey_row(INN_A, "1")])
     settings.QP_IMPORT_MAX_BYTES = len(data)
     assert read_rows(data, "a.xlsx")
+
+
+# ------------------------------------------------------- the environment
+
+
+def _reload_base():
+    sys.modules.pop("portal_site.settings.base", None)
+    return importlib.import_module("portal_site.settings.base")
+
+
+def test_base_settings_pass_on_only_the_variables_that_are_set(monkeypatch) -> None:
+    unset = (
+        "QP_PAGE_CACHE_SECONDS",
+        "QP_BUS_GOV_SEARCH_URL",
+        "QP_IMPORT_MAX_ROWS",
+        "QP_GUIDE_DIR",
+    )
+    for name in unset:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QP_IMPORT_MAX_BYTES", "1234")
+    monkeypatch.setenv("QP_COUNCIL_REVIEW_WORKING_DAYS", "7")
+    base = _reload_base()
+    assert base.QP_EVALUATION["IMPORT_MAX_BYTES"] == 1234
+    assert "IMPORT_MAX_ROWS" not in base.QP_EVALUATION  # the app's default holds
+    assert base.QP_PUBLICATIONS == {"COUNCIL_REVIEW_WORKING_DAYS": 7}
+    monkeypatch.setenv("QP_IMPORT_MAX_ROWS", "много")
+    with pytest.raises(ImproperlyConfigured) as error:
+        _reload_base()
+    assert str(error.value) == (
+        "QP_IMPORT_MAX_ROWS: ожидается целое число, а не «много»."
+    )

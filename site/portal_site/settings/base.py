@@ -28,6 +28,24 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str) -> int | None:
+    """Return an environment variable as a whole number, or ``None`` when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}: ожидается целое число, а не «{value}»."
+        ) from None
+
+
+def only_set(values: dict[str, object]) -> dict[str, object]:
+    """The values of variables that are set: the apps' ``conf.py`` default the rest."""
+    return {key: value for key, value in values.items() if value not in (None, "")}
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     """Return a comma-separated environment variable as a list."""
     value = os.environ.get(name)
@@ -230,9 +248,6 @@ MEDIA_ROOT = env_str("MEDIA_ROOT") or str(VAR_DIR / "media")
 # Behind nginx, QP_PRIVATE_FILES_ACCEL names an ``internal`` location that
 # aliases QP_PRIVATE_ROOT, and nginx sends the bytes (X-Accel-Redirect).
 QP_PRIVATE_ROOT = env_str("QP_PRIVATE_ROOT") or str(VAR_DIR / "private")
-# The user guides shown in the admin's «Помощь» (docs/guide/ of the checkout).
-QP_GUIDE_DIR = env_str("QP_GUIDE_DIR") or str(BASE_DIR / "docs" / "guide")
-QP_PRIVATE_FILES_ACCEL = env_str("QP_PRIVATE_FILES_ACCEL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -379,17 +394,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Spreadsheet imports (evaluation.imports): limits per uploaded file.
-QP_IMPORT_MAX_BYTES = int(env_str("QP_IMPORT_MAX_BYTES") or 20 * 1024 * 1024)
-QP_IMPORT_MAX_ROWS = int(env_str("QP_IMPORT_MAX_ROWS") or 200_000)
-QP_IMPORT_MAX_UNCOMPRESSED = int(
-    env_str("QP_IMPORT_MAX_UNCOMPRESSED") or 512 * 1024 * 1024
-)
-QP_IMPORT_MAX_CELLS = int(env_str("QP_IMPORT_MAX_CELLS") or 10_000_000)
-# Files at least this big are checked and imported as a background task.
-QP_IMPORT_BACKGROUND_BYTES = int(
-    env_str("QP_IMPORT_BACKGROUND_BYTES") or 2 * 1024 * 1024
-)
 # Django's task framework: Wagtail's own tasks run immediately; imports run on
 # the "imports" backend, by default a thread of the web process (no worker or
 # broker needed). Production keeps them in the database for a worker
@@ -403,38 +407,55 @@ TASKS = {
     },
 }
 
-# Public pages: rendered content is cached this long (0 turns the cache off);
-# publishing or recomputing results invalidates it at once.
-QP_PAGE_CACHE_SECONDS = int(env_str("QP_PAGE_CACHE_SECONDS") or 600)
-# Where the organisation card sends citizens to rate on the federal site.
-QP_BUS_GOV_SEARCH_URL = env_str(
-    "QP_BUS_GOV_SEARCH_URL", "https://bus.gov.ru/search?searchString={inn}"
-)
-
 # Public search: Elasticsearch when configured, the database otherwise.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 QP_SEARCH = {
     "ELASTICSEARCH_URL": ELASTICSEARCH_URL,
-    "INDEX_PREFIX": env_str("ELASTICSEARCH_INDEX_PREFIX", "qp"),
+    **only_set({"INDEX_PREFIX": env_str("ELASTICSEARCH_INDEX_PREFIX")}),
 }
 
-# Plugin settings (read through each app's conf.py).
-QP_EVALUATION: dict[str, object] = {
-    # The online questionnaire (evaluation/conf.py has every key and default).
-    "QUESTIONNAIRE_IP_SALT": env_str("QP_QUESTIONNAIRE_IP_SALT"),
-    "QUESTIONNAIRE_TRUSTED_PROXIES": QP_TRUSTED_PROXIES,
-    "QUESTIONNAIRE_IP_LIMIT": int(env_str("QP_QUESTIONNAIRE_IP_LIMIT") or 20),
-    "QUESTIONNAIRE_ORGANISATION_LIMIT": int(
-        env_str("QP_QUESTIONNAIRE_ORGANISATION_LIMIT") or 300
-    ),
-    # Deadline reminders (``manage.py send_deadline_reminders``), working days.
-    "REMINDER_DAYS_BEFORE": int(env_str("QP_REMINDER_DAYS_BEFORE") or 3),
-    "REMINDER_DAYS_AFTER": int(env_str("QP_REMINDER_DAYS_AFTER") or 1),
-    "REMINDER_REPEAT_EVERY": int(env_str("QP_REMINDER_REPEAT_EVERY") or 5),
-    "REMINDER_MAX_OVERDUE": int(env_str("QP_REMINDER_MAX_OVERDUE") or 3),
-}
-# Working days the public council has for a document sent for review.
-QP_COUNCIL_REVIEW_WORKING_DAYS = int(env_str("QP_COUNCIL_REVIEW_WORKING_DAYS") or 10)
+# Plugin settings, read through each app's settings object (``evaluation.conf``,
+# ``publications.conf``, ``search.conf``), which states every default once:
+# only the variables that are set are passed on. The flat names these
+# variables had as Django settings (``QP_IMPORT_MAX_BYTES``, …) still work.
+QP_EVALUATION: dict[str, object] = only_set(
+    {
+        # The online questionnaire.
+        "QUESTIONNAIRE_IP_SALT": env_str("QP_QUESTIONNAIRE_IP_SALT"),
+        "QUESTIONNAIRE_TRUSTED_PROXIES": QP_TRUSTED_PROXIES,
+        "QUESTIONNAIRE_IP_LIMIT": env_int("QP_QUESTIONNAIRE_IP_LIMIT"),
+        "QUESTIONNAIRE_ORGANISATION_LIMIT": env_int(
+            "QP_QUESTIONNAIRE_ORGANISATION_LIMIT"
+        ),
+        # Deadline reminders (``manage.py send_deadline_reminders``), working days.
+        "REMINDER_DAYS_BEFORE": env_int("QP_REMINDER_DAYS_BEFORE"),
+        "REMINDER_DAYS_AFTER": env_int("QP_REMINDER_DAYS_AFTER"),
+        "REMINDER_REPEAT_EVERY": env_int("QP_REMINDER_REPEAT_EVERY"),
+        "REMINDER_MAX_OVERDUE": env_int("QP_REMINDER_MAX_OVERDUE"),
+        # Spreadsheet imports: limits of one file; files at least
+        # IMPORT_BACKGROUND_BYTES big are checked and imported in the background.
+        "IMPORT_MAX_BYTES": env_int("QP_IMPORT_MAX_BYTES"),
+        "IMPORT_MAX_ROWS": env_int("QP_IMPORT_MAX_ROWS"),
+        "IMPORT_MAX_UNCOMPRESSED": env_int("QP_IMPORT_MAX_UNCOMPRESSED"),
+        "IMPORT_MAX_CELLS": env_int("QP_IMPORT_MAX_CELLS"),
+        "IMPORT_BACKGROUND_BYTES": env_int("QP_IMPORT_BACKGROUND_BYTES"),
+        # Other private uploads (answers to instructions, …).
+        "UPLOAD_MAX_BYTES": env_int("QP_UPLOAD_MAX_BYTES"),
+        "PRIVATE_FILES_ACCEL": env_str("QP_PRIVATE_FILES_ACCEL"),
+    }
+)
+QP_PUBLICATIONS: dict[str, object] = only_set(
+    {
+        # Rendered public page content is cached this long (0: off).
+        "PAGE_CACHE_SECONDS": env_int("QP_PAGE_CACHE_SECONDS"),
+        # Where the organisation card sends citizens to rate on the federal site.
+        "BUS_GOV_SEARCH_URL": env_str("QP_BUS_GOV_SEARCH_URL"),
+        # Working days the public council has for a document sent for review.
+        "COUNCIL_REVIEW_WORKING_DAYS": env_int("QP_COUNCIL_REVIEW_WORKING_DAYS"),
+        # The user guides of the admin's «Помощь» (default: the checkout's).
+        "GUIDE_DIR": env_str("QP_GUIDE_DIR"),
+    }
+)
 
 # Demo mode labels every public page as demo data.
 QP_DEMO = env_bool("QP_DEMO", False)
