@@ -10,9 +10,10 @@ class PublicationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import campaign_pages, campaign_review, signals
+        from . import campaign_pages, campaign_review, review, signals
 
         signals.connect()
+        review.connect()
         campaign_review.connect()
         campaign_pages.connect()
         register_review_files()

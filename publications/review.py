@@ -2,7 +2,9 @@
 
 Documents (:class:`ReviewDocument`) and pages go through the Wagtail workflow
 «Рассмотрение общественным советом» with one :class:`CouncilReviewTask`. The
-task calls back into this module, so the same rules and audit events apply
+task checks who may act; this module's receivers of Wagtail's workflow
+signals (connected by ``PublicationsConfig.ready``) audit each step, move the
+plan's status and record the council's decision, so the same rules apply
 whether a step is taken in the Wagtail admin or by a service call.
 """
 
@@ -25,26 +27,26 @@ from wagtail.models import (
     WorkflowState,
     WorkflowTask,
 )
-from wagtail.signals import workflow_approved
+from wagtail.signals import (
+    task_rejected,
+    task_submitted,
+    workflow_approved,
+)
 
 from evaluation import roles
+from evaluation.audit import record
 from evaluation.deadlines import WorkingCalendar
 from evaluation.enums import PlanStatus
-from evaluation.exceptions import EvaluationError
 from evaluation.models import Campaign, ImprovementPlan, Objection, Organisation
 from evaluation.nok import objections
-from evaluation.nok.services import record
 from evaluation.plans import council
 
 from .cache import bump_data_version
 from .conf import publications_settings
+from .exceptions import ReviewError
 from .models import CouncilReviewTask, ReviewDocument, ReviewKind
 
 WORKFLOW_NAME = "Рассмотрение общественным советом"
-
-
-class ReviewError(EvaluationError):
-    """A review step is not possible; the message says why (in Russian)."""
 
 
 # ------------------------------------------------------------------ set-up
@@ -269,7 +271,7 @@ def council_approve(document, user, comment: str = "") -> None:
     task_state.task.specific.on_action(task_state, user, "approve", comment=comment)
 
 
-# ----------------------------------------------- callbacks of CouncilReviewTask
+# ------------------------------------------- receivers of workflow signals
 
 
 def _content(task_state: TaskState):
@@ -312,8 +314,16 @@ def sync_plan_under_review(document: ReviewDocument, user) -> None:
         council.set_plan_status(plan, PlanStatus.SUBMITTED, user)
 
 
-def on_submitted(task_state: TaskState, user) -> None:
-    """Audit a submission (or resubmission); the plan is now under review."""
+def _council_task_state(task_state: TaskState) -> bool:
+    """Whether ``task_state`` belongs to the council's task (not another task's)."""
+    return issubclass(task_state.task.specific_class, CouncilReviewTask)
+
+
+def on_submitted(sender, instance: TaskState, user=None, **kwargs) -> None:
+    """``task_submitted``: audit a (re)submission; the plan is now under review."""
+    if not _council_task_state(instance):
+        return
+    task_state = instance
     obj = _content(task_state)
     again = (
         task_state.workflow_state.task_states.exclude(pk=task_state.pk)
@@ -335,49 +345,48 @@ def on_submitted(task_state: TaskState, user) -> None:
         council.set_plan_status(plan, PlanStatus.SUBMITTED, user)
 
 
-@transaction.atomic
-def on_returned(task_state: TaskState, user, reason: str) -> None:
-    """Return for rework: the reason is mandatory and is audited."""
-    if not reason.strip():
-        raise ReviewError("Укажите причину возврата на доработку.")
-    task_state.reject(user=user, comment=reason.strip())
+def on_returned(sender, instance: TaskState, user=None, **kwargs) -> None:
+    """``task_rejected``: audit the return for rework with its reason."""
+    if not _council_task_state(instance):
+        return
+    task_state = instance
     obj = _content(task_state)
     record(
         "review.returned",
         obj,
         f"Возвращено на доработку: {obj}",
         user,
-        reason=reason.strip(),
+        reason=task_state.comment,
     )
     plan = _plan(task_state)
     if plan is not None:
         council.set_plan_status(plan, PlanStatus.RETURNED, user)
 
 
-def _finish_or_continue(workflow_state: WorkflowState, user) -> None:
-    """Move on to the next task, or finish and publish.
-
-    The council's approval is the authority to publish: a council member needs
-    no "publish" permission on what the council approved, so the final step
-    publishes without Wagtail's permission check (``WorkflowState.finish``
-    would check it).
-    """
-    if workflow_state.get_next_task() is not None:
-        workflow_state.update(user=user)
-        return
-    workflow_state.status = WorkflowState.STATUS_APPROVED
-    workflow_state.save()
-    workflow_state.content_object.get_latest_revision().publish(
-        user=user, skip_permission_checks=True
+def _council_approval(workflow_state: WorkflowState) -> TaskState | None:
+    """The council's approving step in ``workflow_state``, the newest one."""
+    return (
+        workflow_state.task_states.filter(
+            status=TaskState.STATUS_APPROVED,
+            task__in=CouncilReviewTask.objects.all(),
+        )
+        .select_related("workflow_state")
+        .order_by("-finished_at", "-pk")
+        .first()
     )
-    workflow_approved.send(sender=WorkflowState, instance=workflow_state, user=user)
 
 
-@transaction.atomic
-def on_approved(task_state: TaskState, user, comment: str = "") -> None:
-    """Approve: publish the document, record and publish the council decision."""
-    task_state.approve(user=user, comment=comment, update=False)
-    _finish_or_continue(task_state.workflow_state, user)
+def on_approved(sender, instance: WorkflowState, user=None, **kwargs) -> None:
+    """``workflow_approved``: record and publish the council's decision.
+
+    The council's task has published what it approved by now; the decision
+    is recorded, named on the document and audited with the publication.
+    Workflows without the council's task (Wagtail's moderation) are left alone.
+    """
+    task_state = _council_approval(instance)
+    if task_state is None:
+        return
+    comment = task_state.comment
     obj = _content(task_state)
     decision = council.record_council_decision(
         title=f"Об одобрении: {obj}",
@@ -405,6 +414,16 @@ def on_approved(task_state: TaskState, user, comment: str = "") -> None:
             "review.published", obj, f"Опубликовано: {obj}", user, decision=decision.pk
         )
     transaction.on_commit(bump_data_version)
+
+
+def connect() -> None:
+    """Drive the council review from Wagtail's workflow signals."""
+    for signal, receiver in (
+        (task_submitted, on_submitted),
+        (task_rejected, on_returned),
+        (workflow_approved, on_approved),
+    ):
+        signal.connect(receiver, dispatch_uid=f"qp-council-{receiver.__name__}")
 
 
 # ------------------------------------------------------------------ reading

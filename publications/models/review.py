@@ -4,6 +4,10 @@
 publications model with draft state and revisions: a plan of measures, a
 fulfilment report, campaign results or an explanatory note an organisation
 submits. Pages (campaign results) go through the same task.
+
+The task decides who may act and moves the workflow on; what a step means for
+the domain (audit, the plan's status, the council's decision) is done by the
+receivers of Wagtail's workflow signals in ``publications.review``.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import (
     DraftStateMixin,
@@ -21,11 +25,15 @@ from wagtail.models import (
     Task,
     TaskState,
     WorkflowMixin,
+    WorkflowState,
 )
+from wagtail.signals import workflow_approved
 
 from evaluation import roles
 from evaluation.files import PrivateName, private_storage
 from evaluation.models import Campaign, CouncilDecision, ImprovementPlan, Organisation
+
+from ..exceptions import ReviewError
 
 
 class ReviewKind(models.TextChoices):
@@ -137,8 +145,9 @@ class ApprovalForm(forms.Form):
 class CouncilReviewTask(Task):
     """Review by the public council: members only, never the document's author.
 
-    Returning for rework needs a reason; approval records a council decision,
-    publishes the document and the decision (see ``publications.review``).
+    Returning for rework needs a reason; approval publishes what was reviewed.
+    Wagtail's workflow signals have each step audited and the council's
+    decision recorded and published (see ``publications.review``).
     """
 
     admin_form_fields = Task.admin_form_fields
@@ -216,16 +225,8 @@ class CouncilReviewTask(Task):
 
     # ------------------------------------------------------------ actions
 
-    def start(self, workflow_state, user=None):
-        from publications import review
-
-        task_state = super().start(workflow_state, user=user)
-        review.on_submitted(task_state, user)
-        return task_state
-
+    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
-        from publications import review
-
         obj = task_state.revision.as_object()
         if not self.may_review(obj, user, task_state):
             if roles.is_council_member(user):
@@ -237,8 +238,31 @@ class CouncilReviewTask(Task):
             )
         comment = (kwargs.get("comment") or "").strip()
         if action_name == "reject":
-            review.on_returned(task_state, user, comment)
+            if not comment:
+                raise ReviewError("Укажите причину возврата на доработку.")
+            task_state.reject(user=user, comment=comment)
         elif action_name == "approve":
-            review.on_approved(task_state, user, comment)
+            task_state.approve(user=user, comment=comment, update=False)
+            self.finish_or_continue(task_state.workflow_state, user)
         else:
             raise PermissionDenied(f"Неизвестное действие: {action_name}.")
+
+    @staticmethod
+    def finish_or_continue(workflow_state: WorkflowState, user) -> None:
+        """Move on to the next task, or finish and publish.
+
+        The council's approval is the authority to publish: a council member
+        needs no "publish" permission on what the council approved, so the
+        final step publishes without Wagtail's permission check
+        (``WorkflowState.finish`` would check it). Wagtail's
+        ``workflow_approved`` then has the council decision recorded.
+        """
+        if workflow_state.get_next_task() is not None:
+            workflow_state.update(user=user)
+            return
+        workflow_state.status = WorkflowState.STATUS_APPROVED
+        workflow_state.save()
+        workflow_state.content_object.get_latest_revision().publish(
+            user=user, skip_permission_checks=True
+        )
+        workflow_approved.send(sender=WorkflowState, instance=workflow_state, user=user)
