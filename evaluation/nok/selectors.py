@@ -32,7 +32,7 @@ from evaluation.rating.explain import explain
 CRITERIA_FIELDS = ("k1", "k2", "k3", "k4", "k5", "total")
 
 #: ``PublishedResult.input_source`` of figures loaded as they were published
-#: elsewhere (past years, ``evaluation.imports.past_results``): shown as
+#: elsewhere (past years, ``evaluation.imports.sheets.past_results``): shown as
 #: «опубликованные значения» and never recomputed.
 PUBLISHED_ELSEWHERE = "published"
 PUBLISHED_ELSEWHERE_LABEL = "Опубликованные значения"
