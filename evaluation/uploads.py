@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from evaluation.conf import MEGABYTE
+from django.core.exceptions import ValidationError
+
+from evaluation.conf import MEGABYTE, evaluation_settings
 from evaluation.formatting import NBSP, count_with_noun, format_number
 
 KILOBYTE = 1024
@@ -63,3 +65,18 @@ def check_upload_size(
     """
     if size is not None and size > limit:
         raise error(upload_too_large_message(size, limit, filename))
+
+
+def validate_upload_size(file) -> None:
+    """A form field validator: a private file within ``UPLOAD_MAX_BYTES``.
+
+    For the upload fields of admin forms (evidence, letters, attachments);
+    spreadsheets, images and API uploads call :func:`check_upload_size` with
+    their own limits.
+    """
+    check_upload_size(
+        getattr(file, "size", None),
+        evaluation_settings.UPLOAD_MAX_BYTES,
+        filename=getattr(file, "name", "") or "",
+        error=ValidationError,
+    )

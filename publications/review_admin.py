@@ -37,6 +37,7 @@ from evaluation.models import (
 )
 from evaluation.nok import objections
 from evaluation.plans import letters
+from evaluation.uploads import validate_upload_size
 
 from . import review
 from .models import ReviewDocument
@@ -211,7 +212,9 @@ class ObjectionForm(forms.Form):
         label=_("Кампания"), queryset=Campaign.objects.none()
     )
     text = forms.CharField(label=_("Текст возражения"), widget=forms.Textarea)
-    attachment = forms.FileField(label=_("Приложение"), required=False)
+    attachment = forms.FileField(
+        label=_("Приложение"), required=False, validators=[validate_upload_size]
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

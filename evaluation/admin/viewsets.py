@@ -57,6 +57,7 @@ from evaluation.models import (
 )
 from evaluation.questionnaire import services as questionnaire_services
 from evaluation.regional.website import CHANNELS, SITE_ITEM_CHOICES
+from evaluation.uploads import validate_upload_size
 
 
 class ScopedViewMixin:
@@ -166,9 +167,11 @@ class ScopedModelViewSet(ModelViewSet):
     """A model viewset whose every view is scoped by the roles policy."""
 
     def formfield_for_dbfield(self, db_field, **kwargs):
-        # A stored private file is named «файл PDF», not by its random path.
-        if isinstance(db_field, FileField) and "widget" not in kwargs:
-            kwargs["widget"] = admin_display.StoredFileInput
+        # A stored private file is named «файл PDF», not by its random path;
+        # a new one is refused over the upload limit.
+        if isinstance(db_field, FileField):
+            kwargs.setdefault("widget", admin_display.StoredFileInput)
+            kwargs.setdefault("validators", [validate_upload_size])
         return super().formfield_for_dbfield(db_field, **kwargs)
 
     def construct_view(self, view_class, **kwargs):

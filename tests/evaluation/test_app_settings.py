@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -285,3 +285,26 @@ def test_base_settings_pass_on_only_the_variables_that_are_set(monkeypatch) -> N
     assert str(error.value) == (
         "QP_IMPORT_MAX_ROWS: ожидается целое число, а не «много»."
     )
+
+
+def test_admin_upload_fields_of_private_files_refuse_with_the_one_message(
+    settings,
+) -> None:
+    from evaluation.admin.viewsets import SubmissionViewSet
+    from evaluation.models import Submission
+    from publications.review_admin import ObjectionForm
+
+    settings.QP_EVALUATION = {"UPLOAD_MAX_BYTES": SMALL}
+    viewset = SubmissionViewSet("test_submissions")
+    fields = {
+        "owed document": viewset.formfield_for_dbfield(
+            Submission._meta.get_field("file")
+        ),
+        "objection": ObjectionForm.base_fields["attachment"],
+    }
+    for what, field in fields.items():
+        with pytest.raises(ValidationError) as error:
+            field.clean(SimpleUploadedFile("big.xlsx", b"\x00" * 3000))
+        assert error.value.messages == [EXPECTED], what
+        small = SimpleUploadedFile("small.pdf", b"\x00" * SMALL)
+        assert field.clean(small) is small, what
