@@ -209,6 +209,61 @@ def test_facet_counts_ignore_their_own_filter(es_backend, organisations):
     assert selected == ["achinsk"]
 
 
+def filter_aggregations(body: dict) -> dict[str, list[str]]:
+    """Filter aggregation name -> the facets counted under it."""
+    return {
+        name: sorted(agg.get("aggs", {}))
+        for name, agg in body["aggs"].items()
+        if "filter" in agg
+    }
+
+
+def test_facets_with_the_same_filters_share_one_filter_aggregation(
+    es_backend, organisations, sent
+):
+    results = es_backend.search(
+        SearchQuery(
+            text="пандус",
+            filters={"district": ("achinsk",), "org_kind": ("home",)},
+            kinds=("organisation", "measure"),
+        )
+    )
+
+    facets_body = sent[-1][3]
+    # Three active filters: the four other facets and the total under all
+    # three, each filtered facet under the other two (4 filters, not 8).
+    assert filter_aggregations(facets_body) == {
+        "all": ["campaign", "doc_type", "score_band", "status"],
+        "g0": ["kind"],
+        "g1": ["district"],
+        "g2": ["org_kind"],
+    }
+    # The text is a filter: nothing in the facet search is scored.
+    assert "must" not in facets_body["query"]["bool"]
+    assert results.total == 1
+    # The selected kind without matches is kept with zero.
+    assert counts(results, "kind") == {"organisation": 1, "measure": 0}
+    assert counts(results, "district") == {"achinsk": 1}
+    assert counts(results, "org_kind") == {"home": 1}
+    assert counts(results, "campaign") == {"2024": 1, "2025": 1}
+
+
+def test_facets_without_filters_are_plain_counts_and_the_total_is_the_hit_count(
+    es_backend, organisations, sent
+):
+    results = es_backend.search(SearchQuery(text="пандус"))
+
+    facets_body = sent[-1][3]
+    assert filter_aggregations(facets_body) == {}
+    assert sorted(facets_body["aggs"]) == sorted(
+        ["kind", "district", "org_kind", "campaign", "score_band", "status", "doc_type"]
+    )
+    assert facets_body["track_total_hits"] is True
+    assert results.total == 3
+    assert counts(results, "district") == {"achinsk": 2, "kansk": 1}
+    assert counts(results, "kind") == {"measure": 1, "organisation": 2}
+
+
 def test_selected_value_without_matches_is_kept_with_zero(es_backend, organisations):
     results = es_backend.search(
         SearchQuery(text="пандус", filters={"doc_type": ("order",)})
