@@ -56,6 +56,5 @@ def forget_search_index() -> None:
     from search.backends import database
 
     database.DatabaseBackend().clear()
-    database._FACET_SETS.clear()
-    database._SQLITE_KEYS.clear()
+    database.forget_memory()
     caches[database.CACHE_ALIAS].clear()

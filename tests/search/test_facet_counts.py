@@ -229,7 +229,7 @@ sqlite_only = pytest.mark.skipif(
 @sqlite_only
 def test_sqlite_groups_in_python_exactly_as_in_sql(db, monkeypatch):
     """Every total and count of the Python grouping equals the SQL grouping's."""
-    from search.backends.database import DatabaseBackend
+    from search.backends.database import DatabaseBackend, SQLiteBackend
 
     backend = DatabaseBackend()
     backend.clear()
@@ -241,7 +241,7 @@ def test_sqlite_groups_in_python_exactly_as_in_sql(db, monkeypatch):
         SearchQuery(text="пандус", filters={"district": ("",), "status": ("done",)}),
     ]
     in_python = [_counted(backend, query, token) for query in queries]
-    monkeypatch.setattr(DatabaseBackend, "_sqlite_groups", lambda *args: (None, None))
+    monkeypatch.setattr(SQLiteBackend, "_groups_in_python", lambda *args: (None, None))
 
     in_sql = [_counted(backend, query, token) for query in queries]
 
@@ -274,8 +274,12 @@ def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch
     """Hits in order, page by page: the ids from the counting pass change nothing."""
     from django.core.cache import caches
 
-    from search.backends import database
-    from search.backends.database import CACHE_ALIAS, DatabaseBackend
+    from search.backends.database import (
+        CACHE_ALIAS,
+        DatabaseBackend,
+        SQLiteBackend,
+        sqlite,
+    )
 
     rng = random.Random(3)  # noqa: S311 - a fixed test corpus
     docs = _documents()
@@ -297,13 +301,13 @@ def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch
     ]
     queries.append(SearchQuery(text="кнопка стенд", filters={"status": ("done",)}))
     calls = []
-    original = DatabaseBackend._sqlite_page_within
+    original = SQLiteBackend._page_within
 
     def spied(self, *args):
         calls.append(args)
         return original(self, *args)
 
-    monkeypatch.setattr(DatabaseBackend, "_sqlite_page_within", spied)
+    monkeypatch.setattr(SQLiteBackend, "_page_within", spied)
 
     def pages(query: SearchQuery) -> list[str]:
         ids: list[str] = []
@@ -317,7 +321,7 @@ def test_sqlite_pages_from_known_matches_are_the_pages_sql_finds(db, monkeypatch
 
     from_known = [pages(query) for query in queries]
     assert calls
-    monkeypatch.setattr(database, "_WITHIN_LIMIT", -1)
+    monkeypatch.setattr(sqlite, "_WITHIN_LIMIT", -1)
     calls.clear()
 
     from_sql = [pages(query) for query in queries]
@@ -342,7 +346,7 @@ def test_facet_sets_lost_from_their_table_are_rebuilt_from_the_index(db):
     before = backend.search(query)
     stored = {row["key"]: row for row in SearchFacetSet.objects.values()}
     SearchFacetSet.objects.all().delete()
-    database._FACET_SETS.clear()
+    database.facets._FACET_SETS.clear()
     from django.core.cache import caches
 
     caches[database.CACHE_ALIAS].clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.analysis import QueryTerm
-from search.backends.database import _fts_query
+from search.backends.database.sqlite import _fts_query
 
 
 def test_alternatives_equal_once_stemmed_are_written_once():
