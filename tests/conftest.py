@@ -47,12 +47,6 @@ def pytest_collection_modifyitems(
         first = items.index(shared[0])
         rest = [item for item in items if not _uses_shared_region(item)]
         items[:] = rest[:first] + shared + rest[first:]
-    # The browser tests last, together, so that they share one Chromium (see
-    # :class:`SharedBrowser`); they are transactional and leave an empty
-    # database behind, which the tests without a database do not mind.
-    items[:] = [item for item in items if not _uses_browser(item)] + [
-        item for item in items if _uses_browser(item)
-    ]
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -163,7 +157,7 @@ def pytest_fixture_setup(fixturedef, request):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    """Roll the shared region back, close the shared browser, when unused next."""
+    """Roll the shared region back when the next test does not use it."""
     result = yield
     if (
         _shared_region.is_open
@@ -171,8 +165,6 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
         and not _uses_shared_region(nextitem)
     ):
         _shared_region.close(_blocker(item))
-    if _shared_browser.is_open and (nextitem is None or not _uses_browser(nextitem)):
-        _shared_browser.close()
     return result
 
 
@@ -199,7 +191,6 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the backend outcome counts where the runner asked for them."""
-    _shared_browser.close()  # when the run was stopped in the middle
     path = os.environ.get("QP_BACKEND_REPORT")
     # Under pytest-xdist the controller receives every worker's reports: only
     # it writes the file.
@@ -269,82 +260,25 @@ def axe_script() -> str:
     return path.read_text(encoding="utf-8")
 
 
-class SharedBrowser:
-    """One Chromium for consecutive browser tests, a new context for each test.
-
-    Starting Playwright's driver and Chromium takes a second or two; a browser
-    context (its own cookies, storage and cache) is what isolates one test
-    from another, so each test gets a fresh one. The browser tests are moved
-    next to each other (``pytest_collection_modifyitems``); the browser is
-    closed when the next test does not use it, so Playwright's event loop
-    never runs under other tests.
-    """
-
-    def __init__(self) -> None:
-        self.playwright = None
-        self.browser = None
-        self.path = ""
-        self.saved_async_unsafe: str | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.browser is not None
-
-    def get(self, path: str):
-        from playwright.sync_api import sync_playwright
-
-        if self.browser is not None and self.path != path:
-            self.close()
-        if self.browser is None:
-            # Playwright's sync API runs an event loop in this thread while it
-            # is started; the ORM calls of the tests (and the flush after a
-            # transactional one) are synchronous and safe.
-            self.saved_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-            self.playwright = sync_playwright().start()
-            self.browser = self.playwright.chromium.launch(
-                executable_path=path,
-                args=["--no-sandbox", "--disable-dev-shm-usage"],
-            )
-            self.path = path
-        return self.browser
-
-    def close(self) -> None:
-        browser, playwright = self.browser, self.playwright
-        self.browser = self.playwright = None
-        try:
-            if browser is not None:
-                browser.close()
-        finally:
-            if playwright is not None:
-                playwright.stop()
-            if self.saved_async_unsafe is None:
-                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-            else:
-                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.saved_async_unsafe
-
-
-_shared_browser = SharedBrowser()
-
-
-def _uses_browser(item: pytest.Item) -> bool:
-    return "browser_page" in getattr(item, "fixturenames", ())
-
-
 @pytest.fixture
-def browser_page(chromium_path, live_server):
-    """A Chromium page (Russian locale) for tests against ``live_server``.
+def browser_page(chromium_path, live_server, monkeypatch):
+    """A Chromium page (Russian locale) for tests against ``live_server``."""
+    from playwright.sync_api import sync_playwright
 
-    The browser is shared by consecutive browser tests (:class:`SharedBrowser`);
-    the page lives in a browser context of its own, closed after the test.
-    """
-    context = _shared_browser.get(chromium_path).new_context(locale="ru-RU")
-    try:
-        page = context.new_page()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # of the test itself are synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=["--no-sandbox", "--disable-dev-shm-usage"],
+        )
+        page = browser.new_page(locale="ru-RU")
         page.set_default_timeout(20_000)
-        yield page
-    finally:
-        context.close()
+        try:
+            yield page
+        finally:
+            browser.close()
 
 
 @pytest.fixture
