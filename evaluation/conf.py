@@ -16,8 +16,9 @@ fixture) drops the cache when the namespace or an alias changes. A key in the
 namespaced dict that the app does not know, or a value that cannot be
 converted, raises ``ImproperlyConfigured`` naming the setting.
 
-This module is the lowest layer, so ``cms_blocks``, ``publications`` and
-``search`` build their own instances from the same class.
+This module is in the lowest layer, so the apps above build their objects
+from the same class: ``publications_settings`` and ``search_settings``
+(``cms_blocks`` reads no settings).
 """
 
 from __future__ import annotations
