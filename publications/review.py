@@ -31,6 +31,7 @@ from wagtail.signals import (
     task_rejected,
     task_submitted,
     workflow_approved,
+    workflow_cancelled,
 )
 
 from evaluation import roles
@@ -416,12 +417,39 @@ def on_approved(sender, instance: WorkflowState, user=None, **kwargs) -> None:
     transaction.on_commit(bump_data_version)
 
 
+def on_cancelled(sender, instance: WorkflowState, user=None, **kwargs) -> None:
+    """``workflow_cancelled``: the document is no longer before the council.
+
+    A plan under review or returned for rework becomes a draft again; an
+    approved plan (a cancelled review of its new revision) stays approved.
+    """
+    task_state = (
+        instance.task_states.filter(task__in=CouncilReviewTask.objects.all())
+        .select_related("workflow_state")
+        .order_by("-pk")
+        .first()
+    )
+    if task_state is None:
+        return
+    obj = _content(task_state)
+    record(
+        "review.cancelled",
+        obj,
+        f"Снято с рассмотрения общественного совета: {obj}",
+        user,
+    )
+    plan = _plan(task_state)
+    if plan is not None and plan.status in (PlanStatus.SUBMITTED, PlanStatus.RETURNED):
+        council.set_plan_status(plan, PlanStatus.DRAFT, user)
+
+
 def connect() -> None:
     """Drive the council review from Wagtail's workflow signals."""
     for signal, receiver in (
         (task_submitted, on_submitted),
         (task_rejected, on_returned),
         (workflow_approved, on_approved),
+        (workflow_cancelled, on_cancelled),
     ):
         signal.connect(receiver, dispatch_uid=f"qp-council-{receiver.__name__}")
 

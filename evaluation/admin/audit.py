@@ -62,6 +62,7 @@ ACTION_LABELS: dict[str, str] = {
     "review.submitted": "Документ направлен в общественный совет",
     "review.resubmitted": "Документ направлен повторно",
     "review.returned": "Документ возвращён на доработку",
+    "review.cancelled": "Документ снят с рассмотрения совета",
     "review.reworked": "Документ доработан",
     "review.approved": "Документ одобрен общественным советом",
     "review.published": "Решение совета опубликовано",

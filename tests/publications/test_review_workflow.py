@@ -520,3 +520,58 @@ def test_rework_in_the_wagtail_editor_is_audited_like_the_cabinets(
     reworked = AuditEvent.objects.get(action="review.reworked")
     assert (reworked.actor, reworked.data) == (institution, {"via": "editor"})
     assert reworked.object_id == str(document.pk)
+
+
+# A council review cancelled in Wagtail takes the plan off the council's table.
+
+
+def _plan_document(region, people):
+    plan = upload_plan(region, people["institution"])
+    document = review.create_review_document(
+        kind=ReviewKind.PLAN,
+        organisation=region["a"],
+        campaign=region["nok"],
+        plan=plan,
+        user=people["institution"],
+        file=ContentFile(b"plan v1", name="plan.xlsx"),
+    )
+    return plan, document
+
+
+def test_cancelled_review_makes_a_submitted_plan_a_draft_again(region, people) -> None:
+    plan, document = _plan_document(region, people)
+    review.submit_for_review(document, people["institution"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+    document.current_workflow_state.cancel(user=people["institution"])
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    event = AuditEvent.objects.get(action="review.cancelled")
+    assert event.summary == f"Снято с рассмотрения общественного совета: {document}"
+    assert event.actor == people["institution"]
+
+
+def test_cancelled_review_of_a_returned_plan_and_an_approved_plan(
+    region, people
+) -> None:
+    plan, document = _plan_document(region, people)
+    review.submit_for_review(document, people["institution"])
+    review.council_return(document, people["member"], "Нет сроков по пункту 1")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.RETURNED
+    document.current_workflow_state.cancel(user=people["institution"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+    review.submit_for_review(document, people["institution"])
+    review.council_approve(document, people["member"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    # A later review of the same document, cancelled, leaves the approval alone.
+    review.submit_for_review(document, people["institution"])
+    document.current_workflow_state.cancel(user=people["institution"])
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    assert AuditEvent.objects.filter(action="review.cancelled").count() == 2
