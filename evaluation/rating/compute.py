@@ -144,8 +144,9 @@ def _prepare(method: MethodVersion) -> _Prepared:
     )
 
 
-# Kinds of plan steps: what an indicator's formula is made of.
-_NOT_APPLICABLE, _CHECKLIST, _COUNT, _SURVEY = range(4)
+# Kinds of plan steps: what an indicator's formula is made of. _SHARE is a
+# survey indicator of one part (yes ÷ base), the commonest step.
+_NOT_APPLICABLE, _CHECKLIST, _COUNT, _SURVEY, _SHARE = range(5)
 
 
 def _plan(
@@ -188,7 +189,7 @@ def _plan(
             )
         else:
             parts = tuple((part.question, part.base) for part in method.surveys[code])
-            steps.append((code, _SURVEY, parts))
+            steps.append((code, _SHARE if len(parts) == 1 else _SURVEY, parts))
     return tuple(steps)
 
 
@@ -211,7 +212,15 @@ def _fast_units(
     units: dict[str, int | None] = {}
     incomplete: list[str] = []
     for code, kind, spec in prepared.plan:
-        if kind in (_SURVEY, _CHECKLIST):
+        if kind == _SHARE:
+            ((top, bottom),) = spec
+            den = answered.get(top, respondents) if bottom is None else yes[bottom]
+            if den == 0:
+                units[code] = None
+                incomplete.append(code)
+                continue
+            num = yes[top] * scale_units
+        elif kind in (_SURVEY, _CHECKLIST):
             num, den, defined, missing = 0, 1, 0, False
             for top, bottom in spec:
                 if kind == _SURVEY:

@@ -172,7 +172,8 @@ class OrganisationInputs:
     def __post_init__(self) -> None:
         for name in ("yes", "answered"):
             value = getattr(self, name)
-            if isinstance(value, Mapping):
+            # ``type(…) is dict`` first: the ABC check costs more than the copy
+            if type(value) is dict or isinstance(value, Mapping):
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def answered_count(self, question: str) -> int:
