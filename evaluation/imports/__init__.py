@@ -1,1 +1,1 @@
-"""Spreadsheet imports of the official forms (reading, forms, engine)."""
+"""Spreadsheet imports of the official forms (reading, sheets, engine)."""

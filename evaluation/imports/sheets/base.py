@@ -35,9 +35,7 @@ from evaluation.imports.sheets.common import (
     is_signature_line,
     skipped_note,
 )
-from evaluation.models import (
-    Organisation,
-)
+from evaluation.models import Organisation
 
 _MISSING = object()
 

@@ -15,10 +15,7 @@ from django.db import models
 from evaluation.imports import resources, values
 from evaluation.imports.errors import CellError
 from evaluation.imports.reading import ColumnSpec
-from evaluation.models import (
-    Campaign,
-    Organisation,
-)
+from evaluation.models import Campaign, Organisation
 
 Converter = Callable[[object], object]
 
@@ -66,7 +63,7 @@ class Field:
     @property
     def markers_are_values(self) -> bool:
         """Whether «нет» and «-» are values of this column (yes/no), not
-        :data:`EMPTY_MARKERS`."""
+        :data:`~evaluation.imports.sheets.base.EMPTY_MARKERS`."""
         return self.convert is values.to_bool or getattr(
             self.widget, "markers_are_values", False
         )
@@ -243,12 +240,14 @@ def decimal_text(value: Decimal) -> str:
 
 
 def skipped_note(numbers: Sequence[int]) -> str:
+    """The warning naming the rows under the table that are not loaded."""
     first, last = numbers[0], numbers[-1]
     where = f"строка {first}" if first == last else f"строки {first}–{last}"
     return f"Под таблицей {where} (подписи, примечания) не загружаются."
 
 
 def saved_user(user):
+    """The user to record as the author: None for an anonymous or unsaved one."""
     return user if getattr(user, "pk", None) else None
 
 
@@ -277,10 +276,12 @@ def sort_rows(
 
 
 def differs(instance: models.Model, new_values: Mapping[str, Any]) -> bool:
+    """Whether any of ``new_values`` differs from the stored attribute."""
     return any(getattr(instance, key) != value for key, value in new_values.items())
 
 
 def snapshot(instance: models.Model, keys: Iterable[str]) -> dict[str, Any]:
+    """The stored values of ``keys`` as JSON (an undo entry's «before»)."""
     return {key: _jsonable(getattr(instance, key)) for key in keys}
 
 

@@ -7,15 +7,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from evaluation.enums import (
-    CampaignKind,
-    SurveyChannel,
-)
+from evaluation.enums import CampaignKind, SurveyChannel
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
-from evaluation.imports.sheets.base import (
-    ImportForm,
-)
+from evaluation.imports.sheets.base import ImportForm
 from evaluation.imports.sheets.common import (
     BadCell,
     Context,
@@ -26,10 +21,7 @@ from evaluation.imports.sheets.common import (
     snapshot,
     sort_rows,
 )
-from evaluation.models import (
-    DecadeSummary,
-    Organisation,
-)
+from evaluation.models import DecadeSummary, Organisation
 
 #: How the name of a unit under an organisation's row begins.
 _UNIT = re.compile(

@@ -9,10 +9,7 @@ from django.utils.functional import cached_property
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
 from evaluation.imports.sheets.improvement_plans import ImprovementPlanForm
-from evaluation.models import (
-    ImprovementPlan,
-    Measure,
-)
+from evaluation.models import ImprovementPlan, Measure
 
 
 class FulfilmentReportForm(ImprovementPlanForm):

@@ -8,15 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
-from evaluation.enums import (
-    CampaignKind,
-    MeasureStatus,
-)
+from evaluation.enums import CampaignKind, MeasureStatus
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
-from evaluation.imports.sheets.base import (
-    ImportForm,
-)
+from evaluation.imports.sheets.base import ImportForm
 from evaluation.imports.sheets.common import (
     Context,
     Row,
@@ -27,11 +22,7 @@ from evaluation.imports.sheets.common import (
     snapshot,
     sort_rows,
 )
-from evaluation.models import (
-    ImprovementPlan,
-    Measure,
-    MeasureReport,
-)
+from evaluation.models import ImprovementPlan, Measure, MeasureReport
 from evaluation.plans.council import start_plan_revision
 
 _WrittenDate = resources.WrittenDate

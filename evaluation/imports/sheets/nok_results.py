@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evaluation.enums import (
-    CampaignKind,
-)
+from evaluation.enums import CampaignKind
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
-from evaluation.imports.sheets.base import (
-    ImportForm,
-)
-from evaluation.imports.sheets.common import (
-    Row,
-    saved_user,
-    snapshot,
-    sort_rows,
-)
-from evaluation.models import (
-    IndicatorInput,
-)
+from evaluation.imports.sheets.base import ImportForm
+from evaluation.imports.sheets.common import Row, saved_user, snapshot, sort_rows
+from evaluation.models import IndicatorInput
 
 _PATH_KEYS = {
     "info_stand.present": "info_stand_present",

@@ -7,20 +7,9 @@ from typing import Any
 
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
-from evaluation.imports.sheets.base import (
-    ImportForm,
-)
-from evaluation.imports.sheets.common import (
-    Context,
-    Row,
-    differs,
-    snapshot,
-    sort_rows,
-)
-from evaluation.models import (
-    District,
-    Organisation,
-)
+from evaluation.imports.sheets.base import ImportForm
+from evaluation.imports.sheets.common import Context, Row, differs, snapshot, sort_rows
+from evaluation.models import District, Organisation
 from evaluation.slugs import latin_slug
 
 

@@ -6,19 +6,9 @@ from typing import Any
 
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError, ImportFileError
-from evaluation.imports.sheets.base import (
-    ImportForm,
-)
-from evaluation.imports.sheets.common import (
-    Context,
-    Row,
-    snapshot,
-    sort_rows,
-)
-from evaluation.models import (
-    PlanItem,
-    RegionalPlan,
-)
+from evaluation.imports.sheets.base import ImportForm
+from evaluation.imports.sheets.common import Context, Row, snapshot, sort_rows
+from evaluation.models import PlanItem, RegionalPlan
 from evaluation.regional.models import EXECUTOR_FIELDS
 
 parse_executors = resources.parse_executors

@@ -10,26 +10,12 @@ from typing import Any
 from django.db import connections, router
 
 from evaluation.bulk import JsonText, copy_lines, copy_text, insert_rows
-from evaluation.enums import (
-    CampaignKind,
-    SurveyKind,
-)
+from evaluation.enums import CampaignKind, SurveyKind
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
-from evaluation.imports.sheets.base import (
-    PROGRESS_EVERY,
-    ImportForm,
-)
-from evaluation.imports.sheets.common import (
-    Context,
-    Row,
-    snapshot,
-    sort_rows,
-)
-from evaluation.models import (
-    Organisation,
-    SurveyResponse,
-)
+from evaluation.imports.sheets.base import PROGRESS_EVERY, ImportForm
+from evaluation.imports.sheets.common import Context, Row, snapshot, sort_rows
+from evaluation.models import Organisation, SurveyResponse
 
 
 class SurveyResponsesForm(ImportForm):

@@ -6,9 +6,7 @@ from typing import Any
 
 from evaluation.imports import resources
 from evaluation.imports.errors import CellError
-from evaluation.imports.sheets.base import (
-    ImportForm,
-)
+from evaluation.imports.sheets.base import ImportForm
 from evaluation.imports.sheets.common import (
     Context,
     Row,
@@ -17,10 +15,7 @@ from evaluation.imports.sheets.common import (
     snapshot,
     sort_rows,
 )
-from evaluation.models import (
-    TargetIndicator,
-    TargetIndicatorValue,
-)
+from evaluation.models import TargetIndicator, TargetIndicatorValue
 
 
 class TargetIndicatorsForm(ImportForm):
