@@ -11,17 +11,17 @@ Routes (``evaluation-api`` namespace, under ``/api/v1/``):
   (``dataset-page``): HTML pages with schema.org / DCAT metadata.
 
 Everything is anonymous and read-only; only published data is read (see
-:mod:`evaluation.opendata.datasets`). Errors are the API's JSON shape, in Russian.
+:mod:`evaluation.opendata.registry`). Errors are the API's JSON shape, in Russian.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.http import http_date
@@ -45,11 +45,12 @@ from rest_framework.views import APIView
 from evaluation import selectors
 from evaluation.enums import CampaignKind
 from evaluation.models import Campaign, Publication
-from evaluation.opendata.datasets import (
+from evaluation.opendata.dump import campaign_dump
+from evaluation.opendata.exports import FORMATS, ColumnType
+from evaluation.opendata.registry import (
     LICENCE,
     Dataset,
     DatasetError,
-    campaign_dump,
     campaigns_for,
     get_dataset,
     licence_text,
@@ -57,7 +58,7 @@ from evaluation.opendata.datasets import (
     publisher_name,
     registry,
 )
-from evaluation.opendata.exports import FORMATS, ColumnType
+from evaluation.opendata.store import open_table
 
 #: Downloads change at most when something is republished.
 MAX_AGE = 300
@@ -303,13 +304,15 @@ class DatasetCatalogueView(OpenDataView):
 
 
 def _file_response(
-    content: bytes,
+    file: BinaryIO,
     *,
     media_type: str,
     filename: str,
     last_modified: Any = None,
-) -> HttpResponse:
-    response = HttpResponse(content, content_type=media_type)
+) -> FileResponse:
+    """Stream an open file (closed when the response is) with the open-data
+    headers."""
+    response = FileResponse(file, content_type=media_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     response["Content-Language"] = "ru"
@@ -386,8 +389,9 @@ class DatasetDownloadView(OpenDataView):
             )
         except DatasetError as error:
             raise _not_found(error) from error
+        file, _rows = open_table(table, fmt)
         return _file_response(
-            table.encode(fmt),
+            file,
             media_type=FORMATS[fmt].media_type,
             filename=f"{table.filename_stem}.{FORMATS[fmt].extension}",
             last_modified=table.last_modified,
@@ -426,7 +430,7 @@ class CampaignDumpView(OpenDataView):
         except DatasetError as error:
             raise _not_found(error) from error
         return _file_response(
-            dump.content, media_type="application/zip", filename=dump.filename
+            dump.file, media_type="application/zip", filename=dump.filename
         )
 
 

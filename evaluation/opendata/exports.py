@@ -2,8 +2,9 @@
 
 A table is a sequence of :class:`Column` and rows that map column keys to
 plain Python values (``str``, ``int``, ``Decimal``, ``date``, ``bool`` or
-``None``). The writers never query: datasets (:mod:`evaluation.opendata.datasets`)
-read the rows, the writers only encode them.
+``None``). The writers never query: readers (:mod:`evaluation.opendata.readers`)
+yield the rows, the writers encode them one by one into a binary file, so a
+table is never held whole in memory.
 
 Text that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return at the start) is prefixed with an apostrophe in CSV
@@ -15,14 +16,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 from import_export import fields, resources
@@ -198,19 +200,46 @@ def _csv_value(value: Any) -> str:
     return neutralise(str(value))
 
 
-def to_csv(columns: Sequence[Column], rows: Iterable[Row]) -> bytes:
-    """CSV that Russian Excel opens by double-click.
+class _Counted:
+    """Rows passed through while counting them (the README states the counts)."""
+
+    def __init__(self, rows: Iterable[Row]) -> None:
+        self.rows = iter(rows)
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Row]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def write_csv(file: BinaryIO, columns: Sequence[Column], rows: Iterable[Row]) -> int:
+    """Write CSV that Russian Excel opens by double-click, row by row.
 
     UTF-8 with a byte-order mark, ``;`` between cells, CRLF line ends, a
     decimal comma, dates as dd.mm.yyyy, empty cells for missing values, and
     formula-like text neutralised. The first line holds the Russian titles.
+    Returns the number of data rows written.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(column.title_ru) for column in columns])
-    for row in rows:
-        writer.writerow([_csv_value(row.get(column.key)) for column in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    text = io.TextIOWrapper(file, encoding="utf-8", newline="", write_through=True)
+    try:
+        text.write("\ufeff")
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow([neutralise(column.title_ru) for column in columns])
+        counted = _Counted(rows)
+        for row in counted:
+            writer.writerow([_csv_value(row.get(column.key)) for column in columns])
+        text.flush()
+    finally:
+        text.detach()
+    return counted.count
+
+
+def to_csv(columns: Sequence[Column], rows: Iterable[Row]) -> bytes:
+    """:func:`write_csv` into bytes (small tables: the data dictionary, tests)."""
+    buffer = io.BytesIO()
+    write_csv(buffer, columns, rows)
+    return buffer.getvalue()
 
 
 def _number_format(value: Decimal) -> str:
@@ -245,14 +274,58 @@ def _sheet_title(name: str) -> str:
     return (_INVALID_SHEET_CHARS.sub(" ", name).strip("' ") or "Данные")[:31]
 
 
-def _widths(columns: Sequence[Column], rows: Sequence[Row]) -> list[float]:
+def _widths(columns: Sequence[Column], sample: Sequence[Row]) -> list[float]:
     widths = []
     for column in columns:
         longest = len(column.title_ru)
-        for row in rows[:_WIDTH_SAMPLE]:
+        for row in sample:
             longest = max(longest, len(_csv_value(row.get(column.key))))
         widths.append(min(_MAX_WIDTH, max(_MIN_WIDTH, longest + 2)))
     return widths
+
+
+def write_xlsx(
+    file: BinaryIO,
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    *,
+    title: str,
+    sheet_name: str,
+) -> int:
+    """Write an XLSX workbook with one sheet: a bold, frozen header and typed cells.
+
+    Numbers and decimals are numeric cells (with as many decimal places as
+    the value has), dates are date cells shown as dd.mm.yyyy, booleans
+    "да"/"нет", text is neutralised. ``title`` becomes the document title,
+    ``sheet_name`` the sheet's name (cut to Excel's 31 characters). The
+    workbook is write-only: rows go to openpyxl's temporary file one by one;
+    column widths come from the first rows. Returns the number of data rows.
+    """
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, _WIDTH_SAMPLE))
+    workbook = Workbook(write_only=True)
+    workbook.properties.title = title
+    workbook.properties.language = "ru-RU"
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_name))
+    for index, width in enumerate(_widths(columns, sample), 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=neutralise(column.title_ru))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    counted = _Counted(itertools.chain(sample, rows))
+    for row in counted:
+        sheet.append([_xlsx_value(sheet, row.get(column.key)) for column in columns])
+    if columns:
+        # The filter is written after the rows, so its range can be set now.
+        last = get_column_letter(len(columns))
+        sheet.auto_filter.ref = f"A1:{last}{counted.count + 1}"
+    workbook.save(file)
+    return counted.count
 
 
 def to_xlsx(
@@ -262,34 +335,9 @@ def to_xlsx(
     title: str,
     sheet_name: str,
 ) -> bytes:
-    """An XLSX workbook with one sheet: a bold, frozen header and typed cells.
-
-    Numbers and decimals are numeric cells (with as many decimal places as
-    the value has), dates are date cells shown as dd.mm.yyyy, booleans
-    "да"/"нет", text is neutralised. ``title`` becomes the document title,
-    ``sheet_name`` the sheet's name (cut to Excel's 31 characters).
-    """
-    rows = list(rows)
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = title
-    workbook.properties.language = "ru-RU"
-    sheet = workbook.create_sheet(title=_sheet_title(sheet_name))
-    for index, width in enumerate(_widths(columns, rows), 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    if columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=neutralise(column.title_ru))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_value(sheet, row.get(column.key)) for column in columns])
+    """:func:`write_xlsx` into bytes (tests and small tables)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, columns, rows, title=title, sheet_name=sheet_name)
     return buffer.getvalue()
 
 
@@ -301,17 +349,54 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def to_json(columns: Sequence[Column], rows: Iterable[Row]) -> bytes:
-    """A JSON list of objects keyed by column key, UTF-8, non-ASCII kept.
+def write_json(file: BinaryIO, columns: Sequence[Column], rows: Iterable[Row]) -> int:
+    """Write a JSON list of objects keyed by column key, one object at a time.
 
-    Decimals are strings so that no digit is lost to floating point; dates
-    are ISO 8601; text is written as it is (no neutralisation).
+    UTF-8, non-ASCII kept. Decimals are strings so that no digit is lost to
+    floating point; dates are ISO 8601; text is written as it is (no
+    neutralisation). Returns the number of rows written.
     """
-    data = [
-        {column.key: _json_value(row.get(column.key)) for column in columns}
-        for row in rows
-    ]
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    file.write(b"[")
+    counted = _Counted(rows)
+    for row in counted:
+        if counted.count > 1:
+            file.write(b", ")
+        data = {column.key: _json_value(row.get(column.key)) for column in columns}
+        file.write(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    file.write(b"]")
+    return counted.count
+
+
+def to_json(columns: Sequence[Column], rows: Iterable[Row]) -> bytes:
+    """:func:`write_json` into bytes (tests and small tables)."""
+    buffer = io.BytesIO()
+    write_json(buffer, columns, rows)
+    return buffer.getvalue()
+
+
+def write_to(
+    file: BinaryIO,
+    fmt: str,
+    columns: Sequence[Column],
+    rows: Iterable[Row],
+    *,
+    title: str,
+    sheet_name: str,
+) -> int:
+    """Write a table in one of :data:`FORMATS` to ``file``, row by row.
+
+    Returns the number of data rows written.
+
+    Raises:
+        KeyError: ``fmt`` is not a key of :data:`FORMATS`.
+    """
+    if fmt == "csv":
+        return write_csv(file, columns, rows)
+    if fmt == "xlsx":
+        return write_xlsx(file, columns, rows, title=title, sheet_name=sheet_name)
+    if fmt == "json":
+        return write_json(file, columns, rows)
+    raise KeyError(fmt)
 
 
 def write(
@@ -322,15 +407,11 @@ def write(
     title: str,
     sheet_name: str,
 ) -> bytes:
-    """Encode a table in one of :data:`FORMATS`.
+    """:func:`write_to` into bytes (small tables such as the admin's tracker).
 
     Raises:
         KeyError: ``fmt`` is not a key of :data:`FORMATS`.
     """
-    if fmt == "csv":
-        return to_csv(columns, rows)
-    if fmt == "xlsx":
-        return to_xlsx(columns, rows, title=title, sheet_name=sheet_name)
-    if fmt == "json":
-        return to_json(columns, rows)
-    raise KeyError(fmt)
+    buffer = io.BytesIO()
+    write_to(buffer, fmt, columns, rows, title=title, sheet_name=sheet_name)
+    return buffer.getvalue()

@@ -37,7 +37,7 @@ from evaluation.models import (
     Submission,
 )
 from evaluation.nok import services
-from evaluation.opendata.datasets import registry
+from evaluation.opendata.registry import registry
 from tests.factories.region import grow_region
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def download_url(slug: str, fmt: str, campaign: str | None = None) -> str:
 
 def get_file(client, slug: str, fmt: str, campaign: str | None = None, **headers):
     response = client.get(download_url(slug, fmt, campaign), **headers)
-    assert response.status_code == 200, response.content[:300]
+    assert response.status_code == 200, response.getvalue()[:300]
     return response
 
 
@@ -87,7 +87,7 @@ def test_results_csv_has_the_published_figures(published_region, client) -> None
     assert response["Cache-Control"] == "public, max-age=300"
     assert response["Last-Modified"] == http_date(publication.published_at.timestamp())
 
-    header, *rows = csv_rows(response.content)
+    header, *rows = csv_rows(response.getvalue())
     assert header == titles("results")
     assert header[:3] == [
         "Идентификатор организации",
@@ -121,7 +121,7 @@ def test_results_xlsx_cells_are_numbers_and_dates(published_region, client) -> N
     response = get_file(client, "results", "xlsx", campaign.slug)
     assert response["Content-Type"] == XLSX
     assert 'filename="results-nok-2024.xlsx"' in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.freeze_panes == "A2"
     header = [cell.value for cell in sheet[1]]
     assert header == titles("results")
@@ -147,7 +147,7 @@ def test_results_json_keeps_decimals_as_strings(published_region, client) -> Non
     publication = selectors.latest_publication(campaign)
     response = get_file(client, "results", "json", campaign.slug)
     assert response["Content-Type"] == "application/json"
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert [set(item) for item in data] == [
         {c.key for c in registry()["results"].columns}
     ] * 12
@@ -178,7 +178,7 @@ def test_results_are_the_published_version_not_working_figures(
     working = campaign.results.get(organisation=inputs.organisation).total
     assert working != published_total
 
-    data = json.loads(get_file(client, "results", "json", campaign.slug).content)
+    data = json.loads(get_file(client, "results", "json", campaign.slug).getvalue())
     row = next(r for r in data if r["organisation_id"] == inputs.organisation_id)
     assert row["total"] == str(published_total)
 
@@ -186,7 +186,7 @@ def test_results_are_the_published_version_not_working_figures(
     response = get_file(client, "results", "json", campaign.slug)
     row = next(
         r
-        for r in json.loads(response.content)
+        for r in json.loads(response.getvalue())
         if r["organisation_id"] == inputs.organisation_id
     )
     assert row["total"] == str(working)
@@ -220,7 +220,7 @@ def test_every_dataset_reads_what_the_site_shows(published_region, client) -> No
     nok, decade = region.latest, region.decade
 
     organisations = csv_dicts(
-        get_file(client, "organisations", "csv").content, "Код для адреса"
+        get_file(client, "organisations", "csv").getvalue(), "Код для адреса"
     )
     assert set(organisations) == {o.slug for o in region.organisations}
     sample = region.organisations[0]
@@ -229,7 +229,7 @@ def test_every_dataset_reads_what_the_site_shows(published_region, client) -> No
         OrganisationKind(sample.kind).label
     )
 
-    aggregates = json.loads(get_file(client, "aggregates", "json", nok.slug).content)
+    aggregates = json.loads(get_file(client, "aggregates", "json", nok.slug).getvalue())
     region_total = next(
         a for a in aggregates if a["level"] == "region" and a["figure"] == "total"
     )
@@ -241,7 +241,7 @@ def test_every_dataset_reads_what_the_site_shows(published_region, client) -> No
     assert {a["level"] for a in aggregates} == {"region", "district", "kind"}
 
     rows = csv_dicts(
-        get_file(client, "decade", "csv", decade.slug).content,
+        get_file(client, "decade", "csv", decade.slug).getvalue(),
         "Код организации для адреса",
     )
     assert len(rows) == 12
@@ -253,7 +253,7 @@ def test_every_dataset_reads_what_the_site_shows(published_region, client) -> No
     assert row["Вопрос 15: удовлетворены, %"] == comma(summary.question("q15").share)
     assert "Вопрос 1: удовлетворены, %" not in row  # a filter question
 
-    measures = json.loads(get_file(client, "measures", "json", nok.slug).content)
+    measures = json.loads(get_file(client, "measures", "json", nok.slug).getvalue())
     approved = Measure.objects.filter(
         plan__campaign=nok, plan__status=PlanStatus.APPROVED
     )
@@ -266,19 +266,21 @@ def test_every_dataset_reads_what_the_site_shows(published_region, client) -> No
     assert item["actual_date"] == report.actual_date.isoformat()
     assert item["overdue"] is False
 
-    submissions = csv_rows(get_file(client, "submissions", "csv", decade.slug).content)
+    submissions = csv_rows(
+        get_file(client, "submissions", "csv", decade.slug).getvalue()
+    )
     assert submissions[0] == titles("submissions")
     assert (
         len(submissions) - 1 == Submission.objects.filter(campaign=decade).count() > 0
     )
 
-    targets = csv_rows(get_file(client, "targets", "csv").content)
+    targets = csv_rows(get_file(client, "targets", "csv").getvalue())
     assert targets[0] == titles("targets")
     assert ["2021", "", "46,60", ""] in [r[4:] for r in targets]
     # the demo plan's indicators are computed: every organisation assessed
     assert ["2024", "100,00", "100,0", "да"] in [r[4:] for r in targets]
 
-    decisions = json.loads(get_file(client, "decisions", "json").content)
+    decisions = json.loads(get_file(client, "decisions", "json").getvalue())
     assert [d["campaign"] for d in decisions] == [
         "nok-2024",
         "decade-2024",
@@ -312,7 +314,9 @@ def test_formula_like_names_are_neutralised_in_csv_and_xlsx_not_json(
             district=district,
         )
 
-    rows = csv_dicts(get_file(client, "organisations", "csv").content, "Код для адреса")
+    rows = csv_dicts(
+        get_file(client, "organisations", "csv").getvalue(), "Код для адреса"
+    )
     for slug, name in CRAFTED.items():
         assert rows[slug]["Полное наименование"] == "'" + name
         assert rows[slug]["Краткое наименование"] == "'" + name
@@ -321,7 +325,7 @@ def test_formula_like_names_are_neutralised_in_csv_and_xlsx_not_json(
     assert rows[plain.slug]["Краткое наименование"] == plain.short_name
 
     sheet = load_workbook(
-        io.BytesIO(get_file(client, "organisations", "xlsx").content)
+        io.BytesIO(get_file(client, "organisations", "xlsx").getvalue())
     ).active
     header = [cell.value for cell in sheet[1]]
     by_slug = {
@@ -340,7 +344,7 @@ def test_formula_like_names_are_neutralised_in_csv_and_xlsx_not_json(
     ]
     assert formulas == []
 
-    data = json.loads(get_file(client, "organisations", "json").content)
+    data = json.loads(get_file(client, "organisations", "json").getvalue())
     names = {item["slug"]: item["name"] for item in data}
     for slug, name in CRAFTED.items():
         assert names[slug] == name
@@ -363,7 +367,7 @@ def test_nok_dump_holds_every_dataset_dictionary_and_readme(
         response["Content-Disposition"]
         == 'attachment; filename="opendata-nok-2024.zip"'
     )
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     assert archive.testzip() is None
     datasets = ["organisations", "results", "aggregates", "measures", "submissions"]
     assert sorted(archive.namelist()) == sorted(
@@ -373,7 +377,7 @@ def test_nok_dump_holds_every_dataset_dictionary_and_readme(
     # The same bytes as the download of the frozen results.
     assert (
         archive.read("results.csv")
-        == get_file(client, "results", "csv", campaign.slug).content
+        == get_file(client, "results", "csv", campaign.slug).getvalue()
     )
     sheet = load_workbook(io.BytesIO(archive.read("results.xlsx"))).active
     assert sheet.max_row == 13
@@ -408,7 +412,7 @@ def test_decade_dump_has_the_decade_datasets(published_region, client) -> None:
         reverse("evaluation-api:campaign-dump", kwargs={"slug": "decade-2024"})
     )
     assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     names = set(archive.namelist())
     assert {"decade.csv", "decade.xlsx", "submissions.csv", "measures.csv"} <= names
     assert "results.csv" not in names
@@ -541,16 +545,16 @@ def test_only_approved_plans_measures_appear(published_region, client) -> None:
         )
         _measure(plan, f"Мероприятие плана: {status.label}")
 
-    csv_body = get_file(client, "measures", "csv", campaign.slug).content
-    json_body = get_file(client, "measures", "json", campaign.slug).content
+    csv_body = get_file(client, "measures", "csv", campaign.slug).getvalue()
+    json_body = get_file(client, "measures", "json", campaign.slug).getvalue()
     xlsx = load_workbook(
-        io.BytesIO(get_file(client, "measures", "xlsx", campaign.slug).content)
+        io.BytesIO(get_file(client, "measures", "xlsx", campaign.slug).getvalue())
     ).active
     dump = zipfile.ZipFile(
         io.BytesIO(
             client.get(
                 reverse("evaluation-api:campaign-dump", kwargs={"slug": campaign.slug})
-            ).content
+            ).getvalue()
         )
     )
     actions = [
@@ -584,10 +588,10 @@ def test_unpublished_decisions_never_appear(published_region, client) -> None:
         is_published=True,
     )
     for fmt in ("csv", "json"):
-        body = get_file(client, "decisions", fmt).content
+        body = get_file(client, "decisions", fmt).getvalue()
         assert "Проект решения".encode() not in body
         assert "Решение о плане работы".encode() in body
-    data = json.loads(get_file(client, "decisions", "json").content)
+    data = json.loads(get_file(client, "decisions", "json").getvalue())
     # The demo's: one per campaign the council approved (the Декада's in May).
     assert [d["number"] for d in data] == [
         "98/2024",
@@ -598,7 +602,7 @@ def test_unpublished_decisions_never_appear(published_region, client) -> None:
     ]
     assert data[0]["organisation_id"] == published_region.organisations[0].pk
     sheet = load_workbook(
-        io.BytesIO(get_file(client, "decisions", "xlsx").content)
+        io.BytesIO(get_file(client, "decisions", "xlsx").getvalue())
     ).active
     assert sheet.max_row == 6  # the header and five published decisions
     assert sheet["B2"].is_date
@@ -675,7 +679,7 @@ def test_dataset_page_has_dictionary_downloads_and_json_ld(
         reverse("evaluation-api:dataset-page", kwargs={"slug": "results"})
     )
     assert response.status_code == 200
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = BeautifulSoup(response.getvalue().decode(), "html.parser")
     assert html.html["lang"] == "ru"
     assert html.h1.get_text(strip=True) == "Результаты независимой оценки качества"
     keys = [
@@ -724,7 +728,7 @@ def test_dataset_page_has_dictionary_downloads_and_json_ld(
 
     older = client.get("/api/v1/datasets/results/?campaign=nok-2022")
     data = json.loads(
-        BeautifulSoup(older.content.decode(), "html.parser")
+        BeautifulSoup(older.getvalue().decode(), "html.parser")
         .select_one('script[type="application/ld+json"]')
         .string
     )
@@ -734,7 +738,7 @@ def test_dataset_page_has_dictionary_downloads_and_json_ld(
 def test_dataset_page_without_a_campaign(published_region, client) -> None:
     response = client.get("/api/v1/datasets/organisations/")
     assert response.status_code == 200
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = BeautifulSoup(response.getvalue().decode(), "html.parser")
     data = json.loads(html.select_one('script[type="application/ld+json"]').string)
     assert "temporalCoverage" not in data
     assert [d["contentUrl"] for d in data["distribution"]] == [
@@ -747,7 +751,7 @@ def test_dataset_page_without_a_campaign(published_region, client) -> None:
 def test_catalogue_page_links_every_dataset_and_dump(published_region, client) -> None:
     response = client.get(reverse("evaluation-api:dataset-catalogue-page"))
     assert response.status_code == 200
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = BeautifulSoup(response.getvalue().decode(), "html.parser")
     pages = [a["href"] for a in html.select("tbody th[scope=row] a")]
     assert pages == [f"/api/v1/datasets/{slug}/" for slug in registry()]
     for page in pages:
@@ -787,14 +791,14 @@ def test_query_counts_do_not_depend_on_the_number_of_organisations(
     grow_region(published_region, 15)
     after = {url: queries(client, url) for url in urls}
     assert after == before
-    rows = csv_rows(get_file(client, "results", "csv", "nok-2024").content)
+    rows = csv_rows(get_file(client, "results", "csv", "nok-2024").getvalue())
     assert len(rows) == 1 + 12 + 15
 
 
 def test_pages_before_anything_is_published(db, client) -> None:
     response = client.get("/api/v1/datasets/results/")
     assert response.status_code == 200
-    html = BeautifulSoup(response.content.decode(), "html.parser")
+    html = BeautifulSoup(response.getvalue().decode(), "html.parser")
     data = json.loads(html.select_one('script[type="application/ld+json"]').string)
     assert data["distribution"] == data["dcat:distribution"] == []
     assert "temporalCoverage" not in data
@@ -804,6 +808,6 @@ def test_pages_before_anything_is_published(db, client) -> None:
     assert results["formats"] == results["campaigns"] == []
     assert catalogue["dumps"] == []
     assert (
-        client.get(download_url("organisations", "csv")).content
+        client.get(download_url("organisations", "csv")).getvalue()
         == ("\ufeff" + ";".join(titles("organisations")) + "\r\n").encode()
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from evaluation.opendata import datasets, exports
+from evaluation.opendata import exports
 from evaluation.opendata.exports import ColumnField, ColumnType, OpenDataResource
+from evaluation.opendata.readers.organisations import OrganisationsResource
+from evaluation.opendata.registry import registry as dataset_registry
 
 
 class Figures(OpenDataResource):
@@ -45,10 +47,10 @@ def test_a_declared_resource_gives_the_dictionary_and_the_values_row_by_row() ->
 
 
 def test_every_dataset_is_encoded_through_a_resource_declaring_its_columns() -> None:
-    registry = datasets.registry()
+    registry = dataset_registry()
     organisations = registry["organisations"]
-    assert organisations.resource_class is datasets.OrganisationsResource
-    assert organisations.columns == datasets.OrganisationsResource.columns()
+    assert organisations.resource_class is OrganisationsResource
+    assert organisations.columns == OrganisationsResource.columns()
     for dataset in registry.values():
         resource = dataset.resource_class
         assert issubclass(resource, OpenDataResource)
