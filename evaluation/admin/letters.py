@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from evaluation import roles
@@ -152,23 +151,14 @@ def _with(mixin, view_class):
 
 class LetterViewSet(ScopedModelViewSet):
     model = Letter
+    base_form_class = LetterForm
     icon = "mail"
     menu_label = _("Письма")
     list_display = ["__str__", "subject", "author_kind", "campaign", "is_public"]
     list_filter = ["kind", "author_kind", "is_public", "campaign"]
     search_fields = ["number", "subject"]
-    search_backend_name = None
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = LETTER_FIELDS
-
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            Letter,
-            form=LetterForm,
-            fields=LETTER_FIELDS,
-            formfield_callback=self.formfield_for_dbfield,
-        )
 
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(_with(_LetterViews, view_class), **kwargs)
@@ -181,8 +171,6 @@ class ProposalViewSet(ScopedModelViewSet):
     list_display = ["__str__", "status", "document_kind", "accounted_on", "is_public"]
     list_filter = ["status", "document_kind", "campaign"]
     search_fields = ["text", "document_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = [
         "campaign",
@@ -204,8 +192,6 @@ class CheckerInvitationViewSet(ScopedModelViewSet):
     list_display = ["organisation_name", "user", "campaign", "invited_on"]
     list_filter = ["campaign"]
     search_fields = ["organisation_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["campaign", "user", "organisation_name", "invited_on"]
 
     def get_form_class(self, for_update=False):
@@ -220,23 +206,14 @@ class CheckerInvitationViewSet(ScopedModelViewSet):
 
 class CheckerRemarkViewSet(ScopedModelViewSet):
     model = CheckerRemark
+    base_form_class = RemarkForm
     icon = "comment"
     menu_label = _("Замечания общественных организаций")
     list_display = ["campaign", "organisation", "author", "created_at"]
     list_filter = ["campaign"]
     search_fields = ["text"]
-    search_backend_name = None
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["campaign", "organisation", "text"]
-
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            CheckerRemark,
-            form=RemarkForm,
-            fields=self.form_fields,
-            formfield_callback=self.formfield_for_dbfield,
-        )
 
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(_with(_RemarkViews, view_class), **kwargs)

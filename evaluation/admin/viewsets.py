@@ -164,7 +164,27 @@ def _scope_choices(user, form) -> None:
 
 
 class ScopedModelViewSet(ModelViewSet):
-    """A model viewset whose every view is scoped by the roles policy."""
+    """A model viewset whose every view is scoped by the roles policy.
+
+    Listings search the database (no Wagtail search index) and rows are not
+    copied unless a viewset says so. ``base_form_class``, where set, is the
+    form the create and edit forms are built on.
+    """
+
+    search_backend_name = None
+    copy_view_enabled = False
+    base_form_class = None
+
+    def get_form_class(self, for_update=False):
+        if self.base_form_class is None:
+            return super().get_form_class(for_update)
+        return modelform_factory(
+            self.model,
+            form=self.base_form_class,
+            fields=self.get_form_fields(),
+            exclude=self.get_exclude_form_fields(),
+            formfield_callback=self.formfield_for_dbfield,
+        )
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         # A stored private file is named «файл PDF», not by its random path;
@@ -211,7 +231,6 @@ class ReadOnlyViewSet(ScopedModelViewSet):
 
     inspect_view_enabled = True
     add_view_enabled = False
-    copy_view_enabled = False
 
 
 class DistrictViewSet(ScopedModelViewSet):
@@ -221,9 +240,7 @@ class DistrictViewSet(ScopedModelViewSet):
     # The address code is a Latin slug: on the edit form, not in the listing.
     list_display = ["name"]
     search_fields = ["name"]
-    search_backend_name = None
     form_fields = ["name", "slug"]
-    copy_view_enabled = False
 
 
 class OrganisationForm(WagtailAdminModelForm):
@@ -264,16 +281,15 @@ class OrganisationForm(WagtailAdminModelForm):
 
 class OrganisationViewSet(ScopedModelViewSet):
     model = Organisation
+    base_form_class = OrganisationForm
     icon = "group"
     menu_label = _("Организации")
     list_display = ["short_name", "kind", "district", "inn", "code"]
     list_filter = ["kind", "district", "has_online_questionnaire", "is_active"]
     search_fields = ["name", "short_name", "inn", "code"]
-    search_backend_name = None
     list_export = ["name", "short_name", "kind", "district", "inn", "code", "website"]
     export_filename = "organisations"
     inspect_view_enabled = True
-    copy_view_enabled = False
     form_fields = [
         "name",
         "short_name",
@@ -293,14 +309,6 @@ class OrganisationViewSet(ScopedModelViewSet):
         "users",
     ]
 
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            self.model,
-            form=OrganisationForm,
-            fields=self.form_fields,
-            formfield_callback=self.formfield_for_dbfield,
-        )
-
 
 class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
@@ -309,8 +317,6 @@ class CampaignViewSet(ScopedModelViewSet):
     list_display = ["title", "kind", "year", "status", "method_version"]
     list_filter = ["kind", "year", "status"]
     search_fields = ["title"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "kind",
         "year",
@@ -330,8 +336,6 @@ class IndicatorInputViewSet(ScopedModelViewSet):
     list_display = ["organisation", "campaign", "respondents", "source", "updated_at"]
     list_filter = ["campaign", "source"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "campaign",
         "organisation",
@@ -360,10 +364,8 @@ class ResultViewSet(ReadOnlyViewSet):
     list_display = ["organisation", "campaign", "total", "rank", "computed_at"]
     list_filter = ["campaign"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
     inspect_view_enabled = True
     add_view_enabled = False
-    copy_view_enabled = False
     form_fields = ["rank"]
 
 
@@ -374,9 +376,7 @@ class PublishedResultViewSet(ReadOnlyViewSet):
     list_display = ["organisation", "publication", "total", "rank"]
     list_filter = ["publication__campaign"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
     inspect_view_enabled = True
-    copy_view_enabled = False
     form_fields = ["publication"]
 
 
@@ -420,6 +420,7 @@ class SurveyResponseEditView(EditView):
 
 class SurveyResponseViewSet(ScopedModelViewSet):
     model = SurveyResponse
+    base_form_class = SurveyResponseForm
     edit_view_class = SurveyResponseEditView
     icon = "form"
     menu_label = _("Анкеты")
@@ -433,8 +434,6 @@ class SurveyResponseViewSet(ScopedModelViewSet):
     ]
     list_filter = ["campaign", "channel", "kind", "excluded", "external_territorial"]
     search_fields = ["organisation__short_name", "suggestion"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "campaign",
         "organisation",
@@ -449,14 +448,6 @@ class SurveyResponseViewSet(ScopedModelViewSet):
         "excluded",
         "exclusion_reason",
     ]
-
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            self.model,
-            form=SurveyResponseForm,
-            fields=self.form_fields,
-            formfield_callback=self.formfield_for_dbfield,
-        )
 
 
 class OnlineSubmissionReviewForm(WagtailAdminModelForm):
@@ -517,6 +508,7 @@ class OnlineSubmissionViewSet(ScopedModelViewSet):
     """Online questionnaires: flagged ones to review, suggestions to moderate."""
 
     model = OnlineSubmission
+    base_form_class = OnlineSubmissionReviewForm
     icon = "form"
     menu_label = _("Онлайн-анкеты: проверка")
     list_display = [
@@ -530,29 +522,19 @@ class OnlineSubmissionViewSet(ScopedModelViewSet):
     ]
     list_filter = ["review", "suggestion_status", "campaign"]
     search_fields = ["organisation__short_name", "response__suggestion"]
-    search_backend_name = None
     add_view_enabled = False
-    copy_view_enabled = False
     inspect_view_enabled = True
     edit_view_class = OnlineSubmissionEditView
     form_fields = ["review", "suggestion_status"]
 
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            self.model,
-            form=OnlineSubmissionReviewForm,
-            fields=self.form_fields,
-            formfield_callback=self.formfield_for_dbfield,
-        )
-
 
 class QuestionSetViewSet(ScopedModelViewSet):
     model = QuestionSet
+    copy_view_enabled = True
     icon = "list-ol"
     menu_label = _("Наборы вопросов анкеты")
     list_display = ["title", "code", "version", "created_at"]
     search_fields = ["title", "code"]
-    search_backend_name = None
     form_fields = ["code", "version", "title", "questions"]
 
 
@@ -561,8 +543,6 @@ class OnlineQuestionnaireViewSet(ScopedModelViewSet):
     icon = "date"
     menu_label = _("Онлайн-анкеты кампаний")
     list_display = ["campaign", "opens_at", "closes_at", "question_set"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "campaign",
         "question_set",
@@ -579,8 +559,6 @@ class ImprovementPlanViewSet(ScopedModelViewSet):
     list_display = ["organisation", "campaign", "year", "revision", "status"]
     list_filter = ["status", "year", "campaign"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     # Status and approval come only from the council's review (and a new
     # revision from an import), never from editing the row.
     form_fields = ["organisation", "campaign", "year"]
@@ -600,8 +578,6 @@ class SubmissionViewSet(ScopedModelViewSet):
     ]
     list_filter = ["campaign", "kind", "status"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "campaign",
         "organisation",
@@ -616,23 +592,23 @@ class SubmissionViewSet(ScopedModelViewSet):
 
 class TargetIndicatorViewSet(ScopedModelViewSet):
     model = TargetIndicator
+    copy_view_enabled = True
     icon = "pick"
     menu_label = _("Целевые показатели")
     list_display = ["title", "unit", "position", "plan", "source"]
     list_filter = ["plan", "source"]
     search_fields = ["title"]
-    search_backend_name = None
     form_fields = ["title", "unit", "position", "plan", "source"]
 
 
 class CouncilDecisionViewSet(ScopedModelViewSet):
     model = CouncilDecision
+    copy_view_enabled = True
     icon = "openquote"
     menu_label = _("Решения совета")
     list_display = ["number", "decided_on", "title", "is_published"]
     list_filter = ["is_published", "campaign"]
     search_fields = ["number", "title", "text"]
-    search_backend_name = None
     form_fields = [
         "number",
         "decided_on",
@@ -701,10 +677,8 @@ class AuditEventViewSet(ReadOnlyViewSet):
     ]
     list_filter = ["action"]
     search_fields = ["summary"]
-    search_backend_name = None
     inspect_view_enabled = True
     add_view_enabled = False
-    copy_view_enabled = False
     form_fields = ["summary"]
 
 
@@ -715,8 +689,6 @@ class DecadeSummaryViewSet(ScopedModelViewSet):
     list_display = ["organisation", "campaign", "questionnaires", "base", "updated_at"]
     list_filter = ["campaign"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "campaign",
         "organisation",
@@ -756,8 +728,6 @@ class SampleBaseViewSet(ScopedModelViewSet):
     list_display = ["organisation", "campaign", "base", "source", "updated_at"]
     list_filter = ["campaign", "source"]
     search_fields = ["organisation__short_name"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = ["campaign", "organisation", "base", "source"]
 
 
@@ -779,7 +749,6 @@ class ImportRecordViewSet(ReadOnlyViewSet):
     ]
     list_filter = ["form", "status", "campaign"]
     search_fields = ["filename", "checksum"]
-    search_backend_name = None
     form_fields = ["filename"]
 
 
@@ -792,8 +761,6 @@ class RegionalPlanViewSet(ScopedModelViewSet):
     menu_label = _("План организации НОК")
     list_display = ["title", "first_year", "last_year", "is_published"]
     search_fields = ["title"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "title",
         "approved_by",
@@ -812,8 +779,6 @@ class PlanItemViewSet(ScopedModelViewSet):
     list_display = ["number", "measure", "deadline_text", "plan"]
     list_filter = ["plan", "by_ministry", "by_council", "by_organisations"]
     search_fields = ["number", "measure"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "plan",
         "parent",
@@ -837,8 +802,6 @@ class PlanExecutionViewSet(ScopedModelViewSet):
     list_display = ["item", "period_due", "done_on", "recorded_by"]
     list_filter = ["item__plan"]
     search_fields = ["summary", "item__number"]
-    search_backend_name = None
-    copy_view_enabled = False
     form_fields = [
         "item",
         "period_due",
@@ -937,6 +900,7 @@ class WebsiteCheckEditView(_WebsiteCheckFollowUp, EditView):
 
 class WebsiteCheckViewSet(ScopedModelViewSet):
     model = WebsiteCheck
+    base_form_class = WebsiteCheckForm
     index_view_class = WebsiteCheckIndexView
     add_view_class = WebsiteCheckCreateView
     edit_view_class = WebsiteCheckEditView
@@ -945,8 +909,6 @@ class WebsiteCheckViewSet(ScopedModelViewSet):
     list_display = ["organisation", "checked_on", "method", "questionnaire_ok"]
     list_filter = ["method", "questionnaire_ok", "organisation__district"]
     search_fields = ["organisation__short_name", "url"]
-    search_backend_name = None
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = [
         "organisation",
@@ -959,14 +921,6 @@ class WebsiteCheckViewSet(ScopedModelViewSet):
         "questionnaire_ok",
         "notes",
     ]
-
-    def get_form_class(self, for_update=False):
-        return modelform_factory(
-            self.model,
-            form=WebsiteCheckForm,
-            fields=self.form_fields,
-            formfield_callback=self.formfield_for_dbfield,
-        )
 
 
 class EvaluationViewSetGroup(ModelViewSetGroup):
