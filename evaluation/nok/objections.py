@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from evaluation import roles
+from evaluation.audit import record
 from evaluation.enums import CampaignStatus
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -23,7 +24,6 @@ from evaluation.models import (
     Organisation,
     Result,
 )
-from evaluation.nok.services import record
 
 
 class ObjectionError(EvaluationError):

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation.audit import record
 from evaluation.enums import CheckMethod
 from evaluation.exceptions import EvaluationError
 from evaluation.models import (
@@ -27,7 +28,6 @@ from evaluation.models import (
     PlanItem,
     WebsiteCheck,
 )
-from evaluation.nok.services import record
 from evaluation.plans import instructions
 from evaluation.regional.schedules import Period
 from evaluation.regional.selectors import latest_checks

@@ -9,8 +9,8 @@ from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from evaluation.admin import display as admin_display
+from evaluation.audit import record
 from evaluation.models import AuditEvent, Letter
-from evaluation.nok.services import record
 from evaluation.rating.method import METHOD_344N_SOCIAL
 from tests.portal_site.test_typography import visible_text
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from evaluation.audit import record
 from evaluation.decade import consolidation
 from evaluation.enums import CampaignKind
 from evaluation.models import Campaign
-from evaluation.nok.services import record
 
 
 class Command(BaseCommand):
