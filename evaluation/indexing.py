@@ -22,6 +22,8 @@ either.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
@@ -62,48 +64,61 @@ def _number(value: Any) -> str | None:
 # ----------------------------------------------------------------- organisations
 
 
+@dataclass(frozen=True)
+class PublishedFigures:
+    """What an organisation's document shows of one of its published results."""
+
+    campaign_slug: str
+    campaign_title: str
+    total: Decimal | None
+    k1: Decimal | None
+    k2: Decimal | None
+    k3: Decimal | None
+    k4: Decimal | None
+    k5: Decimal | None
+
+
 def _latest_results(
     organisations: Iterable[Organisation],
-) -> dict[int, list[PublishedResult]]:
-    """Published НОК results per organisation, newest campaign and version first."""
+) -> dict[int, list[PublishedFigures]]:
+    """Published НОК figures per organisation, newest campaign and version first.
+
+    Read as plain values: publishing a 20,000-organisation campaign reindexes
+    every organisation, and model instances of all their published results
+    (with their JSON columns) took most of the time of building the documents.
+    """
     ids = [org.pk for org in organisations]
-    by_org: dict[int, list[PublishedResult]] = {pk: [] for pk in ids}
-    results = (
+    by_org: dict[int, list[PublishedFigures]] = {pk: [] for pk in ids}
+    rows = (
         PublishedResult.objects.filter(
             organisation_id__in=ids, publication__campaign__kind=CampaignKind.NOK
-        )
-        .select_related("publication__campaign")
-        # Only what a document shows: the JSON columns (indicators, inputs)
-        # made most of the time of indexing a 20,000-organisation publication.
-        .only(
-            "organisation",
-            "total",
-            *_CRITERIA,
-            "publication__version",
-            "publication__campaign__slug",
-            "publication__campaign__title",
-            "publication__campaign__year",
-            "publication__campaign__period_start",
         )
         .order_by(
             "-publication__campaign__year",
             "-publication__campaign__period_start",
             "-publication__version",
         )
+        .values_list(
+            "organisation_id",
+            "publication__campaign__slug",
+            "publication__campaign__title",
+            "total",
+            *_CRITERIA,
+        )
     )
-    for result in results:
-        by_org[result.organisation_id].append(result)
+    for organisation_id, *figures in rows:
+        by_org[organisation_id].append(PublishedFigures(*figures))
     return by_org
 
 
 def organisation_document(
-    organisation: Organisation, results: list[PublishedResult] | None = None
+    organisation: Organisation, results: list[PublishedFigures] | None = None
 ) -> Mapping:
     """The search document of one active organisation."""
     if results is None:
         results = _latest_results([organisation])[organisation.pk]
     latest = results[0] if results else None
-    campaigns = list(dict.fromkeys(r.publication.campaign.slug for r in results))
+    campaigns = list(dict.fromkeys(r.campaign_slug for r in results))
     kind_label = (
         str(OrganisationKind(organisation.kind).label)
         if organisation.kind in OrganisationKind.values
@@ -123,13 +138,14 @@ def organisation_document(
     }
     score = None
     if latest is not None:
-        campaign = latest.publication.campaign
         score = latest.total
-        lines.append(f"{campaign.title}: итоговый балл {format_score(latest.total)}")
+        lines.append(
+            f"{latest.campaign_title}: итоговый балл {format_score(latest.total)}"
+        )
         extra.update(
             {
-                "campaign_slug": campaign.slug,
-                "campaign_title": campaign.title,
+                "campaign_slug": latest.campaign_slug,
+                "campaign_title": latest.campaign_title,
                 "total": _number(latest.total),
                 **{name: _number(getattr(latest, name)) for name in _CRITERIA},
             }
