@@ -262,11 +262,14 @@ class CampaignActionView(EditorOnlyMixin, View):
         return redirect("qp_campaign_lifecycle", pk=pk)
 
 
-class CampaignPreviewView(CampaignLifecycleView):
-    template_name = "evaluation/admin/lifecycle_preview.html"
+class CampaignSubpageView(CampaignLifecycleView):
+    """A page below a campaign's life cycle: «<title>: <campaign>», one crumb more."""
+
+    title = ""
+    crumb = ""
 
     def get_page_title(self):
-        return f"Предпросмотр: {self.campaign}"
+        return f"{self.title}: {self.campaign}"
 
     def get_breadcrumbs_items(self):
         return [
@@ -275,8 +278,14 @@ class CampaignPreviewView(CampaignLifecycleView):
                 "url": reverse("qp_campaign_lifecycle", args=[self.campaign.pk]),
                 "label": str(self.campaign),
             },
-            {"url": "", "label": _("Предпросмотр")},
+            {"url": "", "label": self.crumb},
         ]
+
+
+class CampaignPreviewView(CampaignSubpageView):
+    template_name = "evaluation/admin/lifecycle_preview.html"
+    title = "Предпросмотр"
+    crumb = _("Предпросмотр")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -370,23 +379,12 @@ class CampaignOperatorsView(EditorOnlyMixin, View):
         return redirect("qp_campaign_lifecycle", pk=pk)
 
 
-class CampaignOrganisationsView(CampaignLifecycleView):
+class CampaignOrganisationsView(CampaignSubpageView):
     """Choose a campaign's organisations by kind, district or a pasted list."""
 
     template_name = "evaluation/admin/lifecycle_organisations.html"
-
-    def get_page_title(self):
-        return f"Организации кампании: {self.campaign}"
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items()[:-1],
-            {
-                "url": reverse("qp_campaign_lifecycle", args=[self.campaign.pk]),
-                "label": str(self.campaign),
-            },
-            {"url": "", "label": _("Организации")},
-        ]
+    title = "Организации кампании"
+    crumb = _("Организации")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
