@@ -91,8 +91,14 @@ class EntryFeed(Feed):
     language = "ru"
     item_guid_is_permalink = False
 
+    #: The public page the feed stands for (its link), where it is one page.
+    page_class = None
+
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSource:
         return FeedSource(request)
+
+    def link(self, obj: FeedSource) -> str:
+        return _page_url(obj, self.page_class)
 
     def items(self, obj: FeedSource) -> list[FeedEntry]:
         raise NotImplementedError
@@ -226,14 +232,12 @@ def _published_decisions():
 class DecisionsFeed(EntryFeed):
     """Published decisions of the public council (RSS 2.0)."""
 
+    page_class = CouncilPage
     title = "Решения общественного совета"
     description = (
         "Решения общественного совета по независимой оценке качества условий "
         "оказания услуг организациями социального обслуживания."
     )
-
-    def link(self, obj: FeedSource) -> str:
-        return _page_url(obj, CouncilPage)
 
     def items(self, obj: FeedSource) -> list[FeedEntry]:
         link = self.link(obj)
@@ -255,14 +259,12 @@ class DecisionsAtomFeed(DecisionsFeed):
 class DocumentsFeed(EntryFeed):
     """Published documents, newest first (RSS 2.0)."""
 
+    page_class = DocumentIndexPage
     title = "Документы о независимой оценке качества"
     description = (
         "Приказы, положения, решения общественного совета, планы и отчёты "
         "о независимой оценке качества."
     )
-
-    def link(self, obj: FeedSource) -> str:
-        return _page_url(obj, DocumentIndexPage)
 
     def items(self, obj: FeedSource) -> list[FeedEntry]:
         documents = PortalDocument.objects.annotate(
