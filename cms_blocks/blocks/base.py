@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -21,6 +22,23 @@ CampaignChooserBlock = campaign_chooser_viewset.get_block_class(
 OrganisationChooserBlock = organisation_chooser_viewset.get_block_class(
     name="OrganisationChooserBlock", module_path="cms_blocks.blocks.base"
 )
+
+
+class CampaignKindMixin:
+    """A StructBlock whose ``campaign``, where chosen, must be of ``campaign_kind``."""
+
+    campaign_kind = ""
+    #: The editor's error under the campaign field when it is of another kind.
+    campaign_kind_error = ""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        campaign = cleaned.get("campaign")
+        if campaign is not None and campaign.kind != self.campaign_kind:
+            raise blocks.StructBlockValidationError(
+                block_errors={"campaign": ValidationError(self.campaign_kind_error)}
+            )
+        return cleaned
 
 
 def district_choices() -> list[tuple[str, str]]:

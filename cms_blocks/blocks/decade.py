@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -13,7 +12,13 @@ from evaluation import selectors
 from evaluation.decade.summary import pooled_shares
 from evaluation.enums import CampaignKind, CampaignStatus
 
-from .base import CampaignChooserBlock, DistrictBlock, card_url_builder, request_of
+from .base import (
+    CampaignChooserBlock,
+    CampaignKindMixin,
+    DistrictBlock,
+    card_url_builder,
+    request_of,
+)
 from .ratings import campaign_json, decimal_text
 
 #: Opinion questions shown per organisation in the table (the rest in the
@@ -21,21 +26,11 @@ from .ratings import campaign_json, decimal_text
 HEADLINE_QUESTIONS = ("q15", "q13")
 
 
-class DecadeCampaignMixin:
+class DecadeCampaignMixin(CampaignKindMixin):
     """A StructBlock whose ``campaign`` must be a Декада качества."""
 
-    def clean(self, value):
-        cleaned = super().clean(value)
-        campaign = cleaned.get("campaign")
-        if campaign is not None and campaign.kind != CampaignKind.DECADE:
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "campaign": ValidationError(
-                        _("Выберите кампанию «Декада качества», а не НОК.")
-                    )
-                }
-            )
-        return cleaned
+    campaign_kind = CampaignKind.DECADE
+    campaign_kind_error = _("Выберите кампанию «Декада качества», а не НОК.")
 
 
 def _visible(campaign) -> bool:

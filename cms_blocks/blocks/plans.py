@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -14,6 +13,7 @@ from evaluation.enums import CampaignKind
 
 from .base import (
     CampaignChooserBlock,
+    CampaignKindMixin,
     OrganisationChooserBlock,
     card_url_builder,
     request_of,
@@ -59,8 +59,11 @@ def plan_row_json(row: selectors.PlanRow) -> dict[str, Any]:
     }
 
 
-class PlanTableBlock(blocks.StructBlock):
+class PlanTableBlock(CampaignKindMixin, blocks.StructBlock):
     """Measures of approved plans after a НОК campaign, with overdue flags."""
+
+    campaign_kind = CampaignKind.NOK
+    campaign_kind_error = _("Планы мероприятий принимаются по итогам кампании НОК.")
 
     campaign = CampaignChooserBlock(label=_("По итогам кампании НОК"))
     organisation = OrganisationChooserBlock(
@@ -74,19 +77,6 @@ class PlanTableBlock(blocks.StructBlock):
     per_page = blocks.IntegerBlock(
         label=_("Мероприятий на странице"), default=30, min_value=10, max_value=200
     )
-
-    def clean(self, value):
-        cleaned = super().clean(value)
-        campaign = cleaned.get("campaign")
-        if campaign is not None and campaign.kind != CampaignKind.NOK:
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "campaign": ValidationError(
-                        _("Планы мероприятий принимаются по итогам кампании НОК.")
-                    )
-                }
-            )
-        return cleaned
 
     def table(self, value, request=None) -> dict[str, Any]:
         campaign = value.get("campaign")

@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -17,6 +15,7 @@ from evaluation.models import Campaign, PublishedResult
 
 from .base import (
     CampaignChooserBlock,
+    CampaignKindMixin,
     DistrictBlock,
     KindBlock,
     card_url_builder,
@@ -60,8 +59,11 @@ def result_json(row: PublishedResult) -> dict[str, Any]:
     }
 
 
-class RatingTableBlock(blocks.StructBlock):
+class RatingTableBlock(CampaignKindMixin, blocks.StructBlock):
     """The rating of a НОК campaign: filters, sortable columns, pages, card links."""
+
+    campaign_kind = CampaignKind.NOK
+    campaign_kind_error = _("Рейтинг строится только по кампании НОК, а не по Декаде.")
 
     campaign = CampaignChooserBlock(label=_("Кампания НОК"))
     district = DistrictBlock(
@@ -77,19 +79,6 @@ class RatingTableBlock(blocks.StructBlock):
     allow_filters = blocks.BooleanBlock(
         label=_("Фильтры и сортировка для посетителей"), default=True, required=False
     )
-
-    def clean(self, value):
-        cleaned = super().clean(value)
-        campaign = cleaned.get("campaign")
-        if campaign is not None and campaign.kind != CampaignKind.NOK:
-            raise blocks.StructBlockValidationError(
-                block_errors={
-                    "campaign": ValidationError(
-                        _("Рейтинг строится только по кампании НОК, а не по Декаде.")
-                    )
-                }
-            )
-        return cleaned
 
     def filters(self, value, request=None) -> selectors.RatingFilters:
         query = request.GET if (request is not None and value["allow_filters"]) else {}
@@ -108,7 +97,12 @@ class RatingTableBlock(blocks.StructBlock):
             if publication
             else PublishedResult.objects.none()
         )
-        paginator = Paginator(rows, value.get("per_page") or 25)
+        paginator = selectors.RatingPaginator(
+            rows,
+            value.get("per_page") or 25,
+            publication=publication,
+            filters=filters,
+        )
         page_number = request.GET.get("page") if request is not None else 1
         page = paginator.get_page(page_number)
         return {

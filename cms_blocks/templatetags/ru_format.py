@@ -57,6 +57,14 @@ def _places(arg: Any) -> int | None:
     return places
 
 
+def _number(value: Any, places: Any, formatter) -> str:
+    digits = _places(places)
+    try:
+        return formatter(value, digits)
+    except (TypeError, ValueError):
+        return ""
+
+
 @register.filter
 def ru_number(value: Any, places: Any = 1) -> str:
     """Format a number: ``{{ x|ru_number }}`` → "12 345,5"; arg = decimal places.
@@ -64,41 +72,34 @@ def ru_number(value: Any, places: Any = 1) -> str:
     Missing values give an em dash; values that are not numbers give "" (as
     Django's ``floatformat`` does).
     """
-    digits = _places(places)
-    try:
-        return format_number(value, digits)
-    except (TypeError, ValueError):
-        return ""
+    return _number(value, places, format_number)
 
 
 @register.filter
 def ru_percent(value: Any, places: Any = 1) -> str:
     """Format a percentage: ``{{ x|ru_percent }}`` → "45,5 %"."""
-    digits = _places(places)
-    try:
-        return format_percent(value, digits)
-    except (TypeError, ValueError):
+    return _number(value, places, format_percent)
+
+
+def _date(value: Any, formatter) -> str:
+    # No date is the dash of a missing value; anything else but a date, nothing.
+    if value is None:
+        return MISSING
+    if not isinstance(value, date):
         return ""
+    return formatter(value)
 
 
 @register.filter
 def ru_date(value: Any) -> str:
     """Format a date: ``{{ d|ru_date }}`` → "16 мая 2024 г."."""
-    if value is None:
-        return MISSING
-    if not isinstance(value, date):
-        return ""
-    return format_date(value)
+    return _date(value, format_date)
 
 
 @register.filter
 def ru_date_short(value: Any) -> str:
     """Format a date: ``{{ d|ru_date_short }}`` → "16.05.2024"."""
-    if value is None:
-        return MISSING
-    if not isinstance(value, date):
-        return ""
-    return format_date_short(value)
+    return _date(value, format_date_short)
 
 
 @register.filter
