@@ -48,6 +48,11 @@ RESPONSES = 5_000  # Декада questionnaires; none of the measured pages rea
 WARMUP = 3
 CACHE_SECONDS = 600
 CAMPAIGN = "nok-2024"
+#: ``QP_BENCH_PAGES_BUILDER``: ``national`` (default) builds every region with
+#: :mod:`portal_site.demo_national` (bulk paths, COPY on PostgreSQL: 20,000
+#: organisations in minutes), ``region`` with :func:`portal_site.demo.build`
+#: (the ORM row by row; the figures before 2026-12-08).
+BUILDERS = ("national", "region")
 SETTINGS = "portal_site.settings.test"  # default: DEBUG off, local-memory cache
 BUDGETED = ("results", "results, filtered")
 
@@ -71,6 +76,7 @@ class RegionFigures:
     database: str
     settings: str
     build_seconds: float
+    builder: str
     uncached: tuple[PageFigures, ...]
     cached: tuple[PageFigures, ...]
 
@@ -152,7 +158,7 @@ def _report(large: RegionFigures, small: RegionFigures, repeat: int) -> int:
     print(f"[pages] database: {large.database}; settings {large.settings} (DEBUG off)")
     print(
         f"[pages] organisations: {large.organisations} (built in "
-        f"{large.build_seconds:.0f} s); {repeat} requests a page, first {WARMUP} "
+        f"{large.build_seconds:.0f} s by the {large.builder} builder); {repeat} requests a page, first {WARMUP} "
         f"discarded; ratios to the baseline's median in the same mode"
     )
     for row in large.uncached:
@@ -212,7 +218,7 @@ def measure_region(database_url: str, organisations: int, repeat: int) -> Region
     from django.core.management import call_command
     from django.db import connection
 
-    from portal_site import demo
+    from portal_site import demo, demo_national
 
     if settings.DEBUG:
         raise RuntimeError("DEBUG is on: query logging would distort the timings")
@@ -220,10 +226,18 @@ def measure_region(database_url: str, organisations: int, repeat: int) -> Region
         raise RuntimeError(f"{database_url} is not empty: give an empty database")
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    demo.build(
-        demo.DemoScale(organisations=organisations, responses=RESPONSES),
-        log=lambda line: print(f"[pages] {organisations}: {line}", flush=True),
-    )
+    log = lambda line: print(f"[pages] {organisations}: {line}", flush=True)  # noqa: E731
+    if builder() == "national":
+        demo_national.build(
+            demo_national.NationalScale(
+                organisations=organisations, responses=RESPONSES
+            ),
+            log=log,
+        )
+    else:
+        demo.build(
+            demo.DemoScale(organisations=organisations, responses=RESPONSES), log=log
+        )
     build_seconds = time.perf_counter() - started
     pages = _pages()
     uncached = _measure_all(pages, repeat, cache_seconds=0)
@@ -233,9 +247,18 @@ def measure_region(database_url: str, organisations: int, repeat: int) -> Region
         database=database_version(),
         settings=os.environ["DJANGO_SETTINGS_MODULE"],
         build_seconds=build_seconds,
+        builder=builder(),
         uncached=uncached,
         cached=cached,
     )
+
+
+def builder() -> str:
+    """The region builder ``QP_BENCH_PAGES_BUILDER`` names (default ``national``)."""
+    name = os.environ.get("QP_BENCH_PAGES_BUILDER", "national")
+    if name not in BUILDERS:
+        raise ValueError(f"QP_BENCH_PAGES_BUILDER must be one of {', '.join(BUILDERS)}")
+    return name
 
 
 def _pages() -> list[tuple[str, str]]:

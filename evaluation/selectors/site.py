@@ -13,8 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from evaluation.deadlines import SubmissionState
 from evaluation.decade.summary import DecadeSummary
@@ -139,6 +141,66 @@ def rating_rows(
         else F(column).asc(nulls_last=True)
     )
     return rows.order_by(expression, "organisation__short_name", "pk")
+
+
+class RatingPaginator(Paginator):
+    """Pages of :func:`rating_rows` whose cost follows the page, not the region.
+
+    In the default order (rank ascending, no district or kind filter) a page
+    reads only the rows ranked at most its last position: ranks are dense
+    (1, 1, 2, …), so the row at position p has a rank of at most p, and those
+    rows are a prefix of the order, found through the index ``(publication,
+    rank)`` instead of sorting the whole publication. The count of that table
+    is the publication's number of rows, stored with its aggregates when it
+    was published. Any other order or filter pages the queryset as it is.
+    """
+
+    def __init__(
+        self,
+        rows: QuerySet[PublishedResult],
+        per_page: int,
+        *,
+        publication: Publication | None,
+        filters: RatingFilters,
+    ) -> None:
+        super().__init__(rows, per_page)
+        self._publication = publication
+        self._by_rank = (
+            publication is not None
+            and filters.sort == "rank"
+            and not filters.descending
+            and not filters.district
+            and not filters.kind
+        )
+
+    @cached_property
+    def _stored_counts(self) -> tuple[int, int] | None:
+        """The publication's rows and ranked rows as stored, or None."""
+        if not self._by_rank:
+            return None
+        found = (
+            PublicationAggregates.objects.filter(publication=self._publication)
+            .values_list("data__shape", "data__organisations", "data__ranked")
+            .first()
+        )
+        if found is None or found[0] != published_aggregates.SHAPE:
+            return None
+        return int(found[1]), int(found[2])
+
+    @cached_property
+    def count(self) -> int:
+        stored = self._stored_counts
+        return stored[0] if stored is not None else self.object_list.count()
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list
+        stored = self._stored_counts
+        if stored is not None and top <= stored[1]:
+            rows = rows.filter(rank__lte=top)
+        return self._get_page(rows[bottom:top], number, self)
 
 
 def rating_distribution(
