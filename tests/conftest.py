@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories.caches import forget_caches
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -47,6 +49,12 @@ def pytest_collection_modifyitems(
         first = items.index(shared[0])
         rest = [item for item in items if not _uses_shared_region(item)]
         items[:] = rest[:first] + shared + rest[first:]
+    # The browser tests last, together, so that they share one Chromium (see
+    # :class:`SharedBrowser`); they are transactional and leave an empty
+    # database behind, which the tests without a database do not mind.
+    items[:] = [item for item in items if not _uses_browser(item)] + [
+        item for item in items if _uses_browser(item)
+    ]
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -132,21 +140,6 @@ class SharedRegion:
 _shared_region = SharedRegion()
 
 
-def forget_caches() -> None:
-    """Empty Django's caches and the database search backend's in-process maps.
-
-    A rolled-back transaction takes its rows back but not what was cached from
-    them (Wagtail's site root paths, rendered fragments, search counts).
-    """
-    from django.core.cache import caches
-
-    from search.backends import database
-
-    for cache in caches.all(initialized_only=False):
-        cache.clear()
-    database.forget_memory()
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     """Open the shared region's transaction just before the test's own one."""
@@ -157,7 +150,7 @@ def pytest_fixture_setup(fixturedef, request):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    """Roll the shared region back when the next test does not use it."""
+    """Roll the shared region back, close the shared browser, when unused next."""
     result = yield
     if (
         _shared_region.is_open
@@ -165,6 +158,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
         and not _uses_shared_region(nextitem)
     ):
         _shared_region.close(_blocker(item))
+    if _shared_browser.is_open and (nextitem is None or not _uses_browser(nextitem)):
+        _shared_browser.close()
     return result
 
 
@@ -191,6 +186,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the backend outcome counts where the runner asked for them."""
+    _shared_browser.close()  # when the run was stopped in the middle
     path = os.environ.get("QP_BACKEND_REPORT")
     # Under pytest-xdist the controller receives every worker's reports: only
     # it writes the file.
@@ -198,6 +194,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         Path(path).write_text(
             json.dumps({mark: dict(counts) for mark, counts in _outcomes.items()})
         )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Copy the PostgreSQL test database from a migrated template when given one.
+
+    ``scripts/run_tests.py`` migrates one database before the PostgreSQL pass
+    and names it in ``QP_TEST_PG_TEMPLATE``; the test database (one per
+    pytest-xdist worker) is then ``CREATE DATABASE … TEMPLATE`` it, and the
+    ``migrate`` that follows finds nothing to apply. Without the variable the
+    test database is migrated from scratch as before.
+    """
+    from django.conf import settings
+
+    template = os.environ.get("QP_TEST_PG_TEMPLATE", "").strip()
+    database = settings.DATABASES["default"]
+    if template and database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("TEST", {})["TEMPLATE"] = template
 
 
 @pytest.fixture
@@ -260,25 +274,82 @@ def axe_script() -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def browser_page(chromium_path, live_server, monkeypatch):
-    """A Chromium page (Russian locale) for tests against ``live_server``."""
-    from playwright.sync_api import sync_playwright
+class SharedBrowser:
+    """One Chromium for consecutive browser tests, a new context for each test.
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # of the test itself are synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path,
-            args=["--no-sandbox", "--disable-dev-shm-usage"],
-        )
-        page = browser.new_page(locale="ru-RU")
-        page.set_default_timeout(20_000)
+    Starting Playwright's driver and Chromium takes a second or two; a browser
+    context (its own cookies, storage and cache) is what isolates one test
+    from another, so each test gets a fresh one. The browser tests are moved
+    next to each other (``pytest_collection_modifyitems``); the browser is
+    closed when the next test does not use it, so Playwright's event loop
+    never runs under other tests.
+    """
+
+    def __init__(self) -> None:
+        self.playwright = None
+        self.browser = None
+        self.path = ""
+        self.saved_async_unsafe: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.browser is not None
+
+    def get(self, path: str):
+        from playwright.sync_api import sync_playwright
+
+        if self.browser is not None and self.path != path:
+            self.close()
+        if self.browser is None:
+            # Playwright's sync API runs an event loop in this thread while it
+            # is started; the ORM calls of the tests (and the flush after a
+            # transactional one) are synchronous and safe.
+            self.saved_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
+                executable_path=path,
+                args=["--no-sandbox", "--disable-dev-shm-usage"],
+            )
+            self.path = path
+        return self.browser
+
+    def close(self) -> None:
+        browser, playwright = self.browser, self.playwright
+        self.browser = self.playwright = None
         try:
-            yield page
+            if browser is not None:
+                browser.close()
         finally:
-            browser.close()
+            if playwright is not None:
+                playwright.stop()
+            if self.saved_async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.saved_async_unsafe
+
+
+_shared_browser = SharedBrowser()
+
+
+def _uses_browser(item: pytest.Item) -> bool:
+    return "browser_page" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server):
+    """A Chromium page (Russian locale) for tests against ``live_server``.
+
+    The browser is shared by consecutive browser tests (:class:`SharedBrowser`);
+    the page lives in a browser context of its own, closed after the test.
+    """
+    context = _shared_browser.get(chromium_path).new_context(locale="ru-RU")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture

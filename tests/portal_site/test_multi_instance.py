@@ -217,8 +217,14 @@ def deployment(tmp_path, nginx_path, elasticsearch_url) -> Iterator[Deployment]:
 
     server_url = os.environ["DATABASE_URL"]
     name = f"qp_multi_{secrets.token_hex(4)}"
+    # The test runner's migrated template (see tests/conftest.py) makes the
+    # deployment's ``migrate`` below find nothing left to apply.
+    template = os.environ.get("QP_TEST_PG_TEMPLATE", "").strip()
     with psycopg.connect(server_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(
+            f'CREATE DATABASE "{name}"'
+            + (f' TEMPLATE "{template}"' if template else "")
+        )
     database_url = _database_url(server_url, name)
     prefix = f"qp-multi-{secrets.token_hex(4)}"
     private_root = tmp_path / "private"
