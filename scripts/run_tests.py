@@ -8,6 +8,12 @@ tests get Debian's Chromium and axe-core (``npm ci`` from ``package-lock.json``)
 
 Without ``CI=true`` a service that cannot start is reported as skipped with its
 reason; with ``CI=true`` it fails the run.
+
+The two passes run at the same time, one per core (``QP_TEST_PASSES=sequential``
+runs them one after the other): each is one pytest process with its own test
+database, media and private folders; the search tests' Elasticsearch indexes
+have random prefixes; the SQLite pass keeps its screenshots in
+``var/test-artefacts/sqlite/``. Every output line is prefixed with its pass.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +43,10 @@ IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 #: (``--dist loadgroup``, see ``tests/conftest.py``). Off by default until it is
 #: measured as a gain on an idle two-core machine (on a loaded one it was not).
 DEFAULT_WORKERS = "1"
+#: ``concurrent`` (default): the SQLite and PostgreSQL passes at once;
+#: ``sequential``: one after the other.
+PASSES = os.environ.get("QP_TEST_PASSES", "concurrent").strip().lower()
+_print_lock = threading.Lock()
 
 
 def xdist_args() -> list[str]:
@@ -87,36 +98,116 @@ def optional_service(name: str, factory) -> Iterator[tuple[str | None, str]]:
         yield None, str(error)
 
 
-def pytest_pass(label: str, extra_env: dict[str, str], args: list[str]) -> dict:
-    """Run pytest once with the given environment; return its outcome."""
-    report = Path(tempfile.mkstemp(prefix=f"qp-{label}-", suffix=".json")[1])
-    junit = Path(tempfile.mkstemp(prefix=f"qp-{label}-", suffix=".xml")[1])
-    env = {**os.environ, **extra_env, "QP_BACKEND_REPORT": str(report)}
-    if "DATABASE_URL" not in extra_env:
-        env.pop("DATABASE_URL", None)
-    log(f"--- pytest on {label} ---")
-    started = time.monotonic()
-    status = run(
-        [
+class PytestPass:
+    """One pytest process on one backend; its output lines prefixed with the label."""
+
+    def __init__(self, label: str, extra_env: dict[str, str], args: list[str]):
+        self.label = label
+        self.report = Path(tempfile.mkstemp(prefix=f"qp-{label}-", suffix=".json")[1])
+        self.junit = Path(tempfile.mkstemp(prefix=f"qp-{label}-", suffix=".xml")[1])
+        self.env = {**os.environ, **extra_env, "QP_BACKEND_REPORT": str(self.report)}
+        if "DATABASE_URL" not in extra_env:
+            self.env.pop("DATABASE_URL", None)
+        self.command = [
             str(VENV_BIN / "python"),
             "-m",
             "pytest",
-            f"--junitxml={junit}",
+            f"--junitxml={self.junit}",
             *xdist_args(),
             *args,
-        ],
-        env=env,
-    )
-    counts = junit_counts(junit)
-    backend_counts = (
-        json.loads(report.read_text() or "{}") if report.stat().st_size else {}
-    )
-    report.unlink(missing_ok=True)
-    junit.unlink(missing_ok=True)
-    log(
-        f"--- pytest on {label}: exit {status} in {time.monotonic() - started:.0f} s ---"
-    )
-    return {"status": status, "counts": counts, "backends": backend_counts}
+        ]
+        self.process: subprocess.Popen | None = None
+        self.reader: threading.Thread | None = None
+        self.started = 0.0
+
+    def start(self) -> PytestPass:
+        log(f"--- pytest on {self.label} ---")
+        log("$ " + " ".join(self.command))
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+        self.reader = threading.Thread(
+            target=self._relay, args=(self.process.stdout,), daemon=True
+        )
+        self.reader.start()
+        return self
+
+    def _relay(self, stream) -> None:
+        for line in stream:
+            with _print_lock:
+                print(f"[{self.label}] {line}", end="", flush=True)
+
+    def stop(self) -> None:
+        """End the process (the run was interrupted)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def wait(self) -> dict:
+        """Wait for the process; return its outcome."""
+        if self.process is None or self.reader is None:
+            raise RuntimeError(f"pytest on {self.label} was not started")
+        status = self.process.wait()
+        self.reader.join()
+        counts = junit_counts(self.junit)
+        backend_counts = (
+            json.loads(self.report.read_text() or "{}")
+            if self.report.stat().st_size
+            else {}
+        )
+        self.report.unlink(missing_ok=True)
+        self.junit.unlink(missing_ok=True)
+        log(
+            f"--- pytest on {self.label}: exit {status} in "
+            f"{time.monotonic() - self.started:.0f} s ---"
+        )
+        return {"status": status, "counts": counts, "backends": backend_counts}
+
+
+@contextlib.contextmanager
+def postgresql_template(server_url: str) -> Iterator[str | None]:
+    """Migrate one database that the PostgreSQL pass copies; yield its name.
+
+    The pass's test database and the multi-instance deployment's database are
+    then ``CREATE DATABASE … TEMPLATE`` it (see ``tests/conftest.py``) instead
+    of each running every migration. Yields None (each migrates as before)
+    when the template cannot be made. Dropped afterwards.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"qp_template_{os.getpid()}"
+    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal_site.settings.test",
+        "DATABASE_URL": url,
+    }
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        started = time.monotonic()
+        command = [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput"]
+        if run([*command, "-v", "0"], env=env) == 0:
+            log(f"template database {name} in {time.monotonic() - started:.0f} s")
+            yield name
+        else:
+            log(f"!!! template database {name} failed: the pass migrates its own")
+            yield None
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def junit_counts(path: Path) -> dict[str, int]:
@@ -189,14 +280,38 @@ def main(argv: list[str]) -> int:
             es_env["QP_AXE_SCRIPT"] = axe
         if nginx:
             es_env["QP_NGINX"] = nginx
-        results["sqlite"] = pytest_pass("sqlite", dict(es_env), argv)
         with optional_service("postgresql", services.postgresql) as (pg_url, pg_reason):
-            if pg_url:
-                results["postgresql"] = pytest_pass(
-                    "postgresql", {**es_env, "DATABASE_URL": pg_url}, argv
+            concurrent = bool(pg_url) and PASSES != "sequential"
+            sqlite_env = dict(es_env)
+            if concurrent:
+                # Both passes write screenshots for the same test names.
+                sqlite_env["QP_TEST_ARTEFACTS"] = str(
+                    Path(
+                        os.environ.get("QP_TEST_ARTEFACTS", "").strip()
+                        or ROOT / "var" / "test-artefacts"
+                    )
+                    / "sqlite"
                 )
-            else:
+            sqlite = PytestPass("sqlite", sqlite_env, argv)
+            postgresql = None
+            try:
+                sqlite.start()
+                if not concurrent:
+                    results["sqlite"] = sqlite.wait()
                 results["postgresql"] = None
+                if pg_url:
+                    pg_env = {**es_env, "DATABASE_URL": pg_url}
+                    with postgresql_template(pg_url) as template:
+                        if template:
+                            pg_env["QP_TEST_PG_TEMPLATE"] = template
+                        postgresql = PytestPass("postgresql", pg_env, argv)
+                        results["postgresql"] = postgresql.start().wait()
+                if concurrent:
+                    results["sqlite"] = sqlite.wait()
+            finally:
+                for one in (sqlite, postgresql):
+                    if one is not None:
+                        one.stop()
 
     states = {
         "sqlite": backend_state(results["sqlite"], None, ""),
