@@ -122,7 +122,7 @@ def test_the_plan_is_an_open_dataset(client, published_region) -> None:
     response = client.get("/api/v1/datasets/regional-plan.csv")
     assert response.status_code == 200
     header, *rows = csv.reader(
-        io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"
+        io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";"
     )
     assert header[:3] == ["План", "№ п/п", "Мероприятие"]
     by_key = {(row[1], row[6], row[7]): row for row in rows}
