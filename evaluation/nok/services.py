@@ -89,6 +89,41 @@ _RESULT_COLUMNS = (
 _JSON_COLUMNS = frozenset({1, 2, 9, 10})
 
 
+def _stored_inputs(campaign: Campaign) -> list[tuple[Any, ...]]:
+    """Organisation id, short name, source, reference and the flat inputs.
+
+    The rows of a ``values_list`` query read through the database cursor:
+    counts arrive as integers on every backend and the two JSON columns as
+    text, decoded here once, without Django's per-value converters.
+    """
+    queryset = IndicatorInput.objects.filter(campaign=campaign).values_list(
+        "organisation_id",
+        "organisation__short_name",
+        "source",
+        "source_reference",
+        *FLAT_FIELDS,
+    )
+    json_columns = [
+        4 + index
+        for index, name in enumerate(FLAT_FIELDS)
+        if IndicatorInput._meta.get_field(name).get_internal_type() == "JSONField"
+    ]
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    loads = json.loads
+    decoded = []
+    for row in rows:
+        row = list(row)
+        for index in json_columns:
+            value = row[index]
+            if value.__class__ is str:
+                row[index] = loads(value)
+        decoded.append(row)
+    return decoded
+
+
 def _write_results(
     campaign: Campaign,
     method_code: str,
@@ -156,15 +191,10 @@ def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
     method = get_method(campaign.method_version)
     # Plain values, not model instances: 20,000 organisations are a budgeted
     # operation (issue 27, ``bench/run.py recompute``).
-    stored = IndicatorInput.objects.filter(campaign=campaign).values_list(
-        "organisation_id",
-        "organisation__short_name",
-        "source",
-        "source_reference",
-        *FLAT_FIELDS,
-    )
     rows: list[tuple[Any, ...]] = []
-    for organisation_id, short_name, source, reference, *flat in stored:
+    for organisation_id, short_name, source, reference, *flat in _stored_inputs(
+        campaign
+    ):
         payload = calculator_input(_FlatInputs._make(flat), method.code)
         rating = rate(parse_inputs(payload, context=short_name), method)
         criteria = rating.criteria
