@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import transaction
 from django.db.models import Max
@@ -38,21 +39,12 @@ from evaluation.models import (
     Organisation,
     Publication,
 )
-from evaluation.nok.selectors import _from_stored, decade_base
+from evaluation.nok.selectors import DECADE_RESPONSE_FIELDS, _from_stored, decade_base
 
 #: The question whose "yes" share is the Декада's headline satisfaction.
 OVERALL_QUESTION = "q15"
 
 RECOMPUTE_EVENT = "campaign.recompute"
-
-_RESPONSE_FIELDS = (
-    "answers",
-    "channel",
-    "kind",
-    "external_territorial",
-    "excluded",
-    "suggestion",
-)
 
 
 #: Preview labels of counts and of shares in per cent (for formatting).
@@ -144,7 +136,7 @@ def working_summaries(
         bases = sample_bases.working_bases(campaign)
     organisations = {org.pk: org for org in campaign.organisations.all()}
     grouped: dict[int, list[dict]] = defaultdict(list)
-    for row in campaign.responses.values("organisation_id", *_RESPONSE_FIELDS):
+    for row in campaign.responses.values("organisation_id", *DECADE_RESPONSE_FIELDS):
         grouped[row.pop("organisation_id")].append(row)
     stored = {
         item.organisation_id: item
@@ -341,6 +333,9 @@ class PreviewRow:
     after: DecadeFigures | None
     before: DecadeFigures | None
 
+    #: The headings of the figures' ``values()``, in order.
+    LABELS: ClassVar[tuple[str, ...]] = DecadeFigures.LABELS
+
     @property
     def added(self) -> bool:
         return self.before is None
@@ -355,10 +350,10 @@ class PreviewRow:
 
     def pairs(self) -> list[tuple[str, object, object]]:
         """``(label, before, after)`` for each figure."""
-        empty = (None,) * len(DecadeFigures.LABELS)
+        empty = (None,) * len(self.LABELS)
         before = self.before.values() if self.before else empty
         after = self.after.values() if self.after else empty
-        return list(zip(DecadeFigures.LABELS, before, after, strict=True))
+        return list(zip(self.LABELS, before, after, strict=True))
 
 
 def preview_rows(

@@ -331,36 +331,17 @@ class Figures:
             criteria=(row.k1, row.k2, row.k3, row.k4, row.k5),
         )
 
+    #: The headings of :meth:`values`, in order.
+    LABELS = ("Итог", "Место", *CRITERIA)
 
-@dataclass(frozen=True)
-class PreviewRow:
+    def values(self) -> tuple:
+        return (self.total, self.rank, *self.criteria)
+
+
+class PreviewRow(decade_versions.PreviewRow):
     """An organisation as the public would see it, and as it is published now."""
 
-    organisation: Organisation
-    after: Figures | None
-    before: Figures | None
-
-    @property
-    def added(self) -> bool:
-        return self.before is None
-
-    @property
-    def removed(self) -> bool:
-        return self.after is None
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-    def pairs(self) -> list[tuple[str, object, object]]:
-        """``(label, before, after)`` for the total, the rank and K1–K5."""
-        before = self.before or Figures(None, None, (None,) * 5)
-        after = self.after or Figures(None, None, (None,) * 5)
-        return [
-            ("Итог", before.total, after.total),
-            ("Место", before.rank, after.rank),
-            *zip(CRITERIA, before.criteria, after.criteria, strict=True),
-        ]
+    LABELS = Figures.LABELS
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Func, JSONField, OuterRef, QuerySet, Subquery, Value
 
 from evaluation.decade import sample_bases
 from evaluation.decade import summary as decade
@@ -357,7 +357,8 @@ def measure_effects(measures: QuerySet[Measure] | list[Measure]) -> list[Measure
 
 # --------------------------------------------------------------------------- Декада
 
-_RESPONSE_FIELDS = (
+#: The answer fields a Декада count reads from each response.
+DECADE_RESPONSE_FIELDS = (
     "answers",
     "channel",
     "kind",
@@ -402,6 +403,43 @@ def _frozen_summaries(campaign: Campaign) -> dict[int, DecadeSummary] | None:
     return {int(pk): decade.summary_from_json(data) for pk, data in version.items()}
 
 
+class _JsonMember(Func):
+    """``column -> key`` of a JSON object whose keys look like numbers.
+
+    Django reads a digit key of a key transform as an array index; the
+    frozen summaries are keyed by organisation id.
+    """
+
+    output_field = JSONField()
+
+    def __init__(self, column: str, key: str) -> None:
+        super().__init__(column, Value(key))
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_extract_path", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, _key = self.get_source_expressions()
+        path = Value(f'$."{_key.value}"')
+        return Func(column, path, function="JSON_EXTRACT").as_sql(compiler, connection)
+
+
+def _frozen_summary(campaign: Campaign, organisation_id: int) -> DecadeSummary | None:
+    """One organisation's summary in the latest published version, or None
+    (no version, or the version has none of it): one member of the version's
+    JSON read, not every organisation's (a national Декада has 20,000)."""
+    if campaign.status == CampaignStatus.WITHDRAWN:
+        return None
+    found = (
+        DecadeVersion.objects.filter(publication__campaign=campaign)
+        .order_by("-publication__version")
+        .annotate(member=_JsonMember("summaries", str(organisation_id)))
+        .values_list("member", flat=True)
+        .first()
+    )
+    return decade.summary_from_json(found) if found else None
+
+
 def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSummary:
     """One organisation's Декада: sample adequacy, channels, shares, suggestions.
 
@@ -409,11 +447,13 @@ def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSumm
     computed from the questionnaires, and an organisation without any falls
     back to its stored aggregate (see :func:`_from_stored`).
     """
-    frozen = _frozen_summaries(campaign)
-    if frozen is not None and organisation.pk in frozen:
-        return frozen[organisation.pk]
+    frozen = _frozen_summary(campaign, organisation.pk)
+    if frozen is not None:
+        return frozen
     responses = list(
-        campaign.responses.filter(organisation=organisation).values(*_RESPONSE_FIELDS)
+        campaign.responses.filter(organisation=organisation).values(
+            *DECADE_RESPONSE_FIELDS
+        )
     )
     if not responses:
         stored = StoredDecadeSummary.objects.filter(
@@ -502,7 +542,7 @@ def decade_overview(campaign: Campaign) -> DecadeOverview:
     if frozen is not None:
         return _overview({pk: frozen[pk] for pk in organisations}, organisations)
     grouped: dict[int, list[dict]] = defaultdict(list)
-    for row in campaign.responses.values("organisation_id", *_RESPONSE_FIELDS):
+    for row in campaign.responses.values("organisation_id", *DECADE_RESPONSE_FIELDS):
         grouped[row.pop("organisation_id")].append(row)
     stored = {
         summary.organisation_id: summary
