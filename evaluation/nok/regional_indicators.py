@@ -74,16 +74,19 @@ def _method_of(code: str) -> MethodVersion | None:
 
 def method_regional(method: MethodVersion) -> list[RegionalFigure]:
     """The version's regional indicators, explained for the method page."""
-    return [
-        RegionalFigure(
-            code=indicator.code,
-            name=indicator.name,
-            formula=indicator.formula.describe(),
-            placement=placement(method, indicator),
-            basis=indicator.basis,
-        )
-        for indicator in method.regional
-    ]
+    return [_figure(method, indicator) for indicator in method.regional]
+
+
+def _figure(method: MethodVersion, indicator, **values) -> RegionalFigure:
+    """``indicator`` as the version describes it, with any stored ``values``."""
+    return RegionalFigure(
+        code=indicator.code,
+        name=indicator.name,
+        formula=indicator.formula.describe(),
+        placement=placement(method, indicator),
+        basis=indicator.basis,
+        **values,
+    )
 
 
 def _value(raw: Any) -> Decimal | None:
@@ -104,12 +107,9 @@ def card_regional(result: PublishedResult | None) -> list[RegionalFigure]:
             continue  # published before the version had it: nothing to show
         value = _value(stored[indicator.code])
         figures.append(
-            RegionalFigure(
-                code=indicator.code,
-                name=indicator.name,
-                formula=indicator.formula.describe(),
-                placement=placement(method, indicator),
-                basis=indicator.basis,
+            _figure(
+                method,
+                indicator,
                 value=value,
                 display=display_value(indicator, value),
                 explanation=how_computed(result, indicator.code),
