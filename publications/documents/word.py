@@ -51,15 +51,27 @@ def _count(value) -> str:
     return format_number(value, 0)
 
 
-def results_report_docx(context: dict[str, Any]) -> bytes:
-    """The campaign results report as a Word document."""
+def _document(title: str):
+    """A new Word document in Russian, titled ``title``, by the ministry."""
     import docx
 
     document = docx.Document()
     properties = document.core_properties
-    properties.title = context["title"]
+    properties.title = title
     properties.language = "ru-RU"
     properties.author = "Министерство социальной политики"
+    return document
+
+
+def _bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def results_report_docx(context: dict[str, Any]) -> bytes:
+    """The campaign results report as a Word document."""
+    document = _document(context["title"])
     document.styles["Normal"].font.name = "Liberation Serif"
     publication = context["publication"]
     region = context["region"]
@@ -166,20 +178,12 @@ def results_report_docx(context: dict[str, Any]) -> bytes:
         )
     else:
         document.add_paragraph("Утверждённых планов по этой кампании пока нет.")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _bytes(document)
 
 
 def sector_report_docx(context: dict[str, Any]) -> bytes:
     """The sector report (1 February, 1 March) as a Word document."""
-    import docx
-
-    document = docx.Document()
-    properties = document.core_properties
-    properties.title = context["title"]
-    properties.language = "ru-RU"
-    properties.author = "Министерство социальной политики"
+    document = _document(context["title"])
     campaign = context["campaign"]
     document.add_heading(context["title"], level=0)
     document.add_paragraph(
@@ -242,20 +246,12 @@ def sector_report_docx(context: dict[str, Any]) -> bytes:
         ],
         numeric_from=5,
     )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _bytes(document)
 
 
 def journal_material_docx(context: dict[str, Any]) -> bytes:
     """Material for the journal «Социальное развитие: Регион 24» and the site."""
-    import docx
-
-    document = docx.Document()
-    properties = document.core_properties
-    properties.title = context["title"]
-    properties.language = "ru-RU"
-    properties.author = "Министерство социальной политики"
+    document = _document(context["title"])
     campaign = context["campaign"]
     region = context["region"]["total"]
     best, lowest = context["best"], context["lowest"]
@@ -344,6 +340,4 @@ def journal_material_docx(context: dict[str, Any]) -> bytes:
         "Результаты каждой организации, карточки и планы мероприятий — на "
         "портале качества социальных услуг.",
     )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _bytes(document)
