@@ -123,6 +123,17 @@ class _EditorsOnly:
         return super().dispatch(request, *args, **kwargs)
 
 
+class _BelowInstructions:
+    """A page one step below «Поручения министерства» in the breadcrumbs."""
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("qp_instructions"), "label": "Поручения министерства"},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+
 class InstructionListView(_Access, TemplateView):
     """Editors: every instruction with its answers; institutions: their own."""
 
@@ -153,19 +164,12 @@ class InstructionListView(_Access, TemplateView):
         return context
 
 
-class InstructionIssueView(_EditorsOnly, TemplateView):
+class InstructionIssueView(_EditorsOnly, _BelowInstructions, TemplateView):
     """The ministry issues an instruction to one or many organisations."""
 
     template_name = "evaluation/instructions/new.html"
     page_title = _("Новое поручение")
     header_icon = "tasks"
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": reverse("qp_instructions"), "label": "Поручения министерства"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -204,7 +208,7 @@ class InstructionIssueView(_EditorsOnly, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class InstructionDetailView(_Access, TemplateView):
+class InstructionDetailView(_Access, _BelowInstructions, TemplateView):
     """One instruction: its text and the answers the user may see or give."""
 
     template_name = "evaluation/instructions/detail.html"
@@ -226,13 +230,6 @@ class InstructionDetailView(_Access, TemplateView):
 
     def get_page_title(self):
         return str(self.instruction)
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": reverse("qp_instructions"), "label": "Поручения министерства"},
-            {"url": "", "label": str(self.instruction)},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -297,7 +294,7 @@ class InstructionDetailView(_Access, TemplateView):
         return redirect(reverse("qp_instruction", args=[self.instruction.pk]))
 
 
-class WebsiteCheckInstructionView(_EditorsOnly, TemplateView):
+class WebsiteCheckInstructionView(_EditorsOnly, _BelowInstructions, TemplateView):
     """«Выдать поручение» on a failed website check.
 
     The check's screen posts here with one click; without JavaScript its link
@@ -311,13 +308,6 @@ class WebsiteCheckInstructionView(_EditorsOnly, TemplateView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.check = get_object_or_404(WebsiteCheck, pk=kwargs["check_id"])
-
-    def get_breadcrumbs_items(self):
-        return [
-            *super().get_breadcrumbs_items(),
-            {"url": reverse("qp_instructions"), "label": "Поручения министерства"},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
