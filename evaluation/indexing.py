@@ -24,11 +24,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
+from django.utils.translation import get_language
 
 from evaluation import signals
 from evaluation.enums import (
@@ -97,6 +99,7 @@ def _latest_results(
             "-publication__campaign__year",
             "-publication__campaign__period_start",
             "-publication__version",
+            "-publication__campaign_id",  # same year and start: the newer one
         )
         .values_list(
             "organisation_id",
@@ -111,6 +114,12 @@ def _latest_results(
     return by_org
 
 
+@lru_cache(maxsize=8)
+def _kind_labels(language: str | None) -> dict[str, str]:
+    """Kinds' labels in ``language``, once (a national publish makes 20,000 documents)."""
+    return {kind.value: str(kind.label) for kind in OrganisationKind}
+
+
 def organisation_document(
     organisation: Organisation, results: list[PublishedFigures] | None = None
 ) -> Mapping:
@@ -119,11 +128,7 @@ def organisation_document(
         results = _latest_results([organisation])[organisation.pk]
     latest = results[0] if results else None
     campaigns = list(dict.fromkeys(r.campaign_slug for r in results))
-    kind_label = (
-        str(OrganisationKind(organisation.kind).label)
-        if organisation.kind in OrganisationKind.values
-        else organisation.kind
-    )
+    kind_label = _kind_labels(get_language()).get(organisation.kind, organisation.kind)
     lines = [
         organisation.short_name,
         kind_label,
