@@ -17,13 +17,18 @@ to an ``internal`` location that aliases ``QP_PRIVATE_ROOT``.
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
+import os
 import posixpath
 import secrets
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
+from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -40,6 +45,35 @@ from evaluation.conf import evaluation_settings
 def private_storage() -> Storage:
     """The storage of private files (a callable, so settings can change it)."""
     return storages["private"]
+
+
+def write_whole(name: str, write: Callable[[BinaryIO], object]) -> None:
+    """Store the private file ``name`` whole or not at all.
+
+    ``write`` writes the content to a binary file. On a file system it goes
+    to a temporary name beside the target and is renamed into place, so a
+    reader never sees half a file; other storages get it from a temporary
+    file in one ``save``.
+    """
+    storage = private_storage()
+    try:
+        path = Path(storage.path(name))
+    except NotImplementedError:
+        with tempfile.TemporaryFile() as scratch:
+            write(scratch)
+            scratch.seek(0)
+            storage.save(name, File(scratch, name=posixpath.basename(name)))
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 @deconstructible

@@ -4,7 +4,8 @@ The idea of :mod:`publications.documents.store`, for files too large to build
 in memory: a file's name holds what it was built from, so a new publication
 version (or a changed organisations register) gets a new file and an old one
 is never served for it. A file is written row by row to a temporary file and
-put in place whole, or not at all; the number of its rows is kept beside it
+put in place whole, or not at all (:func:`evaluation.files.write_whole`, as
+publications' documents are); the number of its rows is kept beside it
 (``<name>.rows``, written last, so its presence means the file is complete).
 
 Only datasets marked ``stored`` are kept (the frozen НОК results and
@@ -14,18 +15,15 @@ day of the download and are written for each request to a temporary file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import BinaryIO
 
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.db.models import Count, Max
 
-from evaluation.files import private_storage
+from evaluation.files import private_storage, write_whole
 from evaluation.models import Organisation
 from evaluation.opendata.registry import Table
 
@@ -75,29 +73,6 @@ def stored_name(table: Table, fmt: str) -> str | None:
     return f"{folder}/v{publication.version}-{key}.{fmt}"
 
 
-def _put(name: str, source: BinaryIO) -> None:
-    """Put a finished temporary file in place under ``name``."""
-    storage = private_storage()
-    try:
-        target = Path(storage.path(name))
-    except NotImplementedError:
-        source.seek(0)
-        storage.save(name, File(source, name=Path(name).name))
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            source.seek(0)
-            while chunk := source.read(1 << 20):
-                out.write(chunk)
-        os.replace(partial, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
-
-
 def open_stored(name: str, build: Build) -> tuple[BinaryIO, int]:
     """The stored file ``name`` opened for reading, and its number of rows.
 
@@ -107,9 +82,9 @@ def open_stored(name: str, build: Build) -> tuple[BinaryIO, int]:
     storage = private_storage()
     rows_name = f"{name}.rows"
     if not storage.exists(rows_name):
-        with tempfile.TemporaryFile() as scratch:
-            count = build(scratch)
-            _put(name, scratch)
+        counted: list[int] = []
+        write_whole(name, lambda file: counted.append(build(file)))
+        count = counted[0]
         if storage.exists(rows_name):
             storage.delete(rows_name)
         storage.save(rows_name, ContentFile(str(count).encode()))

@@ -9,16 +9,10 @@ written to a temporary name and renamed into place.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-from django.core.files.base import ContentFile
-
-from evaluation.files import private_storage
+from evaluation.files import private_storage, write_whole
 
 ROOT = "documents"
 
@@ -36,25 +30,6 @@ def document_name(kind: str, key: str, version: str, extension: str) -> str:
     return f"{ROOT}/{kind}/{key}/{version}.{extension}"
 
 
-def _write_whole(name: str, content: bytes) -> None:
-    storage = private_storage()
-    try:
-        path = Path(storage.path(name))
-    except NotImplementedError:
-        storage.save(name, ContentFile(content))
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 def cached(name: str, build: Callable[[], bytes]) -> bytes:
     """The stored document ``name``, built and stored on the first request."""
     storage = private_storage()
@@ -62,5 +37,5 @@ def cached(name: str, build: Callable[[], bytes]) -> bytes:
         with storage.open(name, "rb") as file:
             return file.read()
     content = build()
-    _write_whole(name, content)
+    write_whole(name, lambda file: file.write(content))
     return content
