@@ -67,42 +67,41 @@ def run(*, organisations: int, repeat: int, database_url: str | None = None) -> 
                 max_workers=1, mp_context=get_context("spawn")
             ) as pool:
                 figures.append(pool.submit(measure, url, size, repeat).result())
+            _print(figures[-1])
             database_url = None  # the second size in a fresh SQLite file
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return _report(figures, repeat)
 
 
+def _print(f: Figures) -> None:
+    n = f"{f.organisations:>6}"
+    print(f"[opendata] {n} orgs on {f.database}, built in {f.build_seconds:.0f} s")
+    print(f"[opendata] {n}   results rows:               {f.rows}")
+    print(f"[opendata] {n}   baseline (bare csv.writer):  {f.baseline:.3f} s")
+    print(
+        f"[opendata] {n}   results CSV, first (store):  {f.csv_first:.3f} s "
+        f"({f.csv_first / f.baseline:.1f}x)"
+    )
+    print(
+        f"[opendata] {n}   results CSV, stored:         {f.csv_stored:.3f} s "
+        f"({f.csv_stored / f.baseline:.1f}x)"
+    )
+    print(f"[opendata] {n}   results CSV, first, peak Python: {f.csv_peak_mb:.1f} MiB")
+    print(
+        f"[opendata] {n}   dump, first:                 {f.dump_first:.3f} s "
+        f"({f.dump_first / f.baseline:.1f}x), {f.dump_bytes / 2**20:.1f} MiB"
+    )
+    print(
+        f"[opendata] {n}   dump, later:                 {f.dump_later:.3f} s "
+        f"({f.dump_later / f.baseline:.1f}x)"
+    )
+    print(f"[opendata] {n}   dump, first, peak Python:    {f.dump_peak_mb:.1f} MiB")
+    print(f"[opendata] {n}   process peak RSS (VmHWM):    {f.process_peak_mb:.0f} MB")
+
+
 def _report(figures: list[Figures], repeat: int) -> int:
     print(f"[opendata] best of {repeat} later requests; first requests once")
-    for f in figures:
-        n = f"{f.organisations:>6}"
-        print(f"[opendata] {n} orgs on {f.database}, built in {f.build_seconds:.0f} s")
-        print(f"[opendata] {n}   results rows:               {f.rows}")
-        print(f"[opendata] {n}   baseline (bare csv.writer):  {f.baseline:.3f} s")
-        print(
-            f"[opendata] {n}   results CSV, first (store):  {f.csv_first:.3f} s "
-            f"({f.csv_first / f.baseline:.1f}x)"
-        )
-        print(
-            f"[opendata] {n}   results CSV, stored:         {f.csv_stored:.3f} s "
-            f"({f.csv_stored / f.baseline:.1f}x)"
-        )
-        print(
-            f"[opendata] {n}   results CSV, first, peak Python: {f.csv_peak_mb:.1f} MiB"
-        )
-        print(
-            f"[opendata] {n}   dump, first:                 {f.dump_first:.3f} s "
-            f"({f.dump_first / f.baseline:.1f}x), {f.dump_bytes / 2**20:.1f} MiB"
-        )
-        print(
-            f"[opendata] {n}   dump, later:                 {f.dump_later:.3f} s "
-            f"({f.dump_later / f.baseline:.1f}x)"
-        )
-        print(f"[opendata] {n}   dump, first, peak Python:    {f.dump_peak_mb:.1f} MiB")
-        print(
-            f"[opendata] {n}   process peak RSS (VmHWM):    {f.process_peak_mb:.0f} MB"
-        )
     small, large = figures
     growth = large.dump_peak_mb / small.dump_peak_mb
     rows = large.rows / max(small.rows, 1)
