@@ -67,27 +67,18 @@ def preview_cells(row: lifecycle.PreviewRow) -> list[dict]:
     ]
 
 
-#: The stages each kind of campaign goes through, in order.
-STEPS = {
-    CampaignKind.NOK: [
-        Stage.SET_UP,
-        Stage.COLLECTING,
-        Stage.RESULTS_IN,
-        Stage.RECOMPUTED,
-        Stage.COUNCIL,
-        Stage.PUBLISHED,
-        Stage.CORRECTED,
-    ],
-    CampaignKind.DECADE: [
-        Stage.SET_UP,
-        Stage.COLLECTING,
-        Stage.RESULTS_IN,
-        Stage.RECOMPUTED,
-        Stage.COUNCIL,
-        Stage.PUBLISHED,
-        Stage.CORRECTED,
-    ],
-}
+_STAGES = [
+    Stage.SET_UP,
+    Stage.COLLECTING,
+    Stage.RESULTS_IN,
+    Stage.RECOMPUTED,
+    Stage.COUNCIL,
+    Stage.PUBLISHED,
+    Stage.CORRECTED,
+]
+
+#: The stages each kind of campaign goes through, in order (the same for both).
+STEPS = {CampaignKind.NOK: _STAGES, CampaignKind.DECADE: _STAGES}
 
 #: What the editor should do at each stage (shown under the stage).
 NEXT_STEP = {
