@@ -316,25 +316,33 @@ def plan_reminders(
         ]
         before_sent = any(log.kind == ReminderKind.BEFORE for log in logs)
         overdue_days = [log.sent_on for log in logs if log.kind == ReminderKind.OVERDUE]
-        if before_reminder_due(
-            submission.deadline,
-            today,
-            policy,
-            already_sent=before_sent,
-            calendar=calendar,
-        ):
-            left = calendar.working_days_between(today, submission.deadline)
-            items.append(ReminderItem(submission, ReminderKind.BEFORE, left))
-        elif overdue_reminder_due(
-            submission.deadline,
-            today,
-            policy,
-            sent_on=overdue_days,
-            calendar=calendar,
-        ):
-            late = calendar.working_days_between(submission.deadline, today)
-            items.append(ReminderItem(submission, ReminderKind.OVERDUE, late))
+        due = _due_reminder(
+            submission.deadline, today, policy, before_sent, overdue_days, calendar
+        )
+        if due is not None:
+            items.append(ReminderItem(submission, *due))
     return items
+
+
+def _due_reminder(
+    deadline: date,
+    today: date,
+    policy: ReminderPolicy,
+    before_sent: bool,
+    overdue_days: list[date],
+    calendar: WorkingCalendar,
+) -> tuple[ReminderKind, int] | None:
+    """The reminder about ``deadline`` due on ``today``: its kind and the working
+    days left (before) or late (overdue); None when none is due."""
+    if before_reminder_due(
+        deadline, today, policy, already_sent=before_sent, calendar=calendar
+    ):
+        return ReminderKind.BEFORE, calendar.working_days_between(today, deadline)
+    if overdue_reminder_due(
+        deadline, today, policy, sent_on=overdue_days, calendar=calendar
+    ):
+        return ReminderKind.OVERDUE, calendar.working_days_between(deadline, today)
+    return None
 
 
 def plan_obligation_reminders(
@@ -365,24 +373,12 @@ def plan_obligation_reminders(
             for log in logs
             if log["kind"] == ReminderKind.OVERDUE
         ]
-        if before_reminder_due(
-            obligation.deadline,
-            today,
-            policy,
-            already_sent=any(log["kind"] == ReminderKind.BEFORE for log in logs),
-            calendar=calendar,
-        ):
-            left = calendar.working_days_between(today, obligation.deadline)
-            items.append(ObligationReminder(obligation, ReminderKind.BEFORE, left))
-        elif overdue_reminder_due(
-            obligation.deadline,
-            today,
-            policy,
-            sent_on=overdue_days,
-            calendar=calendar,
-        ):
-            late = calendar.working_days_between(obligation.deadline, today)
-            items.append(ObligationReminder(obligation, ReminderKind.OVERDUE, late))
+        before_sent = any(log["kind"] == ReminderKind.BEFORE for log in logs)
+        due = _due_reminder(
+            obligation.deadline, today, policy, before_sent, overdue_days, calendar
+        )
+        if due is not None:
+            items.append(ObligationReminder(obligation, *due))
     return items
 
 
