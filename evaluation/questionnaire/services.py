@@ -617,6 +617,19 @@ def review_online_response(
     return submission
 
 
+def _set_excluded(response: SurveyResponse, excluded: bool, reason: str, actor) -> None:
+    """Exclude ``response`` (with ``reason``) or count it; its online submission,
+    if any, is marked reviewed the same way by ``actor``."""
+    response.excluded = excluded
+    response.exclusion_reason = reason[:300]
+    response.save(update_fields=["excluded", "exclusion_reason"])
+    OnlineSubmission.objects.filter(response=response).update(
+        review=ReviewStatus.EXCLUDED if excluded else ReviewStatus.ACCEPTED,
+        reviewed_by=actor if getattr(actor, "pk", None) else None,
+        reviewed_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def exclude_response(
     response: SurveyResponse, *, reason: str, actor=None
@@ -630,14 +643,7 @@ def exclude_response(
     if not reason:
         raise QuestionnaireError("Укажите причину исключения анкеты.")
     response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
-    response.excluded = True
-    response.exclusion_reason = reason[:300]
-    response.save(update_fields=["excluded", "exclusion_reason"])
-    OnlineSubmission.objects.filter(response=response).update(
-        review=ReviewStatus.EXCLUDED,
-        reviewed_by=actor if getattr(actor, "pk", None) else None,
-        reviewed_at=timezone.now(),
-    )
+    _set_excluded(response, True, reason, actor)
     record(
         "questionnaire.exclude",
         response,
@@ -660,14 +666,7 @@ def include_response(
     """
     response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
     reason = response.exclusion_reason if previous_reason is None else previous_reason
-    response.excluded = False
-    response.exclusion_reason = ""
-    response.save(update_fields=["excluded", "exclusion_reason"])
-    OnlineSubmission.objects.filter(response=response).update(
-        review=ReviewStatus.ACCEPTED,
-        reviewed_by=actor if getattr(actor, "pk", None) else None,
-        reviewed_at=timezone.now(),
-    )
+    _set_excluded(response, False, "", actor)
     record(
         "questionnaire.include",
         response,
