@@ -10,13 +10,12 @@ from decimal import Decimal
 import pytest
 import tablib
 
-from evaluation.enums import CampaignKind, CampaignStatus, OrganisationKind
+from evaluation.enums import OrganisationKind
 from evaluation.imports import resources
 from evaluation.imports.engine import import_file
 from evaluation.imports.sheets import FORMS, SurveyResponsesForm
 from evaluation.imports.sheets.common import ORGANISATION_FIELDS
 from evaluation.models import (
-    Campaign,
     District,
     IndicatorInput,
     Organisation,
@@ -27,7 +26,15 @@ from evaluation.models import (
     TargetIndicatorValue,
 )
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
-from tests.evaluation.test_imports import INN_A, INN_B, PLAN_HEADER, csv_bytes, xlsx
+from tests.evaluation.test_imports import (
+    INN_A,
+    INN_B,
+    PLAN_HEADER,
+    csv_bytes,
+    nok_row,
+    xlsx,
+)
+from tests.factories.helpers import import_campaigns
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +57,7 @@ def region():
         )
         for code, inn in (("A", INN_A), ("B", INN_B))
     )  # fmt: skip
-    decade = Campaign.objects.create(
-        kind=CampaignKind.DECADE, year=2024, title="Декада качества 2024",
-        slug="decade-2024", period_start=date(2024, 4, 8), period_end=date(2024, 4, 19),
-    )  # fmt: skip
-    nok = Campaign.objects.create(
-        kind=CampaignKind.NOK, year=2024, title="НОК 2024", slug="nok-2024",
-        period_start=date(2024, 3, 1), period_end=date(2024, 10, 31),
-        status=CampaignStatus.REVIEW,
-    )  # fmt: skip
-    decade.organisations.set([a, b])
-    nok.organisations.set([a, b])
-    return {"decade": decade, "nok": nok}
+    return import_campaigns(a, b)
 
 
 def test_each_declared_form_takes_its_columns_from_its_resource() -> None:
@@ -163,16 +159,7 @@ def test_survey_responses_agree(region) -> None:
 
 
 def _nok_row(inn: str, example: dict) -> list[object]:
-    yes = example["yes"]
-    return [
-        inn, example["respondents"],
-        example["info_stand"]["present"], example["info_stand"]["required"],
-        example["info_site"]["present"], example["info_site"]["required"],
-        example["remote_channels"], example["comfort_conditions"],
-        example["premises_access"], example["service_access"],
-        *(yes.get(f"q{n}", "") for n in range(1, 16)),
-        example["answered"].get("q13", ""),
-    ]  # fmt: skip
+    return nok_row(inn, example, missing="")
 
 
 def test_nok_results_agree(region) -> None:

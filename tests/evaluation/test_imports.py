@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 
-from evaluation.enums import CampaignKind, CampaignStatus, OrganisationKind
+from evaluation.enums import OrganisationKind
 from evaluation.imports.engine import (
     apply_import,
     import_file,
@@ -26,7 +26,6 @@ from evaluation.imports.sheets import FORMS, NokResultsForm, SurveyResponsesForm
 from evaluation.imports.templates import build_template
 from evaluation.models import (
     AuditEvent,
-    Campaign,
     District,
     ImportRecord,
     ImportStatus,
@@ -37,6 +36,7 @@ from evaluation.models import (
 )
 from evaluation.nok import services
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
+from tests.factories.helpers import import_campaigns
 
 pytestmark = pytest.mark.django_db
 
@@ -81,18 +81,7 @@ def region():
         name="КЦСОН Б", short_name="КЦСОН Б", slug="b", code="B", inn=INN_B,
         kind=OrganisationKind.COMPLEX_CENTRE, district=district, recipients_count=100,
     )  # fmt: skip
-    decade = Campaign.objects.create(
-        kind=CampaignKind.DECADE, year=2024, title="Декада качества 2024", slug="decade-2024",
-        period_start=date(2024, 4, 8), period_end=date(2024, 4, 19),
-    )  # fmt: skip
-    nok = Campaign.objects.create(
-        kind=CampaignKind.NOK, year=2024, title="НОК 2024", slug="nok-2024",
-        period_start=date(2024, 3, 1), period_end=date(2024, 10, 31),
-        status=CampaignStatus.REVIEW,
-    )  # fmt: skip
-    decade.organisations.set([a, b])
-    nok.organisations.set([a, b])
-    return {"a": a, "b": b, "decade": decade, "nok": nok, "district": district}
+    return {"a": a, "b": b, **import_campaigns(a, b), "district": district}
 
 
 SURVEY_HEADER = [
@@ -277,7 +266,8 @@ NOK_HEADER = [
 ]  # fmt: skip
 
 
-def nok_row(inn: str, example: dict) -> list[object]:
+def nok_row(inn: str, example: dict, missing: object = None) -> list[object]:
+    """A row of the НОК results file for ``example``; ``missing`` fills unanswered cells."""
     yes = example["yes"]
     return [
         inn, example["respondents"],
@@ -285,7 +275,8 @@ def nok_row(inn: str, example: dict) -> list[object]:
         example["info_site"]["present"], example["info_site"]["required"],
         example["remote_channels"], example["comfort_conditions"],
         example["premises_access"], example["service_access"],
-        *(yes.get(f"q{n}") for n in range(1, 16)), example["answered"].get("q13"),
+        *(yes.get(f"q{n}", missing) for n in range(1, 16)),
+        example["answered"].get("q13", missing),
     ]  # fmt: skip
 
 

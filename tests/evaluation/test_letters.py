@@ -30,14 +30,13 @@ from evaluation.models import (
 )
 from evaluation.nok import lifecycle
 from evaluation.plans import letters
+from tests.factories.users import role_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _user(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, f"{name}@example.ru")
-    user.groups.add(Group.objects.get(name=group))
-    return user
+    return role_user(name, group, email=f"{name}@example.ru")
 
 
 def _letter(**fields) -> Letter:

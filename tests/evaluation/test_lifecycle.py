@@ -27,21 +27,9 @@ from evaluation.nok.lifecycle import Action, LifecycleError, Stage
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.council import council_approves
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
+from tests.factories.helpers import audit_actions, nok_2025
 
 pytestmark = pytest.mark.django_db
-
-
-def _nok(organisations=()) -> Campaign:
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2025,
-        title="НОК 2025",
-        slug="nok-2025",
-        period_start=date(2025, 3, 1),
-        period_end=date(2025, 10, 31),
-    )
-    campaign.organisations.set(organisations)
-    return campaign
 
 
 @pytest.fixture
@@ -62,7 +50,7 @@ def two():
 def collected(two, editor):
     """A НОК campaign collecting data, with both organisations' inputs in."""
     a, b = two
-    campaign = _nok([a, b])
+    campaign = nok_2025(a, b)
     lifecycle.open_campaign(campaign, editor)
     services.save_indicator_inputs(campaign, a, EXAMPLE_A)
     services.save_indicator_inputs(campaign, b, EXAMPLE_B)
@@ -84,7 +72,7 @@ def _refused(match: str):
 
 def test_a_nok_campaign_goes_through_every_stage(two, editor) -> None:
     a, b = two
-    campaign = _nok([a, b])
+    campaign = nok_2025(a, b)
     assert lifecycle.stage_of(campaign) == Stage.SET_UP
     assert lifecycle.available_actions(campaign) == [Action.OPEN]
 
@@ -121,13 +109,7 @@ def test_a_nok_campaign_goes_through_every_stage(two, editor) -> None:
     assert selectors.latest_publication(campaign) == publication
     assert campaign in selectors.published_campaigns()
 
-    actions = list(
-        AuditEvent.objects.filter(
-            object_type="qp_evaluation.campaign", object_id=str(campaign.pk)
-        )
-        .order_by("pk")
-        .values_list("action", flat=True)
-    )
+    actions = audit_actions("qp_evaluation.campaign", campaign.pk)
     assert actions == [
         "campaign.status",
         "recompute",
@@ -138,7 +120,7 @@ def test_a_nok_campaign_goes_through_every_stage(two, editor) -> None:
 
 def test_refusals_say_what_to_do_first(two, editor) -> None:
     a, _b = two
-    empty = _nok()
+    empty = nok_2025()
     with _refused("нет организаций: сначала добавьте их"):
         lifecycle.open_campaign(empty, editor)
     campaign = Campaign.objects.create(
@@ -313,7 +295,7 @@ def test_two_editors_publishing_at_once_make_one_version(
 ) -> None:
     editor = django_user_model.objects.create_superuser("boss", "", "pw")
     a, b = two
-    campaign = _nok([a, b])
+    campaign = nok_2025(a, b)
     lifecycle.open_campaign(campaign, editor)
     services.save_indicator_inputs(campaign, a, EXAMPLE_A)
     services.save_indicator_inputs(campaign, b, EXAMPLE_B)
@@ -433,7 +415,7 @@ def test_organisations_are_chosen_by_kind_district_or_a_pasted_list(editor) -> N
     ]
     centre = OrganisationFactory(code="C-1", inn="2400000009", district=south)
     other = OrganisationFactory(code="C-2", district=north)
-    campaign = _nok()
+    campaign = nok_2025()
 
     done = lifecycle.change_organisations(
         campaign, editor, kinds=[OrganisationKind.USZN_OFFICE], districts=[north]

@@ -133,22 +133,25 @@ def test_federal_figures_are_the_same_with_and_without_it(example) -> None:
     assert set(regional.indicators) == set(FEDERAL.indicator_codes)
 
 
-def test_a_version_that_puts_it_into_a_criterion_changes_that_criterion_only() -> None:
-    weights = {
-        **{k: dict(v) for k, v in FEDERAL.criterion_weights.items()},
-        "K1": {
-            "1.1": Decimal("0.3"),
-            "1.2": Decimal("0.3"),
-            "1.3": Decimal("0.2"),
-            "Р1": Decimal("0.2"),
-        },
+def _entering_k1():
+    """The regional version with Р1 in K1 at 0.2 (1.1 and 1.2 at 0.3, 1.3 at 0.2)."""
+    weights = {k: dict(v) for k, v in FEDERAL.criterion_weights.items()}
+    weights["K1"] = {
+        "1.1": Decimal("0.3"),
+        "1.2": Decimal("0.3"),
+        "1.3": Decimal("0.2"),
+        "Р1": Decimal("0.2"),
     }
-    entering = dataclasses.replace(
+    return dataclasses.replace(
         REGIONAL,
         code="test-enters-k1",
         criterion_weights=weights,
         regional=(dataclasses.replace(REGIONAL.regional[0], enters_criterion="K1"),),
     )
+
+
+def test_a_version_that_puts_it_into_a_criterion_changes_that_criterion_only() -> None:
+    entering = _entering_k1()
     inputs = _plain_inputs(EXAMPLE_A)
     federal = rate(inputs, FEDERAL)
     result = rate(inputs, entering)
@@ -185,19 +188,7 @@ def test_method_page_data_of_a_version_that_puts_it_into_a_criterion(
     from evaluation import selectors
     from evaluation.rating import METHODS
 
-    weights = {k: dict(v) for k, v in FEDERAL.criterion_weights.items()}
-    weights["K1"] = {
-        "1.1": Decimal("0.3"),
-        "1.2": Decimal("0.3"),
-        "1.3": Decimal("0.2"),
-        "Р1": Decimal("0.2"),
-    }
-    entering = dataclasses.replace(
-        REGIONAL,
-        code="test-enters-k1",
-        criterion_weights=weights,
-        regional=(dataclasses.replace(REGIONAL.regional[0], enters_criterion="K1"),),
-    )
+    entering = _entering_k1()
     monkeypatch.setitem(METHODS, entering.code, entering)
     _method, criteria = selectors.method_overview(entering.code)
     k1 = criteria[0].indicators
@@ -335,10 +326,10 @@ def _campaign(slug: str, method: str, organisation: Organisation) -> Campaign:
     return campaign
 
 
-@pytest.mark.django_db
-def test_stored_and_published_apart_and_the_api_lists_them(client) -> None:
+def _zarya() -> Organisation:
+    """КЦСОН «Заря» of the Северный район."""
     district = District.objects.create(name="Северный район", slug="north")
-    organisation = Organisation.objects.create(
+    return Organisation.objects.create(
         name="КГБУ СО «КЦСОН „Заря“»",
         short_name="КЦСОН «Заря»",
         slug="zarya",
@@ -346,6 +337,11 @@ def test_stored_and_published_apart_and_the_api_lists_them(client) -> None:
         kind=OrganisationKind.COMPLEX_CENTRE,
         district=district,
     )
+
+
+@pytest.mark.django_db
+def test_stored_and_published_apart_and_the_api_lists_them(client) -> None:
+    organisation = _zarya()
     federal = _campaign("nok-federal", "344n-social", organisation)
     regional = _campaign("nok-regional", REGIONAL_METHOD_CODE, organisation)
     for campaign in (federal, regional):
@@ -472,15 +468,7 @@ def test_data_prepared_for_the_federal_version_are_the_regional_versions_data() 
 
 @pytest.mark.django_db
 def test_a_regional_campaign_takes_data_prepared_for_the_federal_version() -> None:
-    district = District.objects.create(name="Северный район", slug="north")
-    organisation = Organisation.objects.create(
-        name="КГБУ СО «КЦСОН „Заря“»",
-        short_name="КЦСОН «Заря»",
-        slug="zarya",
-        code="Z-1",
-        kind=OrganisationKind.COMPLEX_CENTRE,
-        district=district,
-    )
+    organisation = _zarya()
     regional = _campaign("nok-regional", REGIONAL_METHOD_CODE, organisation)
     federal = _campaign("nok-federal", "344n-social", organisation)
     services.save_indicator_inputs(regional, organisation, EXAMPLE_A)

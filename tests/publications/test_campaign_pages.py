@@ -8,15 +8,10 @@ with the rating. Nobody builds pages by hand for the results to be seen.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from django.contrib.auth.models import Group
 
 from evaluation import roles
-from evaluation.enums import CampaignKind
-from evaluation.models import Campaign
-from evaluation.nok import lifecycle, services
+from evaluation.nok import lifecycle
 from publications import review
 from publications.campaign_pages import ensure_results_page, results_page_of
 from publications.models import (
@@ -26,37 +21,17 @@ from publications.models import (
     MethodologyPage,
     OrganisationIndexPage,
 )
-from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
+from tests.factories.helpers import recomputed_nok_2025
+from tests.factories.users import role_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _user(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, password="pw")
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def nok(django_user_model):
-    editor = _user(django_user_model, "editor", roles.EDITOR)
-    a = OrganisationFactory(short_name="КЦСОН «Надежда»")
-    b = OrganisationFactory(short_name="КЦСОН «Забота»")
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2025,
-        title="НОК 2025",
-        slug="nok-2025",
-        period_start=date(2025, 3, 1),
-        period_end=date(2025, 10, 31),
-    )
-    campaign.organisations.set([a, b])
-    lifecycle.open_campaign(campaign, editor)
-    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
-    services.save_indicator_inputs(campaign, b, EXAMPLE_B)
-    lifecycle.recompute(campaign, editor)
-    return campaign, editor
+    """Two organisations of a campaign recomputed but not yet published."""
+    return recomputed_nok_2025()
 
 
 def test_an_empty_site_gets_the_results_page_reviewed_then_published(
@@ -77,7 +52,7 @@ def test_an_empty_site_gets_the_results_page_reviewed_then_published(
     assert client.get("/ocenka/").status_code == 200
     assert client.get("/ocenka/nok-2025/").status_code == 404  # a draft
 
-    council = _user(django_user_model, "council", roles.COUNCIL)
+    council = role_user("council", roles.COUNCIL)
     review.council_approve(page, council, comment="Результаты проверены.")
     waiting = client.get("/ocenka/nok-2025/").content.decode()
     assert "Результаты этой кампании ещё не опубликованы." in waiting

@@ -14,21 +14,22 @@ import sys
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from cms_blocks.formatting import format_date
 from evaluation import roles, selectors
-from evaluation.enums import PAPER_SURVEY_CHANNELS, CampaignKind, SurveyChannel
+from evaluation.enums import PAPER_SURVEY_CHANNELS, SurveyChannel
 from evaluation.files import private_storage
 from evaluation.formatting import format_number
-from evaluation.models import Campaign, CouncilDecision
+from evaluation.models import CouncilDecision
 from evaluation.nok import lifecycle, services
 from evaluation.questionnaire.definitions import DEFAULT_SET
 from publications.documents import printable
 from publications.qr import qr_svg, questionnaire_qr_title
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.evaluation import OrganisationFactory
+from tests.factories.helpers import recomputed_nok_2025
+from tests.factories.users import role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -102,19 +103,13 @@ def private_root(settings, tmp_path):
     return tmp_path
 
 
-def _user(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, password="pw")
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 def _publish(campaign, editor, django_user_model) -> None:
     """Through the council's review to publication, as an empty site does it."""
     from publications import review
     from publications.campaign_pages import results_page_of
 
     lifecycle.send_to_council(campaign, editor)
-    council = _user(django_user_model, "council", roles.COUNCIL)
+    council = role_user("council", roles.COUNCIL)
     review.council_approve(results_page_of(campaign), council, comment="Проверено.")
     lifecycle.publish(campaign, editor, note="Первая публикация")
 
@@ -303,23 +298,7 @@ def test_card_pdf_and_printable_questionnaire(published_region, client) -> None:
 @pytest.fixture
 def nok(django_user_model):
     """Two organisations of a campaign recomputed but not yet published."""
-    editor = _user(django_user_model, "editor", roles.EDITOR)
-    a = OrganisationFactory(short_name="КЦСОН «Надежда»")
-    b = OrganisationFactory(short_name="КЦСОН «Забота»")
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2025,
-        title="НОК 2025",
-        slug="nok-2025",
-        period_start=date(2025, 3, 1),
-        period_end=date(2025, 10, 31),
-    )
-    campaign.organisations.set([a, b])
-    lifecycle.open_campaign(campaign, editor)
-    services.save_indicator_inputs(campaign, a, EXAMPLE_A)
-    services.save_indicator_inputs(campaign, b, EXAMPLE_B)
-    lifecycle.recompute(campaign, editor)
-    return campaign, editor
+    return recomputed_nok_2025()
 
 
 def test_unpublished_report_is_404_to_the_public_and_a_draft_to_editors(
@@ -442,7 +421,7 @@ def test_sector_report_says_what_was_done_when_and_what_is_overdue(
     from evaluation.obligations import owed as obligations
     from tests.factories.evaluation import DecadeCampaignFactory
 
-    editor = _user(django_user_model, "editor", roles.EDITOR)
+    editor = role_user("editor", roles.EDITOR)
     on_time = OrganisationFactory(short_name="КЦСОН «Вовремя»")
     silent = OrganisationFactory(short_name="КЦСОН «Молчун»")
     campaign = DecadeCampaignFactory(organisations=[on_time, silent])
@@ -551,7 +530,7 @@ def test_decade_pdf_has_the_notes_themes_and_only_released_drawings(
     from tests.cms_blocks.test_gallery import png
 
     decade = published_region.decade
-    editor = _user(django_user_model, "notes-editor", roles.EDITOR)
+    editor = role_user("notes-editor", roles.EDITOR)
     first, second, third = decade.organisations.order_by("pk")[:3]
 
     def note(organisation, items, *, submit=True):

@@ -5,7 +5,6 @@ of its campaigns once sent to the council; neither changes anything."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
@@ -13,14 +12,13 @@ from evaluation import roles
 from evaluation.plans import letters
 from publications import review
 from publications.models import ReviewDocument, ReviewKind
+from tests.factories.users import role_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _user(django_user_model, name: str, group: str):
-    user = django_user_model.objects.create_user(name, f"{name}@example.ru")
-    user.groups.add(Group.objects.get(name=group))
-    return user
+    return role_user(name, group, email=f"{name}@example.ru")
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from publications.models import (
 )
 from publications.review_admin import review_status_for
 from tests.evaluation.test_imports import INN_A, PLAN_HEADER, region, xlsx
+from tests.factories.helpers import audit_actions
 
 __all__ = ["region"]
 
@@ -186,13 +187,7 @@ def test_plan_from_upload_through_return_rework_approval_and_card(
     assert review.council_queue() == []
 
     # The audit trail of the document and of the plan, in order.
-    actions = list(
-        AuditEvent.objects.filter(
-            object_type="qp_publications.reviewdocument", object_id=str(document.pk)
-        )
-        .order_by("pk")
-        .values_list("action", flat=True)
-    )
+    actions = audit_actions("qp_publications.reviewdocument", document.pk)
     assert actions == [
         "review.created",
         "review.submitted",
@@ -470,13 +465,11 @@ def test_pages_go_through_the_same_council_task(
     assert page.live
     decision = CouncilDecision.objects.get()
     assert (decision.text, decision.is_published) == ("Итоги одобрены", True)
-    assert list(
-        AuditEvent.objects.filter(
-            object_id=str(page.pk), object_type="qp_publications.standardpage"
-        )
-        .order_by("pk")
-        .values_list("action", flat=True)
-    ) == ["review.submitted", "review.approved", "review.published"]
+    assert audit_actions("qp_publications.standardpage", page.pk) == [
+        "review.submitted",
+        "review.approved",
+        "review.published",
+    ]
 
 
 def test_rework_in_the_wagtail_editor_is_audited_like_the_cabinets(
