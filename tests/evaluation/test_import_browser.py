@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from evaluation.models import ImportRecord, ImportStatus, SurveyResponse
 from tests.evaluation.test_imports import INN_A, INN_C, region, survey_file, survey_row
+from tests.factories.browser_steps import admin_login, submit_file
 
 __all__ = ["region"]
 
@@ -14,11 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _upload(page, live_server, region, path) -> None:
-    page.goto(f"{live_server.url}/admin/import/")
-    page.get_by_label("Форма").select_option("survey_responses")
-    page.get_by_label("Кампания").select_option(str(region["decade"].pk))
-    page.get_by_label("Файл").set_input_files(str(path))
-    page.get_by_role("button", name="Проверить файл").click()
+    submit_file(page, live_server, "survey_responses", path, region["decade"])
 
 
 def test_upload_preview_fix_and_confirm_in_chromium(
@@ -28,11 +25,7 @@ def test_upload_preview_fix_and_confirm_in_chromium(
         "editor", "editor@example.ru", "secret-pw"
     )
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("input[name=username]").fill("editor")
-    page.locator("input[name=password]").fill("secret-pw")
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+    admin_login("secret-pw")(page, live_server, "editor")
 
     broken = tmp_path / "anketa.xlsx"
     broken.write_bytes(

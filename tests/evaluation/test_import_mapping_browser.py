@@ -10,6 +10,7 @@ from evaluation.models import ColumnMapping, Organisation
 from tests.browser import format_violations, run_axe
 from tests.evaluation.test_import_mapping import INN_C, branch_c, register
 from tests.evaluation.test_imports import region
+from tests.factories.browser_steps import admin_login, submit_file
 
 __all__ = ["region"]
 
@@ -17,10 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _upload(page, live_server, path) -> None:
-    page.goto(f"{live_server.url}/admin/import/")
-    page.get_by_label("Форма").select_option("organisations")
-    page.get_by_label("Файл").set_input_files(str(path))
-    page.get_by_role("button", name="Проверить файл").click()
+    submit_file(page, live_server, "organisations", path)
 
 
 def test_map_an_unknown_column_confirm_and_reuse_the_choice_in_chromium(
@@ -30,11 +28,7 @@ def test_map_an_unknown_column_confirm_and_reuse_the_choice_in_chromium(
         "editor", "editor@example.ru", "secret-pw"
     )
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("input[name=username]").fill("editor")
-    page.locator("input[name=password]").fill("secret-pw")
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+    admin_login("secret-pw")(page, live_server, "editor")
 
     first = tmp_path / "reestr.csv"
     first.write_bytes(register(branch_c(250)))

@@ -39,6 +39,7 @@ from publications.campaign_pages import results_page_of
 from tests.browser import save_guide_screenshot, save_screenshot
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn
 from tests.evaluation.test_obligations import SUMMARY_HEADER
+from tests.factories.browser_steps import admin_login, upload
 from tests.factories.install import rebuild_empty_install
 from tests.portal_site.test_empty_install_nok_browser import create_user
 
@@ -118,26 +119,7 @@ def plan_file(code: str) -> bytes:
     return _xlsx([PLAN_HEADER, row], title_rows=2)
 
 
-def login(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
-
-
-def upload(page, live_server, form: str, path, campaign: Campaign | None = None):
-    """Upload a file on «Загрузка файла», check it, confirm and wait for the import."""
-    page.goto(f"{live_server.url}{reverse('qp_import')}")
-    page.get_by_label("Форма").select_option(form)
-    if campaign is not None:
-        page.get_by_label("Кампания").select_option(str(campaign.pk))
-    page.get_by_label("Файл").set_input_files(str(path))
-    page.get_by_role("button", name="Проверить файл").click()
-    expect(page.get_by_text("Проверен, не загружен")).to_be_visible()
-    page.get_by_role("button", name="Загрузить").click()
-    expect(page.get_by_text(re.compile(r"Загружено: новых \d+"))).to_be_visible()
+login = admin_login(PASSWORD)
 
 
 def table_rows(page, selector: str) -> list[list[str]]:

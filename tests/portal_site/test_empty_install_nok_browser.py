@@ -42,6 +42,7 @@ from publications.models import CampaignResultsPage
 from tests.browser import save_guide_screenshot, save_screenshot
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.evaluation.test_imports import NOK_HEADER, nok_row, valid_inn
+from tests.factories.browser_steps import admin_login, check_file
 from tests.factories.install import rebuild_empty_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -152,13 +153,7 @@ def results_file(corrections: dict | None = None) -> bytes:
 # ---------------------------------------------------------------- browser steps
 
 
-def login(page, live_server, username: str, password: str = PASSWORD) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(password)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+login = admin_login(PASSWORD)
 
 
 def create_user(
@@ -181,13 +176,7 @@ def create_user(
 
 def upload(page, live_server, form: str, path, campaign: Campaign | None = None):
     """Upload a file on «Загрузка файла», check it and confirm the import."""
-    page.goto(f"{live_server.url}{reverse('qp_import')}")
-    page.get_by_label("Форма").select_option(form)
-    if campaign is not None:
-        page.get_by_label("Кампания").select_option(str(campaign.pk))
-    page.get_by_label("Файл").set_input_files(str(path))
-    page.get_by_role("button", name="Проверить файл").click()
-    expect(page.get_by_text("Проверен, не загружен")).to_be_visible()
+    check_file(page, live_server, form, path, campaign)
     expect(page.get_by_text(f"Импорт: {path.name}").first).to_be_visible()
 
 

@@ -14,10 +14,11 @@ from wagtail.models import WorkflowState
 
 from evaluation import roles
 from evaluation.enums import PlanStatus
-from evaluation.models import AuditEvent
 from publications import review
 from publications.models import ReviewDocument, ReviewKind
 from tests.evaluation.test_imports import region
+from tests.factories.browser_steps import admin_login
+from tests.factories.helpers import audit_actions
 from tests.publications.test_review_workflow import upload_plan
 
 __all__ = ["region"]
@@ -40,13 +41,7 @@ def _user(django_user_model, username: str, role: str, *codenames: str):
     return user
 
 
-def login(page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill("secret-pw")
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(f"{live_server.url}/admin/")
+login = admin_login("secret-pw")
 
 
 def more_actions(page, name: str) -> None:
@@ -133,13 +128,7 @@ def test_submit_return_resubmit_approve_in_chromium(
     page.goto(f"{live_server.url}/admin/council-queue/")
     expect(page.get_by_text("Очередь пуста")).to_be_visible()
 
-    actions = list(
-        AuditEvent.objects.filter(
-            object_type="qp_publications.reviewdocument", object_id=str(document.pk)
-        )
-        .order_by("pk")
-        .values_list("action", flat=True)
-    )
+    actions = audit_actions("qp_publications.reviewdocument", document.pk)
     assert actions == [
         "review.created",
         "review.submitted",
