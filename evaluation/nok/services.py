@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from evaluation import signals
 from evaluation.audit import record
-from evaluation.bulk import bulk_insert, copy_lines, copy_text, insert_rows
+from evaluation.bulk import bulk_insert, copy_lines, copy_text
 from evaluation.decade import sample_bases
 from evaluation.enums import (
     CampaignKind,
@@ -147,13 +147,8 @@ def _write_results(
     )
     connection = connections[router.db_for_write(Result)]
     if connection.vendor != "postgresql":
-        insert_rows(
-            Result,
-            columns,
-            [
-                (campaign.pk, method_code, *row, ranks[row[0]], computed_at)
-                for row in rows
-            ],
+        _execute_many(
+            connection, columns, campaign, method_code, rows, ranks, computed_at
         )
         return
     null = "\\N"
@@ -175,6 +170,52 @@ def _write_results(
         return head + "\t".join(fields) + tail
 
     copy_lines(Result, columns, map(line, rows))
+
+
+def _execute_many(
+    connection: Any,
+    columns: tuple[str, ...],
+    campaign: Campaign,
+    method_code: str,
+    rows: list[tuple[Any, ...]],
+    ranks: dict[int, int | None],
+    computed_at: Any,
+) -> None:
+    """``INSERT … VALUES`` of ready parameters, for SQLite and the rest.
+
+    Each value is adapted the way its field would adapt it (JSON text,
+    the backend's Decimal and datetime forms), without model instances.
+    """
+    ops = connection.ops
+    table = ops.quote_name(Result._meta.db_table)
+    names = ", ".join(
+        ops.quote_name(Result._meta.get_field(name).column) for name in columns
+    )
+    marks = ", ".join(["%s"] * len(columns))
+    stamp = ops.adapt_datetimefield_value(computed_at)
+    dumps = json.dumps
+    adapt = ops.adapt_decimalfield_value
+    params = []
+    for row in rows:
+        values: list[Any] = [campaign.pk, method_code]
+        for index, value in enumerate(row):
+            if index in _JSON_COLUMNS:
+                values.append(dumps(value))
+            elif value is None or index == 0:
+                values.append(value)
+            else:
+                values.append(adapt(value))
+        values.append(ranks[row[0]])
+        values.append(stamp)
+        params.append(values)
+    # Quoted names of the model's own table and columns; values are parameters.
+    statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(
+                statement,
+                params[start : start + 2000],
+            )
 
 
 @transaction.atomic
