@@ -298,8 +298,10 @@ class SharedBrowser:
     def get(self, path: str):
         from playwright.sync_api import sync_playwright
 
-        if self.browser is not None and self.path != path:
-            self.close()
+        if self.browser is not None and (
+            self.path != path or not self.browser.is_connected()
+        ):
+            self.close()  # another executable, or Chromium went away
         if self.browser is None:
             # Playwright's sync API runs an event loop in this thread while it
             # is started; the ORM calls of the tests (and the flush after a
