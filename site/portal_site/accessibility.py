@@ -58,6 +58,12 @@ class Setting:
         return frozenset(option.value for option in self.options)
 
 
+#: Letter and line spacing: the same two choices.
+_SPACING: Final[tuple[Option, ...]] = (
+    Option("normal", _("Обычный"), _("Обычный")),
+    Option("wide", _("Увеличенный"), _("Увеличенный")),
+)
+
 SETTINGS: Final[tuple[Setting, ...]] = (
     Setting(
         "font",
@@ -83,19 +89,13 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting(
         "spacing",
         _("Межбуквенный интервал"),
-        (
-            Option("normal", _("Обычный"), _("Обычный")),
-            Option("wide", _("Увеличенный"), _("Увеличенный")),
-        ),
+        _SPACING,
         in_panel=False,
     ),
     Setting(
         "lines",
         _("Межстрочный интервал"),
-        (
-            Option("normal", _("Обычный"), _("Обычный")),
-            Option("wide", _("Увеличенный"), _("Увеличенный")),
-        ),
+        _SPACING,
         in_panel=False,
     ),
     Setting(
