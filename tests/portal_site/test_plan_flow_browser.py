@@ -33,6 +33,7 @@ from publications.models import (
 from tests.browser import save_guide_screenshot
 from tests.evaluation.examples import EXAMPLE_A
 from tests.evaluation.test_imports import INN_A, PLAN_HEADER
+from tests.factories.browser_steps import upload
 from tests.factories.council import council_approves
 from tests.factories.evaluation import OrganisationFactory
 from tests.portal_site.test_empty_install_nok_browser import (
@@ -70,18 +71,6 @@ def _user(django_user_model, username: str, role: str):
     user = django_user_model.objects.create_user(username, password=PASSWORD)
     user.groups.add(Group.objects.get(name=role))
     return user
-
-
-def upload(page, live_server, form: str, path, campaign: Campaign) -> None:
-    """Upload on «Загрузка файла», check and confirm."""
-    page.goto(f"{live_server.url}/admin/import/")
-    page.get_by_label("Форма").select_option(form)
-    page.get_by_label("Кампания").select_option(str(campaign.pk))
-    page.get_by_label("Файл").set_input_files(path)
-    page.get_by_role("button", name="Проверить файл").click()
-    expect(page.get_by_text("Проверен, не загружен")).to_be_visible()
-    page.get_by_role("button", name="Загрузить").click()
-    expect(page.get_by_text("Загружено: новых")).to_be_visible()
 
 
 def plan_table(page) -> list[tuple[str, str, str]]:
