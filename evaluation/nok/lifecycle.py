@@ -37,6 +37,7 @@ from evaluation import audit, roles, signals
 from evaluation.decade import versions as decade_versions
 from evaluation.enums import CampaignKind, CampaignStatus
 from evaluation.exceptions import EvaluationError
+from evaluation.formatting import criterion_label
 from evaluation.models import (
     Campaign,
     IndicatorInput,
@@ -332,7 +333,7 @@ class Figures:
         )
 
     #: The headings of :meth:`values`, in order.
-    LABELS = ("Итог", "Место", *CRITERIA)
+    LABELS = ("Итог", "Место", *(criterion_label(code) for code in CRITERIA))
 
     def values(self) -> tuple:
         return (self.total, self.rank, *self.criteria)

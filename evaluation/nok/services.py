@@ -33,6 +33,7 @@ from evaluation.enums import (
     DataSource,
 )
 from evaluation.exceptions import EvaluationError, NothingToPublishError
+from evaluation.formatting import count_with_noun
 from evaluation.models import (
     Campaign,
     IndicatorInput,
@@ -269,7 +270,8 @@ def recompute_campaign(campaign: Campaign, actor=None) -> RecomputeSummary:
     record(
         "recompute",
         campaign,
-        f"Пересчитаны результаты: {campaign} ({len(rows)} организаций)",
+        f"Пересчитаны результаты: {campaign} "
+        f"({count_with_noun(len(rows), 'организация', 'организации', 'организаций')})",
         actor,
         organisations=len(rows),
         method=method.code,

@@ -439,3 +439,11 @@ def test_organisations_are_chosen_by_kind_district_or_a_pasted_list(editor) -> N
 def test_organisations_are_fixed_once_results_go_to_the_council(published, editor):
     with _refused("меняется только при подготовке и сборе данных"):
         lifecycle.change_organisations(published, editor, keys="x")
+
+
+def test_preview_labels_criteria_in_cyrillic() -> None:
+    """The НОК preview heads its columns as Russian text writes criteria."""
+    from evaluation.nok.lifecycle import Figures
+
+    assert Figures.LABELS == ("Итог", "Место", "К1", "К2", "К3", "К4", "К5")
+    assert all("K" not in label for label in Figures.LABELS)  # no Latin K

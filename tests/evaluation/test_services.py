@@ -308,3 +308,14 @@ def test_only_a_campaign_under_review_is_published(rated_campaign) -> None:
     with pytest.raises(EvaluationError, match="на проверке"):
         services.publish_campaign(campaign)
     assert not campaign.publications.exists()
+
+
+def test_recompute_audit_counts_organisations_in_agreement(rated_campaign) -> None:
+    campaign, a, _b = rated_campaign
+    event = AuditEvent.objects.filter(action="recompute").latest("pk")
+    assert event.summary == "Пересчитаны результаты: НОК 2024 (2\u00a0организации)"
+    campaign.organisations.set([a])
+    IndicatorInput.objects.filter(campaign=campaign).exclude(organisation=a).delete()
+    services.recompute_campaign(campaign)
+    event = AuditEvent.objects.filter(action="recompute").latest("pk")
+    assert event.summary == "Пересчитаны результаты: НОК 2024 (1\u00a0организация)"

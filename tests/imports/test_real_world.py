@@ -728,7 +728,7 @@ def test_three_published_years_on_the_card_trend_api_and_open_data(
     url = reverse(
         "evaluation-api:dataset-download", kwargs={"slug": "results", "fmt": "json"}
     )
-    rows = json.loads(client.get(url + "?campaign=nok-2021-published").content)
+    rows = json.loads(client.get(url + "?campaign=nok-2021-published").getvalue())
     assert sorted((r["total"], r["values_source"], r["values_source_reference"])
                   for r in rows) == [
         ("86.68", "published", f"{SITE}2021"), ("90.40", "published", f"{SITE}2021")

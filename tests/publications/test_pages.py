@@ -107,7 +107,7 @@ def test_campaign_results_page_shows_summary_and_live_rating(
     download = client.get(csv_link["href"])
     assert download.status_code == 200
     assert download["Content-Type"].startswith("text/csv")
-    assert best.organisation.short_name in download.content.decode("utf-8-sig")
+    assert best.organisation.short_name in download.getvalue().decode("utf-8-sig")
 
 
 def test_results_page_and_card_say_what_a_score_means(published_region, client):
