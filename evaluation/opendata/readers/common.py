@@ -14,7 +14,7 @@ from evaluation.opendata.exports import Column, ColumnType
 Row = dict[str, Any]
 
 #: Rows fetched from the database at a time by readers that stream a queryset.
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 200
 
 SCORE_UNIT = "балл"
 PERCENT = "%"
