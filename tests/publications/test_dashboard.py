@@ -79,7 +79,7 @@ def test_editors_see_overdue_documents_and_refused_files(
     page = _dashboard(client, editor)
     assert "Просроченные документы: 1" in page
     assert "КЦСОН «Забота»" in page or "КЦСОН &laquo;Забота&raquo;" in page
-    assert "Файлы, отклонённые за 30 дней: 1" in page
+    assert "Файлы, отклонённые за 30\u00a0дней: 1" in page
     assert "план с ошибками.xlsx" in page
     assert "На рассмотрении общественного совета: 0" in page
 
