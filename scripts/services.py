@@ -350,11 +350,29 @@ def fetch_elasticsearch(version: str | None = None, log: Log = print) -> Path:
         command.append(f"-Dmaven.repo.local={_maven_repository()}")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0 or not zip_path.exists():
-        output = (result.stdout + result.stderr).strip()[-1500:]
+        output = _output(result)
         raise ServiceUnavailable(
             f"Maven не загрузил {artifact} (код {result.returncode}): {output}"
         )
     return zip_path
+
+
+def _output(result: subprocess.CompletedProcess) -> str:
+    """The end of what a finished command printed, for an error message."""
+    return (result.stdout + result.stderr).strip()[-1500:]
+
+
+def _run_within(
+    command: list[str], cwd: Path, timeout: float, late: str
+) -> subprocess.CompletedProcess:
+    """Run ``command`` in ``cwd`` capturing its output; ``late`` is the error
+    when it does not finish within ``timeout`` seconds."""
+    try:
+        return subprocess.run(
+            command, cwd=cwd, capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ServiceUnavailable(late) from error
 
 
 def _java_home() -> str:
@@ -405,21 +423,15 @@ def build_analysis_plugin(log: Log = print) -> Path:
     for offline in (True, False):
         command = [*base, "-o"] if offline else base
         log(f"analysis plugin: {' '.join(command[1:])} in {ES_PLUGIN_DIR}")
-        try:
-            result = subprocess.run(
-                command,
-                cwd=ES_PLUGIN_DIR,
-                capture_output=True,
-                text=True,
-                timeout=ES_PLUGIN_BUILD_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired as error:
-            raise ServiceUnavailable(
-                f"сборка плагина search/es_plugin не закончилась за {ES_PLUGIN_BUILD_TIMEOUT} с"
-            ) from error
+        result = _run_within(
+            command,
+            ES_PLUGIN_DIR,
+            ES_PLUGIN_BUILD_TIMEOUT,
+            f"сборка плагина search/es_plugin не закончилась за {ES_PLUGIN_BUILD_TIMEOUT} с",
+        )
         if result.returncode == 0 and target.exists():
             return target
-        failure = f"код {result.returncode}: {(result.stdout + result.stderr).strip()[-1500:]}"
+        failure = f"код {result.returncode}: {_output(result)}"
     raise ServiceUnavailable(
         f"Maven не собрал плагин русского анализа search/es_plugin ({failure})"
     )
@@ -445,7 +457,7 @@ def _install_analysis_plugin(home: Path, java_home: str, log: Log) -> None:
         timeout=120,
     )
     if result.returncode != 0:
-        output = (result.stdout + result.stderr).strip()[-1500:]
+        output = _output(result)
         raise ServiceUnavailable(
             f"elasticsearch-plugin не установил {plugin} (код {result.returncode}): {output}"
         )
@@ -676,7 +688,7 @@ def _debian_binary(
         result = subprocess.run(command, capture_output=True, text=True, env=env)
     found = find()
     if result.returncode != 0 or not found:
-        output = (result.stdout + result.stderr).strip()[-1500:]
+        output = _output(result)
         raise ServiceUnavailable(
             f"apt-get не установил {package} (код {result.returncode}): {output}"
         )
@@ -828,22 +840,15 @@ def axe_core(log: Log = print) -> str:
         )
     log(f"installing axe-core {locked} (installed: {installed or 'none'}): npm ci")
     command = [npm, "ci", "--no-audit", "--no-fund"]
-    try:
-        result = subprocess.run(
-            command,
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=NPM_CI_TIMEOUT,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise ServiceUnavailable(
-            f"npm ci не завершился за {NPM_CI_TIMEOUT} с"
-        ) from error
+    result = _run_within(
+        command,
+        REPO_ROOT,
+        NPM_CI_TIMEOUT,
+        f"npm ci не завершился за {NPM_CI_TIMEOUT} с",
+    )
     if result.returncode != 0 or not script.is_file():
-        output = (result.stdout + result.stderr).strip()[-1500:]
         raise ServiceUnavailable(
-            f"npm ci не установил axe-core (код {result.returncode}): {output}"
+            f"npm ci не установил axe-core (код {result.returncode}): {_output(result)}"
         )
     log(f"axe-core {_installed_axe_version()} installed: {script}")
     return str(script)
