@@ -36,6 +36,7 @@ from evaluation.models import (
     Campaign,
     DecadeSummary,
     DecadeVersion,
+    DecadeVersionSummary,
     Organisation,
     Publication,
 )
@@ -296,14 +297,22 @@ def publish_version(campaign: Campaign, actor=None, note: str = "") -> Publicati
         note=note,
         published_by=actor if getattr(actor, "pk", None) else None,
     )
-    DecadeVersion.objects.create(
+    frozen = {
+        pk: decade.summary_to_json(summary) for pk, summary in sorted(summaries.items())
+    }
+    version = DecadeVersion.objects.create(
         publication=publication,
         bases={str(pk): base for pk, base in sorted(bases.items())},
         figures=_as_json(figures),
-        summaries={
-            str(pk): decade.summary_to_json(summary)
-            for pk, summary in sorted(summaries.items())
-        },
+        summaries={str(pk): data for pk, data in frozen.items()},
+    )
+    # One row per organisation too: a card reads its own, not the whole JSON.
+    DecadeVersionSummary.objects.bulk_create(
+        (
+            DecadeVersionSummary(version=version, organisation_id=pk, summary=data)
+            for pk, data in frozen.items()
+        ),
+        batch_size=1000,
     )
     record(
         "publish",

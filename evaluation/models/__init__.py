@@ -13,7 +13,7 @@ from evaluation.decade.models.notes import (
     NoteStatus,
     NoteTheme,
 )
-from evaluation.decade.models.versions import DecadeVersion
+from evaluation.decade.models.versions import DecadeVersion, DecadeVersionSummary
 from evaluation.imports.models import ColumnMapping, ImportRecord, ImportStatus
 from evaluation.models.organisations import District, Organisation
 from evaluation.models.process import (
@@ -79,6 +79,7 @@ __all__ = [
     "CouncilDecision",
     "DecadeSummary",
     "DecadeVersion",
+    "DecadeVersionSummary",
     "District",
     "ExplanatoryNote",
     "ImportRecord",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Func, JSONField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from evaluation.decade import sample_bases
 from evaluation.decade import summary as decade
@@ -18,6 +18,7 @@ from evaluation.enums import CampaignKind, CampaignStatus, DataSource, Indicator
 from evaluation.models import (
     Campaign,
     DecadeVersion,
+    DecadeVersionSummary,
     District,
     Measure,
     Organisation,
@@ -403,41 +404,24 @@ def _frozen_summaries(campaign: Campaign) -> dict[int, DecadeSummary] | None:
     return {int(pk): decade.summary_from_json(data) for pk, data in version.items()}
 
 
-class _JsonMember(Func):
-    """``column -> key`` of a JSON object whose keys look like numbers.
-
-    Django reads a digit key of a key transform as an array index; the
-    frozen summaries are keyed by organisation id.
-    """
-
-    output_field = JSONField()
-
-    def __init__(self, column: str, key: str) -> None:
-        super().__init__(column, Value(key))
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, function="jsonb_extract_path", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        column, _key = self.get_source_expressions()
-        path = Value(f'$."{_key.value}"')
-        return Func(column, path, function="JSON_EXTRACT").as_sql(compiler, connection)
-
-
 def _frozen_summary(campaign: Campaign, organisation_id: int) -> DecadeSummary | None:
     """One organisation's summary in the latest published version, or None
-    (no version, or the version has none of it): one member of the version's
-    JSON read, not every organisation's (a national Декада has 20,000)."""
+    (no version, or the version has none of it): one query reading that
+    organisation's own row, not the version's JSON of every organisation's
+    (a national Декада has 20,000)."""
     if campaign.status == CampaignStatus.WITHDRAWN:
         return None
-    found = (
+    latest = (
         DecadeVersion.objects.filter(publication__campaign=campaign)
         .order_by("-publication__version")
-        .annotate(member=_JsonMember("summaries", str(organisation_id)))
-        .values_list("member", flat=True)
-        .first()
+        .values("pk")[:1]
     )
-    return decade.summary_from_json(found) if found else None
+    found = list(
+        DecadeVersionSummary.objects.filter(
+            version=Subquery(latest), organisation_id=organisation_id
+        ).values_list("summary", flat=True)[:1]
+    )
+    return decade.summary_from_json(found[0]) if found and found[0] else None
 
 
 def decade_summary(campaign: Campaign, organisation: Organisation) -> DecadeSummary:

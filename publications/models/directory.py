@@ -210,6 +210,7 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
         return self.render(
             request,
             template="publications/organisation_card.html",
+            own_content=True,
             context_overrides={
                 "organisation": organisation,
                 "campaign": campaign,
@@ -415,6 +416,7 @@ class OrganisationIndexPage(RoutablePageMixin, BasePage):
         return self.render(
             request,
             template="publications/organisation_compare.html",
+            own_content=True,
             context_overrides={
                 "campaign": campaign,
                 "campaigns": campaigns,

@@ -84,9 +84,11 @@ class BasePage(Page):
             request=request,
         )
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, own_content: bool = False, **kwargs):
+        """``own_content``: a subpage route renders its own content (an
+        organisation's card, a comparison), so the page's is not rendered."""
         context = super().get_context(request, *args, **kwargs)
-        if self.content_template:
+        if self.content_template and not own_content:
             page_key = f"{self.pk}:{self.latest_revision_id}:{self.content_template}"
             context["content_html"] = cached_fragment(
                 request, page_key, lambda: self.render_content(request, context)

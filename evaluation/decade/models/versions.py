@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from evaluation.models.organisations import Organisation
 from evaluation.nok.models.campaigns import Publication
 
 
@@ -48,3 +49,39 @@ class DecadeVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.publication)
+
+
+class DecadeVersionSummary(models.Model):
+    """One organisation's whole Декада summary as a published version froze it.
+
+    The card reads its organisation's row by key; the version's
+    ``summaries`` JSON (every organisation's) stays for the pages that show
+    the whole region at once.
+    """
+
+    version = models.ForeignKey(
+        DecadeVersion,
+        on_delete=models.CASCADE,
+        related_name="summary_rows",
+        verbose_name=_("версия итогов"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("организация"),
+    )
+    summary = models.JSONField(_("сводка"))
+
+    class Meta:
+        verbose_name = _("сводка организации в версии итогов Декады")
+        verbose_name_plural = _("сводки организаций в версиях итогов Декады")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"],
+                name="decade_version_summary_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.organisation_id}"
