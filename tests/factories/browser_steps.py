@@ -48,3 +48,19 @@ def upload(page, live_server, form: str, path, campaign=None) -> None:
     check_file(page, live_server, form, path, campaign)
     page.get_by_role("button", name="Загрузить").click()
     expect(page.get_by_text(re.compile(r"Загружено: новых \d+"))).to_be_visible()
+
+
+def add_campaign(
+    page, live_server, kind: str, year: int, title: str, slug: str, start: str, end: str
+) -> None:
+    """Create a campaign on «Добавить кампанию»: ``kind`` is the label of «Вид»,
+    ``start`` and ``end`` are typed as ``ДД.ММ.ГГГГ``; wait for the message."""
+    page.goto(f"{live_server.url}{reverse('campaign:add')}")
+    page.get_by_label("Вид").select_option(label=kind)
+    page.get_by_label("Год").fill(str(year))
+    page.get_by_label("Название").fill(title)
+    page.get_by_label("Код для адреса").fill(slug)
+    page.get_by_label("Начало периода").fill(start)
+    page.get_by_label("Окончание периода").fill(end)
+    page.get_by_role("button", name="Создать").click()
+    expect(page.locator(".messages")).to_be_visible()

@@ -39,7 +39,7 @@ from publications.campaign_pages import results_page_of
 from tests.browser import save_guide_screenshot, save_screenshot
 from tests.evaluation.test_imports import PLAN_HEADER, valid_inn
 from tests.evaluation.test_obligations import SUMMARY_HEADER
-from tests.factories.browser_steps import admin_login, upload
+from tests.factories.browser_steps import add_campaign, admin_login, upload
 from tests.factories.install import rebuild_empty_install
 from tests.portal_site.test_empty_install_nok_browser import create_user
 
@@ -191,15 +191,16 @@ def test_a_decade_from_an_empty_install_through_the_admin(
         expect(page.locator(".messages")).to_contain_text(centre.short_name)
         assert list(centre.users.all()) == [institution]
 
-        page.goto(f"{base}{reverse('campaign:add')}")
-        page.get_by_label("Вид").select_option(label="Декада качества")
-        page.get_by_label("Год").fill("2027")
-        page.get_by_label("Название").fill("Декада качества 2027")
-        page.get_by_label("Код для адреса").fill("dekada-2027")
-        page.get_by_label("Начало периода").fill("05.04.2027")
-        page.get_by_label("Окончание периода").fill("16.04.2027")
-        page.get_by_role("button", name="Создать").click()
-        expect(page.locator(".messages")).to_be_visible()
+        add_campaign(
+            page,
+            live_server,
+            "Декада качества",
+            2027,
+            "Декада качества 2027",
+            "dekada-2027",
+            "05.04.2027",
+            "16.04.2027",
+        )
         campaign = Campaign.objects.get(slug="dekada-2027")
         assert campaign.status == CampaignStatus.DRAFT
 

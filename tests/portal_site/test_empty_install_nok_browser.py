@@ -42,7 +42,7 @@ from publications.models import CampaignResultsPage
 from tests.browser import save_guide_screenshot, save_screenshot
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.evaluation.test_imports import NOK_HEADER, nok_row, valid_inn
-from tests.factories.browser_steps import admin_login, check_file
+from tests.factories.browser_steps import add_campaign, admin_login, check_file
 from tests.factories.install import rebuild_empty_install
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -281,14 +281,16 @@ def test_a_nok_campaign_from_an_empty_install_through_the_admin(
     expect(page.get_by_text("Загружено: новых 8")).to_be_visible()
     assert Organisation.objects.count() == 8
 
-    page.goto(f"{base}{reverse('campaign:add')}")
-    page.get_by_label("Вид").select_option(label="Независимая оценка качества (НОК)")
-    page.get_by_label("Год").fill("2025")
-    page.get_by_label("Название").fill("НОК 2025")
-    page.get_by_label("Код для адреса").fill("nok-2025")
-    page.get_by_label("Начало периода").fill("01.03.2025")
-    page.get_by_label("Окончание периода").fill("31.10.2025")
-    page.get_by_role("button", name="Создать").click()
+    add_campaign(
+        page,
+        live_server,
+        "Независимая оценка качества (НОК)",
+        2025,
+        "НОК 2025",
+        "nok-2025",
+        "01.03.2025",
+        "31.10.2025",
+    )
     campaign = Campaign.objects.get(slug="nok-2025")
     assert campaign.status == CampaignStatus.DRAFT
 
