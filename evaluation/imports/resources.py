@@ -67,6 +67,7 @@ from evaluation.models import (
     TargetIndicator,
     TargetIndicatorValue,
 )
+from evaluation.rating.inputs import COUNT_FIELDS
 from evaluation.regional.models import EXECUTOR_FIELDS
 from evaluation.regional.schedules import (
     Schedule,
@@ -606,15 +607,7 @@ class NokResultsResource(_NokYes, _CampaignResource):
         fields = (
             "inn",
             "code",
-            "respondents",
-            "info_stand_present",
-            "info_stand_required",
-            "info_site_present",
-            "info_site_required",
-            "remote_channels",
-            "comfort_conditions",
-            "premises_access",
-            "service_access",
+            *COUNT_FIELDS,
             *(f"yes_q{n}" for n in range(1, 16)),
             "answered_q13",
         )

@@ -16,6 +16,7 @@ from evaluation.rating.compute import (
 )
 from evaluation.rating.errors import FieldError, RatingInputError
 from evaluation.rating.inputs import (
+    COUNT_FIELDS,
     FLAT_FIELDS,
     QUESTIONS,
     OrganisationInputs,
@@ -41,6 +42,7 @@ from evaluation.rating.ranking import Aggregate, aggregate, dense_rank
 from evaluation.rating.rounding import quantize_exact
 
 __all__ = [
+    "COUNT_FIELDS",
     "DEFAULT_METHOD_CODE",
     "FLAT_FIELDS",
     "METHODS",

@@ -444,9 +444,9 @@ def _method_named(code: object) -> MethodVersion:
     return METHODS[DEFAULT_METHOD_CODE]
 
 
-#: The flat names of the inputs: fields of :class:`OrganisationInputs` and of
-#: the stored inputs model alike.
-FLAT_FIELDS = (
+#: The flat names of the whole-number inputs (respondents and the counts of
+#: the information, comfort and accessibility criteria), one column each.
+COUNT_FIELDS = (
     "respondents",
     "info_stand_present",
     "info_stand_required",
@@ -456,9 +456,11 @@ FLAT_FIELDS = (
     "comfort_conditions",
     "premises_access",
     "service_access",
-    "yes",
-    "answered",
 )
+
+#: The flat names of the inputs: fields of :class:`OrganisationInputs` and of
+#: the stored inputs model alike.
+FLAT_FIELDS = (*COUNT_FIELDS, "yes", "answered")
 
 
 def calculator_input(values: Any, method: str | None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluation.rating import (
+    COUNT_FIELDS,
     QUESTIONS,
     OrganisationInputs,
     RatingInputError,
@@ -123,17 +124,6 @@ BROKEN = st.one_of(
     st.just(1.5),
     st.just("7"),
 )
-FIELDS = (
-    "respondents",
-    "info_stand_present",
-    "info_stand_required",
-    "info_site_present",
-    "info_site_required",
-    "remote_channels",
-    "comfort_conditions",
-    "premises_access",
-    "service_access",
-)
 
 
 @settings(max_examples=400, deadline=None)
@@ -141,7 +131,7 @@ FIELDS = (
     inputs=valid_inputs(),
     method=st.sampled_from((None, *METHODS[:2])),
     where=st.sampled_from(("none", "field", "yes", "answered", "bump")),
-    field=st.sampled_from(FIELDS),
+    field=st.sampled_from(COUNT_FIELDS),
     question=st.sampled_from(QUESTIONS),
     value=BROKEN,
 )
