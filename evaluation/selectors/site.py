@@ -7,10 +7,11 @@ and API representations render without further queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -443,6 +444,66 @@ class PlanTable:
         return (100 * self.done) // self.total if self.rows else 0
 
 
+def _approved_measures(
+    *,
+    plan: ImprovementPlan | None,
+    campaign: Campaign | None,
+    organisation: Organisation | None,
+) -> QuerySet[Measure]:
+    """Measures of approved plans, filtered, by organisation, criterion, position."""
+    measures = Measure.objects.filter(plan__status=PlanStatus.APPROVED)
+    if plan is not None:
+        measures = measures.filter(plan=plan)
+    if campaign is not None:
+        measures = measures.filter(plan__campaign=campaign)
+    if organisation is not None:
+        measures = measures.filter(plan__organisation=organisation)
+    return (
+        measures.select_related("plan__organisation", "plan__campaign")
+        .prefetch_related(
+            Prefetch("reports", queryset=MeasureReport.objects.order_by("actual_date"))
+        )
+        .order_by("plan__organisation__short_name", "criterion", "position")
+    )
+
+
+def _plan_row(
+    measure: Measure, today: date, effects: Mapping[int, MeasureEffect]
+) -> PlanRow:
+    reports = list(measure.reports.all())
+    done = measure.status == MeasureStatus.DONE
+    return PlanRow(
+        measure=measure,
+        reports=reports,
+        overdue=not done and measure.planned_date < today,
+        done_late=done
+        and bool(reports)
+        and reports[0].actual_date > measure.planned_date,
+        effect=effects.get(measure.pk),
+    )
+
+
+def iter_plan_rows(
+    *,
+    plan: ImprovementPlan | None = None,
+    campaign: Campaign | None = None,
+    organisation: Organisation | None = None,
+    today: date | None = None,
+    chunk_size: int = 200,
+) -> Iterator[PlanRow]:
+    """The rows of :func:`plan_rows` (without effects), one at a time.
+
+    Measures are read ``chunk_size`` at a time with their reports, so memory
+    does not grow with the number of measures (the open-data dump).
+    """
+    today = today or timezone.localdate()
+    measures = _approved_measures(
+        plan=plan, campaign=campaign, organisation=organisation
+    ).select_related("plan__organisation__district")
+    for measure in measures.iterator(chunk_size=chunk_size):
+        yield _plan_row(measure, today, {})
+
+
 def plan_rows(
     *,
     plan: ImprovementPlan | None = None,
@@ -458,39 +519,13 @@ def plan_rows(
     submitted and returned plans are not public and never appear.
     """
     today = today or timezone.localdate()
-    measures = Measure.objects.filter(plan__status=PlanStatus.APPROVED)
-    if plan is not None:
-        measures = measures.filter(plan=plan)
-    if campaign is not None:
-        measures = measures.filter(plan__campaign=campaign)
-    if organisation is not None:
-        measures = measures.filter(plan__organisation=organisation)
-    measures = measures.select_related(
-        "plan__organisation", "plan__campaign"
-    ).prefetch_related(
-        Prefetch("reports", queryset=MeasureReport.objects.order_by("actual_date"))
-    )
     measures = list(
-        measures.order_by("plan__organisation__short_name", "criterion", "position")
+        _approved_measures(plan=plan, campaign=campaign, organisation=organisation)
     )
     effects = (
         {e.measure.pk: e for e in measure_effects(measures)} if with_effects else {}
     )
-    rows = []
-    for measure in measures:
-        reports = list(measure.reports.all())
-        done = measure.status == MeasureStatus.DONE
-        rows.append(
-            PlanRow(
-                measure=measure,
-                reports=reports,
-                overdue=not done and measure.planned_date < today,
-                done_late=done
-                and bool(reports)
-                and reports[0].actual_date > measure.planned_date,
-                effect=effects.get(measure.pk),
-            )
-        )
+    rows = [_plan_row(measure, today, effects) for measure in measures]
     return PlanTable(
         rows=rows,
         done=sum(r.measure.status == MeasureStatus.DONE for r in rows),
@@ -607,6 +642,42 @@ class SubmissionsTracker:
         return sum(self.counts.values())
 
 
+def _owed_submissions(
+    campaign: Campaign, *, district: str, organisation: Organisation | None
+) -> QuerySet[Submission]:
+    submissions = campaign.submissions.select_related(
+        "organisation", "organisation__district"
+    ).order_by("organisation__short_name", "organisation__pk", "deadline")
+    if district:
+        submissions = submissions.filter(organisation__district__slug=district)
+    if organisation is not None:
+        submissions = submissions.filter(organisation=organisation)
+    return submissions
+
+
+def iter_owed(
+    campaign: Campaign,
+    *,
+    district: str = "",
+    organisation: Organisation | None = None,
+    chunk_size: int | None = None,
+) -> Iterator[tuple[Organisation, dict[str, Submission]]]:
+    """Each organisation (A→Я) with the documents it owes, by kind.
+
+    Of two documents of one kind the later deadline wins. With ``chunk_size``
+    the submissions are read that many at a time (the open-data dump).
+    """
+    submissions = _owed_submissions(
+        campaign, district=district, organisation=organisation
+    )
+    rows = submissions.iterator(chunk_size=chunk_size) if chunk_size else submissions
+    for _pk, group in groupby(rows, key=lambda submission: submission.organisation_id):
+        owed: dict[str, Submission] = {}
+        for submission in group:
+            owed[submission.kind] = submission
+        yield submission.organisation, owed
+
+
 def submissions_tracker(
     campaign: Campaign,
     *,
@@ -616,23 +687,12 @@ def submissions_tracker(
 ) -> SubmissionsTracker:
     """Every document owed in a campaign and its state on ``today``."""
     today = today or timezone.localdate()
-    submissions = campaign.submissions.select_related(
-        "organisation", "organisation__district"
-    ).order_by("organisation__short_name", "organisation__pk", "deadline")
-    if district:
-        submissions = submissions.filter(organisation__district__slug=district)
-    if organisation is not None:
-        submissions = submissions.filter(organisation=organisation)
-    grouped: dict[int, dict[str, Submission]] = defaultdict(dict)
-    organisations: dict[int, Organisation] = {}
-    for submission in submissions:
-        grouped[submission.organisation_id][submission.kind] = submission
-        organisations[submission.organisation_id] = submission.organisation
-    present = {kind for owed in grouped.values() for kind in owed}
+    grouped = list(iter_owed(campaign, district=district, organisation=organisation))
+    present = {kind for _organisation, owed in grouped for kind in owed}
     kinds = [(k.value, str(k.label)) for k in SubmissionKind if k.value in present]
     counts: dict[SubmissionState, int] = defaultdict(int)
     rows = []
-    for pk, owed in grouped.items():
+    for owner, owed in grouped:
         cells: list[tuple[Submission | None, SubmissionState | None]] = []
         for kind, _label in kinds:
             submission = owed.get(kind)
@@ -640,7 +700,7 @@ def submissions_tracker(
             if state is not None:
                 counts[state] += 1
             cells.append((submission, state))
-        rows.append(TrackerRow(organisation=organisations[pk], cells=cells))
+        rows.append(TrackerRow(organisation=owner, cells=cells))
     return SubmissionsTracker(
         campaign=campaign,
         today=today,

@@ -10,6 +10,7 @@ from evaluation.enums import Criterion, MeasureStatus
 from evaluation.models import Campaign
 from evaluation.opendata.exports import Column, ColumnType
 from evaluation.opendata.readers.common import (
+    CHUNK_SIZE,
     Row,
     label,
     organisation_columns,
@@ -69,8 +70,7 @@ def rows(campaign: Campaign | None, publication: Any) -> Iterator[Row]:
     """One row per measure, with its reports and whether it is overdue today."""
     if campaign is None:
         return
-    table = selectors.plan_rows(campaign=campaign, with_effects=False)
-    for item in table.rows:
+    for item in selectors.iter_plan_rows(campaign=campaign, chunk_size=CHUNK_SIZE):
         measure = item.measure
         plan = measure.plan
         row = {"measure_id": measure.pk}

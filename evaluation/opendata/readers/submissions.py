@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils import timezone
+
 from evaluation import selectors
 from evaluation.enums import SubmissionKind, SubmissionStatus
 from evaluation.models import Campaign
 from evaluation.opendata.exports import Column, ColumnType
 from evaluation.opendata.readers.common import (
+    CHUNK_SIZE,
     Row,
     label,
     organisation_columns,
@@ -40,12 +43,15 @@ def rows(campaign: Campaign | None, publication: Any) -> Iterator[Row]:
     """One row per document owed, with its state on the day of the download."""
     if campaign is None:
         return
-    tracker = selectors.submissions_tracker(campaign)
-    for tracked in tracker.rows:
-        for submission, state in tracked.cells:
+    today = timezone.localdate()
+    owed_by = selectors.iter_owed(campaign, chunk_size=CHUNK_SIZE)
+    for organisation, owed in owed_by:
+        for kind in SubmissionKind:
+            submission = owed.get(kind.value)
             if submission is None:
                 continue
-            row = organisation_values(tracked.organisation, with_slug=False)
+            state = submission.state(today)
+            row = organisation_values(organisation, with_slug=False)
             row.update(
                 document=label(SubmissionKind, submission.kind),
                 deadline=submission.deadline,
