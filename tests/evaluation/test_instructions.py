@@ -23,13 +23,11 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluation import files, roles
+from evaluation import files
 from evaluation.deadlines import SubmissionState
-from evaluation.enums import CampaignKind
 from evaluation.models import (
     AnswerState,
     AuditEvent,
-    Campaign,
     Instruction,
     InstructionAddressee,
     InstructionSource,
@@ -41,6 +39,7 @@ from evaluation.plans import instructions
 from evaluation.plans.instructions import InstructionError
 from evaluation.regional.services import save_website_check
 from evaluation.regional.website import SITE_ITEM_CODES
+from tests.factories.helpers import campaign_people, nok_campaign
 from tests.factories.questionnaire import organisation
 
 pytestmark = pytest.mark.django_db
@@ -64,25 +63,8 @@ def people(django_user_model):
 
     a = organisation("KCSON-A", short_name="КЦСОН А")
     b = organisation("KCSON-B", short_name="КЦСОН Б")
-    nok = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2023,
-        title="НОК 2023",
-        slug="nok-2023",
-        period_start=dt.date(2023, 3, 1),
-        period_end=dt.date(2023, 10, 31),
-    )
-    nok.organisations.set([a, b])
-    users = {
-        "editor": user("editor", roles.EDITOR),
-        "inst_a": user("inst_a", roles.INSTITUTION),
-        "inst_b": user("inst_b", roles.INSTITUTION),
-        "council": user("council", roles.COUNCIL),
-        "operator": user("operator", roles.OPERATOR),
-    }
-    a.users.add(users["inst_a"])
-    b.users.add(users["inst_b"])
-    nok.operators.add(users["operator"])
+    nok = nok_campaign(2023, a, b)
+    users = campaign_people(nok, a, b, user)
     return {"a": a, "b": b, "nok": nok, **users}
 
 

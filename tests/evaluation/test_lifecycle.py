@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from evaluation import roles, selectors
-from evaluation.enums import CampaignKind, CampaignStatus, SurveyChannel
+from evaluation.enums import CampaignStatus, SurveyChannel
 from evaluation.formatting import format_number
 from evaluation.models import (
     AuditEvent,
@@ -27,7 +27,7 @@ from evaluation.nok.lifecycle import Action, LifecycleError, Stage
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
 from tests.factories.council import council_approves
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
-from tests.factories.helpers import audit_actions, nok_2025
+from tests.factories.helpers import audit_actions, nok_2025, nok_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -123,15 +123,7 @@ def test_refusals_say_what_to_do_first(two, editor) -> None:
     empty = nok_2025()
     with _refused("нет организаций: сначала добавьте их"):
         lifecycle.open_campaign(empty, editor)
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2026,
-        title="НОК 2026",
-        slug="nok-2026",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 10, 31),
-    )
-    campaign.organisations.set([a])
+    campaign = nok_campaign(2026, a)
     with _refused("сначала начните сбор данных"):
         lifecycle.recompute(campaign, editor)
     lifecycle.open_campaign(campaign, editor)

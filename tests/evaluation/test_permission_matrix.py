@@ -38,12 +38,11 @@ from evaluation.admin.viewsets import (
     OrganisationViewSet,
     SubmissionViewSet,
 )
-from evaluation.enums import CampaignKind, PlanStatus, SubmissionKind
+from evaluation.enums import PlanStatus, SubmissionKind
 from evaluation.imports.errors import ImportFileError
 from evaluation.imports.permissions import import_scope
 from evaluation.imports.sheets import get_form
 from evaluation.models import (
-    Campaign,
     CouncilDecision,
     DecadeSummary,
     ImportRecord,
@@ -55,6 +54,7 @@ from evaluation.models import (
 from evaluation.nok import lifecycle
 from evaluation.plans import letters
 from tests.evaluation.test_imports import INN_A, INN_B, region, survey_file, survey_row
+from tests.factories.helpers import campaign_people, nok_campaign
 
 pytestmark = pytest.mark.django_db
 __all__ = ["region"]  # the fixture, re-used
@@ -77,11 +77,7 @@ INPUT = {
 def world(region, django_user_model):
     """Two organisations, their users, the other roles and one object of each kind."""
     a, b, decade, nok = region["a"], region["b"], region["decade"], region["nok"]
-    old_nok = Campaign.objects.create(
-        kind=CampaignKind.NOK, year=2023, title="НОК 2023", slug="nok-2023",
-        period_start=date(2023, 3, 1), period_end=date(2023, 10, 31),
-    )  # fmt: skip
-    old_nok.organisations.set([a, b])
+    old_nok = nok_campaign(2023, a, b)
 
     def user(name, group, **kwargs):
         account = django_user_model.objects.create_user(name, f"{name}@example.ru")
@@ -89,18 +85,11 @@ def world(region, django_user_model):
         return account
 
     users = {
-        "editor": user("editor", roles.EDITOR),
-        "inst_a": user("inst_a", roles.INSTITUTION),
-        "inst_b": user("inst_b", roles.INSTITUTION),
-        "council": user("council", roles.COUNCIL),
-        "operator": user("operator", roles.OPERATOR),
+        **campaign_people(nok, a, b, user),
         "admin": user("admin", roles.ADMINISTRATOR),
         "rmc": user("rmc", roles.RMC),
         "checker": user("checker", roles.CHECKER),
     }
-    a.users.add(users["inst_a"])
-    b.users.add(users["inst_b"])
-    nok.operators.add(users["operator"])
     letters.invite(nok, users["checker"], "Краевая организация ветеранов")
 
     objects = {"region": region, "old_nok": old_nok}
@@ -410,11 +399,7 @@ def test_api_import_upload(world, client, role, campaign, inn, status) -> None:
 def test_api_upload_does_not_reveal_a_draft_campaign(world, client) -> None:
     """A draft campaign outside the user's scope answers like a missing one."""
     users, objects = world
-    draft = Campaign.objects.create(
-        kind=CampaignKind.NOK, year=2026, title="НОК 2026", slug="nok-2026",
-        period_start=date(2026, 3, 1), period_end=date(2026, 10, 31),
-    )  # fmt: skip
-    draft.organisations.set([objects["region"]["b"]])
+    draft = nok_campaign(2026, objects["region"]["b"])
     token = Token.objects.create(user=users["inst_a"]).key
 
     def upload(slug: str):

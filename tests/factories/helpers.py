@@ -1,7 +1,10 @@
 """Steps several test modules share, built on the factories.
 
 ``import_campaigns(a, b)`` are the Декада and the НОК of 2024 the import tests
-load files into; ``nok_2025(a, b)`` is the campaign «НОК 2025» of two organisations;
+load files into; ``nok_2025(a, b)`` is the campaign «НОК 2025» of two organisations
+(``nok_campaign(year, ...)`` that of another year); ``campaign_people(campaign,
+a, b, user)`` are the editor, the organisations' users, a council member and
+the operator;
 ``recompute_examples(campaign, editor, a, b)`` opens it, enters worked examples
 A and B (METHOD.md) for ``a`` and ``b`` and recomputes it, unpublished;
 ``audit_actions(type, pk)`` is an object's audit trail.
@@ -20,18 +23,43 @@ from tests.factories.evaluation import OrganisationFactory
 from tests.factories.users import role_user
 
 
-def nok_2025(*organisations) -> Campaign:
-    """A new НОК campaign of 2025 (1 March to 31 October) of ``organisations``."""
+def nok_campaign(year: int, *organisations) -> Campaign:
+    """A new (draft) campaign «НОК ``year``» (1 March to 31 October) of ``organisations``."""
     campaign = Campaign.objects.create(
         kind=CampaignKind.NOK,
-        year=2025,
-        title="НОК 2025",
-        slug="nok-2025",
-        period_start=date(2025, 3, 1),
-        period_end=date(2025, 10, 31),
+        year=year,
+        title=f"НОК {year}",
+        slug=f"nok-{year}",
+        period_start=date(year, 3, 1),
+        period_end=date(year, 10, 31),
     )
     campaign.organisations.set(organisations)
     return campaign
+
+
+def nok_2025(*organisations) -> Campaign:
+    """A new НОК campaign of 2025 (1 March to 31 October) of ``organisations``."""
+    return nok_campaign(2025, *organisations)
+
+
+def campaign_people(campaign: Campaign, a, b, user) -> dict:
+    """The scoped roles around ``campaign`` of organisations ``a`` and ``b``.
+
+    ``user(name, group)`` makes an account; returns the editor, ``inst_a`` and
+    ``inst_b`` (users of ``a`` and ``b``), a council member and ``operator``
+    (the campaign's operator) by those names.
+    """
+    users = {
+        "editor": user("editor", roles.EDITOR),
+        "inst_a": user("inst_a", roles.INSTITUTION),
+        "inst_b": user("inst_b", roles.INSTITUTION),
+        "council": user("council", roles.COUNCIL),
+        "operator": user("operator", roles.OPERATOR),
+    }
+    a.users.add(users["inst_a"])
+    b.users.add(users["inst_b"])
+    campaign.operators.add(users["operator"])
+    return users
 
 
 def recompute_examples(campaign: Campaign, editor, a, b) -> Campaign:

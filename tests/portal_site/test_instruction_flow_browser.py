@@ -9,8 +9,6 @@ organisation's public card then lists the instruction as done.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -18,11 +16,11 @@ from playwright.sync_api import expect
 
 from evaluation import roles
 from evaluation.deadlines import CALENDAR
-from evaluation.enums import CampaignKind
-from evaluation.models import AnswerState, Campaign, Instruction
+from evaluation.models import AnswerState, Instruction
 from publications.models import HomePage, OrganisationIndexPage
 from tests.browser import format_violations, run_axe
 from tests.factories.evaluation import OrganisationFactory
+from tests.factories.helpers import nok_campaign
 from tests.factories.install import rebuild_empty_install
 from tests.portal_site.test_empty_install_nok_browser import PASSWORD, login
 
@@ -55,15 +53,7 @@ def test_ministry_issues_institution_answers_ministry_accepts_in_chromium(
     rassvet = OrganisationFactory(
         short_name="КЦСОН «Рассвет»", name="КГБУ СО «КЦСОН «Рассвет»»"
     )
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2026,
-        title="НОК 2026",
-        slug="nok-2026",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 10, 31),
-    )
-    campaign.organisations.set([zarya, rassvet])
+    nok_campaign(2026, zarya, rassvet)
     _user(django_user_model, "ministr", roles.EDITOR, "Мария Министерская")
     zarya.users.add(_user(django_user_model, "zarya", roles.INSTITUTION, "Зоя Зарина"))
     directory = HomePage.objects.get().add_child(

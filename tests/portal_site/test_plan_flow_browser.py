@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,8 +19,8 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from evaluation import roles
-from evaluation.enums import CampaignKind, PlanStatus
-from evaluation.models import Campaign, ImprovementPlan
+from evaluation.enums import PlanStatus
+from evaluation.models import ImprovementPlan
 from evaluation.nok import lifecycle, services
 from publications import review
 from publications.models import (
@@ -36,6 +35,7 @@ from tests.evaluation.test_imports import INN_A, PLAN_HEADER
 from tests.factories.browser_steps import upload
 from tests.factories.council import council_approves
 from tests.factories.evaluation import OrganisationFactory
+from tests.factories.helpers import nok_campaign
 from tests.portal_site.test_empty_install_nok_browser import (
     PASSWORD,
     create_user,
@@ -88,15 +88,7 @@ def published(empty_install, django_user_model):
     organisation = OrganisationFactory(
         name="КГБУ СО «КЦСОН «Заря»»", short_name="КЦСОН «Заря»", inn=INN_A
     )
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2026,
-        title="НОК 2026",
-        slug="nok-2026",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 10, 31),
-    )
-    campaign.organisations.set([organisation])
+    campaign = nok_campaign(2026, organisation)
     lifecycle.open_campaign(campaign, editor)
     services.save_indicator_inputs(campaign, organisation, EXAMPLE_A)
     lifecycle.recompute(campaign, editor)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gettext
 import re
-from datetime import date
 from pathlib import Path
 
 import django
@@ -24,10 +23,9 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 
 from evaluation import roles
-from evaluation.enums import CampaignKind
-from evaluation.models import Campaign
 from publications import help_admin
 from tests.factories.evaluation import OrganisationFactory
+from tests.factories.helpers import nok_campaign
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUIDE_DIR = ROOT / "docs" / "guide"
@@ -54,14 +52,7 @@ def people(db, django_user_model):
         return person
 
     organisation = OrganisationFactory()
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2026,
-        title="НОК 2026",
-        slug="nok-2026",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 10, 31),
-    )
+    campaign = nok_campaign(2026)
     institution = user("kcson", roles.INSTITUTION)
     organisation.users.add(institution)
     operator = user("operator", roles.OPERATOR)
