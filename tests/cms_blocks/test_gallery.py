@@ -21,6 +21,7 @@ from evaluation.enums import CampaignKind, OrganisationKind
 from evaluation.models import Campaign
 from publications.models import DecadeResultsPage
 from tests.factories.evaluation import DecadeCampaignFactory, OrganisationFactory
+from tests.factories.helpers import nok_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -124,14 +125,7 @@ def test_api_representation(gallery) -> None:
 
 
 def test_clean_refuses_a_nok_campaign(gallery) -> None:
-    nok = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2024,
-        title="НОК 2024",
-        slug="nok-2024",
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-    )
+    nok = nok_campaign(2024)
     block, value = value_of(nok)
     with pytest.raises(blocks.StructBlockValidationError) as error:
         block.clean(value)

@@ -15,7 +15,6 @@ from PIL import Image
 from evaluation import roles
 from evaluation.decade import notes
 from evaluation.enums import (
-    CampaignKind,
     OrganisationKind,
     SubmissionKind,
     SubmissionStatus,
@@ -23,7 +22,6 @@ from evaluation.enums import (
 )
 from evaluation.models import (
     AuditEvent,
-    Campaign,
     District,
     ExplanatoryNote,
     NoteAttachment,
@@ -37,6 +35,7 @@ from evaluation.models import (
     SurveyResponse,
 )
 from tests.factories.evaluation import DecadeCampaignFactory
+from tests.factories.helpers import nok_campaign
 
 # --------------------------------------------------------------------------
 # Themes: pure
@@ -250,15 +249,7 @@ def test_other_organisations_user_cannot_open_or_change_the_note(world) -> None:
 
 def test_note_only_for_a_decade_and_a_participant(world) -> None:
     editor = world["editor"]
-    nok = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2024,
-        title="НОК 2024",
-        slug="nok-2024",
-        period_start=date(2024, 1, 1),
-        period_end=date(2024, 12, 31),
-    )
-    nok.organisations.add(world["own"])
+    nok = nok_campaign(2024, world["own"])
     with pytest.raises(notes.NoteError, match="только по Декаде"):
         notes.open_note(nok, world["own"], editor)
     outsider = Organisation.objects.create(
