@@ -153,6 +153,22 @@ def _stop_group(
         process.wait(timeout=10)
 
 
+def _start_logged(
+    command: list[str], logfile: Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """Start a server in its own process group, its output (both streams) to
+    ``logfile``; stop it with :func:`_stop_group`."""
+    with logfile.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+
+
 def _tail(path: Path, lines: int = 25) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -247,14 +263,7 @@ def postgresql(log: Log = print) -> Iterator[str]:
                 "max_connections=50",
             ]
         )
-        with logfile.open("wb") as out:
-            process = subprocess.Popen(
-                command,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=workdir,
-                start_new_session=True,
-            )
+        process = _start_logged(command, logfile, workdir)
         url = f"postgresql://{PG_USER}@127.0.0.1:{port}/{PG_DATABASE}"
         _wait_for_postgres(process, port, logfile)
         _create_database(port)
@@ -528,15 +537,7 @@ def elasticsearch(log: Log = print) -> Iterator[str]:
         )
         logfile = workdir / "stdout.log"
         log(f"starting Elasticsearch {version} on 127.0.0.1:{port} (heap {ES_HEAP})")
-        with logfile.open("wb") as out:
-            process = subprocess.Popen(
-                command,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=workdir,
-                env=env,
-                start_new_session=True,
-            )
+        process = _start_logged(command, logfile, workdir, env)
         url = f"http://127.0.0.1:{port}"
         started = time.monotonic()
         _wait_for_elasticsearch(process, url, logfile)
