@@ -12,6 +12,9 @@ import re
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from evaluation.enums import CampaignStatus
+from evaluation.models import Campaign
+
 
 def admin_login(password: str):
     """``login(page, live_server, username)`` for users with ``password``."""
@@ -52,9 +55,12 @@ def upload(page, live_server, form: str, path, campaign=None) -> None:
 
 def add_campaign(
     page, live_server, kind: str, year: int, title: str, slug: str, start: str, end: str
-) -> None:
+) -> Campaign:
     """Create a campaign on «Добавить кампанию»: ``kind`` is the label of «Вид»,
-    ``start`` and ``end`` are typed as ``ДД.ММ.ГГГГ``; wait for the message."""
+    ``start`` and ``end`` are typed as ``ДД.ММ.ГГГГ``; wait for the message.
+
+    Returns the new campaign, checked to be a draft.
+    """
     page.goto(f"{live_server.url}{reverse('campaign:add')}")
     page.get_by_label("Вид").select_option(label=kind)
     page.get_by_label("Год").fill(str(year))
@@ -64,3 +70,6 @@ def add_campaign(
     page.get_by_label("Окончание периода").fill(end)
     page.get_by_role("button", name="Создать").click()
     expect(page.locator(".messages")).to_be_visible()
+    campaign = Campaign.objects.get(slug=slug)
+    assert campaign.status == CampaignStatus.DRAFT
+    return campaign
