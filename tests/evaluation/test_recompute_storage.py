@@ -9,20 +9,20 @@ must escape (tab, newline, backslash) and a total that is "нет данных".
 from __future__ import annotations
 
 import copy
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from evaluation.enums import (
-    CampaignKind,
     CampaignStatus,
     DataSource,
     OrganisationKind,
 )
-from evaluation.models import Campaign, District, Organisation, Result
+from evaluation.models import District, Organisation, Result
 from evaluation.nok import services
 from evaluation.rating import get_method, parse_inputs, rate
 from tests.evaluation.examples import EXAMPLE_A, EXAMPLE_B
+from tests.factories.helpers import nok_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +55,7 @@ def _organisation(code: str, district: District) -> Organisation:
 @pytest.fixture
 def recomputed():
     district = District.objects.create(slug="north", name="Северный район")
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2024,
-        title="НОК 2024",
-        slug="nok-2024",
-        period_start=date(2024, 3, 1),
-        period_end=date(2024, 10, 31),
-        status=CampaignStatus.REVIEW,
-    )
+    campaign = nok_campaign(2024, status=CampaignStatus.REVIEW)
     a, b, c, d = (_organisation(code, district) for code in "ABCD")
     campaign.organisations.set([a, b, c, d])
     data = {

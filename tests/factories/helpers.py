@@ -23,8 +23,11 @@ from tests.factories.evaluation import OrganisationFactory
 from tests.factories.users import role_user
 
 
-def nok_campaign(year: int, *organisations) -> Campaign:
-    """A new (draft) campaign «НОК ``year``» (1 March to 31 October) of ``organisations``."""
+def nok_campaign(
+    year: int, *organisations, status: str = CampaignStatus.DRAFT
+) -> Campaign:
+    """A new campaign «НОК ``year``» (1 March to 31 October) of ``organisations``,
+    a draft unless ``status`` says otherwise."""
     campaign = Campaign.objects.create(
         kind=CampaignKind.NOK,
         year=year,
@@ -32,6 +35,7 @@ def nok_campaign(year: int, *organisations) -> Campaign:
         slug=f"nok-{year}",
         period_start=date(year, 3, 1),
         period_end=date(year, 10, 31),
+        status=status,
     )
     campaign.organisations.set(organisations)
     return campaign
@@ -94,17 +98,8 @@ def import_campaigns(*organisations) -> dict[str, Campaign]:
         period_start=date(2024, 4, 8),
         period_end=date(2024, 4, 19),
     )
-    nok = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2024,
-        title="НОК 2024",
-        slug="nok-2024",
-        period_start=date(2024, 3, 1),
-        period_end=date(2024, 10, 31),
-        status=CampaignStatus.REVIEW,
-    )
     decade.organisations.set(organisations)
-    nok.organisations.set(organisations)
+    nok = nok_campaign(2024, *organisations, status=CampaignStatus.REVIEW)
     return {"decade": decade, "nok": nok}
 
 

@@ -6,24 +6,17 @@ from datetime import date
 
 import pytest
 
-from evaluation.enums import CampaignKind
-from evaluation.models import AnswerState, AuditEvent, Campaign, Instruction
+from evaluation.models import AnswerState, AuditEvent, Instruction
 from portal_site.demo_instructions import build_instructions
 from tests.factories.evaluation import OrganisationFactory
+from tests.factories.helpers import nok_campaign
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_instruction_is_built_once_through_the_services() -> None:
     organisations = [OrganisationFactory(short_name=f"КЦСОН {n}") for n in (1, 2, 3)]
-    campaign = Campaign.objects.create(
-        kind=CampaignKind.NOK,
-        year=2024,
-        title="НОК 2024",
-        slug="nok-2024",
-        period_start=date(2024, 3, 1),
-        period_end=date(2024, 10, 31),
-    )
+    campaign = nok_campaign(2024)
     build_instructions(campaign, organisations)
     build_instructions(campaign, organisations)
     instruction = Instruction.objects.get()
